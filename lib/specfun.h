@@ -1,0 +1,55 @@
+/*
+ * specfun.h - special functions shared by the lifetime models (internal).
+ *
+ * Accuracy and method of each function are documented in specfun.c and
+ * tested in tests/test_specfun.c against brute-force sums, quadrature and
+ * recurrences.
+ */
+#ifndef LOY_SPECFUN_H
+#define LOY_SPECFUN_H
+
+#include "internal.h"
+
+/* ln Gamma(x) for x > 0, thread-safe (no signgam). */
+double loy__lgamma(double x);
+
+/* ln B(a, b) for a, b > 0. */
+double loy__lbeta(double a, double b);
+
+/* digamma psi(x) for x > 0. */
+double loy__digamma(double x);
+
+/* Log-sum-exp ln(e^u + e^v), with -inf handled (LSE(-inf, v) = v). */
+double loy__lse(double u, double v);
+
+/* ln(e^u - e^v) for u > v (LDE). Returns -inf when u == v. */
+double loy__lde(double u, double v);
+
+/* 1 / (1 + e^u), evaluated without overflow. */
+double loy__expit_neg(double u);
+
+/*
+ * Gauss hypergeometric 2F1(a, b; c; z) for real parameters, z in [0, 1),
+ * c not 0 or a negative integer. Evaluated as a series in log scale with an
+ * iteration cap: *out receives ln|2F1| and *sign its sign (+1/-1).
+ * Returns LOY_OK, LOY_EDOMAIN for bad arguments, LOY_ENOCONV when the
+ * cap is reached.
+ */
+int loy__log_hyp2f1(double a, double b, double c, double z,
+                    double *out, int *sign);
+
+/* 2F1 as a plain value (overflow reported as LOY_ENOCONV). */
+int loy__hyp2f1(double a, double b, double c, double z, double *out);
+
+/*
+ * Upper incomplete gamma Gamma(a, z) for any real a and z > 0 (for a <= 0
+ * by downward recurrence from (0, 1) or from E1(z)). Returns the value in
+ * log scale with sign, since Gamma(a, z) can be negative for non-integer
+ * a < 0 ... (see specfun.c); *out = ln|Gamma(a,z)|.
+ */
+int loy__log_gamma_upper(double a, double z, double *out, int *sign);
+
+/* Regularised incomplete beta I_x(a, b), a, b > 0, x in [0, 1]. */
+int loy__betainc(double a, double b, double x, double *out);
+
+#endif /* LOY_SPECFUN_H */
