@@ -4,7 +4,7 @@
  * Convention: every benchmark prints one line per measurement,
  *   <what>: <seconds> s, <throughput> <unit>/s, <ratio>x vs <baseline>
  * where the baseline is measured in the same run (a plain pass over the
- * same memory, a naive implementation, or numpy through bench/*.py).
+ * same memory, a naive implementation, or numpy through a bench/<name>.py script).
  * The best of several repetitions is reported.
  */
 #ifndef LOY_BENCHUTIL_H
