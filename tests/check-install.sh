@@ -1,10 +1,11 @@
 #!/bin/sh
-# check-install.sh CMAKE BUILD_DIR CONSUMER_SRC CC
-# Installs the built tree into a temporary prefix (with an absolute libdir to
-# exercise the pkg-config path joining), then builds and runs the consumer
-# once through pkg-config and once through find_package(loyalty).
+# check-install.sh CMAKE BUILD_DIR CONSUMER_SRC CC SOURCE_DIR
+# Installs the built tree into a temporary prefix, then builds and runs the
+# consumer once through pkg-config and once through find_package(loyalty).
+# Then configures a library-only build with an absolute CMAKE_INSTALL_LIBDIR
+# (as NixOS and some distributions do) and checks its loyalty.pc.
 set -eu
-cmake=$1 build=$2 src=$3 cc=$4
+cmake=$1 build=$2 src=$3 cc=$4 top=$5
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix="$tmp/prefix"
@@ -36,4 +37,16 @@ if nm -D --defined-only "$lib"/libloyalty.so | awk '$3 != "" {print $3}' |
      grep -v '^LOYALTY_' | grep -v '^loy_[a-z0-9_]*@@LOYALTY_[0-9.]*$'; then
   echo "installed library exports unexpected symbols"; exit 1
 fi
-echo "install: pkg-config and find_package consumers OK"
+# 3. absolute CMAKE_INSTALL_LIBDIR: the .pc must point at that directory
+abs="$tmp/abs-prefix/custom/lib64"
+"$cmake" -S "$top" -B "$tmp/absbuild" -DCMAKE_INSTALL_PREFIX="$tmp/abs-prefix" \
+  -DCMAKE_INSTALL_LIBDIR="$abs" -DLOY_BUILD_TESTS=OFF -DLOY_BUILD_CLI=OFF \
+  -DLOY_BUILD_BENCH=OFF > "$tmp/abscfg.log"
+"$cmake" --build "$tmp/absbuild" --target loyalty > "$tmp/absbuild.log"
+"$cmake" --install "$tmp/absbuild" > "$tmp/absinstall.log"
+export PKG_CONFIG_PATH="$abs/pkgconfig"
+[ "$(pkg-config --variable=libdir loyalty)" = "$abs" ] ||
+  { echo "absolute libdir: pkg-config libdir is $(pkg-config --variable=libdir loyalty)"; exit 1; }
+"$cc" -o "$tmp/consumer_abs" "$src/consumer.c" $(pkg-config --cflags --libs loyalty)
+LD_LIBRARY_PATH="$abs" "$tmp/consumer_abs" > /dev/null
+echo "install: pkg-config and find_package consumers OK (relative and absolute libdir)"
