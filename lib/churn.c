@@ -73,27 +73,6 @@ check_sbg_params(const double params[2])
     return LOY_OK;
 }
 
-/* TEMPORARY until the sBG module lands: DERL(d | n) by direct summation. */
-static int
-loy_sbg_derl(double *out, const double params[2], double d, uint32_t n)
-{
-    double a = params[0], b = params[1], v = 1.0 / (1.0 + d);
-    double term = (b + n - 1.0) / (a + b + n - 1.0), sum = 0.0;
-    uint64_t k;
-    if (d == 0.0) {
-        if (a <= 1.0)
-            return LOY_EDOMAIN;
-        *out = (b + n - 1.0) / (a - 1.0);
-        return LOY_OK;
-    }
-    for (k = 0; k < 100000000u && term > 1e-17 * sum; k++) {
-        sum += term;
-        term *= v * (b + n + (double)k) / (a + b + n + (double)k);
-    }
-    *out = sum;
-    return LOY_OK;
-}
-
 int
 loy_churn_cost_sbg(loy_churn_cost *out, const double params[2],
                    double customers, uint32_t renewals, double margin,

@@ -13,6 +13,9 @@
  * the point is unusable (the optimiser then backtracks; a non-finite *f is
  * treated the same way).
  */
+/* Largest number of variables loy__minimize accepts. */
+#define LOY__OPTIM_MAX_K 16
+
 typedef int (*loy__objective)(void *ctx, const double *theta, size_t k,
                               double *f, double *grad);
 
@@ -33,7 +36,13 @@ typedef struct loy__optim_report {
  * Nelder-Mead restarts if BFGS stalls. theta holds the start and receives
  * the best point found. Returns LOY_OK on convergence, LOY_ENOCONV
  * otherwise (theta is still the best point), or the objective's error if
- * the start point itself is unusable.
+ * the start point itself is unusable (LOY_EDOMAIN if it returned LOY_OK
+ * with a non-finite value or gradient). k <= LOY__OPTIM_MAX_K.
+ *
+ * Convergence means max |grad| <= gtol; the one exception: when no step
+ * along the steepest descent direction lowers f beyond rounding noise and
+ * max |grad| <= 100 gtol, the point is accepted (f is then flat to working
+ * precision). rep->grad_norm always reports the true value.
  */
 int loy__minimize(loy__objective fn, void *ctx, double *theta, size_t k,
                   const loy__optim_options *opts, loy__optim_report *rep);

@@ -13,7 +13,15 @@
 /* ln Gamma(x) for x > 0, thread-safe (no signgam). */
 double loy__lgamma(double x);
 
-/* ln B(a, b) for a, b > 0. */
+/* Portable ln Gamma (used when lgamma_r is unavailable; also a test
+ * oracle). */
+double loy__lgamma_portable(double x);
+
+/* ln Gamma(x + d) - ln Gamma(x) for x > 0, x + d > 0, accurate also when
+ * x is large (no cancellation of two big lgammas). */
+double loy__lgamma_diff(double x, double d);
+
+/* ln B(a, b) for a, b > 0 (accurate also for large a, b). */
 double loy__lbeta(double a, double b);
 
 /* digamma psi(x) for x > 0. */
@@ -35,6 +43,8 @@ double loy__expit_neg(double u);
  * Returns LOY_OK, LOY_EDOMAIN for bad arguments, LOY_ENOCONV when the
  * cap is reached.
  */
+#define LOY__HYP2F1_MAX_TERMS 2000000.0 /* series iteration cap */
+
 int loy__log_hyp2f1(double a, double b, double c, double z,
                     double *out, int *sign);
 

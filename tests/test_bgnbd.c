@@ -1,0 +1,721 @@
+/*
+ * test_bgnbd.c - BG/NBD: PyMC-Marketing's stable log-likelihood values,
+ * the CDNOW fit (FHL 2005) and an independent check that it is the
+ * optimum, the analytic gradient, heavy buyers, E[X(t)] and CET against
+ * quadrature over p and against simulation, the PMF, the a = 1 limit and
+ * bad input.
+ */
+#include "pnbd_testutil.h"
+#include "bgnbd_internal.h"
+
+#include <string.h>
+
+static const double FHL[4] = {0.243, 4.414, 0.793, 2.426};
+
+static const double PSETS[][4] = {
+    {0.243, 4.414, 0.793, 2.426},
+    {0.25, 4.0, 0.80, 2.50},
+    {1.5, 12.0, 2.5, 4.0},
+    {0.8, 3.0, 1.0, 2.0}, /* a = 1 */
+    {3.0, 0.7, 0.4, 0.9},  /* a + b < 2: quadrature path for x = 0 */
+};
+#define NPSETS (sizeof PSETS / sizeof PSETS[0])
+
+static const double ROWS[][3] = {
+    {0, 0, 38.86}, {2, 30.43, 38.86}, {1, 1.71, 38.86}, {7, 20, 20},
+    {29, 35, 38},  {200, 38, 40},     {1000, 9000, 10000}, {10000, 10, 10000},
+};
+#define NROWS (sizeof ROWS / sizeof ROWS[0])
+
+/* ---- PyMC-Marketing reference values (MODELS.md 6.9) ---- */
+
+static void
+test_pymc_reference(void **state)
+{
+    const double p[4] = {0.25, 4.0, 0.80, 2.50};
+    const double x[2] = {0, 200}, tx[2] = {0, 38}, T[2] = {40, 40};
+    double ll[2], tot;
+    (void)state;
+    assert_ok(loy_bgnbd_loglik_each(ll, p, x, tx, T, 2, NULL, NULL));
+    assert_close(ll[0], -0.59947382, 0, 5e-8);
+    assert_close(ll[1], 100.7957, 0, 5e-5);
+    assert_ok(loy_bgnbd_loglik(&tot, p, x, tx, T, NULL, 2, NULL));
+    assert_close(tot, ll[0] + ll[1], 1e-14, 0);
+}
+
+/* ln L against the defining formula summed by quadrature over p:
+ * L = E_p[ lam-part of (alive at T) + dropped after t_x ] */
+typedef struct lctx {
+    const double *p;
+    double x, tx, T;
+} lctx;
+
+static double
+lik_p(double pp, void *c)
+{
+    const lctx *q = c;
+    const double *p = q->p;
+    double r = p[0], al = p[1], a = p[2], b = p[3], x = q->x;
+    double head = lgamma(r + x) - lgamma(r) + r * log(al);
+    double alive = head - (r + x) * log(al + q->T) + x * log1p(-pp);
+    double dead = x > 0 ? head - (r + x) * log(al + q->tx) + log(pp)
+                              + (x - 1) * log1p(-pp)
+                        : -(double)INFINITY;
+    double dens = (a - 1) * log(pp) + (b - 1) * log1p(-pp)
+                  - (lgamma(a) + lgamma(b) - lgamma(a + b));
+    return exp(alive + dens) + exp(dead + dens);
+}
+
+static void
+test_loglik_quadrature(void **state)
+{
+    size_t s, i;
+    (void)state;
+    for (s = 0; s < NPSETS; s++)
+        for (i = 0; i < 5; i++) {
+            lctx c = {PSETS[s], ROWS[i][0], ROWS[i][1], ROWS[i][2]};
+            double ll, q = log(quad_ts(lik_p, &c, 0.0, 1.0));
+            assert_ok(loy_bgnbd_loglik_each(&ll, PSETS[s], &c.x, &c.tx, &c.T,
+                                            1, NULL, NULL));
+            assert_close(ll, q, 1e-10, 1e-10);
+        }
+}
+
+/* ---- gradient ---- */
+
+static void
+test_gradient(void **state)
+{
+    size_t s, i, j;
+    (void)state;
+    for (s = 0; s < NPSETS; s++)
+        for (i = 0; i < NROWS; i++) {
+            double g[4], ll;
+            assert_ok(loy_bgnbd_loglik_each(&ll, PSETS[s], &ROWS[i][0],
+                                            &ROWS[i][1], &ROWS[i][2], 1, g,
+                                            NULL));
+            assert_true(isfinite(ll));
+            for (j = 0; j < 4; j++) {
+                double pp[4], lp, lm, h = 1e-5 * PSETS[s][j];
+                memcpy(pp, PSETS[s], sizeof pp);
+                pp[j] += h;
+                assert_ok(loy_bgnbd_loglik(&lp, pp, &ROWS[i][0], &ROWS[i][1],
+                                           &ROWS[i][2], NULL, 1, NULL));
+                pp[j] -= 2 * h;
+                assert_ok(loy_bgnbd_loglik(&lm, pp, &ROWS[i][0], &ROWS[i][1],
+                                           &ROWS[i][2], NULL, 1, NULL));
+                assert_close(g[j], (lp - lm) / (2 * h), 1e-6,
+                             1e-7 * (1 + fabs(ll)) / h * 1e-3);
+            }
+        }
+}
+
+/* ---- heavy buyers and long histories ---- */
+
+static void
+test_extremes_finite(void **state)
+{
+    const double xs[] = {0, 1, 50, 1000, 10000};
+    const double Ts[] = {1e-3, 1, 100, 10000};
+    size_t i, j, s;
+    (void)state;
+    for (s = 0; s < NPSETS; s++)
+        for (i = 0; i < 5; i++)
+            for (j = 0; j < 4; j++) {
+                double x = xs[i], T = Ts[j], tx = x > 0 ? 0.5 * T : 0.0;
+                double ll, g[4], pa, cet;
+                assert_ok(loy_bgnbd_loglik_each(&ll, PSETS[s], &x, &tx, &T, 1,
+                                                g, NULL));
+                assert_true(isfinite(ll) && isfinite(g[0]) && isfinite(g[1])
+                            && isfinite(g[2]) && isfinite(g[3]));
+                assert_ok(loy_bgnbd_palive(&pa, PSETS[s], &x, &tx, &T, 1,
+                                           NULL));
+                assert_true(pa >= 0.0 && pa <= 1.0);
+                assert_ok(loy_bgnbd_expected(&cet, PSETS[s], &x, &tx, &T, 1,
+                                             39.0, NULL));
+                assert_true(isfinite(cet) && cet >= 0.0);
+            }
+}
+
+/* ---- CDNOW ---- */
+
+static double
+cdnow_ll(const cdnow_data *d, const double *p)
+{
+    double ll;
+    assert_ok(loy_bgnbd_loglik(&ll, p, d->x, d->tx, d->T, NULL, d->n, NULL));
+    return ll;
+}
+
+static void
+test_cdnow_published_ll(void **state)
+{
+    cdnow_data d;
+    (void)state;
+    if (!cdnow_load(&d))
+        skip();
+    assert_int_equal(d.n, 2357);
+    assert_close(cdnow_ll(&d, FHL), -9582.4, 0, 0.05);
+    cdnow_free(&d);
+}
+
+/* Sum of the per-customer gradients w.r.t. ln p. */
+static void
+cdnow_grad(const cdnow_data *d, const double *p, double *g)
+{
+    double *ll = malloc(d->n * sizeof *ll), *gr = malloc(4 * d->n * sizeof *gr);
+    size_t i, j;
+    assert_ok(loy_bgnbd_loglik_each(ll, p, d->x, d->tx, d->T, d->n, gr, NULL));
+    for (j = 0; j < 4; j++) {
+        g[j] = 0.0;
+        for (i = 0; i < d->n; i++)
+            g[j] += gr[4 * i + j];
+        g[j] *= p[j];
+    }
+    free(ll);
+    free(gr);
+}
+
+/* Solve the 4x4 system H s = g by Gaussian elimination with pivoting. */
+static void
+solve4(double H[4][4], double *g, double *s)
+{
+    int i, j, k;
+    for (k = 0; k < 4; k++) {
+        int piv = k;
+        for (i = k + 1; i < 4; i++)
+            if (fabs(H[i][k]) > fabs(H[piv][k]))
+                piv = i;
+        for (j = 0; j < 4; j++) {
+            double t = H[k][j];
+            H[k][j] = H[piv][j];
+            H[piv][j] = t;
+        }
+        { double t = g[k]; g[k] = g[piv]; g[piv] = t; }
+        for (i = k + 1; i < 4; i++) {
+            double f = H[i][k] / H[k][k];
+            for (j = k; j < 4; j++)
+                H[i][j] -= f * H[k][j];
+            g[i] -= f * g[k];
+        }
+    }
+    for (i = 3; i >= 0; i--) {
+        double v = g[i];
+        for (j = i + 1; j < 4; j++)
+            v -= H[i][j] * s[j];
+        s[i] = v / H[i][i];
+    }
+}
+
+static void
+test_cdnow_fit(void **state)
+{
+    cdnow_data d;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    double p[4], g[4], H[4][4], step[4], pn[4], ll, lln, gain = 0.0;
+    size_t i, j;
+    (void)state;
+    if (!cdnow_load(&d))
+        skip();
+    assert_ok(loy_bgnbd_fit(p, d.x, d.tx, d.T, NULL, d.n, NULL, &rep, NULL));
+    print_message("CDNOW BG/NBD: r %.6f alpha %.6f a %.6f b %.6f LL %.6f "
+                  "iter %u eval %u |g| %.2e\n",
+                  p[0], p[1], p[2], p[3], rep.loglik, rep.iterations,
+                  rep.evaluations, rep.grad_norm);
+    assert_close(p[0], 0.243, 0, 0.0005);
+    assert_close(p[1], 4.414, 0, 0.0005);
+    assert_close(p[2], 0.793, 0, 0.0005);
+    assert_close(p[3], 2.426, 0, 0.0005);
+    assert_close(rep.loglik, -9582.4, 0, 0.05);
+    assert_int_equal(rep.status, LOY_OK);
+    for (j = 0; j < 4; j++)
+        assert_true(rep.se[j] > 0.0 && rep.se[j] < p[j]);
+    ll = cdnow_ll(&d, p);
+    assert_close(rep.loglik, ll, 1e-13, 0);
+    /* Independent optimality check: one Newton step in ln p on the
+     * total log-likelihood, Hessian by central differences of the
+     * analytic gradient. The predicted gain must be negligible and the
+     * Newton point must not be better by more than 1e-6 relative. */
+    cdnow_grad(&d, p, g);
+    for (j = 0; j < 4; j++) {
+        double gp[4], gm[4], h = 1e-4;
+        memcpy(pn, p, sizeof pn);
+        pn[j] = p[j] * exp(h);
+        cdnow_grad(&d, pn, gp);
+        pn[j] = p[j] * exp(-h);
+        cdnow_grad(&d, pn, gm);
+        for (i = 0; i < 4; i++)
+            H[i][j] = -(gp[i] - gm[i]) / (2 * h);
+    }
+    {
+        double gc[4];
+        memcpy(gc, g, sizeof gc);
+        solve4(H, gc, step);
+    }
+    for (j = 0; j < 4; j++) {
+        gain += 0.5 * g[j] * step[j];
+        pn[j] = p[j] * exp(step[j]);
+    }
+    lln = cdnow_ll(&d, pn);
+    print_message("Newton check: predicted gain %.3e, actual %.3e\n", gain,
+                  lln - ll);
+    assert_true(fabs(gain) <= 1e-6 * fabs(ll));
+    assert_true(lln - ll <= 1e-6 * fabs(ll));
+    cdnow_free(&d);
+}
+
+static void
+test_cdnow_compressed_same(void **state)
+{
+    cdnow_data d;
+    loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+    loy_fit_report r1 = LOY_FIT_REPORT_INIT, r2 = LOY_FIT_REPORT_INIT;
+    double p1[4], p2[4];
+    size_t j;
+    (void)state;
+    if (!cdnow_load(&d))
+        skip();
+    o.flags = LOY_FIT_COMPRESS | LOY_FIT_NO_SE;
+    assert_ok(loy_bgnbd_fit(p1, d.x, d.tx, d.T, NULL, d.n, &o, &r1, NULL));
+    o.flags = LOY_FIT_NO_COMPRESS | LOY_FIT_NO_SE;
+    assert_ok(loy_bgnbd_fit(p2, d.x, d.tx, d.T, NULL, d.n, &o, &r2, NULL));
+    assert_true(r1.n_rows < r2.n_rows);
+    assert_int_equal(r2.n_rows, 2357);
+    for (j = 0; j < 4; j++)
+        assert_close(p1[j], p2[j], 1e-6, 0);
+    assert_close(r1.loglik, r2.loglik, 1e-12, 0);
+    cdnow_free(&d);
+}
+
+static void
+test_cdnow_predictions(void **state)
+{
+    cdnow_data d;
+    double p[4], *cet, *pa, sum = 0.0, spa = 0.0;
+    size_t i;
+    (void)state;
+    if (!cdnow_load(&d))
+        skip();
+    assert_ok(loy_bgnbd_fit(p, d.x, d.tx, d.T, NULL, d.n, NULL, NULL, NULL));
+    cet = malloc(d.n * sizeof *cet);
+    pa = malloc(d.n * sizeof *pa);
+    assert_ok(loy_bgnbd_expected(cet, p, d.x, d.tx, d.T, d.n, 39.0, NULL));
+    assert_ok(loy_bgnbd_palive(pa, p, d.x, d.tx, d.T, d.n, NULL));
+    for (i = 0; i < d.n; i++) {
+        double one;
+        sum += cet[i];
+        spa += pa[i];
+        /* batch (tabulated coefficients) equals the one-customer path */
+        if (i % 97 == 0) {
+            assert_ok(loy_bgnbd_expected(&one, p, &d.x[i], &d.tx[i], &d.T[i],
+                                         1, 39.0, NULL));
+            assert_close(cet[i], one, 1e-13, 1e-300);
+        }
+    }
+    {
+        /* the one-pass entry point gives the same numbers */
+        double *c2 = malloc(d.n * sizeof *c2), *p2 = malloc(d.n * sizeof *p2);
+        assert_ok(loy_bgnbd_predict(p2, c2, p, d.x, d.tx, d.T, d.n, 39.0,
+                                    NULL));
+        for (i = 0; i < d.n; i++) {
+            assert_close(c2[i], cet[i], 0, 0);
+            assert_close(p2[i], pa[i], 0, 0);
+        }
+        assert_status(loy_bgnbd_predict(NULL, c2, p, d.x, d.tx, d.T, d.n,
+                                        39.0, NULL),
+                      LOY_EINVAL);
+        free(c2);
+        free(p2);
+    }
+    print_message("CDNOW: sum CET(39 weeks) = %.2f (holdout 1882), "
+                  "sum P(alive) = %.2f\n", sum, spa);
+    /* lifetimes reports about 1,700-1,800 for BG/NBD */
+    assert_true(sum > 1600.0 && sum < 1950.0);
+    free(cet);
+    free(pa);
+    cdnow_free(&d);
+}
+
+/* ---- expectations ---- */
+
+typedef struct ectx {
+    const double *p;
+    double t;
+} ectx;
+
+/* (1 - (alpha/(alpha+p t))^r)/p Beta(p; a, b) */
+static double
+enew_p(double pp, void *c)
+{
+    const ectx *q = c;
+    double r = q->p[0], al = q->p[1], a = q->p[2], b = q->p[3];
+    double v = -expm1(-r * log1p(pp * q->t / al)) / pp;
+    return v * exp((a - 1) * log(pp) + (b - 1) * log1p(-pp) - lgamma(a)
+                   - lgamma(b) + lgamma(a + b));
+}
+
+static void
+test_expected_new_quadrature(void **state)
+{
+    const double ts[] = {0.5, 10, 39, 200};
+    size_t s, i;
+    (void)state;
+    for (s = 0; s < NPSETS; s++)
+        for (i = 0; i < 4; i++) {
+            ectx c = {PSETS[s], ts[i]};
+            double e, q = quad_ts(enew_p, &c, 0.0, 1.0), iq;
+            assert_ok(loy_bgnbd_expected_new(&e, PSETS[s], &ts[i], 1, NULL));
+            assert_close(e, q, 1e-9, 1e-12);
+            assert_ok(loy__bgnbd_enew_quad(PSETS[s][0], PSETS[s][1],
+                                           PSETS[s][2], PSETS[s][3], ts[i],
+                                           &iq));
+            assert_close(iq, q, 1e-9, 1e-12);
+        }
+}
+
+/* CET = P(alive) E_new(t; r+x, alpha+T, a, b+x) by quadrature */
+static void
+test_expected_quadrature(void **state)
+{
+    size_t s, i;
+    (void)state;
+    for (s = 0; s < NPSETS; s++)
+        for (i = 0; i < NROWS; i++) {
+            const double *p = PSETS[s];
+            double x = ROWS[i][0], tx = ROWS[i][1], T = ROWS[i][2];
+            double upd[4] = {p[0] + x, p[1] + T, p[2], p[3] + x};
+            ectx c = {upd, 39.0};
+            double cet, pa, q;
+            if (x > 1000)
+                continue; /* Beta(a, b+x) too peaked for plain quadrature */
+            q = quad_ts(enew_p, &c, 0.0, 1.0);
+            assert_ok(loy_bgnbd_palive(&pa, p, &x, &tx, &T, 1, NULL));
+            assert_ok(loy_bgnbd_expected(&cet, p, &x, &tx, &T, 1, 39.0,
+                                         NULL));
+            assert_close(cet, pa * q, 1e-9, 1e-14);
+        }
+}
+
+/* P(alive) from its definition: the alive share of L */
+static void
+test_palive_definition(void **state)
+{
+    size_t s, i;
+    (void)state;
+    for (s = 0; s < NPSETS; s++)
+        for (i = 0; i < 6; i++) {
+            const double *p = PSETS[s];
+            double x = ROWS[i][0], tx = ROWS[i][1], T = ROWS[i][2], pa, want;
+            double la = lgamma(p[2]) + lgamma(p[3] + x) - lgamma(p[2] + p[3] + x);
+            double ld = lgamma(p[2] + 1) + lgamma(p[3] + x - 1)
+                        - lgamma(p[2] + p[3] + x);
+            double u;
+            assert_ok(loy_bgnbd_palive(&pa, p, &x, &tx, &T, 1, NULL));
+            if (x == 0) {
+                assert_close(pa, 1.0, 0, 0);
+                continue;
+            }
+            u = ld - la + (p[0] + x) * (log(p[1] + T) - log(p[1] + tx));
+            want = 1.0 / (1.0 + exp(u));
+            assert_close(pa, want, 1e-12, 0);
+        }
+}
+
+/* Simulated new customers: E[X(t)] by Monte Carlo (seeded). */
+static double
+rgamma1(loy_test_rng *g, double shape)
+{
+    double boost = 1.0, d, c;
+    if (shape < 1.0) {
+        boost = pow(loy_test_rng_uniform(g), 1.0 / shape);
+        shape += 1.0;
+    }
+    d = shape - 1.0 / 3.0;
+    c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double z, v, u;
+        do {
+            double u1 = loy_test_rng_uniform(g), u2 = loy_test_rng_uniform(g);
+            z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+            v = 1.0 + c * z;
+        } while (v <= 0.0);
+        v = v * v * v;
+        u = loy_test_rng_uniform(g);
+        if (log(u) < 0.5 * z * z + d - d * v + d * log(v))
+            return boost * d * v;
+    }
+}
+
+static void
+test_expected_new_simulation(void **state)
+{
+    const double *p = FHL, t = 39.0;
+    loy_test_rng g = {12345};
+    double sum = 0.0, sq = 0.0, e;
+    int i, n = 200000;
+    (void)state;
+    for (i = 0; i < n; i++) {
+        double lam = rgamma1(&g, p[0]) / p[1];
+        double ga = rgamma1(&g, p[2]), gb = rgamma1(&g, p[3]);
+        double pd = ga / (ga + gb), now = 0.0;
+        int k = 0;
+        for (;;) {
+            now += -log(loy_test_rng_uniform(&g)) / lam;
+            if (now > t)
+                break;
+            k++;
+            if (loy_test_rng_uniform(&g) < pd)
+                break;
+        }
+        sum += k;
+        sq += (double)k * k;
+    }
+    assert_ok(loy_bgnbd_expected_new(&e, p, &t, 1, NULL));
+    {
+        double mean = sum / n, se = sqrt((sq / n - mean * mean) / n);
+        print_message("E[X(39)] %.5f, simulated %.5f +- %.5f\n", e, mean, se);
+        assert_true(fabs(mean - e) < 4.0 * se);
+    }
+}
+
+static void
+test_pmf(void **state)
+{
+    const double ts[] = {0.0, 1.0, 39.0, 100.0};
+    size_t s, i, k;
+    (void)state;
+    for (s = 0; s < NPSETS; s++)
+        for (i = 0; i < 4; i++) {
+            size_t n = 4000;
+            double *pmf = malloc(n * sizeof *pmf), tot = 0.0, mean = 0.0, e;
+            assert_ok(loy_bgnbd_pmf(pmf, PSETS[s], ts[i], n, NULL));
+            for (k = 0; k < n; k++) {
+                assert_true(pmf[k] >= 0.0 && pmf[k] <= 1.0);
+                tot += pmf[k];
+                mean += (double)k * pmf[k];
+            }
+            assert_ok(loy_bgnbd_expected_new(&e, PSETS[s], &ts[i], 1, NULL));
+            assert_close(tot, 1.0, 0, 1e-9);
+            assert_close(mean, e, 1e-8, 1e-12);
+            free(pmf);
+        }
+}
+
+/* Direct formula of P(X(t)=x) for small x (finite sum form, eq. 8). */
+static void
+test_pmf_direct(void **state)
+{
+    const double *p = FHL, t = 20.0;
+    double pmf[6], r = p[0], al = p[1], a = p[2], b = p[3];
+    double lB = lgamma(a) + lgamma(b) - lgamma(a + b);
+    int x;
+    (void)state;
+    assert_ok(loy_bgnbd_pmf(pmf, p, t, 6, NULL));
+    for (x = 0; x < 6; x++) {
+        double t1 = exp(lgamma(a) + lgamma(b + x) - lgamma(a + b + x) - lB
+                        + lgamma(r + x) - lgamma(r) - lgamma(x + 1.0)
+                        + r * log(al / (al + t)) + x * log(t / (al + t)));
+        double t2 = 0.0;
+        if (x > 0) {
+            double cdf = 0.0;
+            int j;
+            for (j = 0; j < x; j++)
+                cdf += exp(lgamma(r + j) - lgamma(r) - lgamma(j + 1.0)
+                           + j * log(t / (al + t)));
+            t2 = exp(lgamma(a + 1) + lgamma(b + x - 1) - lgamma(a + b + x)
+                     - lB)
+                 * (1.0 - pow(al / (al + t), r) * cdf);
+        }
+        assert_close(pmf[x], t1 + t2, 1e-11, 0);
+    }
+}
+
+static void
+test_a_one_limit(void **state)
+{
+    const double base[4] = {0.8, 3.0, 1.0, 2.0};
+    const double x = 3, tx = 10, T = 30, t = 25;
+    double p[4], e0, c0;
+    int k;
+    (void)state;
+    assert_ok(loy_bgnbd_expected_new(&e0, base, &t, 1, NULL));
+    assert_ok(loy_bgnbd_expected(&c0, base, &x, &tx, &T, 1, t, NULL));
+    for (k = 0; k < 6; k++) {
+        const double eps[6] = {1e-12, -1e-12, 1e-9, -1e-9, 1e-6, -1e-6};
+        double e, c;
+        memcpy(p, base, sizeof p);
+        p[2] = 1.0 + eps[k];
+        assert_ok(loy_bgnbd_expected_new(&e, p, &t, 1, NULL));
+        assert_ok(loy_bgnbd_expected(&c, p, &x, &tx, &T, 1, t, NULL));
+        /* smooth in a: change of the order of eps */
+        assert_close(e, e0, 0, 10 * fabs(eps[k]) * (1 + e0));
+        assert_close(c, c0, 0, 10 * fabs(eps[k]) * (1 + c0));
+    }
+    /* and the MODELS.md limit series at a = 1 for x = 0 */
+    {
+        double r = base[0], al = base[1], b = base[3], z = t / (al + t);
+        double s = -log1p(-z), term = 1.0, k2;
+        for (k2 = 1; k2 < 2000; k2++) {
+            term *= (b - r + k2 - 1) / (b + k2 - 1) * z;
+            s -= term / k2;
+        }
+        assert_close(e0, b * s, 1e-12, 0);
+    }
+}
+
+static void
+test_t_zero(void **state)
+{
+    const double x = 2, tx = 5, T = 9, t0 = 0.0;
+    double e, c, pmf[3];
+    (void)state;
+    assert_ok(loy_bgnbd_expected_new(&e, FHL, &t0, 1, NULL));
+    assert_close(e, 0.0, 0, 0);
+    assert_ok(loy_bgnbd_expected(&c, FHL, &x, &tx, &T, 1, 0.0, NULL));
+    assert_close(c, 0.0, 0, 0);
+    assert_ok(loy_bgnbd_pmf(pmf, FHL, 0.0, 3, NULL));
+    assert_close(pmf[0], 1.0, 0, 1e-15);
+    assert_close(pmf[1], 0.0, 0, 1e-15);
+}
+
+/* ---- bad input ---- */
+
+static void
+test_bad_rows(void **state)
+{
+    double x[3] = {1, 2, 0}, tx[3] = {1, 2, 0}, T[3] = {5, 5, 5}, out[4];
+    size_t e = 0;
+    (void)state;
+    tx[1] = 6; /* t_x > T */
+    assert_status(loy_bgnbd_loglik(out, FHL, x, tx, T, NULL, 3, &e),
+                  LOY_EINCONSISTENT);
+    assert_int_equal(e, 1);
+    tx[1] = 2;
+    x[2] = -1;
+    assert_status(loy_bgnbd_palive(out, FHL, x, tx, T, 3, &e), LOY_ESCALE);
+    assert_int_equal(e, 2);
+    x[2] = 0.5;
+    assert_status(loy_bgnbd_expected(out, FHL, x, tx, T, 3, 1.0, &e),
+                  LOY_ESCALE);
+    assert_int_equal(e, 2);
+    x[2] = 0;
+    T[0] = 0;
+    assert_status(loy_bgnbd_fit(out, x, tx, T, NULL, 3, NULL, NULL, &e),
+                  LOY_ESCALE);
+    assert_int_equal(e, 0);
+    T[0] = 5;
+    tx[2] = 1; /* x = 0 with t_x > 0 */
+    assert_status(loy_bgnbd_loglik(out, FHL, x, tx, T, NULL, 3, &e),
+                  LOY_EINCONSISTENT);
+    assert_int_equal(e, 2);
+    tx[2] = 0;
+    tx[0] = NAN;
+    assert_status(loy_bgnbd_loglik_each(out, FHL, x, tx, T, 3, NULL, &e),
+                  LOY_ENONFINITE);
+    assert_int_equal(e, 0);
+    tx[0] = 1;
+    assert_status(loy_bgnbd_loglik(out, FHL, x, tx, T, NULL, 0, &e),
+                  LOY_EEMPTY);
+    assert_status(loy_bgnbd_loglik(NULL, FHL, x, tx, T, NULL, 3, &e),
+                  LOY_EINVAL);
+    assert_status(loy_bgnbd_loglik(out, FHL, x, NULL, T, NULL, 3, &e),
+                  LOY_EINVAL);
+    assert_ok(loy_bgnbd_loglik(out, FHL, x, tx, T, NULL, 3, &e));
+    assert_int_equal(e, LOY_NO_INDEX);
+}
+
+static void
+test_bad_params(void **state)
+{
+    double p[4], x = 1, tx = 1, T = 5, out, pmf[2];
+    size_t e = 0, j;
+    const double bad[2] = {0.0, -1.0};
+    (void)state;
+    for (j = 0; j < 4; j++) {
+        size_t b;
+        for (b = 0; b < 2; b++) {
+            memcpy(p, FHL, sizeof p);
+            p[j] = bad[b];
+            assert_status(loy_bgnbd_loglik(&out, p, &x, &tx, &T, NULL, 1, &e),
+                          LOY_EDOMAIN);
+            assert_int_equal(e, j);
+            assert_status(loy_bgnbd_pmf(pmf, p, 1.0, 2, &e), LOY_EDOMAIN);
+        }
+        p[j] = NAN;
+        assert_status(loy_bgnbd_expected(&out, p, &x, &tx, &T, 1, 1.0, &e),
+                      LOY_ENONFINITE);
+        assert_int_equal(e, j);
+    }
+    assert_status(loy_bgnbd_expected(&out, FHL, &x, &tx, &T, 1, -1.0, &e),
+                  LOY_EDOMAIN);
+    assert_status(loy_bgnbd_expected(&out, FHL, &x, &tx, &T, 1, NAN, &e),
+                  LOY_ENONFINITE);
+    {
+        double tt[2] = {1.0, -2.0}, o2[2];
+        assert_status(loy_bgnbd_expected_new(o2, FHL, tt, 2, &e), LOY_EDOMAIN);
+        assert_int_equal(e, 1);
+    }
+}
+
+static void
+test_fit_noconv_and_options(void **state)
+{
+    cdnow_data d;
+    loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    double p[4], w[3] = {1, 1, 1}, x[3] = {0, 1, 2}, tx[3] = {0, 2, 3};
+    double T[3] = {5, 5, 5};
+    size_t j;
+    (void)state;
+    w[0] = w[1] = w[2] = 0.0;
+    assert_status(loy_bgnbd_fit(p, x, tx, T, w, 3, NULL, NULL, NULL),
+                  LOY_EEMPTY);
+    w[1] = -1;
+    assert_status(loy_bgnbd_fit(p, x, tx, T, w, 3, NULL, NULL, NULL),
+                  LOY_ESCALE);
+    o.flags = 0x80u;
+    assert_status(loy_bgnbd_fit(p, x, tx, T, NULL, 3, &o, NULL, NULL),
+                  LOY_EINVAL);
+    if (!cdnow_load(&d))
+        skip();
+    o.flags = 0;
+    o.max_iter = 2;
+    assert_status(loy_bgnbd_fit(p, d.x, d.tx, d.T, NULL, d.n, &o, &rep, NULL),
+                  LOY_ENOCONV);
+    assert_int_equal(rep.status, LOY_ENOCONV);
+    for (j = 0; j < 4; j++)
+        assert_true(isfinite(p[j]) && p[j] > 0.0);
+    /* a penalty shrinks the parameters */
+    o.max_iter = 0;
+    o.penalty = 0.01;
+    assert_ok(loy_bgnbd_fit(p, d.x, d.tx, d.T, NULL, d.n, &o, &rep, NULL));
+    assert_true(p[1] < 4.414 && p[3] < 2.426);
+    cdnow_free(&d);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pymc_reference),
+        cmocka_unit_test(test_loglik_quadrature),
+        cmocka_unit_test(test_gradient),
+        cmocka_unit_test(test_extremes_finite),
+        cmocka_unit_test(test_cdnow_published_ll),
+        cmocka_unit_test(test_cdnow_fit),
+        cmocka_unit_test(test_cdnow_compressed_same),
+        cmocka_unit_test(test_cdnow_predictions),
+        cmocka_unit_test(test_expected_new_quadrature),
+        cmocka_unit_test(test_expected_quadrature),
+        cmocka_unit_test(test_palive_definition),
+        cmocka_unit_test(test_expected_new_simulation),
+        cmocka_unit_test(test_pmf),
+        cmocka_unit_test(test_pmf_direct),
+        cmocka_unit_test(test_a_one_limit),
+        cmocka_unit_test(test_t_zero),
+        cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_bad_params),
+        cmocka_unit_test(test_fit_noconv_and_options),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,694 @@
+/*
+ * test_pnbd.c - Pareto/NBD: published CDNOW values, the stable likelihood
+ * against brute-force quadrature of its integral form, the alpha = beta and
+ * t_x = T branches, heavy buyers, the analytic gradient, P(alive), CET,
+ * E[X(t)] and DERT against quadrature over the gamma mixing distributions,
+ * the s = 1 limit and bad input.
+ */
+#include "pnbd_testutil.h"
+#include "pnbd_internal.h"
+#include "specfun.h"
+
+#include <string.h>
+
+static const double CDNOW_P[4] = {0.553, 10.578, 0.606, 11.669};
+
+/* Parameter sets covering alpha < beta, alpha > beta, alpha = beta. */
+static const double PSETS[][4] = {
+    {0.553, 10.578, 0.606, 11.669},
+    {0.8, 15.0, 1.3, 4.0},
+    {0.5, 7.0, 2.0, 7.0},
+    {2.5, 0.5, 0.3, 30.0},
+    {0.3, 40.0, 1.0, 2.0},
+    {0.05, 0.3, 20.0, 500.0},
+    {50.0, 200.0, 0.05, 0.1},
+};
+#define NPSETS (sizeof PSETS / sizeof PSETS[0])
+
+/* (x, t_x, T), including t_x = T and heavy buyers. */
+static const double ROWS[][3] = {
+    {0, 0, 38.86},  {2, 30.43, 38.86}, {1, 1.71, 38.86}, {7, 20, 20},
+    {29, 35, 38},   {200, 38, 40},     {1000, 9000, 10000},
+    {3000, 9990, 10000},
+};
+#define NROWS (sizeof ROWS / sizeof ROWS[0])
+
+/* ---- brute-force likelihood: L = e^head [e^p1 + s * integral] ---- */
+
+typedef struct lik_ctx {
+    double r, alpha, s, beta, x, K;
+} lik_ctx;
+
+/* integrand (alpha+tau)^-(r+x) (beta+tau)^-(s+1), scaled by e^-K */
+static double
+lik_integrand(double tau, void *c)
+{
+    const lik_ctx *q = c;
+    return exp(-(q->r + q->x) * log(q->alpha + tau)
+               - (q->s + 1.0) * log(q->beta + tau) - q->K);
+}
+
+static double
+head_ref(const double *p, double x)
+{
+    return p[0] * log(p[1]) + p[2] * log(p[3]) + lgamma(p[0] + x)
+           - lgamma(p[0]);
+}
+
+static double
+loglik_quad(const double *p, double x, double tx, double T)
+{
+    lik_ctx q;
+    double p1, I, split, scale;
+    q.r = p[0];
+    q.alpha = p[1];
+    q.s = p[2];
+    q.beta = p[3];
+    q.x = x;
+    q.K = -(p[0] + x) * log(p[1] + tx) - (p[2] + 1.0) * log(p[3] + tx);
+    p1 = -(p[0] + x) * log(p[1] + T) - p[2] * log(p[3] + T);
+    if (tx >= T)
+        return head_ref(p, x) + p1;
+    /* the integrand decays on the scale (alpha+t_x)/(r+x+s+1): split */
+    scale = fmin(p[1], p[3]) + tx;
+    scale /= p[0] + x + p[2] + 1.0;
+    split = fmin(T, tx + 40.0 * scale);
+    I = quad_ts(lik_integrand, &q, tx, split);
+    if (split < T)
+        I += quad_ts(lik_integrand, &q, split, T);
+    return head_ref(p, x) + loy__lse(p1, log(p[2]) + q.K + log(I));
+}
+
+static double
+ll1(const double *p, double x, double tx, double T)
+{
+    double ll = (double)NAN;
+    assert_ok(loy__pnbd_loglik1(p, x, tx, T, &ll, NULL));
+    return ll;
+}
+
+static void
+test_ll_cdnow_published(void **state)
+{
+    cdnow_data d;
+    double ll;
+    size_t ei = 0;
+    (void)state;
+    if (!cdnow_load(&d))
+        skip();
+    assert_int_equal(d.n, 2357);
+    assert_ok(loy_pnbd_loglik(&ll, CDNOW_P, d.x, d.tx, d.T, NULL, d.n, &ei));
+    assert_true(ei == LOY_NO_INDEX);
+    assert_close(ll, -9595.0, 0.0, 0.05); /* printed precision */
+    cdnow_free(&d);
+}
+
+static void
+test_ll_matches_quadrature(void **state)
+{
+    size_t i, j;
+    (void)state;
+    for (i = 0; i < NPSETS; i++)
+        for (j = 0; j < NROWS; j++) {
+            const double *c = ROWS[j];
+            double ref = loglik_quad(PSETS[i], c[0], c[1], c[2]);
+            assert_close(ll1(PSETS[i], c[0], c[1], c[2]), ref, 1e-11, 1e-9);
+        }
+}
+
+static void
+test_ll_weights_and_sum(void **state)
+{
+    const double x[3] = {0, 3, 3}, tx[3] = {0, 10, 10}, T[3] = {30, 31, 31};
+    const double w[2] = {2.0, 3.0};
+    double a, b, ref;
+    (void)state;
+    ref = 2.0 * ll1(PSETS[1], 0, 0, 30) + 3.0 * ll1(PSETS[1], 3, 10, 31);
+    assert_ok(loy_pnbd_loglik(&a, PSETS[1], x, tx, T, w, 2, NULL));
+    assert_close(a, ref, 1e-14, 0.0);
+    /* per-customer values and gradients of the public API */
+    {
+        double each[3], g[12], g1[4], l1;
+        size_t i, k;
+        assert_ok(loy_pnbd_loglik_each(each, PSETS[1], x, tx, T, 3, g, NULL));
+        assert_close(2.0 * each[0] + 3.0 * each[1], ref, 1e-14, 0.0);
+        for (i = 0; i < 3; i++) {
+            assert_ok(loy__pnbd_loglik1(PSETS[1], x[i], tx[i], T[i], &l1, g1));
+            assert_close(each[i], l1, 1e-14, 0.0);
+            for (k = 0; k < 4; k++)
+                assert_close(g[4 * i + k], g1[k], 1e-14, 0.0);
+        }
+        assert_ok(loy_pnbd_loglik_each(each, PSETS[1], x, tx, T, 3, NULL,
+                                       NULL));
+        assert_close(each[2], each[1], 1e-15, 0.0);
+    }
+    /* weight 0 drops a row */
+    {
+        const double w3[3] = {2.0, 3.0, 0.0};
+        assert_ok(loy_pnbd_loglik(&b, PSETS[1], x, tx, T, w3, 3, NULL));
+        assert_close(b, ref, 1e-14, 0.0);
+    }
+}
+
+/* alpha = beta (z = 0) and t_x = T are the limits of nearby values. */
+static void
+test_branch_limits(void **state)
+{
+    size_t j;
+    (void)state;
+    for (j = 0; j < NROWS; j++) {
+        const double *c = ROWS[j];
+        double p0[4] = {0.7, 9.0, 0.8, 9.0}, pu[4], pd[4];
+        double l0 = ll1(p0, c[0], c[1], c[2]);
+        memcpy(pu, p0, sizeof pu);
+        memcpy(pd, p0, sizeof pd);
+        pu[1] *= 1.0 + 1e-9;
+        pd[1] *= 1.0 - 1e-9;
+        assert_close(ll1(pu, c[0], c[1], c[2]), l0, 0.0, 1e-7);
+        assert_close(ll1(pd, c[0], c[1], c[2]), l0, 0.0, 1e-7);
+        /* alpha = beta against the closed form of MODELS.md 6.3 */
+        if (c[1] < c[2]) {
+            double aa = p0[0] + p0[2] + c[0], m = p0[1];
+            double la0 = -aa * log(m + c[1])
+                         + log1p(-exp(aa * (log(m + c[1]) - log(m + c[2]))));
+            double p1 = -(p0[0] + c[0]) * log(m + c[2]) - p0[2] * log(m + c[2]);
+            double ref = head_ref(p0, c[0])
+                         + loy__lse(p1, log(p0[2]) - log(aa) + la0);
+            assert_close(l0, ref, 1e-12, 1e-10);
+        }
+    }
+    /* t_x -> T */
+    {
+        const double *p = PSETS[0];
+        double lT = ll1(p, 5, 30, 30);
+        assert_close(ll1(p, 5, 30.0 - 1e-9, 30), lT, 0.0, 1e-8);
+        assert_close(ll1(p, 5, 30.0 - 1e-4, 30), lT, 0.0, 1e-3);
+        assert_true(ll1(p, 5, 30.0 - 1e-4, 30) > lT);
+    }
+}
+
+static void
+test_heavy_buyers_finite(void **state)
+{
+    const double x[4] = {500, 2000, 5000, 9000};
+    const double tx[4] = {400, 9000, 9999, 9999.99};
+    const double T[4] = {500, 10000, 10000, 10000};
+    double out[4], ll;
+    size_t i, k;
+    (void)state;
+    for (k = 0; k < NPSETS; k++) {
+        assert_ok(loy_pnbd_loglik(&ll, PSETS[k], x, tx, T, NULL, 4, NULL));
+        assert_true(isfinite(ll));
+        assert_ok(loy_pnbd_palive(out, PSETS[k], x, tx, T, 4, NULL));
+        for (i = 0; i < 4; i++)
+            assert_true(out[i] >= 0.0 && out[i] <= 1.0);
+        assert_ok(loy_pnbd_expected(out, PSETS[k], x, tx, T, 4, 52.0, NULL));
+        for (i = 0; i < 4; i++)
+            assert_true(isfinite(out[i]) && out[i] >= 0.0);
+        assert_ok(loy_pnbd_dert(out, PSETS[k], x, tx, T, 4, 0.0027, NULL));
+        for (i = 0; i < 4; i++)
+            assert_true(isfinite(out[i]) && out[i] >= 0.0);
+    }
+}
+
+/* Analytic gradient against central differences. */
+static void
+test_gradient_matches_fd(void **state)
+{
+    static const double extra[][4] = {
+        {0.7, 9.0, 0.8, 9.0}, /* alpha = beta */
+        {0.9, 5.0, 1.0, 5.0000001},
+    };
+    size_t i, j, k;
+    (void)state;
+    for (i = 0; i < NPSETS + 2; i++) {
+        const double *p = i < NPSETS ? PSETS[i] : extra[i - NPSETS];
+        for (j = 0; j < NROWS; j++) {
+            const double *c = ROWS[j];
+            double g[4], ll;
+            assert_ok(loy__pnbd_loglik1(p, c[0], c[1], c[2], &ll, g));
+            assert_close(ll, ll1(p, c[0], c[1], c[2]), 1e-13, 1e-14);
+            for (k = 0; k < 4; k++) {
+                double pp[4], pm[4], h = 1e-6 * p[k], fd;
+                memcpy(pp, p, sizeof pp);
+                memcpy(pm, p, sizeof pm);
+                pp[k] += h;
+                pm[k] -= h;
+                fd = (ll1(pp, c[0], c[1], c[2]) - ll1(pm, c[0], c[1], c[2]))
+                     / (2.0 * h);
+                assert_close(g[k], fd, 1e-6,
+                             1e-8 * (1.0 + fabs(ll)) / p[k]);
+            }
+        }
+    }
+}
+
+/* The derivative-carrying series against the shared 2F1 and FD. */
+static void
+test_series_hyp1(void **state)
+{
+    static const double cases[][3] = {
+        {0.5, 2.1, 0.0}, {3.0, 4.6, 0.3}, {1000.5, 1002.1, 0.95},
+        {1.6, 301.0, 0.99}, {0.2, 0.9, 0.5},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double b = cases[i][0], c = cases[i][1], z = cases[i][2];
+        double S, d[3], lf, Sp, Sm, h;
+        int sign = 0;
+        assert_ok(loy__pnbd_hyp1(b, c, z, &S, d));
+        assert_ok(loy__log_hyp2f1(1.0, b, c, z, &lf, &sign));
+        assert_int_equal(sign, 1);
+        assert_close(log(S), lf, 1e-13, 1e-14);
+        h = 1e-6 * b;
+        assert_ok(loy__pnbd_hyp1(b + h, c, z, &Sp, NULL));
+        assert_ok(loy__pnbd_hyp1(b - h, c, z, &Sm, NULL));
+        assert_close(d[0], (Sp - Sm) / (2 * h), 1e-6, 1e-12);
+        h = 1e-6 * c;
+        assert_ok(loy__pnbd_hyp1(b, c + h, z, &Sp, NULL));
+        assert_ok(loy__pnbd_hyp1(b, c - h, z, &Sm, NULL));
+        assert_close(d[1], (Sp - Sm) / (2 * h), 1e-6, 1e-12);
+        if (z > 1e-3) {
+            h = 1e-7 * z;
+            assert_ok(loy__pnbd_hyp1(b, c, z + h, &Sp, NULL));
+            assert_ok(loy__pnbd_hyp1(b, c, z - h, &Sm, NULL));
+            assert_close(d[2], (Sp - Sm) / (2 * h), 1e-6, 1e-12);
+        } else {
+            assert_close(d[2], b / c, 1e-15, 0.0);
+        }
+    }
+}
+
+/* ---- predictions against quadrature over the mixing distributions ---- */
+
+typedef struct mu_ctx {
+    double s, rate, t;
+} mu_ctx;
+
+/* mu^(s-2) (1 - e^(-mu t)) e^(-rate mu) */
+static double
+mu_integrand(double mu, void *c)
+{
+    const mu_ctx *q = c;
+    return exp((q->s - 2.0) * log(mu) - q->rate * mu) * -expm1(-mu * q->t);
+}
+
+/* The same after mu = w^(1/s), times s: (1 - e^(-mu t))/mu e^(-rate mu),
+   which removes the mu^(s-1) singularity of s < 1. */
+static double
+mu_integrand_w(double w, void *c)
+{
+    const mu_ctx *q = c;
+    double mu = pow(w, 1.0 / q->s);
+    if (mu == 0.0)
+        return q->t;
+    return exp(-q->rate * mu) * -expm1(-mu * q->t) / mu;
+}
+
+/* ln of beta^s/Gamma(s) * int mu^(s-2)(1-e^-mu t) e^-(beta+T) mu dmu */
+static double
+log_mu_part(double s, double beta, double B, double t)
+{
+    mu_ctx q;
+    double I;
+    q.s = s;
+    q.rate = B;
+    q.t = t;
+    if (s < 1.0)
+        I = quad_ts_inf(mu_integrand_w, &q, pow(B, -s)) / s;
+    else
+        I = quad_ts_inf(mu_integrand, &q, 1.0 / B);
+    return s * log(beta) - lgamma(s) + log(I);
+}
+
+static void
+test_palive_and_cet_quadrature(void **state)
+{
+    size_t i, j;
+    (void)state;
+    for (i = 0; i < NPSETS; i++) {
+        const double *p = PSETS[i];
+        for (j = 0; j < NROWS; j++) {
+            const double *c = ROWS[j];
+            double x = c[0], tx = c[1], T = c[2], t = 39.0;
+            double lq = loglik_quad(p, x, tx, T), pa, pat, cet, ref;
+            double p1 = -(p[0] + x) * log(p[1] + T) - p[2] * log(p[3] + T);
+            assert_ok(loy_pnbd_palive(&pa, p, &x, &tx, &T, 1, NULL));
+            assert_close(pa, exp(head_ref(p, x) + p1 - lq), 1e-10, 1e-13);
+            assert_true(pa >= 0.0 && pa <= 1.0);
+            /* alive at T + t: lifetime beyond T + t under the posterior */
+            assert_ok(loy_pnbd_palive_at(&pat, p, &x, &tx, &T, 1, t, NULL));
+            ref = exp(head_ref(p, x) - (p[0] + x) * log(p[1] + T)
+                      - p[2] * log(p[3] + T + t) - lq);
+            assert_close(pat, ref, 1e-10, 1e-13);
+            /* CET: integrate lambda in closed form, mu numerically */
+            assert_ok(loy_pnbd_expected(&cet, p, &x, &tx, &T, 1, t, NULL));
+            ref = exp(lgamma(p[0] + x + 1.0) - lgamma(p[0])
+                      + p[0] * log(p[1]) - (p[0] + x + 1.0) * log(p[1] + T)
+                      + log_mu_part(p[2], p[3], p[3] + T, t) - lq);
+            assert_close(cet, ref, 1e-9, 1e-12);
+        }
+    }
+}
+
+static void
+test_expected_new_quadrature(void **state)
+{
+    const double t[4] = {0.0, 1.0, 39.0, 520.0};
+    double out[4];
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < NPSETS; i++) {
+        const double *p = PSETS[i];
+        assert_ok(loy_pnbd_expected_new(out, p, t, 4, NULL));
+        assert_true(out[0] == 0.0);
+        for (k = 1; k < 4; k++) {
+            double ref = p[0] / p[1]
+                         * exp(log_mu_part(p[2], p[3], p[3], t[k]));
+            assert_close(out[k], ref, 1e-10, 0.0);
+        }
+    }
+}
+
+/* s = 1 is removable: the value there is the limit of its neighbours. */
+static void
+test_s_equal_one(void **state)
+{
+    const double x = 3, tx = 20, T = 30, t = 52.0;
+    double p1[4] = {0.6, 10.0, 1.0, 12.0}, pu[4], pd[4];
+    double e1, eu, ed, c1, cu, cd;
+    (void)state;
+    memcpy(pu, p1, sizeof pu);
+    memcpy(pd, p1, sizeof pd);
+    pu[2] = 1.0 + 1e-9;
+    pd[2] = 1.0 - 1e-9;
+    assert_ok(loy_pnbd_expected_new(&e1, p1, &t, 1, NULL));
+    assert_ok(loy_pnbd_expected_new(&eu, pu, &t, 1, NULL));
+    assert_ok(loy_pnbd_expected_new(&ed, pd, &t, 1, NULL));
+    assert_close(e1, p1[0] / p1[1] * p1[3] * log1p(t / p1[3]), 1e-15, 0.0);
+    assert_close(eu, e1, 1e-8, 0.0);
+    assert_close(ed, e1, 1e-8, 0.0);
+    assert_ok(loy_pnbd_expected(&c1, p1, &x, &tx, &T, 1, t, NULL));
+    assert_ok(loy_pnbd_expected(&cu, pu, &x, &tx, &T, 1, t, NULL));
+    assert_ok(loy_pnbd_expected(&cd, pd, &x, &tx, &T, 1, t, NULL));
+    assert_close(cu, c1, 1e-8, 0.0);
+    assert_close(cd, c1, 1e-8, 0.0);
+    assert_true(c1 > 0.0 && isfinite(c1));
+}
+
+typedef struct dert_ctx {
+    double delta, B, s;
+} dert_ctx;
+
+static double
+dert_integrand(double u, void *c)
+{
+    const dert_ctx *q = c;
+    return exp(-q->delta * u - q->s * log1p(u / q->B));
+}
+
+/* DERT against adaptive quadrature, non-integer and integer s. */
+static void
+test_dert_quadrature(void **state)
+{
+    static const double svals[] = {0.606, 1.0, 2.0, 2.5, 0.2, 3.0};
+    static const double deltas[] = {0.0027, 0.1, 1.5};
+    size_t i, j, k;
+    (void)state;
+    for (i = 0; i < sizeof svals / sizeof svals[0]; i++)
+        for (j = 0; j < sizeof deltas / sizeof deltas[0]; j++)
+            for (k = 0; k < 4; k++) {
+                const double *c = ROWS[k];
+                double p[4] = {0.553, 10.578, svals[i], 11.669};
+                double pa, dert, ref;
+                dert_ctx q;
+                q.delta = deltas[j];
+                q.B = p[3] + c[2];
+                q.s = p[2];
+                assert_ok(loy_pnbd_palive(&pa, p, &c[0], &c[1], &c[2], 1,
+                                          NULL));
+                assert_ok(loy_pnbd_dert(&dert, p, &c[0], &c[1], &c[2], 1,
+                                        q.delta, NULL));
+                ref = pa * (p[0] + c[0]) / (p[1] + c[2])
+                      * quad_ts_inf(dert_integrand, &q, 1.0 / q.delta);
+                assert_close(dert, ref, 1e-9, 0.0);
+            }
+}
+
+/* Fit on CDNOW: at least as good as the published estimate. */
+static void
+test_fit_cdnow(void **state)
+{
+    cdnow_data d;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    double est[4], llref, cet_fit = 0, cet_ref = 0, *buf;
+    size_t i;
+    (void)state;
+    if (!cdnow_load(&d))
+        skip();
+    assert_ok(loy_pnbd_fit(est, d.x, d.tx, d.T, NULL, d.n, NULL, &rep, NULL));
+    assert_ok(loy_pnbd_loglik(&llref, CDNOW_P, d.x, d.tx, d.T, NULL, d.n,
+                              NULL));
+    assert_int_equal(rep.status, LOY_OK);
+    assert_int_equal(rep.n_params, 4);
+    assert_true(rep.loglik >= llref - 1e-9);
+    assert_close(rep.loglik, -9595.0, 0.0, 0.5);
+    for (i = 0; i < 4; i++) {
+        assert_close(rep.params[i], est[i], 0.0, 0.0);
+        assert_true(rep.se[i] > 0.0 && isfinite(rep.se[i]));
+    }
+    /* r and alpha are well determined; s and beta lie on a flat ridge */
+    assert_close(est[0], 0.553, 0.0, 0.01);
+    assert_close(est[1], 10.578, 0.0, 0.3);
+    assert_close(est[2], 0.606, 0.0, 0.15);
+    assert_close(est[3], 11.669, 0.0, 4.0);
+    /* predictions agree: expected holdout purchases (39 weeks) */
+    buf = malloc(d.n * sizeof(double));
+    assert_ok(loy_pnbd_expected(buf, est, d.x, d.tx, d.T, d.n, 39.0, NULL));
+    for (i = 0; i < d.n; i++)
+        cet_fit += buf[i];
+    assert_ok(loy_pnbd_expected(buf, CDNOW_P, d.x, d.tx, d.T, d.n, 39.0,
+                                NULL));
+    for (i = 0; i < d.n; i++)
+        cet_ref += buf[i];
+    assert_close(cet_fit, cet_ref, 0.01, 0.0);
+    /* compressed and uncompressed fits agree */
+    {
+        loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+        double est2[4];
+        o.flags = LOY_FIT_NO_COMPRESS | LOY_FIT_NO_SE;
+        assert_ok(loy_pnbd_fit(est2, d.x, d.tx, d.T, NULL, d.n, &o, NULL,
+                               NULL));
+        for (i = 0; i < 4; i++)
+            assert_close(est2[i], est[i], 1e-4, 0.0);
+    }
+    free(buf);
+    cdnow_free(&d);
+}
+
+/* Fit recovers simulated parameters (seeded Pareto/NBD simulation). */
+static double
+rgamma1(loy_test_rng *g, double shape)
+{
+    /* Marsaglia-Tsang, with the boost for shape < 1 */
+    double d, c, x, v, u, boost = 1.0;
+    if (shape < 1.0) {
+        boost = pow(loy_test_rng_uniform(g), 1.0 / shape);
+        shape += 1.0;
+    }
+    d = shape - 1.0 / 3.0;
+    c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double u1 = loy_test_rng_uniform(g), u2 = loy_test_rng_uniform(g);
+        x = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+        v = 1.0 + c * x;
+        if (v <= 0.0)
+            continue;
+        v = v * v * v;
+        u = loy_test_rng_uniform(g);
+        if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+            return boost * d * v;
+    }
+}
+
+static void
+test_fit_simulated(void **state)
+{
+    const double truth[4] = {0.8, 6.0, 0.5, 15.0};
+    const size_t n = 1500;
+    double *x = malloc(n * sizeof(double)), *tx = malloc(n * sizeof(double));
+    double *T = malloc(n * sizeof(double)), est[4], est2[4];
+    loy_test_rng g = {12345};
+    loy_fit_report rep = LOY_FIT_REPORT_INIT, rep2 = LOY_FIT_REPORT_INIT;
+    static const double tail[2] = {0.5, -1.0};
+    static const size_t warm[2] = {1000, 300};
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < n; i++) {
+        double lam = rgamma1(&g, truth[0]) / truth[1];
+        double mu = rgamma1(&g, truth[2]) / truth[3];
+        double life = -log(loy_test_rng_uniform(&g)) / mu, t = 0.0;
+        T[i] = 20.0 + 30.0 * loy_test_rng_uniform(&g);
+        x[i] = 0.0;
+        tx[i] = 0.0;
+        for (;;) {
+            t += -log(loy_test_rng_uniform(&g)) / lam;
+            if (t > T[i] || t > life)
+                break;
+            x[i] += 1.0;
+            tx[i] = t;
+        }
+    }
+    assert_ok(loy_pnbd_fit(est, x, tx, T, NULL, n, NULL, &rep, NULL));
+    for (k = 0; k < 4; k++) /* within 4 standard errors */
+        assert_close(est[k], truth[k], 0.0, 4.0 * rep.se[k]);
+    /* the warm start of large samples (forced here on 1500 rows with a
+       300-row subsample) reaches the same optimum in fewer iterations */
+    assert_ok(loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm, est2,
+                                   x, tx, T, NULL, n, NULL, &rep2, NULL));
+    assert_close(rep2.loglik, rep.loglik, 1e-12, 0.0);
+    for (k = 0; k < 4; k++) {
+        assert_close(est2[k], est[k], 1e-5, 0.0);
+        assert_close(rep2.se[k], rep.se[k], 1e-3, 0.0);
+    }
+    assert_true(rep2.iterations < rep.iterations);
+    free(x);
+    free(tx);
+    free(T);
+}
+
+static void
+test_bad_input(void **state)
+{
+    double x[3] = {1, 2, 0}, tx[3] = {5, 10, 0}, T[3] = {20, 30, 40};
+    double out[3], p[4], w[3] = {1, 1, 1}, t = 1.0;
+    size_t ei = 0;
+    (void)state;
+    memcpy(p, CDNOW_P, sizeof p);
+#define CHECK(call, code, idx)                                              \
+    do {                                                                    \
+        ei = 12345;                                                         \
+        assert_status(call, code);                                          \
+        assert_true(ei == (size_t)(idx));                                   \
+    } while (0)
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, NULL, 3, &ei), LOY_OK,
+          LOY_NO_INDEX);
+    CHECK(loy_pnbd_loglik(NULL, p, x, tx, T, NULL, 3, &ei), LOY_EINVAL,
+          LOY_NO_INDEX);
+    CHECK(loy_pnbd_loglik(out, p, x, NULL, T, NULL, 3, &ei), LOY_EINVAL,
+          LOY_NO_INDEX);
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, NULL, 0, &ei), LOY_EEMPTY,
+          LOY_NO_INDEX);
+    tx[1] = 31; /* t_x > T */
+    CHECK(loy_pnbd_palive(out, p, x, tx, T, 3, &ei), LOY_EINCONSISTENT, 1);
+    tx[1] = 10;
+    x[2] = -1;
+    CHECK(loy_pnbd_expected(out, p, x, tx, T, 3, t, &ei), LOY_ESCALE, 2);
+    x[2] = 0.5;
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, NULL, 3, &ei), LOY_ESCALE, 2);
+    x[2] = 0;
+    tx[2] = 1; /* x = 0 with t_x > 0 */
+    CHECK(loy_pnbd_dert(out, p, x, tx, T, 3, 0.01, &ei), LOY_EINCONSISTENT, 2);
+    tx[2] = 0;
+    T[0] = 0;
+    CHECK(loy_pnbd_palive_at(out, p, x, tx, T, 3, t, &ei), LOY_ESCALE, 0);
+    T[0] = -5;
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, NULL, 3, &ei), LOY_ESCALE, 0);
+    T[0] = 20;
+    tx[1] = (double)NAN;
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, NULL, 3, &ei), LOY_ENONFINITE, 1);
+    tx[1] = 10;
+    T[2] = (double)INFINITY;
+    CHECK(loy_pnbd_palive(out, p, x, tx, T, 3, &ei), LOY_ENONFINITE, 2);
+    T[2] = 40;
+    w[1] = -1;
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, w, 3, &ei), LOY_ESCALE, 1);
+    w[1] = (double)NAN;
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, w, 3, &ei), LOY_ENONFINITE, 1);
+    w[0] = w[1] = w[2] = 0;
+    CHECK(loy_pnbd_fit(p, x, tx, T, w, 3, NULL, NULL, &ei), LOY_EEMPTY,
+          LOY_NO_INDEX);
+    w[0] = w[1] = w[2] = 1;
+    p[2] = 0; /* s */
+    CHECK(loy_pnbd_loglik(out, p, x, tx, T, NULL, 3, &ei), LOY_EDOMAIN, 2);
+    p[2] = -1;
+    CHECK(loy_pnbd_expected_new(out, p, &t, 1, &ei), LOY_EDOMAIN, 2);
+    p[2] = (double)NAN;
+    CHECK(loy_pnbd_palive(out, p, x, tx, T, 3, &ei), LOY_ENONFINITE, 2);
+    memcpy(p, CDNOW_P, sizeof p);
+    CHECK(loy_pnbd_expected(out, p, x, tx, T, 3, -1.0, &ei), LOY_EDOMAIN,
+          LOY_NO_INDEX);
+    t = (double)NAN;
+    CHECK(loy_pnbd_expected(out, p, x, tx, T, 3, t, &ei), LOY_ENONFINITE,
+          LOY_NO_INDEX);
+    t = 1.0;
+    CHECK(loy_pnbd_dert(out, p, x, tx, T, 3, 0.0, &ei), LOY_EDOMAIN,
+          LOY_NO_INDEX);
+    t = -2;
+    CHECK(loy_pnbd_expected_new(out, p, &t, 1, &ei), LOY_EDOMAIN, 0);
+    t = (double)NAN;
+    CHECK(loy_pnbd_expected_new(out, p, &t, 1, &ei), LOY_ENONFINITE, 0);
+    CHECK(loy_pnbd_fit(NULL, x, tx, T, NULL, 3, NULL, NULL, &ei), LOY_EINVAL,
+          LOY_NO_INDEX);
+    tx[0] = 25;
+    CHECK(loy_pnbd_fit(p, x, tx, T, NULL, 3, NULL, NULL, &ei),
+          LOY_EINCONSISTENT, 0);
+    tx[0] = 5;
+    {
+        loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+        o.flags = 0x80000000u;
+        CHECK(loy_pnbd_fit(p, x, tx, T, NULL, 3, &o, NULL, &ei), LOY_EINVAL,
+              LOY_NO_INDEX);
+    }
+    /* a series that cannot converge is reported, with the row */
+    {
+        const double ph[4] = {0.5, 1e9, 0.5, 1e-3};
+        CHECK(loy_pnbd_loglik(out, ph, x, tx, T, NULL, 3, &ei), LOY_ENOCONV,
+              0);
+    }
+    /* a fit stopped early says so and returns its best point */
+    {
+        loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+        loy_fit_report rep = LOY_FIT_REPORT_INIT;
+        double est[4] = {0, 0, 0, 0};
+        const double xs[6] = {0, 1, 4, 2, 0, 7};
+        const double txs[6] = {0, 3, 20, 9, 0, 29};
+        const double Ts[6] = {30, 31, 32, 30, 33, 30};
+        size_t k;
+        o.max_iter = 1;
+        assert_status(loy_pnbd_fit(est, xs, txs, Ts, NULL, 6, &o, &rep, NULL),
+                      LOY_ENOCONV);
+        assert_int_equal(rep.status, LOY_ENOCONV);
+        for (k = 0; k < 4; k++)
+            assert_true(est[k] > 0.0 && isfinite(est[k]));
+    }
+    /* failing calls leave outputs untouched on input errors */
+    out[0] = 42.0;
+    assert_status(loy_pnbd_loglik(out, p, x, tx, T, NULL, 0, NULL),
+                  LOY_EEMPTY);
+    assert_true(out[0] == 42.0);
+#undef CHECK
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ll_cdnow_published),
+        cmocka_unit_test(test_ll_matches_quadrature),
+        cmocka_unit_test(test_ll_weights_and_sum),
+        cmocka_unit_test(test_branch_limits),
+        cmocka_unit_test(test_heavy_buyers_finite),
+        cmocka_unit_test(test_gradient_matches_fd),
+        cmocka_unit_test(test_series_hyp1),
+        cmocka_unit_test(test_palive_and_cet_quadrature),
+        cmocka_unit_test(test_expected_new_quadrature),
+        cmocka_unit_test(test_s_equal_one),
+        cmocka_unit_test(test_dert_quadrature),
+        cmocka_unit_test(test_fit_cdnow),
+        cmocka_unit_test(test_fit_simulated),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
