@@ -21,6 +21,7 @@
 
 #include <stdlib.h>
 
+#include "btyd.h"
 #include "fitcore.h"
 #include "patterns.h"
 #include "specfun.h"
@@ -33,63 +34,12 @@
 /* Validation                                                          */
 /* ------------------------------------------------------------------ */
 
-static int
-bg_check_params(const double *params, size_t *err_index)
-{
-    size_t j;
-    for (j = 0; j < 4; j++) {
-        if (!loy__finite(params[j])) {
-            loy__set_index(err_index, j);
-            return LOY_ENONFINITE;
-        }
-        if (!(params[j] > 0.0)) {
-            loy__set_index(err_index, j);
-            return LOY_EDOMAIN;
-        }
-    }
-    return LOY_OK;
-}
-
-/* x is whole: every double from 2^53 up is; below, an integer cast is
- * exact (cheaper than a floor() call in the validation pass). */
-static int
-bg_whole(double x)
-{
-    return x >= 9007199254740992.0 || x == (double)(int64_t)x;
-}
-
-static int
-bg_check_row(double x, double tx, double T, double w)
-{
-    if (!loy__finite(x) || !loy__finite(tx) || !loy__finite(T)
-        || !loy__finite(w))
-        return LOY_ENONFINITE;
-    if (x < 0.0 || !bg_whole(x) || tx < 0.0 || !(T > 0.0) || w < 0.0)
-        return LOY_ESCALE;
-    if (tx > T || (x == 0.0 && tx > 0.0))
-        return LOY_EINCONSISTENT;
-    return LOY_OK;
-}
-
 int
 loy__bgnbd_check(const double *params, const double *x, const double *t_x,
                  const double *T, const double *w, size_t n,
                  size_t *err_index)
 {
-    size_t i;
-    loy__set_index(err_index, LOY_NO_INDEX);
-    LOY__REQUIRE(n > 0, LOY_EEMPTY);
-    LOY__REQUIRE(x != NULL && t_x != NULL && T != NULL, LOY_EINVAL);
-    if (params != NULL)
-        LOY__TRY(bg_check_params(params, err_index));
-    for (i = 0; i < n; i++) {
-        int rc = bg_check_row(x[i], t_x[i], T[i], w != NULL ? w[i] : 1.0);
-        if (rc != LOY_OK) {
-            loy__set_index(err_index, i);
-            return rc;
-        }
-    }
-    return LOY_OK;
+    return loy__btyd_check(params, 4, x, t_x, T, w, n, err_index);
 }
 
 /* ------------------------------------------------------------------ */
@@ -889,7 +839,7 @@ loy_bgnbd_expected_new(double *out, const double params[4], const double *t,
     loy__set_index(err_index, LOY_NO_INDEX);
     LOY__REQUIRE(out != NULL && params != NULL && t != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
-    LOY__TRY(bg_check_params(params, err_index));
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
     for (i = 0; i < n; i++) {
         int rc = bg_check_t(t[i]);
         if (rc == LOY_OK)
@@ -917,7 +867,7 @@ loy_bgnbd_pmf(double *out, const double params[4], double t, size_t n,
     loy__set_index(err_index, LOY_NO_INDEX);
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
-    LOY__TRY(bg_check_params(params, err_index));
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
     LOY__TRY(bg_check_t(t));
     r = params[0], al = params[1], a = params[2], b = params[3];
     lq = -log1p(t / al);         /* ln(alpha/(alpha+t)) */

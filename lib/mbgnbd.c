@@ -12,6 +12,7 @@
  * limit of MODELS.md at a = 1 (no switch, no nudging of a).
  */
 #include "pnbd_internal.h"
+#include "btyd.h"
 #include "specfun.h"
 
 #define MBG_SERIES_CAP 200000.0
@@ -173,19 +174,6 @@ mbg_bracket(double a, double A, double C, double q, double *out)
 /* Public API                                                          */
 /* ------------------------------------------------------------------ */
 
-static int
-mbg_check(const void *out, const double *params, const double *x,
-          const double *t_x, const double *T, const double *w, size_t n,
-          size_t *err_index)
-{
-    loy__set_index(err_index, LOY_NO_INDEX);
-    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
-    LOY__REQUIRE(n > 0, LOY_EEMPTY);
-    LOY__REQUIRE(x != NULL && t_x != NULL && T != NULL, LOY_EINVAL);
-    LOY__TRY(loy__pnbd_check_params(params, 4, err_index));
-    return loy__pnbd_check_rows(x, t_x, T, w, n, err_index);
-}
-
 int
 loy_mbgnbd_loglik(double *out, const double params[4], const double *x,
                   const double *t_x, const double *T, const double *weights,
@@ -195,7 +183,7 @@ loy_mbgnbd_loglik(double *out, const double params[4], const double *x,
     mbg_cache c;
     loy__ksum acc = {0.0, 0.0};
     size_t i;
-    LOY__TRY(mbg_check(out, params, x, t_x, T, weights, n, err_index));
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, weights, n, err_index));
     mbg_par_set(&p, params);
     mbg_cache_init(&c, &p, NULL, 0);
     for (i = 0; i < n; i++) {
@@ -222,7 +210,7 @@ loy_mbgnbd_loglik_each(double *out, const double params[4], const double *x,
     mbg_cache c;
     size_t i;
     int want = grad != NULL;
-    LOY__TRY(mbg_check(out, params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
     mbg_par_set(&p, params);
     mbg_cache_init(&c, &p, NULL, 0);
     for (i = 0; i < n; i++) {
@@ -272,7 +260,7 @@ loy_mbgnbd_palive(double *out, const double params[4], const double *x,
                   const double *t_x, const double *T, size_t n,
                   size_t *err_index)
 {
-    LOY__TRY(mbg_check(out, params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
     return mbg_predict(out, params, x, t_x, T, n, -1.0, err_index);
 }
 
@@ -281,7 +269,7 @@ loy_mbgnbd_expected(double *out, const double params[4], const double *x,
                     const double *t_x, const double *T, size_t n, double t,
                     size_t *err_index)
 {
-    LOY__TRY(mbg_check(out, params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
     LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
     LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
     return mbg_predict(out, params, x, t_x, T, n, t, err_index);
@@ -296,7 +284,7 @@ loy_mbgnbd_expected_new(double *out, const double params[4], const double *t,
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
     LOY__REQUIRE(t != NULL, LOY_EINVAL);
-    LOY__TRY(loy__pnbd_check_params(params, 4, err_index));
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
     for (i = 0; i < n; i++) {
         int rc = !loy__finite(t[i]) ? LOY_ENONFINITE
                  : t[i] < 0.0      ? LOY_EDOMAIN

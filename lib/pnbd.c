@@ -23,6 +23,7 @@
 #include "optim.h"
 #include "patterns.h"
 #include "specfun.h"
+#include "btyd.h"
 
 #include <stdlib.h>
 
@@ -31,51 +32,13 @@
 #define PNBD_SERIES_TOL 1e-16
 
 int
-loy__pnbd_check_params(const double *params, size_t k, size_t *err_index)
+loy__pnbd_check(const void *out, const double *params, const double *x,
+                const double *t_x, const double *T, const double *w,
+                size_t n, size_t *err_index)
 {
-    size_t j;
-    for (j = 0; j < k; j++) {
-        if (!loy__finite(params[j])) {
-            loy__set_index(err_index, j);
-            return LOY_ENONFINITE;
-        }
-        if (!(params[j] > 0.0)) {
-            loy__set_index(err_index, j);
-            return LOY_EDOMAIN;
-        }
-    }
     loy__set_index(err_index, LOY_NO_INDEX);
-    return LOY_OK;
-}
-
-/* One row; returns the status for it (index handled by the caller). */
-static int
-check_row(double x, double tx, double T, double w)
-{
-    if (!loy__finite(x) || !loy__finite(tx) || !loy__finite(T)
-        || !loy__finite(w))
-        return LOY_ENONFINITE;
-    if (x < 0.0 || x != floor(x) || tx < 0.0 || !(T > 0.0) || w < 0.0)
-        return LOY_ESCALE;
-    if (tx > T || (x == 0.0 && tx > 0.0))
-        return LOY_EINCONSISTENT;
-    return LOY_OK;
-}
-
-int
-loy__pnbd_check_rows(const double *x, const double *t_x, const double *T,
-                     const double *w, size_t n, size_t *err_index)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        int rc = check_row(x[i], t_x[i], T[i], w != NULL ? w[i] : 1.0);
-        if (rc != LOY_OK) {
-            loy__set_index(err_index, i);
-            return rc;
-        }
-    }
-    loy__set_index(err_index, LOY_NO_INDEX);
-    return LOY_OK;
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    return loy__btyd_check(params, 4, x, t_x, T, w, n, err_index);
 }
 
 /*
@@ -378,20 +341,6 @@ loy__pnbd_loglik1(const double *params, double x, double t_x, double T,
 /* Public evaluation API                                               */
 /* ------------------------------------------------------------------ */
 
-/* Common argument checks of the per-customer functions. */
-static int
-check_common(const void *out, const double *params, const double *x,
-             const double *t_x, const double *T, const double *w, size_t n,
-             size_t *err_index)
-{
-    loy__set_index(err_index, LOY_NO_INDEX);
-    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
-    LOY__REQUIRE(n > 0, LOY_EEMPTY);
-    LOY__REQUIRE(x != NULL && t_x != NULL && T != NULL, LOY_EINVAL);
-    LOY__TRY(loy__pnbd_check_params(params, 4, err_index));
-    return loy__pnbd_check_rows(x, t_x, T, w, n, err_index);
-}
-
 int
 loy_pnbd_loglik(double *out, const double params[4], const double *x,
                 const double *t_x, const double *T, const double *weights,
@@ -402,7 +351,7 @@ loy_pnbd_loglik(double *out, const double params[4], const double *x,
     pnbd_row row;
     loy__ksum acc = {0.0, 0.0};
     size_t i;
-    LOY__TRY(check_common(out, params, x, t_x, T, weights, n, err_index));
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, weights, n, err_index));
     pnbd_par_set(&p, params);
     pnbd_cache_init(&c, NULL);
     for (i = 0; i < n; i++) {
@@ -430,7 +379,7 @@ loy_pnbd_loglik_each(double *out, const double params[4], const double *x,
     pnbd_cache c;
     pnbd_row row;
     size_t i;
-    LOY__TRY(check_common(out, params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
     pnbd_par_set(&p, params);
     pnbd_cache_init(&c, NULL);
     for (i = 0; i < n; i++) {
@@ -513,7 +462,7 @@ pnbd_predict(double *out, const double *params, const double *x,
     pnbd_par p;
     pnbd_cache c;
     size_t i;
-    LOY__TRY(check_common(out, params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
     if (what != PNBD_PALIVE) {
         LOY__REQUIRE(loy__finite(arg), LOY_ENONFINITE);
         LOY__REQUIRE(what == PNBD_DERT ? arg > 0.0 : arg >= 0.0,
@@ -575,7 +524,7 @@ loy_pnbd_expected_new(double *out, const double params[4], const double *t,
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
     LOY__REQUIRE(t != NULL, LOY_EINVAL);
-    LOY__TRY(loy__pnbd_check_params(params, 4, err_index));
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
     for (i = 0; i < n; i++) {
         int rc = LOY_OK;
         if (!loy__finite(t[i]))
@@ -922,7 +871,7 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
     LOY__REQUIRE(params_out != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
     LOY__REQUIRE(x != NULL && t_x != NULL && T != NULL, LOY_EINVAL);
-    LOY__TRY(loy__pnbd_check_rows(x, t_x, T, weights, n, err_index));
+    LOY__TRY(loy__btyd_check_rows(x, t_x, T, weights, n, err_index));
     memset(&prob, 0, sizeof prob);
     memset(&d, 0, sizeof d);
     LOY__TRY(total_weight(weights, n, &prob.total_weight));

@@ -9,19 +9,12 @@
 #include "fitcore.h"
 
 /*
- * Validate parameters: `k` values, each finite (else LOY_ENONFINITE) and
- * > 0 (else LOY_EDOMAIN). err_index gets the position of the bad one.
+ * Argument check of the per-customer functions of both models: out and
+ * params present (LOY_EINVAL), then loy__btyd_check() with 4 parameters.
  */
-int loy__pnbd_check_params(const double *params, size_t k, size_t *err_index);
-
-/*
- * Validate customer rows (x, t_x, T) and optional weights: x a finite
- * whole number >= 0, 0 <= t_x <= T, T > 0, x = 0 implies t_x = 0, weights
- * finite and >= 0. NaN/Inf -> LOY_ENONFINITE, out of range or non-integer
- * -> LOY_ESCALE, t_x > T or (x = 0, t_x > 0) -> LOY_EINCONSISTENT.
- */
-int loy__pnbd_check_rows(const double *x, const double *t_x, const double *T,
-                         const double *w, size_t n, size_t *err_index);
+int loy__pnbd_check(const void *out, const double *params, const double *x,
+                    const double *t_x, const double *T, const double *w,
+                    size_t n, size_t *err_index);
 
 /*
  * Per-customer ln L of the Pareto/NBD model at params (r, alpha, s, beta)
