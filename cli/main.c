@@ -21,7 +21,7 @@ typedef struct command {
 static const command commands[] = {
     {"nps", cmd_nps, "NPS with intervals from a survey export, overall and per group"},
     {"churn-cost", cmd_churn, "churn cost and loyalty economics"},
-    {"clv", cmd_clv, "fit Pareto/NBD or MBG/NBD to a purchase log; per-customer CLV"},
+    {"clv", cmd_clv, "fit BG/NBD, Pareto/NBD or MBG/NBD and Gamma-Gamma; per-customer CLV"},
     {"report", cmd_report, "everything on a survey and a purchase log; text and HTML"},
     {"segment", cmd_segment, "ABC analysis and the ABC x loyalty matrix with actions"},
     {"summary", cmd_summary, "purchase log -> per-customer summary (x, t_x, T, monetary)"},
