@@ -11,7 +11,13 @@ from ._lib import ABI_VERSION, lib as _lib, path as library_path
 from .errors import (LoyaltyError, BadInputError, DomainError,
                      NotConvergedError, OutOfMemoryError)
 
-__all__ = ["ABI_VERSION", "library_path", "version", "version_number",
+# The modules, importable as loyalty.nps etc. (each declares its C
+# functions once at import).
+from . import (stats, nps, segment, clv, bgnbd, ggamma, pnbd, mbgnbd, bgbb,
+               sbg, churn)
+
+__all__ = ["stats", "nps", "segment", "clv", "bgnbd", "ggamma", "pnbd",
+           "mbgnbd", "bgbb", "sbg", "churn", "ABI_VERSION", "library_path", "version", "version_number",
            "abi_version", "strerror", "LoyaltyError", "BadInputError",
            "DomainError", "NotConvergedError", "OutOfMemoryError"]
 

@@ -1,0 +1,150 @@
+"""BG/BB model (the C ``loy_bgbb_*`` functions).
+
+Beta-geometric/beta-Bernoulli (Fader, Hardie & Shang 2010) for purchases at
+discrete opportunities (yearly donations, events). A customer, or a pattern
+of customers, is ``(x, t_x, n_opp)``: transactions, last opportunity with a
+transaction (0 if none) and number of opportunities, all whole numbers.
+Parameters in model order ``(alpha, beta, gamma, delta)``: the transaction
+probability of a live customer is Beta(alpha, beta), the dropout
+probability per opportunity Beta(gamma, delta).
+
+Arrays may be lists, ``array.array``, ``memoryview`` or numpy arrays
+(contiguous float64 numpy arrays are not copied; others are converted
+once). Scalars in give a float out, arrays a numpy array
+(``array.array('d')`` without numpy).
+A scalar next to arrays is repeated to their length. ``params`` arguments accept a
+sequence in model order, a dict, or a fitted ``BGBB``.
+
+Example (the donations data as patterns with counts)::
+
+    m = bgbb.BGBB.fit(x, t_x, n_opp, weights=count)
+    m.palive(x, t_x, n_opp)          # P(alive at the next opportunity)
+"""
+
+from ._lib import declare, c_int, c_double, c_size_t, P
+from ._model import FittedModel, FitOptions, FitReport
+from ._arrays import as_input, same_length
+from . import _percustomer as _pc
+
+PARAM_NAMES = ("alpha", "beta", "gamma", "delta")
+
+PD = _pc.PD
+PS = _pc.PS
+_COLS = [PD, PD, PD]  # x, t_x, n_opp
+
+_loglik = declare("loy_bgbb_loglik", c_int, [PD, PD] + _COLS + [PD, c_size_t, PS])
+_fit_c = declare("loy_bgbb_fit", c_int, [PD] + _COLS + [PD, c_size_t, P(FitOptions),
+                                                      P(FitReport), PS])
+_palive = declare("loy_bgbb_palive", c_int, [PD, PD] + _COLS + [c_size_t, c_double, PS])
+_expected = declare("loy_bgbb_expected", c_int,
+                    [PD, PD] + _COLS + [c_size_t, c_double, PS])
+_expected_new = declare("loy_bgbb_expected_new", c_int, [PD, PD, PD, c_size_t, PS])
+_pmf = declare("loy_bgbb_pmf", c_int, [PD, PD, PD, PD, c_size_t, PS])
+_dert = declare("loy_bgbb_dert", c_int, [PD, PD] + _COLS + [c_size_t, c_double, PS])
+
+
+def _p(params):
+    return _pc.params_array(params, PARAM_NAMES)
+
+
+def _cols(x, t_x, n_opp):
+    return _pc.columns(("x", "t_x", "n_opp"), (x, t_x, n_opp))
+
+
+def loglik(params, x, t_x, n_opp, weights=None):
+    """Sample log-likelihood sum_i w_i ln L_i; ``weights`` are the pattern
+    counts (None: 1 each). Invalid rows raise BadInputError with ``.index``."""
+    return _pc.loglik_sum(_loglik, "loy_bgbb_loglik", _p(params),
+                          _cols(x, t_x, n_opp), weights)
+
+
+def palive(params, x, t_x, n_opp, m=1):
+    """P(alive at opportunity n_opp + m); m = 1 (default) is the usual P(alive),
+    m = 0 the probability of being alive at the last observed opportunity."""
+    return _pc.call(_palive, "loy_bgbb_palive", _p(params), _cols(x, t_x, n_opp),
+                    (float(m),))
+
+
+def expected(params, x, t_x, n_opp, n_star):
+    """Expected transactions over the next ``n_star`` opportunities given each
+    customer's history (conditional expectation)."""
+    return _pc.call(_expected, "loy_bgbb_expected", _p(params), _cols(x, t_x, n_opp),
+                    (float(n_star),))
+
+
+def expected_new(params, n_opp):
+    """E[X(n)]: expected transactions of a new customer over its first n opportunities."""
+    return _pc.call(_expected_new, "loy_bgbb_expected_new", _p(params),
+                    [("n_opp", n_opp)])
+
+
+def pmf(params, n_opp, x):
+    """P(X(n) = x) for each (n_opp, x) pair: a new customer transacts at
+    exactly x of its first n opportunities (0 where x > n)."""
+    return _pc.call(_pmf, "loy_bgbb_pmf", _p(params), [("n_opp", n_opp), ("x", x)])
+
+
+def dert(params, x, t_x, n_opp, d):
+    """Discounted expected residual transactions: future opportunities
+    discounted by (1 + d)^-k. d = 0 needs gamma > 1 (else DomainError)."""
+    return _pc.call(_dert, "loy_bgbb_dert", _p(params), _cols(x, t_x, n_opp),
+                    (float(d),))
+
+
+class BGBB(FittedModel):
+    """A BG/BB model: parameters (alpha, beta, gamma, delta) with fit statistics.
+
+    Build it from known parameters, ``BGBB((alpha, beta, gamma, delta))``,
+    or by maximum likelihood with ``BGBB.fit``.
+    """
+
+    PARAM_NAMES = PARAM_NAMES
+
+    @classmethod
+    def fit(cls, x, t_x, n_opp, weights=None, penalty=0.0, start=None, max_iter=0,
+            gtol=0.0, compress=None, se=True):
+        """Fit by maximum likelihood on rows or (x, t_x, n) patterns with counts.
+
+        ``weights``: customers per row (the pattern counts; None: 1 each).
+        ``penalty``, ``start``, ``max_iter``, ``gtol``, ``compress``, ``se``
+        as for the other models. Raises NotConvergedError with ``.result``
+        (the best point) when the optimiser does not converge.
+        """
+        px, n1, kx = as_input(x, c_double, "x")
+        pt, n2, kt = as_input(t_x, c_double, "t_x")
+        pn, n3, kn = as_input(n_opp, c_double, "n_opp")
+        pw, n4, kw = as_input(weights, c_double, "weights")
+        lens = [("x", n1), ("t_x", n2), ("n_opp", n3)]
+        if weights is not None:
+            lens.append(("weights", n4))
+        n = same_length(*lens)
+        return cls._fit(_fit_c, (px, pt, pn, pw, n), "loy_bgbb_fit", penalty=penalty,
+                        start=start, max_iter=max_iter, gtol=gtol,
+                        compress=compress, se=se, keepalive=(kx, kt, kn, kw))
+
+    def loglik_at(self, x, t_x, n_opp, weights=None):
+        """Sample log-likelihood of (other) data at these parameters."""
+        return loglik(self, x, t_x, n_opp, weights)
+
+    def palive(self, x, t_x, n_opp, m=1):
+        """P(alive at opportunity n_opp + m)."""
+        return palive(self, x, t_x, n_opp, m)
+
+    def expected(self, x, t_x, n_opp, n_star):
+        """Expected transactions over the next ``n_star`` opportunities."""
+        return expected(self, x, t_x, n_opp, n_star)
+
+    def expected_new(self, n_opp):
+        """Expected transactions of a new customer over n opportunities."""
+        return expected_new(self, n_opp)
+
+    def pmf(self, n_opp, x):
+        """P(X(n) = x) for a new customer."""
+        return pmf(self, n_opp, x)
+
+    def dert(self, x, t_x, n_opp, d):
+        """Discounted expected residual transactions (rate d per opportunity)."""
+        return dert(self, x, t_x, n_opp, d)
+
+
+fit = BGBB.fit

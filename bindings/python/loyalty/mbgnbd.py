@@ -1,0 +1,136 @@
+"""MBG/NBD model (the C ``loy_mbgnbd_*`` functions).
+
+Modified BG/NBD (Batislam, Denizel & Filiztekin 2007): purchases at rate
+lambda ~ Gamma(r, alpha) while alive; the customer drops out at time 0 and
+after each purchase with probability p ~ Beta(a, b). Parameters in model
+order ``(r, alpha, a, b)``.
+
+Customers are parallel arrays ``x`` (repeat purchases), ``t_x`` (time of
+the last one, 0 when x = 0) and ``T`` (time since the first purchase).
+Arrays may be lists, ``array.array``, ``memoryview`` or numpy arrays
+(contiguous float64 numpy arrays are not copied; others are converted
+once). Scalars in give a float out, arrays a numpy array
+(``array.array('d')`` without numpy).
+A scalar next to arrays is repeated to their length. ``params`` arguments accept a
+sequence in model order, a dict, or a fitted ``MBGNBD``.
+"""
+
+from ._lib import declare, c_int, c_double, c_size_t, P
+from ._model import FittedModel, FitOptions, FitReport
+from ._arrays import as_input, same_length
+from . import _percustomer as _pc
+
+PARAM_NAMES = ("r", "alpha", "a", "b")
+
+PD = _pc.PD
+PS = _pc.PS
+_COLS = [PD, PD, PD]  # x, t_x, T
+
+_loglik = declare("loy_mbgnbd_loglik", c_int, [PD, PD] + _COLS + [PD, c_size_t, PS])
+_loglik_each = declare("loy_mbgnbd_loglik_each", c_int,
+                       [PD, PD] + _COLS + [c_size_t, PD, PS])
+_fit_c = declare("loy_mbgnbd_fit", c_int, [PD] + _COLS + [PD, c_size_t, P(FitOptions),
+                                                        P(FitReport), PS])
+_palive = declare("loy_mbgnbd_palive", c_int, [PD, PD] + _COLS + [c_size_t, PS])
+_expected = declare("loy_mbgnbd_expected", c_int,
+                    [PD, PD] + _COLS + [c_size_t, c_double, PS])
+_expected_new = declare("loy_mbgnbd_expected_new", c_int, [PD, PD, PD, c_size_t, PS])
+
+
+def _p(params):
+    return _pc.params_array(params, PARAM_NAMES)
+
+
+def _cols(x, t_x, T):
+    return _pc.columns(("x", "t_x", "T"), (x, t_x, T))
+
+
+def loglik(params, x, t_x, T, weights=None):
+    """Sample log-likelihood sum_i w_i ln L_i; ``weights`` default to 1 each.
+
+    Invalid rows raise BadInputError with ``.index``; a parameter <= 0
+    raises DomainError.
+    """
+    return _pc.loglik_sum(_loglik, "loy_mbgnbd_loglik", _p(params), _cols(x, t_x, T),
+                          weights)
+
+
+def loglik_each(params, x, t_x, T, grad=False):
+    """ln L_i of each customer; with ``grad=True`` returns ``(ll, g)`` where
+    ``g[i]`` is d ln L_i / d(r, alpha, a, b) (an n x 4 numpy array)."""
+    return _pc.loglik_each(_loglik_each, "loy_mbgnbd_loglik_each", _p(params),
+                           _cols(x, t_x, T), grad)
+
+
+def palive(params, x, t_x, T):
+    """Probability that each customer is alive at T (below 1 also for x = 0)."""
+    return _pc.call(_palive, "loy_mbgnbd_palive", _p(params), _cols(x, t_x, T))
+
+
+def expected(params, x, t_x, T, t):
+    """Expected purchases of each customer in (T, T + t].
+
+    May raise NotConvergedError when t is much larger than alpha + T.
+    """
+    return _pc.call(_expected, "loy_mbgnbd_expected", _p(params), _cols(x, t_x, T),
+                    (float(t),))
+
+
+def expected_new(params, t):
+    """Expected repeat purchases E[X(t)] of a new customer, per horizon t."""
+    return _pc.call(_expected_new, "loy_mbgnbd_expected_new", _p(params), [("t", t)])
+
+
+class MBGNBD(FittedModel):
+    """An MBG/NBD model: parameters (r, alpha, a, b) with fit statistics.
+
+    Build it from known parameters, ``MBGNBD((r, alpha, a, b))``, or by
+    maximum likelihood with ``MBGNBD.fit``.
+    """
+
+    PARAM_NAMES = PARAM_NAMES
+
+    @classmethod
+    def fit(cls, x, t_x, T, weights=None, penalty=0.0, start=None, max_iter=0,
+            gtol=0.0, compress=None, se=True):
+        """Fit by maximum likelihood (analytic gradient).
+
+        Options as for ``pnbd.ParetoNBD.fit``: weights per row, L2
+        ``penalty``, ``start``, ``max_iter``, ``gtol``, ``compress``, ``se``.
+        Raises NotConvergedError with ``.result`` (the best point) when the
+        optimiser does not converge.
+        """
+        px, n1, kx = as_input(x, c_double, "x")
+        pt, n2, kt = as_input(t_x, c_double, "t_x")
+        pT, n3, kT = as_input(T, c_double, "T")
+        pw, n4, kw = as_input(weights, c_double, "weights")
+        lens = [("x", n1), ("t_x", n2), ("T", n3)]
+        if weights is not None:
+            lens.append(("weights", n4))
+        n = same_length(*lens)
+        return cls._fit(_fit_c, (px, pt, pT, pw, n), "loy_mbgnbd_fit", penalty=penalty,
+                        start=start, max_iter=max_iter, gtol=gtol,
+                        compress=compress, se=se, keepalive=(kx, kt, kT, kw))
+
+    def loglik_at(self, x, t_x, T, weights=None):
+        """Sample log-likelihood of (other) data at these parameters."""
+        return loglik(self, x, t_x, T, weights)
+
+    def loglik_each(self, x, t_x, T, grad=False):
+        """ln L_i per customer (and the gradient with ``grad=True``)."""
+        return loglik_each(self, x, t_x, T, grad)
+
+    def palive(self, x, t_x, T):
+        """Probability that each customer is alive at T."""
+        return palive(self, x, t_x, T)
+
+    def expected(self, x, t_x, T, t):
+        """Expected purchases of each customer in (T, T + t]."""
+        return expected(self, x, t_x, T, t)
+
+    def expected_new(self, t):
+        """Expected repeat purchases of a new customer in (0, t]."""
+        return expected_new(self, t)
+
+
+fit = MBGNBD.fit

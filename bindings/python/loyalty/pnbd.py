@@ -1,0 +1,170 @@
+"""Pareto/NBD model (the C ``loy_pnbd_*`` functions).
+
+Purchases at rate lambda ~ Gamma(r, alpha) while alive; lifetime
+exponential with rate mu ~ Gamma(s, beta). Parameters in model order
+``(r, alpha, s, beta)``; alpha and beta carry the time unit of the data.
+
+Customers are parallel arrays ``x`` (repeat purchases), ``t_x`` (time of
+the last one, 0 when x = 0) and ``T`` (time since the first purchase).
+Every array argument accepts lists, ``array.array``, ``memoryview`` or
+numpy arrays (contiguous float64 numpy arrays are used without copying;
+anything else is converted once). Functions given scalars return a float,
+given arrays a numpy array (``array.array('d')`` without numpy).
+A scalar next to arrays is repeated to their length.
+
+``params`` arguments accept a sequence in model order, a dict keyed by
+parameter name, or a fitted ``ParetoNBD``.
+
+Example::
+
+    m = pnbd.ParetoNBD.fit(x, t_x, T)
+    m.params        # {'r': 0.55, 'alpha': 10.58, 's': 0.61, 'beta': 11.67}
+    m.expected(x, t_x, T, 39)
+"""
+
+from ._lib import declare, c_int, c_double, c_size_t, P
+from ._model import FittedModel, FitOptions, FitReport
+from ._arrays import as_input, same_length
+from . import _percustomer as _pc
+
+PARAM_NAMES = ("r", "alpha", "s", "beta")
+
+PD = _pc.PD
+PS = _pc.PS
+_COLS = [PD, PD, PD]  # x, t_x, T
+
+_loglik = declare("loy_pnbd_loglik", c_int, [PD, PD] + _COLS + [PD, c_size_t, PS])
+_loglik_each = declare("loy_pnbd_loglik_each", c_int,
+                       [PD, PD] + _COLS + [c_size_t, PD, PS])
+_fit_c = declare("loy_pnbd_fit", c_int, [PD] + _COLS + [PD, c_size_t, P(FitOptions),
+                                                      P(FitReport), PS])
+_palive = declare("loy_pnbd_palive", c_int, [PD, PD] + _COLS + [c_size_t, PS])
+_palive_at = declare("loy_pnbd_palive_at", c_int,
+                     [PD, PD] + _COLS + [c_size_t, c_double, PS])
+_expected = declare("loy_pnbd_expected", c_int,
+                    [PD, PD] + _COLS + [c_size_t, c_double, PS])
+_expected_new = declare("loy_pnbd_expected_new", c_int, [PD, PD, PD, c_size_t, PS])
+_dert = declare("loy_pnbd_dert", c_int, [PD, PD] + _COLS + [c_size_t, c_double, PS])
+
+
+def _p(params):
+    return _pc.params_array(params, PARAM_NAMES)
+
+
+def _cols(x, t_x, T):
+    return _pc.columns(("x", "t_x", "T"), (x, t_x, T))
+
+
+def loglik(params, x, t_x, T, weights=None):
+    """Sample log-likelihood sum_i w_i ln L_i (full density, no constant dropped).
+
+    ``weights`` (customers per row) default to 1 each. Raises BadInputError
+    (with ``.index`` of the first bad row) for invalid rows and DomainError
+    for a parameter <= 0.
+    """
+    return _pc.loglik_sum(_loglik, "loy_pnbd_loglik", _p(params), _cols(x, t_x, T),
+                          weights)
+
+
+def loglik_each(params, x, t_x, T, grad=False):
+    """ln L_i of each customer; with ``grad=True`` returns ``(ll, g)`` where
+    ``g[i]`` is d ln L_i / d(r, alpha, s, beta) (an n x 4 numpy array)."""
+    return _pc.loglik_each(_loglik_each, "loy_pnbd_loglik_each", _p(params),
+                           _cols(x, t_x, T), grad)
+
+
+def palive(params, x, t_x, T):
+    """Probability that each customer is alive at T."""
+    return _pc.call(_palive, "loy_pnbd_palive", _p(params), _cols(x, t_x, T))
+
+
+def palive_at(params, x, t_x, T, t):
+    """Probability that each customer is alive at T + t (t >= 0)."""
+    return _pc.call(_palive_at, "loy_pnbd_palive_at", _p(params), _cols(x, t_x, T),
+                    (float(t),))
+
+
+def expected(params, x, t_x, T, t):
+    """Expected purchases of each customer in (T, T + t] (conditional expectation)."""
+    return _pc.call(_expected, "loy_pnbd_expected", _p(params), _cols(x, t_x, T),
+                    (float(t),))
+
+
+def expected_new(params, t):
+    """Expected repeat purchases E[X(t)] of a new customer in (0, t], per horizon t."""
+    return _pc.call(_expected_new, "loy_pnbd_expected_new", _p(params), [("t", t)])
+
+
+def dert(params, x, t_x, T, delta):
+    """Discounted expected residual transactions with continuous discount rate
+    ``delta`` > 0 per time unit (for an annual rate d and k periods a year,
+    delta = ln(1 + d) / k). Multiply by the spend per transaction for the CLV."""
+    return _pc.call(_dert, "loy_pnbd_dert", _p(params), _cols(x, t_x, T),
+                    (float(delta),))
+
+
+class ParetoNBD(FittedModel):
+    """A Pareto/NBD model: parameters (r, alpha, s, beta) with fit statistics.
+
+    Build it from known parameters, ``ParetoNBD((r, alpha, s, beta))``, or
+    by maximum likelihood with ``ParetoNBD.fit``. The prediction methods
+    take the customers' (x, t_x, T) like the module functions.
+    """
+
+    PARAM_NAMES = PARAM_NAMES
+
+    @classmethod
+    def fit(cls, x, t_x, T, weights=None, penalty=0.0, start=None, max_iter=0,
+            gtol=0.0, compress=None, se=True):
+        """Fit by maximum likelihood (BFGS on log-parameters, analytic gradient).
+
+        ``weights``: customers per row (None: 1 each). ``penalty``: L2
+        penalty; ``start``: start point (sequence or dict); ``max_iter``,
+        ``gtol``: optimiser limits (0: library defaults); ``compress``:
+        None (library decides), True or False to force compressing identical
+        rows; ``se=False`` skips the standard errors. Raises
+        NotConvergedError (with ``.result``, the model at the best point)
+        when the optimiser does not converge.
+        """
+        px, n1, kx = as_input(x, c_double, "x")
+        pt, n2, kt = as_input(t_x, c_double, "t_x")
+        pT, n3, kT = as_input(T, c_double, "T")
+        pw, n4, kw = as_input(weights, c_double, "weights")
+        lens = [("x", n1), ("t_x", n2), ("T", n3)]
+        if weights is not None:
+            lens.append(("weights", n4))
+        n = same_length(*lens)
+        return cls._fit(_fit_c, (px, pt, pT, pw, n), "loy_pnbd_fit", penalty=penalty,
+                        start=start, max_iter=max_iter, gtol=gtol,
+                        compress=compress, se=se, keepalive=(kx, kt, kT, kw))
+
+    def loglik_at(self, x, t_x, T, weights=None):
+        """Sample log-likelihood of (other) data at these parameters."""
+        return loglik(self, x, t_x, T, weights)
+
+    def loglik_each(self, x, t_x, T, grad=False):
+        """ln L_i per customer (and the gradient with ``grad=True``)."""
+        return loglik_each(self, x, t_x, T, grad)
+
+    def palive(self, x, t_x, T):
+        """Probability that each customer is alive at T."""
+        return palive(self, x, t_x, T)
+
+    def palive_at(self, x, t_x, T, t):
+        """Probability that each customer is alive at T + t."""
+        return palive_at(self, x, t_x, T, t)
+
+    def expected(self, x, t_x, T, t):
+        """Expected purchases of each customer in (T, T + t]."""
+        return expected(self, x, t_x, T, t)
+
+    def expected_new(self, t):
+        """Expected repeat purchases of a new customer in (0, t]."""
+        return expected_new(self, t)
+
+    def dert(self, x, t_x, T, delta):
+        """Discounted expected residual transactions (continuous rate ``delta``)."""
+        return dert(self, x, t_x, T, delta)
+
+
+fit = ParetoNBD.fit
