@@ -14,6 +14,8 @@
 #include "internal.h"
 #include "nps_internal.h"
 
+#include <stdlib.h>
+
 static const int32_t nps_default_breaks[4] = {0, 6, 8, 10};
 
 int
@@ -415,8 +417,8 @@ grouped_first_bad(size_t *at, const uint8_t *lut, const uint8_t *scores,
  * Returns nonzero if some group index was out of range.
  */
 static int
-grouped_scatter(uint64_t *counts, const uint8_t *lut, const uint8_t *s,
-                const uint32_t *g, size_t n, size_t n_groups)
+grouped_scatter64(uint64_t *counts, const uint8_t *lut, const uint8_t *s,
+                  const uint32_t *g, size_t n, size_t n_groups)
 {
     size_t gmax = n_groups - 1, bad = 0, i;
     for (i = 0; i + 4 <= n; i += 4) {
@@ -438,6 +440,61 @@ grouped_scatter(uint64_t *counts, const uint8_t *lut, const uint8_t *s,
         counts[4 * (g0 > gmax ? gmax : g0) + lut[s[i]]]++;
     }
     return bad != 0;
+}
+
+/* The same scatter into 32-bit counters, flushed into the 64-bit output
+ * before they can overflow: half the cache footprint, so up to a few
+ * thousand groups the counters stay in L1 next to the streamed input. */
+static int
+grouped_scatter32(uint64_t *counts, uint32_t *c32, const uint8_t *lut,
+                  const uint8_t *s, const uint32_t *g, size_t n,
+                  size_t n_groups)
+{
+    const size_t chunk = (size_t)UINT32_MAX;
+    size_t gmax = n_groups - 1, bad = 0, start, i, k;
+    for (start = 0; start < n; start += chunk) {
+        size_t end = n - start < chunk ? n : start + chunk;
+        memset(c32, 0, 4 * n_groups * sizeof *c32);
+        for (i = start; i + 4 <= end; i += 4) {
+            uint32_t g0 = g[i], g1 = g[i + 1], g2 = g[i + 2], g3 = g[i + 3];
+            bad |= (size_t)(g0 > gmax) | (size_t)(g1 > gmax) |
+                   (size_t)(g2 > gmax) | (size_t)(g3 > gmax);
+            g0 = g0 > gmax ? (uint32_t)gmax : g0;
+            g1 = g1 > gmax ? (uint32_t)gmax : g1;
+            g2 = g2 > gmax ? (uint32_t)gmax : g2;
+            g3 = g3 > gmax ? (uint32_t)gmax : g3;
+            c32[4 * (size_t)g0 + lut[s[i]]]++;
+            c32[4 * (size_t)g1 + lut[s[i + 1]]]++;
+            c32[4 * (size_t)g2 + lut[s[i + 2]]]++;
+            c32[4 * (size_t)g3 + lut[s[i + 3]]]++;
+        }
+        for (; i < end; i++) {
+            size_t g0 = g[i];
+            bad |= (size_t)(g0 > gmax);
+            c32[4 * (g0 > gmax ? gmax : g0) + lut[s[i]]]++;
+        }
+        for (k = 0; k < 4 * n_groups; k++)
+            counts[k] += c32[k];
+    }
+    return bad != 0;
+}
+
+/* Largest group count served by the 32-bit scratch (64 KiB of counters). */
+#define GROUPED_SCRATCH_MAX_GROUPS 4096u
+
+static int
+grouped_scatter(uint64_t *counts, const uint8_t *lut, const uint8_t *s,
+                const uint32_t *g, size_t n, size_t n_groups)
+{
+    uint32_t *c32 = NULL;
+    int bad;
+    if (n_groups <= GROUPED_SCRATCH_MAX_GROUPS && n >= 16 * n_groups)
+        c32 = malloc(4 * n_groups * sizeof *c32);
+    if (c32 == NULL) /* small inputs, many groups, or no memory */
+        return grouped_scatter64(counts, lut, s, g, n, n_groups);
+    bad = grouped_scatter32(counts, c32, lut, s, g, n, n_groups);
+    free(c32);
+    return bad;
 }
 
 /* Any rejected score in any group? */
