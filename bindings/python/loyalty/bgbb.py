@@ -22,8 +22,7 @@ Example (the donations data as patterns with counts)::
 """
 
 from ._lib import declare, c_int, c_double, c_size_t, P
-from ._model import FittedModel, FitOptions, FitReport
-from ._arrays import as_input, same_length
+from ._model import FittedModel, FitOptions, FitReport, customer_arrays
 from . import _percustomer as _pc
 
 PARAM_NAMES = ("alpha", "beta", "gamma", "delta")
@@ -110,17 +109,11 @@ class BGBB(FittedModel):
         as for the other models. Raises NotConvergedError with ``.result``
         (the best point) when the optimiser does not converge.
         """
-        px, n1, kx = as_input(x, c_double, "x")
-        pt, n2, kt = as_input(t_x, c_double, "t_x")
-        pn, n3, kn = as_input(n_opp, c_double, "n_opp")
-        pw, n4, kw = as_input(weights, c_double, "weights")
-        lens = [("x", n1), ("t_x", n2), ("n_opp", n3)]
-        if weights is not None:
-            lens.append(("weights", n4))
-        n = same_length(*lens)
+        (px, pt, pn, pw), n, keep, _ = customer_arrays(
+            ("x", x), ("t_x", t_x), ("n_opp", n_opp), ("weights", weights))
         return cls._fit(_fit_c, (px, pt, pn, pw, n), "loy_bgbb_fit", penalty=penalty,
                         start=start, max_iter=max_iter, gtol=gtol,
-                        compress=compress, se=se, keepalive=(kx, kt, kn, kw))
+                        compress=compress, se=se, keepalive=keep)
 
     def loglik_at(self, x, t_x, n_opp, weights=None):
         """Sample log-likelihood of (other) data at these parameters."""

@@ -23,8 +23,7 @@ Example::
 """
 
 from ._lib import declare, c_int, c_double, c_size_t, P
-from ._model import FittedModel, FitOptions, FitReport
-from ._arrays import as_input, same_length
+from ._model import FittedModel, FitOptions, FitReport, customer_arrays
 from . import _percustomer as _pc
 
 PARAM_NAMES = ("r", "alpha", "s", "beta")
@@ -126,17 +125,11 @@ class ParetoNBD(FittedModel):
         NotConvergedError (with ``.result``, the model at the best point)
         when the optimiser does not converge.
         """
-        px, n1, kx = as_input(x, c_double, "x")
-        pt, n2, kt = as_input(t_x, c_double, "t_x")
-        pT, n3, kT = as_input(T, c_double, "T")
-        pw, n4, kw = as_input(weights, c_double, "weights")
-        lens = [("x", n1), ("t_x", n2), ("T", n3)]
-        if weights is not None:
-            lens.append(("weights", n4))
-        n = same_length(*lens)
+        (px, pt, pT, pw), n, keep, _ = customer_arrays(
+            ("x", x), ("t_x", t_x), ("T", T), ("weights", weights))
         return cls._fit(_fit_c, (px, pt, pT, pw, n), "loy_pnbd_fit", penalty=penalty,
                         start=start, max_iter=max_iter, gtol=gtol,
-                        compress=compress, se=se, keepalive=(kx, kt, kT, kw))
+                        compress=compress, se=se, keepalive=keep)
 
     def loglik_at(self, x, t_x, T, weights=None):
         """Sample log-likelihood of (other) data at these parameters."""
