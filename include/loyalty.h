@@ -1471,11 +1471,16 @@ LOY_API int loy_bgnbd_discount_rate(double *delta, double annual_rate,
  *        margin_i * integral_0^H e^(-delta t) dCET_i(t).
  *
  * With margin NULL the result is the discounted expected residual
- * transactions (DERT). There is no closed form for BG/NBD: the exact rate
- * dCET/dt is integrated by adaptive Simpson (relative accuracy about
- * 1e-10) after the substitution v = 1 - e^(-delta t); an infinite horizon
- * (and any longer one) is cut at t = 30/delta, neglecting less than e^-30
- * of the integrand there.
+ * transactions (DERT). An infinite horizon is evaluated exactly: given
+ * that the customer is alive, the discounted count for a purchase rate
+ * lambda and dropout probability p is lambda/(delta + p lambda); its mean
+ * over the posterior of lambda has a closed form through the incomplete
+ * gamma function, and the mean over p is one tanh-sinh quadrature
+ * (relative accuracy about 1e-12, some 80 microseconds per customer).
+ * A finite horizon integrates the exact rate dCET/dt by adaptive Simpson
+ * (relative accuracy about 1e-10) after the substitution
+ * v = 1 - e^(-delta t); a horizon past t = 30/delta is cut there,
+ * neglecting less than e^-30 of the integrand.
  * With delta = 0 and a finite horizon the result is margin * CET(H).
  * @param[out] out n values.
  * @param params {r, alpha, a, b}.

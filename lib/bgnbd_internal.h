@@ -24,6 +24,11 @@ int loy__bgnbd_check(const double *params, const double *x, const double *t_x,
 int loy__bgnbd_enew(double r, double alpha, double a, double b, double t,
                     double *out);
 
+/* E[f(p)] over p ~ Beta(a, b) by tanh-sinh quadrature; f gets p, 1 - p. */
+typedef double (*loy__beta_fn)(void *ctx, double p, double q);
+int loy__beta_expect(double a, double b, loy__beta_fn f, void *ctx,
+                     double *out);
+
 /* The same by tanh-sinh quadrature over p (oracle and fallback). */
 int loy__bgnbd_enew_quad(double r, double alpha, double a, double b, double t,
                          double *out);

@@ -2,13 +2,22 @@
  * clvpred.c - customer lifetime value per customer from the BG/NBD
  * purchase model and a value per transaction (MODELS.md 6.6).
  *
- * Continuous discounting. BG/NBD has no closed-form DERT, so
- *   CLV = m * int_0^H e^(-delta t) dCET(t),
- * with the exact rate dCET/dt (loy__bgnbd_cet_rate), is integrated by
- * adaptive Simpson in v = 1 - e^(-delta t), which maps the whole horizon
- * onto [0, v_H] and makes the discount weight uniform. An infinite horizon
- * is cut at t = 30/delta: beyond it the integrand is below e^-30 times its
- * start, since dCET/dt decreases in t.
+ * Continuous discounting: CLV = m * int_0^H e^(-delta t) dCET(t).
+ *
+ * Finite horizon. With the exact rate dCET/dt (loy__bgnbd_cet_rate) the
+ * integral is evaluated by adaptive Simpson in v = 1 - e^(-delta t), which maps the whole horizon
+ * onto [0, v_H] and makes the discount weight uniform.
+ *
+ * Infinite horizon, exactly and fast. Given that the customer is alive,
+ * lambda ~ Gamma(k = r+x, beta = alpha+T) and p ~ Beta(a, b+x) independently.
+ * For fixed (lambda, p) the j-th future purchase comes at a Gamma(j, lambda)
+ * time and happens only if the customer survived the j-1 before it, so the
+ * discounted count is sum_j (1-p)^(j-1) (lambda/(lambda+delta))^j
+ * = lambda/(delta + p lambda). Its mean over lambda, written with the
+ * size-biased Gamma(k+1, beta) so that nothing cancels, is
+ *   (k/(beta delta)) z^(k+1) U(k+1, k+1, z),  z = beta delta / p,
+ * with U(s, s, z) = e^z Gamma(1-s, z); one quadrature over p is left:
+ *   DERT = P(alive) E_p[(k/(beta delta)) z^(k+1) e^z Gamma(-k, z)].
  *
  * Monthly DCF (lifetimes' `_customer_lifetime_value`, incremental form):
  *   CLV = sum_{i=1..H} m [CET(i f) - CET((i-1) f)] / (1+d)^i.
@@ -16,8 +25,9 @@
 #include <stdlib.h>
 
 #include "bgnbd_internal.h"
+#include "specfun.h"
 
-#define CLV_TAIL 30.0      /* e^-30: the cut of an infinite horizon */
+#define CLV_TAIL 30.0      /* e^-30: the cut of a long finite horizon */
 #define CLV_REL_TOL 1e-10  /* relative accuracy of the integral */
 #define CLV_MAX_DEPTH 48
 
@@ -79,6 +89,50 @@ clv_dert1(const double *p, double x, double tx, double T, double delta,
     return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
 }
 
+/* lambda/(delta + p lambda) averaged over lambda ~ Gamma(k, beta). */
+typedef struct dert_ctx {
+    double k, beta, delta;
+    int rc;
+} dert_ctx;
+
+static double
+dert_inner(void *ctx, double p, double q)
+{
+    dert_ctx *c = ctx;
+    double z = c->beta * c->delta / p, k1 = c->k + 1.0, lg = 0.0, zu;
+    int sign = 1, rc;
+    (void)q;
+    if (z > 1e5 * (c->k + 3.0)) {
+        /* p near 0: z^(k+1) e^z Gamma(-k, z) = 1 - (k+1)/z + (k+1)(k+2)/z^2
+         * - ..., the next term below 1e-15 here (and the incomplete gamma
+         * itself would be evaluated far outside its useful range). */
+        zu = 1.0 - k1 / z * (1.0 - (k1 + 1.0) / z);
+    } else {
+        rc = loy__log_gamma_upper(-c->k, z, &lg, &sign);
+        if (rc != LOY_OK && c->rc == LOY_OK)
+            c->rc = rc;
+        zu = exp(k1 * log(z) + z + lg) * (double)sign;
+    }
+    return c->k / (c->beta * c->delta) * zu;
+}
+
+/* Discounted expected transactions over an infinite horizon (above). */
+static int
+clv_dert_inf(const double *p, double x, double tx, double T, double delta,
+             double *out)
+{
+    dert_ctx c;
+    double e = 0.0;
+    c.k = p[0] + x;
+    c.beta = p[1] + T;
+    c.delta = delta;
+    c.rc = LOY_OK;
+    LOY__TRY(loy__beta_expect(p[2], p[3] + x, dert_inner, &c, &e));
+    LOY__TRY(c.rc);
+    *out = exp(loy__bgnbd_log_palive(p, x, tx, T)) * e;
+    return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
+}
+
 static int
 clv_check_margin(const double *margin, size_t n, size_t *err_index)
 {
@@ -97,7 +151,9 @@ clv_check_margin(const double *margin, size_t n, size_t *err_index)
 
 /*
  * Horizon: 0 or +inf mean infinite (then delta > 0 is needed for a finite
- * value), otherwise > 0. Returns the truncation point in *tmax.
+ * value; *tmax = +inf), otherwise > 0. A finite horizon past 30/delta is
+ * cut there: beyond it the integrand is below e^-30 times its start, since
+ * dCET/dt decreases in t.
  */
 static int
 clv_horizon(double delta, double horizon, double *tmax)
@@ -106,10 +162,22 @@ clv_horizon(double delta, double horizon, double *tmax)
     LOY__REQUIRE(!isnan(horizon) && loy__finite(delta), LOY_ENONFINITE);
     LOY__REQUIRE(delta >= 0.0 && horizon >= 0.0, LOY_EDOMAIN);
     LOY__REQUIRE(!infinite || delta > 0.0, LOY_EDOMAIN);
-    *tmax = infinite ? CLV_TAIL / delta : horizon;
-    if (delta > 0.0 && *tmax > CLV_TAIL / delta)
+    *tmax = infinite ? (double)INFINITY : horizon;
+    if (!infinite && delta > 0.0 && *tmax > CLV_TAIL / delta)
         *tmax = CLV_TAIL / delta;
     return LOY_OK;
+}
+
+/* One customer's discounted expected transactions in (T, T + tmax]. */
+static int
+clv_dert(const double *p, double x, double tx, double T, double delta,
+         double tmax, double *out)
+{
+    if (isinf(tmax))
+        return clv_dert_inf(p, x, tx, T, delta, out);
+    if (delta > 0.0)
+        return clv_dert1(p, x, tx, T, delta, tmax, out);
+    return loy__bgnbd_cet_batch(out, NULL, p, &x, &tx, &T, 1, tmax, NULL);
 }
 
 int
@@ -125,10 +193,7 @@ loy_bgnbd_clv(double *out, const double params[4], const double *x,
     LOY__TRY(clv_horizon(delta, horizon, &tmax));
     for (i = 0; i < n; i++) {
         double d = 0.0, m = margin != NULL ? margin[i] : 1.0;
-        int rc = delta > 0.0
-                     ? clv_dert1(params, x[i], t_x[i], T[i], delta, tmax, &d)
-                     : loy__bgnbd_cet_batch(&d, NULL, params, &x[i],
-                                            &t_x[i], &T[i], 1, tmax, NULL);
+        int rc = clv_dert(params, x[i], t_x[i], T[i], delta, tmax, &d);
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
             return rc;

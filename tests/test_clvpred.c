@@ -125,6 +125,34 @@ test_limits(void **state)
     }
 }
 
+/*
+ * The infinite horizon is evaluated in closed form over lambda and one
+ * quadrature over p; a long finite horizon (30/delta, cut error below
+ * e^-30) is integrated from dCET/dt. Two independent routes, one number.
+ */
+static void
+test_infinite_horizon_matches_integration(void **state)
+{
+    static const double params[3][4] = {
+        {0.243, 4.414, 0.793, 2.426}, {1.2, 10.0, 1.0, 3.0},
+        {0.5, 2.0, 3.5, 0.8}};
+    static const double x[3] = {0, 9, 500}, tx[3] = {0, 20.5, 38};
+    static const double T[3] = {38.86, 30, 39};
+    static const double deltas[2] = {0.01, 0.05};
+    size_t m, i, k;
+    (void)state;
+    for (m = 0; m < 3; m++)
+        for (k = 0; k < 2; k++)
+            for (i = 0; i < 3; i++) {
+                double inf = 0, fin = 0, d = deltas[k];
+                assert_ok(loy_bgnbd_clv(&inf, params[m], &x[i], &tx[i], &T[i],
+                                        NULL, 1, d, 0.0, NULL));
+                assert_ok(loy_bgnbd_clv(&fin, params[m], &x[i], &tx[i], &T[i],
+                                        NULL, 1, d, 30.0 / d, NULL));
+                assert_close(inf, fin, 1e-9, 1e-15);
+            }
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -176,6 +204,7 @@ main(void)
         cmocka_unit_test(test_continuous_brute_force),
         cmocka_unit_test(test_rate_is_derivative),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_infinite_horizon_matches_integration),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
