@@ -99,21 +99,14 @@ static double
 dert_inner(void *ctx, double p, double q)
 {
     dert_ctx *c = ctx;
-    double z = c->beta * c->delta / p, k1 = c->k + 1.0, lg = 0.0, zu;
-    int sign = 1, rc;
+    double z = c->beta * c->delta / p, scaled = 0.0;
+    /* z^(k+1) e^z Gamma(-k, z) = z * (e^z z^k Gamma(-k, z)), the scaled
+     * incomplete gamma: no e^z to overflow, nothing to cancel */
+    int rc = loy__gamma_upper_scaled(-c->k, z, &scaled);
     (void)q;
-    if (z > 1e5 * (c->k + 3.0)) {
-        /* p near 0: z^(k+1) e^z Gamma(-k, z) = 1 - (k+1)/z + (k+1)(k+2)/z^2
-         * - ..., the next term below 1e-15 here (and the incomplete gamma
-         * itself would be evaluated far outside its useful range). */
-        zu = 1.0 - k1 / z * (1.0 - (k1 + 1.0) / z);
-    } else {
-        rc = loy__log_gamma_upper(-c->k, z, &lg, &sign);
-        if (rc != LOY_OK && c->rc == LOY_OK)
-            c->rc = rc;
-        zu = exp(k1 * log(z) + z + lg) * (double)sign;
-    }
-    return c->k / (c->beta * c->delta) * zu;
+    if (rc != LOY_OK && c->rc == LOY_OK)
+        c->rc = rc;
+    return c->k / (c->beta * c->delta) * z * scaled;
 }
 
 /* Discounted expected transactions over an infinite horizon (above). */

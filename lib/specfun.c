@@ -405,8 +405,13 @@ gamma_upper_small(double a, double z)
  * valid for every real a, z > 0 and fast once z >= 1.5 and z >= a+1.
  * Returns ln Gamma(a, z).
  */
+/*
+ * The continued fraction itself: h = e^z z^-a Gamma(a, z). Converged when
+ * a step changes h by at most one ulp (a stricter test never ends when the
+ * factor settles one ulp below 1, as it does for huge z).
+ */
 static int
-log_gamma_upper_cf(double a, double z, double *out)
+gamma_upper_cf_scaled(double a, double z, double *h_out)
 {
     const double tiny = 1e-300;
     double bn = z + 1.0 - a, c = 1.0 / tiny, d = 1.0 / bn, h = d;
@@ -421,13 +426,22 @@ log_gamma_upper_cf(double a, double z, double *out)
         d = 1.0 / d;
         del = d * c;
         h *= del;
-        if (fabs(del - 1.0) < 1e-16) {
-            *out = -z + a * log(z) + log(h);
+        if (fabs(del - 1.0) <= DBL_EPSILON) {
+            *h_out = h;
             return LOY_OK;
         }
     }
-    *out = -z + a * log(z) + log(h);
+    *h_out = h;
     return LOY_ENOCONV;
+}
+
+static int
+log_gamma_upper_cf(double a, double z, double *out)
+{
+    double h = 0.0;
+    int rc = gamma_upper_cf_scaled(a, z, &h);
+    *out = -z + a * log(z) + log(h);
+    return rc;
 }
 
 /*
@@ -490,6 +504,22 @@ loy__log_gamma_upper(double a, double z, double *out, int *sign)
         return LOY_OK;
     }
     return log_gamma_upper_neg(a, z, out);
+}
+
+int
+loy__gamma_upper_scaled(double a, double z, double *out)
+{
+    double lg = 0.0;
+    int sign = 1;
+    LOY__REQUIRE(out != NULL, LOY_EINVAL);
+    LOY__REQUIRE(loy__finite(a) && loy__finite(z) && z > 0.0, LOY_EDOMAIN);
+    /* where the continued fraction applies it is the scaled value itself;
+     * elsewhere z < max(1.5, a + 1) and unscaling cancels little */
+    if (z >= 1.5 && z >= a + 1.0)
+        return gamma_upper_cf_scaled(a, z, out);
+    LOY__TRY(loy__log_gamma_upper(a, z, &lg, &sign));
+    *out = exp(lg + z - a * log(z));
+    return LOY_OK;
 }
 
 /* ------------------------------------------------------------------ */

@@ -59,6 +59,15 @@ int loy__hyp2f1(double a, double b, double c, double z, double *out);
  */
 int loy__log_gamma_upper(double a, double z, double *out, int *sign);
 
+/*
+ * e^z z^-a Gamma(a, z) for any real a and z > 0, without forming e^z or
+ * Gamma(a, z) (which overflow or cancel for large z): the continued
+ * fraction gives it directly. It behaves as (1 + (a-1)/z + ...)/z for
+ * large z; U(s, s, z) = z^(1-s) e^z Gamma(1-s, z) is z times it at
+ * a = 1 - s.
+ */
+int loy__gamma_upper_scaled(double a, double z, double *out);
+
 /* Regularised incomplete beta I_x(a, b), a, b > 0, x in [0, 1]. */
 int loy__betainc(double a, double b, double x, double *out);
 
