@@ -412,16 +412,17 @@ pnbd_hfun(double e, double t, double B)
 
 /*
  * E[1/(mu + delta)], mu ~ Gamma(s, rate B), in logs:
- * s ln B + (s-1) ln delta + z + ln Gamma(1-s, z), z = delta B.
+ *   B^s delta^(s-1) e^z Gamma(1-s, z) = B * (e^z z^(s-1) Gamma(1-s, z)),
+ * z = delta B: the scaled incomplete gamma, which neither overflows nor
+ * cancels however large z is.
  */
 static int
 pnbd_log_inv_mu(double s, double B, double delta, double *out)
 {
-    double z = delta * B, lg;
-    int sign = 1;
-    LOY__TRY(loy__log_gamma_upper(1.0 - s, z, &lg, &sign));
-    LOY__REQUIRE(sign > 0 && loy__finite(lg), LOY_ENOCONV);
-    *out = s * log(B) + (s - 1.0) * log(delta) + z + lg;
+    double scaled = 0.0;
+    LOY__TRY(loy__gamma_upper_scaled(1.0 - s, delta * B, &scaled));
+    LOY__REQUIRE(scaled > 0.0 && loy__finite(scaled), LOY_ENOCONV);
+    *out = log(B) + log(scaled);
     return LOY_OK;
 }
 
