@@ -674,6 +674,32 @@ compare_csv(const loy_rfm_summary *s, const char *path, int ncols,
     return rows;
 }
 
+/*
+ * The published Gamma-Gamma fit (p 6.25, q 3.74, gamma 15.44; MODELS 6.9)
+ * uses the 946 customers with x > 0 and their unrounded mean repeat value
+ * from this summary (fitting on the 2-dp zbar file instead gives 15.448).
+ */
+static void
+cdnow_gamma_gamma(const loy_rfm_summary *s)
+{
+    static double x[2357], m[2357];
+    double p[3];
+    size_t r, k = 0;
+    for (r = 0; r < 2357; r++)
+        if (cell(s, LOY_RFM_COL_X, r) > 0.0) {
+            x[k] = cell(s, LOY_RFM_COL_X, r);
+            m[k] = cell(s, LOY_RFM_COL_MONETARY, r);
+            k++;
+        }
+    assert_int_equal(k, 946);
+    assert_ok(loy_ggamma_fit(p, x, m, NULL, k, NULL, NULL, NULL));
+    print_message("CDNOW Gamma-Gamma from the raw log: p %.5f q %.5f "
+                  "gamma %.5f\n", p[0], p[1], p[2]);
+    assert_close(p[0], 6.25, 0, 0.005);
+    assert_close(p[1], 3.74, 0, 0.005);
+    assert_close(p[2], 15.44, 0, 0.005);
+}
+
 static void
 test_cdnow(void **state)
 {
@@ -733,6 +759,7 @@ test_cdnow(void **state)
                            ".csv", buf2, sizeof buf2);
     if (p != NULL)
         assert_int_equal(compare_csv(s, p, 4, cols4, f4), 2357);
+    cdnow_gamma_gamma(s);
     loy_rfm_summary_free(s);
 }
 
