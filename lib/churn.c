@@ -13,17 +13,13 @@
 static int
 check_nonneg(double v)
 {
-    if (!loy__finite(v))
-        return LOY_ENONFINITE;
-    return v >= 0.0 ? LOY_OK : LOY_ESCALE;
+    return loy__check_range(v, 0.0, INFINITY);
 }
 
 static int
 check_unit(double v)
 {
-    if (!loy__finite(v))
-        return LOY_ENONFINITE;
-    return (v >= 0.0 && v <= 1.0) ? LOY_OK : LOY_ESCALE;
+    return loy__check_range(v, 0.0, 1.0);
 }
 
 static int

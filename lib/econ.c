@@ -19,22 +19,14 @@ typedef struct base_terms {
 } base_terms;
 
 static int
-base_field(double v, double lo, double hi)
-{
-    if (!loy__finite(v))
-        return LOY_ENONFINITE;
-    return (v >= lo && v <= hi) ? LOY_OK : LOY_ESCALE;
-}
-
-static int
 base_check(const loy_base_params *p)
 {
-    LOY__TRY(base_field(p->customers, 0.0, INFINITY));
-    LOY__TRY(base_field(p->margin, 0.0, INFINITY));
-    LOY__TRY(base_field(p->retention, 0.0, 1.0));
-    LOY__TRY(base_field(p->discount, 0.0, INFINITY));
-    LOY__TRY(base_field(p->new_customers, 0.0, INFINITY));
-    LOY__TRY(base_field(p->acquisition_cost, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->customers, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->margin, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->retention, 0.0, 1.0));
+    LOY__TRY(loy__check_range(p->discount, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->new_customers, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->acquisition_cost, 0.0, INFINITY));
     LOY__REQUIRE(loy__finite(p->growth), LOY_ENONFINITE);
     LOY__REQUIRE(p->growth > -1.0, LOY_EDOMAIN);
     LOY__REQUIRE(p->retention * (1.0 + p->growth) < 1.0 + p->discount,

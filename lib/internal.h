@@ -36,6 +36,16 @@ loy__finite(double v)
     return isfinite(v) != 0;
 }
 
+/* A value that must be finite (else LOY_ENONFINITE) and within [lo, hi]
+ * (else LOY_ESCALE). */
+static inline int
+loy__check_range(double v, double lo, double hi)
+{
+    if (!loy__finite(v))
+        return LOY_ENONFINITE;
+    return (v >= lo && v <= hi) ? LOY_OK : LOY_ESCALE;
+}
+
 /* Write an optional err_index output. */
 static inline void
 loy__set_index(size_t *err_index, size_t i)

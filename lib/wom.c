@@ -7,25 +7,18 @@
  * The measured alternative compares mean lifetime values across classes.
  */
 #include "internal.h"
-
-static int
-wom_field_ok(double v)
-{
-    if (!loy__finite(v))
-        return LOY_ENONFINITE;
-    return v >= 0.0 ? LOY_OK : LOY_ESCALE;
-}
+#include "nps_internal.h"
 
 static int
 wom_check(const loy_wom_params *p)
 {
-    LOY__TRY(wom_field_ok(p->referred_customers));
-    LOY__TRY(wom_field_ok(p->customer_value));
-    LOY__TRY(wom_field_ok(p->positive_comments));
-    LOY__TRY(wom_field_ok(p->comments_per_promoter));
-    LOY__TRY(wom_field_ok(p->deterred_customers));
-    LOY__TRY(wom_field_ok(p->negative_comments));
-    LOY__TRY(wom_field_ok(p->comments_per_detractor));
+    LOY__TRY(loy__check_range(p->referred_customers, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->customer_value, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->positive_comments, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->comments_per_promoter, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->deterred_customers, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->negative_comments, 0.0, INFINITY));
+    LOY__TRY(loy__check_range(p->comments_per_detractor, 0.0, INFINITY));
     LOY__REQUIRE(p->positive_comments > 0.0, LOY_EDOMAIN);
     LOY__REQUIRE(p->deterred_customers == 0.0 || p->negative_comments > 0.0,
                  LOY_EDOMAIN);
@@ -115,8 +108,7 @@ loy_churn_class_value(loy_class_value *out, const double *value,
                  LOY_EINVAL);
     LOY__REQUIRE(loy__struct_size_ok(out->struct_size, sizeof *out),
                  LOY_EINVAL);
-    LOY__REQUIRE(loy__finite(level), LOY_ENONFINITE);
-    LOY__REQUIRE(level > 0.0 && level < 1.0, LOY_EDOMAIN);
+    LOY__TRY(loy__normal_crit(&z, level));
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
     memset(acc, 0, sizeof acc);
     for (i = 0; i < n; i++) {
@@ -129,7 +121,6 @@ loy_churn_class_value(loy_class_value *out, const double *value,
             class_acc_add(&acc[loyalty_class[i]], value[i]);
     }
     LOY__REQUIRE(acc[0].n + acc[1].n + acc[2].n > 0, LOY_EEMPTY);
-    LOY__TRY(loy_normal_quantile(&z, 0.5 + level / 2.0));
     memset(&r, 0, sizeof r);
     r.level = level;
     class_value_fill(&r, acc, z);
@@ -155,11 +146,10 @@ loy_churn_move_value(double *gain, double *lower, double *upper,
     memcpy(&c, cv, sizeof c);
     LOY__REQUIRE(c.n[from_class] >= 2 && c.n[to_class] >= 2,
                  LOY_EDEGENERATE);
-    LOY__REQUIRE(c.level > 0.0 && c.level < 1.0, LOY_EDOMAIN);
+    LOY__TRY(loy__normal_crit(&z, c.level));
     g = k * (c.mean[to_class] - c.mean[from_class]);
     se = k * sqrt(c.se[to_class] * c.se[to_class] +
                   c.se[from_class] * c.se[from_class]);
-    LOY__TRY(loy_normal_quantile(&z, 0.5 + c.level / 2.0));
     *gain = g;
     if (lower != NULL)
         *lower = g - z * se;
