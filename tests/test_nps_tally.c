@@ -305,22 +305,28 @@ test_merge_bad(void **state)
     assert_status(loy_nps_tally_merge(&a, &b), LOY_EINVAL);
 }
 
-/* Grouped tally against per-group tallies of the same scores. */
+/*
+ * Grouped tally against per-group tallies of the same scores. N is large
+ * enough for the 32-bit scratch path, whose table is G rounded up to a
+ * power of two: a bad index can land in a padding group (G..63 for
+ * G = 37) or wrap onto a real group when masked (69 -> 5), and both must
+ * be reported; with G = 64 there is no padding at all.
+ */
 static void
-test_grouped(void **state)
+check_grouped(size_t G)
 {
-    enum { N = 20000, G = 37 };
+    enum { N = 20003 }; /* not a multiple of 4: a scalar tail */
+    static const uint32_t bad_groups[] = {0, 64 + 5, 4096 + 1, UINT32_MAX};
     loy_test_rng rng = {99};
     uint8_t *s = malloc(N);
     uint32_t *g = malloc(N * sizeof *g);
     uint64_t *counts = malloc(4 * G * sizeof *counts);
-    uint64_t want[4 * G];
-    size_t i, idx = 0;
-    (void)state;
+    uint64_t *want = calloc(4 * G, sizeof *want);
+    size_t i, k, idx = 0;
+    assert_non_null(want);
     assert_non_null(s);
     assert_non_null(g);
     assert_non_null(counts);
-    memset(want, 0, sizeof want);
     for (i = 0; i < N; i++) {
         int32_t c;
         s[i] = (uint8_t)(loy_test_rng_next(&rng) % 12);
@@ -332,7 +338,7 @@ test_grouped(void **state)
     assert_ok(loy_nps_tally_grouped_u8(counts, G, s, g, N, NULL,
                                        LOY_NPS_SKIP_INVALID, &idx));
     assert_int_equal(idx, LOY_NO_INDEX);
-    assert_memory_equal(counts, want, sizeof want);
+    assert_memory_equal(counts, want, 4 * G * sizeof *want);
     /* strict: the first 11 stops the call; counts left zero */
     for (i = 0; i < N && s[i] != 11; i++)
         ;
@@ -343,11 +349,19 @@ test_grouped(void **state)
         assert_int_equal(counts[i], 0);
     /* out-of-range group index: error with its position, even when
      * skipping invalid scores */
-    g[1234] = G;
-    assert_status(loy_nps_tally_grouped_u8(counts, G, s, g, N, NULL,
-                                           LOY_NPS_SKIP_INVALID, &idx),
-                  LOY_EINVAL);
-    assert_int_equal(idx, 1234);
+    for (k = 0; k < 5 * sizeof bad_groups / sizeof *bad_groups; k++) {
+        /* each of the four unrolled slots, and the scalar tail */
+        size_t at = k % 5 == 4 ? N - 1 : 1236 + k % 5;
+        uint32_t keep = g[at];
+        g[at] = k / 5 == 0 ? (uint32_t)G : bad_groups[k / 5];
+        assert_status(loy_nps_tally_grouped_u8(counts, G, s, g, N, NULL,
+                                               LOY_NPS_SKIP_INVALID, &idx),
+                      LOY_EINVAL);
+        assert_int_equal(idx, at);
+        for (i = 0; i < 4 * G; i++)
+            assert_int_equal(counts[i], 0);
+        g[at] = keep;
+    }
     assert_status(loy_nps_tally_grouped_u8(counts, 0, s, g, N, NULL, 0, NULL),
                   LOY_EINVAL);
     assert_status(loy_nps_tally_grouped_u8(NULL, G, s, g, N, NULL, 0, NULL),
@@ -361,6 +375,15 @@ test_grouped(void **state)
     free(s);
     free(g);
     free(counts);
+    free(want);
+}
+
+static void
+test_grouped(void **state)
+{
+    (void)state;
+    check_grouped(37);
+    check_grouped(64);
 }
 
 /* The short tail (n not a multiple of 4) and which error comes first. */
