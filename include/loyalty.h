@@ -2693,8 +2693,8 @@ LOY_API int loy_segment_result_init(loy_segment_result *result);
  * @brief Cross value classes with loyalty (and potential): cells, totals,
  *        NPS per value class and value at risk.
  *
- * One pass over the arrays (memory speed); raw scores are classified
- * through a table built with loy_nps_classify(). Per value class the NPS
+ * One pass over the arrays; raw scores are classified through a table
+ * built with loy_nps_classify(). Per value class the NPS
  * interval comes from loy_nps_estimate() on the class's counts; the
  * revenue-weighted NPS is sum(v_i x_i)/sum(v_i) over respondents
  * (x = +1 promoter, 0 passive, -1 detractor). Value at risk is the value

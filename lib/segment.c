@@ -9,13 +9,14 @@
 #include <float.h>
 
 #include "internal.h"
+#include "segment_internal.h"
 
 #define SEG_FLAGS (LOY_SEGMENT_RAW_SCORES | LOY_SEGMENT_SOW |               \
                    LOY_SEGMENT_CLAMP_NEGATIVE)
-#define NCELLS LOY_SEGMENT_CELLS
-/* Raw-score scales up to this many points are classified by table. */
-#define TABLE_MAX 4096
-#define BAD_COLUMN 255u
+#define NCELLS LOY__SEG_CELLS
+#define TABLE_MAX LOY__SEG_TABLE_MAX
+#define BAD_COLUMN LOY__SEG_BAD_COLUMN
+#define BLOCK LOY__SEG_BLOCK
 
 int
 loy_segment_result_init(loy_segment_result *result)
@@ -26,13 +27,8 @@ loy_segment_result_init(loy_segment_result *result)
     return LOY_OK;
 }
 
-/* Loyalty code or raw score -> column, by table when the scale allows. */
-typedef struct loyalty_map {
-    int64_t base;          /* code of table[0] */
-    uint64_t size;         /* table entries; 0: classify one by one */
-    const int32_t *breaks; /* raw scores on a huge scale */
-    uint8_t table[TABLE_MAX];
-} loyalty_map;
+typedef loy__seg_map loyalty_map;
+typedef loy__seg_arrays seg_arrays;
 
 static uint8_t
 class_column(int32_t cls)
@@ -63,6 +59,7 @@ map_codes(loyalty_map *m)
     m->base = LOY_SEGMENT_NO_ANSWER;
     m->size = 4;
     m->breaks = NULL;
+    m->codes = 1;
     for (code = -1; code < 3; code++)
         m->table[code + 1] = code == LOY_SEGMENT_NO_ANSWER
                                  ? LOY_SEGMENT_COL_NO_RESPONSE
@@ -78,6 +75,7 @@ map_scores(loyalty_map *m, const int32_t *breaks)
     LOY__REQUIRE(!(lo <= LOY_SEGMENT_NO_ANSWER && LOY_SEGMENT_NO_ANSWER <= hi),
                  LOY_EDOMAIN);
     m->breaks = breaks;
+    m->codes = 0;
     m->base = lo < -1 ? lo : -1;
     hi = hi > -1 ? hi : -1;
     if (hi - m->base + 1 > TABLE_MAX) {
@@ -108,18 +106,16 @@ typedef struct seg_acc {
 } seg_acc;
 
 /*
- * Plain sums over one block: short enough for plain addition to be exact
- * to a few ulp, and free of loop-carried compensation work. Consecutive
- * customers add into different lanes, so that two in the same cell do not
- * wait for each other's store.
+ * The careful pass keeps plain sums per lane: consecutive customers add
+ * into different lanes, so that two in the same cell do not wait for each
+ * other's store.
  */
-#define BLOCK 4096
 #define LANES 4
 typedef struct seg_block {
     uint32_t count[LANES][NCELLS];
     double value[LANES][NCELLS];
     double ltv[LANES][NCELLS];
-    double risk[LANES][NCELLS]; /* passives' value x churn, by cell */
+    double risk[LANES][NCELLS]; /* value x churn, by cell */
 } seg_block;
 
 /* Status of customer i, checked field by field (the slow path, used to
@@ -146,19 +142,6 @@ check_customer(const loy_segment_input *in, const loyalty_map *map, size_t i)
     return LOY_OK;
 }
 
-/*
- * The per-customer pass. Everything it touches lives in locals: a store to
- * the uint8_t cells array may alias any object, so fields reached through
- * pointers would be reloaded after every store.
- */
-typedef struct seg_arrays {
-    const double *value, *potential, *ltv, *churn;
-    const uint8_t *vclass;
-    const int32_t *loyalty;
-    double threshold;
-    int sow, clamp;
-} seg_arrays;
-
 static void
 arrays_of(seg_arrays *a, const loy_segment_input *in)
 {
@@ -180,10 +163,29 @@ level_of(double p, double threshold, int sow)
     return sow ? (unsigned)(p < threshold) : (unsigned)(p >= threshold);
 }
 
-/* One block [lo, hi): returns the index of a bad customer, or hi. */
+/* Lanes of a block into its sums by cell. */
+static void
+lanes_to_sums(loy__seg_sums *out, const seg_block *b)
+{
+    int c, l;
+    memset(out, 0, sizeof *out);
+    for (l = 0; l < LANES; l++)
+        for (c = 0; c < NCELLS; c++) {
+            out->count[c] += b->count[l][c];
+            out->value[c] += b->value[l][c];
+            out->ltv[c] += b->ltv[l][c];
+            out->risk[c] += b->risk[l][c];
+        }
+}
+
+/*
+ * The careful pass over one block [lo, hi): every field checked, negative
+ * values clamped when asked. Returns the index of the first bad customer,
+ * or hi. The fast pass declines a block whenever this one is needed.
+ */
 static size_t
-cross_block(seg_block *out, uint8_t *cells, const seg_arrays *arr,
-            const loyalty_map *map, size_t lo, size_t hi)
+careful_block(loy__seg_sums *out, uint8_t *cells, const seg_arrays *arr,
+              const loyalty_map *map, size_t lo, size_t hi)
 {
     const seg_arrays a = *arr;
     seg_block b;
@@ -224,40 +226,45 @@ cross_block(seg_block *out, uint8_t *cells, const seg_arrays *arr,
         if (cells != NULL)
             cells[i] = (uint8_t)cell;
     }
-    *out = b;
+    lanes_to_sums(out, &b);
     return i;
 }
 
 static void
-flush_block(seg_acc *acc, const seg_block *b)
+flush_block(seg_acc *acc, const loy__seg_sums *b)
 {
-    int c, l;
-    for (l = 0; l < LANES; l++)
-        for (c = 0; c < NCELLS; c++) {
-            acc->count[c] += b->count[l][c];
-            loy__ksum_add(&acc->value[c], b->value[l][c]);
-            loy__ksum_add(&acc->ltv[c], b->ltv[l][c]);
-            /* only passives' churn-weighted value is at risk */
-            if (c % 4 == LOY_SEGMENT_COL_PASSIVE)
-                loy__ksum_add(&acc->risk[(c / 4) % 3], b->risk[l][c]);
-        }
+    int c;
+    for (c = 0; c < NCELLS; c++) {
+        acc->count[c] += b->count[c];
+        loy__ksum_add(&acc->value[c], b->value[c]);
+        loy__ksum_add(&acc->ltv[c], b->ltv[c]);
+        /* only passives' churn-weighted value is at risk */
+        if (c % 4 == LOY_SEGMENT_COL_PASSIVE)
+            loy__ksum_add(&acc->risk[(c / 4) % 3], b->risk[c]);
+    }
 }
 
+/*
+ * Block by block: the fast pass, and where it declines (a bad customer,
+ * a value to clamp, a -0.0, an overflowing sum) the careful pass.
+ */
 static int
 cross_all(seg_acc *acc, uint8_t *cells, const loy_segment_input *in,
           const loyalty_map *map, size_t *err_index)
 {
-    seg_block b;
+    loy__seg_sums b;
     seg_arrays arr;
     size_t lo;
     memset(acc, 0, sizeof *acc);
     arrays_of(&arr, in);
     for (lo = 0; lo < in->n; lo += BLOCK) {
         size_t hi = in->n - lo < BLOCK ? in->n : lo + BLOCK;
-        size_t bad = cross_block(&b, cells, &arr, map, lo, hi);
-        if (bad != hi) {
-            loy__set_index(err_index, bad);
-            return check_customer(in, map, bad);
+        if (!loy__seg_fast_block(&b, cells, &arr, map, lo, hi)) {
+            size_t bad = careful_block(&b, cells, &arr, map, lo, hi);
+            if (bad != hi) {
+                loy__set_index(err_index, bad);
+                return check_customer(in, map, bad);
+            }
         }
         flush_block(acc, &b);
     }

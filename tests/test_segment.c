@@ -463,6 +463,193 @@ test_bad_input_late(void **state)
     assert_int_equal(idx, 9999);
 }
 
+
+/*
+ * The crossing has a vectorised pass that takes whole blocks of 4096
+ * customers and declines any block holding something it cannot judge
+ * alone (a bad customer, a negative value to clamp, a -0.0), which the
+ * careful pass then redoes. These tests hold both passes, and the hand-off
+ * between them, to a direct loop.
+ */
+enum { BIG = 3 * 4096 + 777 }; /* three full blocks and a ragged one */
+
+typedef struct big_data {
+    double v[BIG], pot[BIG], ltv[BIG], churn[BIG];
+    uint8_t vc[BIG], cells[BIG];
+    int32_t loy[BIG], raw[BIG];
+} big_data;
+
+static big_data *
+make_big(void)
+{
+    big_data *d = malloc(sizeof *d);
+    loy_test_rng rng = {77};
+    size_t i;
+    assert_non_null(d);
+    for (i = 0; i < BIG; i++) {
+        static const int32_t raw_of[4] = {3, 7, 10, -1}; /* D, A, P, none */
+        uint64_t u = loy_test_rng_next(&rng);
+        d->v[i] = floor(1000.0 * loy_test_rng_uniform(&rng)) / 8.0;
+        d->vc[i] = (uint8_t)(u % 3);
+        d->loy[i] = (int32_t)((u >> 8) % 4) - 1;
+        d->raw[i] = d->loy[i] < 0 ? -1 : raw_of[d->loy[i]];
+        d->pot[i] = loy_test_rng_uniform(&rng);
+        d->ltv[i] = 500.0 * loy_test_rng_uniform(&rng) - 50.0;
+        d->churn[i] = loy_test_rng_uniform(&rng);
+    }
+    return d;
+}
+
+/* Everything loy_segment_cross reports, by a direct loop. */
+static void
+check_big(const big_data *d, const loy_segment_input *in)
+{
+    loy_segment_result r = fresh_result();
+    uint64_t cnt[24] = {0};
+    double val[24] = {0}, lsum[24] = {0}, risk = 0, total = 0;
+    size_t i;
+    int c;
+    uint8_t *cells = malloc(BIG);
+    assert_non_null(cells);
+    assert_ok(loy_segment_cross(&r, cells, in, NULL));
+    for (i = 0; i < BIG; i++) {
+        double v = in->value[i] < 0 ? 0.0 : in->value[i];
+        int32_t code = in->loyalty == d->raw
+                           ? (d->raw[i] < 0 ? -1 : d->raw[i] >= 9 ? P
+                              : d->raw[i] >= 7 ? A : D)
+                           : in->loyalty[i];
+        int col = code == P ? 0 : code == A ? 1 : code == D ? 2 : 3;
+        int lv = 0;
+        if (in->potential != NULL)
+            lv = (in->flags & LOY_SEGMENT_SOW) ? in->potential[i] < 0.4
+                                               : in->potential[i] >= 0.4;
+        c = 12 * lv + 4 * in->value_class[i] + col;
+        assert_int_equal(cells[i], c);
+        cnt[c]++;
+        val[c] += v;
+        total += v;
+        if (in->lifetime_value != NULL)
+            lsum[c] += in->lifetime_value[i];
+        if (col == 2)
+            risk += v;
+        if (col == 1 && in->churn_prob != NULL)
+            risk += v * in->churn_prob[i];
+    }
+    assert_close(r.total_value, total, 1e-14, 0);
+    assert_close(r.value_at_risk, risk, 1e-13, 0);
+    for (c = 0; c < 24; c++) {
+        assert_int_equal(r.count[c], cnt[c]);
+        assert_close(r.value[c], val[c], 1e-13, 1e-12);
+        if (cnt[c] == 0 || in->lifetime_value == NULL)
+            assert_close(r.mean_ltv[c], 0, 0, 0);
+        else
+            assert_close(r.mean_ltv[c], lsum[c] / (double)cnt[c], 1e-12,
+                         1e-12);
+    }
+    free(cells);
+}
+
+static void
+test_passes_agree(void **state)
+{
+    big_data *d = make_big();
+    int cfg;
+    (void)state;
+    /* benign reasons for the careful pass: -0.0 value and churn, a value
+     * to clamp; each in a different block, the last in the ragged one */
+    d->v[4100] = -0.0;
+    d->churn[2 * 4096 + 5] = -0.0;
+    d->v[3 * 4096 + 776] = -12.5;
+    for (cfg = 0; cfg < 32; cfg++) {
+        loy_segment_input in = make_input(BIG, d->v, d->vc, d->loy);
+        in.flags = LOY_SEGMENT_CLAMP_NEGATIVE;
+        if (cfg & 1) { /* raw scores through the table */
+            in.flags |= LOY_SEGMENT_RAW_SCORES;
+            in.loyalty = d->raw;
+        }
+        if (cfg & 2) {
+            in.potential = d->pot;
+            in.potential_threshold = 0.4;
+            if (cfg & 4)
+                in.flags |= LOY_SEGMENT_SOW;
+        }
+        if (cfg & 8)
+            in.lifetime_value = d->ltv;
+        if (cfg & 16)
+            in.churn_prob = d->churn;
+        check_big(d, &in);
+    }
+    free(d);
+}
+
+/* Which field is made bad, and the status it must give. */
+typedef struct bad_case {
+    int field;
+    double x;
+    int want;
+} bad_case;
+
+static void
+poke(big_data *d, const bad_case *b, size_t at)
+{
+    switch (b->field) {
+    case 0: d->v[at] = b->x; break;
+    case 1: d->vc[at] = (uint8_t)b->x; break;
+    case 2: d->loy[at] = (int32_t)b->x; break;
+    case 3: d->pot[at] = b->x; break;
+    case 4: d->ltv[at] = b->x; break;
+    default: d->churn[at] = b->x; break;
+    }
+}
+
+static void
+test_bad_customer_positions(void **state)
+{
+    static const bad_case cases[] = {
+        {0, NAN, LOY_ENONFINITE},  {0, INFINITY, LOY_ENONFINITE},
+        {0, -1.0, LOY_ESCALE},     {1, 3, LOY_ESCALE},
+        {1, 255, LOY_ESCALE},      {2, 3, LOY_ESCALE},
+        {2, -2, LOY_ESCALE},       {2, 40000, LOY_ESCALE},
+        {2, -2147483647.0 - 1.0, LOY_ESCALE},
+        {3, NAN, LOY_ENONFINITE},  {3, -INFINITY, LOY_ENONFINITE},
+        {4, NAN, LOY_ENONFINITE},  {4, INFINITY, LOY_ENONFINITE},
+        {5, 1.5, LOY_ESCALE},      {5, -0.25, LOY_ESCALE},
+        {5, NAN, LOY_ENONFINITE},  {5, INFINITY, LOY_ENONFINITE},
+    };
+    /* first customer, inside a 16-wide step, a chunk's end, a block's
+     * start, the very last customer (a scalar tail) */
+    static const size_t where[] = {0, 21, 255, 4096, BIG - 1};
+    big_data *d = make_big();
+    big_data *keep = malloc(sizeof *keep);
+    size_t k, w, i;
+    (void)state;
+    assert_non_null(keep);
+    memcpy(keep, d, sizeof *d);
+    for (k = 0; k < sizeof cases / sizeof *cases; k++)
+        for (w = 0; w < sizeof where / sizeof *where; w++) {
+            loy_segment_input in = make_input(BIG, d->v, d->vc, d->loy);
+            loy_segment_result r = fresh_result();
+            size_t idx = 0, at = where[w];
+            in.potential = d->pot;
+            in.potential_threshold = 0.4;
+            in.lifetime_value = d->ltv;
+            in.churn_prob = d->churn;
+            poke(d, &cases[k], at);
+            memset(d->cells, 0xEE, BIG);
+            assert_status(loy_segment_cross(&r, d->cells, &in, &idx),
+                          cases[k].want);
+            assert_int_equal(idx, at);
+            /* documented: only cells before the bad customer written */
+            for (i = at; i < BIG; i++)
+                assert_int_equal(d->cells[i], 0xEE);
+            for (i = 0; i < at; i++)
+                assert_true(d->cells[i] < 24);
+            memcpy(d, keep, sizeof *d);
+        }
+    free(keep);
+    free(d);
+}
+
 int
 main(void)
 {
@@ -473,6 +660,8 @@ main(void)
         cmocka_unit_test(test_actions),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_bad_input_late),
+        cmocka_unit_test(test_passes_agree),
+        cmocka_unit_test(test_bad_customer_positions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
