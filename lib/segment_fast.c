@@ -27,11 +27,15 @@
  * no cell after the bad customer has been touched.
  *
  * Measured on 10 million customers (bench/bench_abc.c, the careful pass
- * timed by disabling this one in the same build): codes only 7.0-7.8 ms
- * against 15 ms; with potential, lifetime value and churn 16-17 ms against
- * 29-30 ms. The bare memory traffic of the same arrays takes 3.5-3.9 ms
- * (10-12 ms with every field): the pass is bound by its one 128-bit
- * read-modify-write per customer (two with ltv or churn), not by memory.
+ * timed by disabling this one in the same build): codes only 6.9-7.8 ms
+ * against 15 ms; with potential, lifetime value and churn 15.7-16.1 ms
+ * against 29-30 ms. The bare memory traffic of the same arrays takes
+ * 4.5-4.8 ms (12.3-13.3 ms with every field): the pass is bound by its one
+ * 128-bit read-modify-write per customer (two with ltv or churn), not by
+ * memory. Two other layouts were measured and dropped: one add per pair
+ * of customers indexed by both cells (with counts from a byte histogram,
+ * or as {v, v', 1, 1} in a 256-bit add) took 6.5-7.5 ms where this
+ * layout's prototype took 5.8 ms.
  * Without SSE2 every block takes the careful pass.
  */
 #include "internal.h"
@@ -286,35 +290,49 @@ chunk(fast_block *b, const loy__seg_arrays *a, const loy__seg_map *map,
     return 0;
 }
 
-static double
-lane_value(__m128d x, int hi)
+/* Sum of a cell's four lanes. */
+static __m128d
+lanes(const __m128d x[LANES])
 {
-    return _mm_cvtsd_f64(hi ? _mm_unpackhi_pd(x, x) : x);
+    return _mm_add_pd(_mm_add_pd(x[0], x[1]), _mm_add_pd(x[2], x[3]));
 }
 
-/* Lanes into per-cell sums; 0 if a sum that will be used is not finite. */
+static double
+high(__m128d x)
+{
+    return _mm_cvtsd_f64(_mm_unpackhi_pd(x, x));
+}
+
+/*
+ * Lanes into per-cell sums; 0 if a sum that will be used is not finite:
+ * a NaN or infinity anywhere, in an input or a sum, fails here, and so
+ * may an overflowing sum of finite values, which the careful pass then
+ * reproduces and the summary reports.
+ */
 static int
 block_sums(loy__seg_sums *out, const fast_block *b, const loy__seg_arrays *a)
 {
-    double tv = 0.0, tl = 0.0, tr = 0.0;
-    int c, l;
-    memset(out, 0, sizeof *out);
+    __m128d all = _mm_setzero_pd(), extra = _mm_setzero_pd();
+    int c;
     for (c = 0; c < NCELLS; c++) {
-        __m128d p = _mm_setzero_pd(), e = _mm_setzero_pd();
-        for (l = 0; l < LANES; l++) {
-            p = _mm_add_pd(p, b->pair[c][l]);
-            e = _mm_add_pd(e, b->extra[c][l]);
-        }
-        out->value[c] = lane_value(p, 0);
-        out->count[c] = (uint64_t)lane_value(p, 1);
-        out->ltv[c] = a->ltv != NULL ? lane_value(e, 0) : 0.0;
-        out->risk[c] = a->churn != NULL ? lane_value(e, 1) : 0.0;
-        tv += out->value[c], tl += out->ltv[c], tr += out->risk[c];
+        __m128d p = lanes(b->pair[c]);
+        out->value[c] = _mm_cvtsd_f64(p);
+        out->count[c] = (uint64_t)high(p);
+        all = _mm_add_pd(all, p);
     }
-    /* NaN or infinity anywhere, in an input or a sum, fails here; so may
-     * an overflowing sum of finite values, which the careful pass then
-     * reproduces and the summary reports */
-    return loy__finite(tv) && loy__finite(tl) && loy__finite(tr);
+    if (a->ltv == NULL && a->churn == NULL) {
+        memset(out->ltv, 0, sizeof out->ltv);
+        memset(out->risk, 0, sizeof out->risk);
+        return loy__finite(_mm_cvtsd_f64(all));
+    }
+    for (c = 0; c < NCELLS; c++) {
+        __m128d e = lanes(b->extra[c]);
+        out->ltv[c] = a->ltv != NULL ? _mm_cvtsd_f64(e) : 0.0;
+        out->risk[c] = a->churn != NULL ? high(e) : 0.0;
+        extra = _mm_add_pd(extra, _mm_set_pd(out->risk[c], out->ltv[c]));
+    }
+    return loy__finite(_mm_cvtsd_f64(all)) &&
+           loy__finite(_mm_cvtsd_f64(extra)) && loy__finite(high(extra));
 }
 
 int
@@ -328,7 +346,8 @@ loy__seg_fast_block(loy__seg_sums *out, uint8_t *cells,
     if (!map->codes && map->size == 0)
         return 0;
     memset(b.pair, 0, sizeof b.pair);
-    memset(b.extra, 0, sizeof b.extra);
+    if (a.ltv != NULL || a.churn != NULL)
+        memset(b.extra, 0, sizeof b.extra);
     b.bits = _mm_setzero_si128();
     b.churn_max = _mm_setzero_pd();
     for (i = lo; i < hi; i += CHUNK)
