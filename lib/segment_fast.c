@@ -34,7 +34,7 @@
  * 128-bit read-modify-write per customer (two with ltv or churn), not by
  * memory. Two other layouts were measured and dropped: one add per pair
  * of customers indexed by both cells (with counts from a byte histogram,
- * or as {v, v', 1, 1} in a 256-bit add) took 6.5-7.5 ms where this
+ * or as {v, v', 1, 1} in a 256-bit add) took 6.3-7.6 ms where this
  * layout's prototype took 5.8 ms.
  * Without SSE2 every block takes the careful pass.
  */
