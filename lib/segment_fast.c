@@ -9,7 +9,8 @@
  *  1. cells: 16 customers at a time, the cell number 4 x class + column
  *     from the value class and loyalty code (column = 2 - code, so
  *     -1 -> 3 no answer), with a running "out of range" mask instead of
- *     branches; potential levels are added by a scalar loop when given.
+ *     branches; potential levels (+12) are added 16 at a time the same
+ *     way. Raw scores are looked up in the map's table one at a time.
  *  2. sums: each customer adds the pair {value, 1} into its cell with one
  *     128-bit add, so the count costs nothing more than the value (counts
  *     stay exact in doubles far beyond a block), and, with lifetime value
