@@ -2,7 +2,8 @@
  * bench_abc.c - fixed-cut-off ABC classification of 10 million customers,
  * against numpy (bench/abc_numpy.py, argsort + cumsum, measured in the
  * same run) and a C qsort reference; and the ABC x loyalty crossing
- * against a plain pass over the same arrays (memory bandwidth).
+ * against the bare memory traffic of its arrays and against numpy
+ * (bincount by cell, abc_numpy.py).
  *
  * Usage: bench_abc [n] (default 10,000,000). Best of several repetitions.
  */
@@ -148,6 +149,23 @@ time_cross(uint8_t *cells, const loy_segment_input *in)
     return best;
 }
 
+/* The same crossing in numpy (abc_numpy.py, bincount by cell). */
+static void
+report_numpy_cross(const char *label, double t_cross, size_t n,
+                   const char *mode)
+{
+    char args[64];
+    double t_np;
+    snprintf(args, sizeof args, "abc_numpy.py %zu 3 %s", n, mode);
+    t_np = bench_python(args);
+    if (t_np <= 0) {
+        printf("numpy crossing baseline not available\n");
+        return;
+    }
+    bench_report(label, t_cross, (double)n, "cust", t_np, "numpy bincount");
+    printf("%-44s %9.4f s\n", "numpy bincount crossing (abc_numpy.py)", t_np);
+}
+
 static void
 bench_crossing(const double *v, const uint8_t *cls, size_t n)
 {
@@ -179,6 +197,7 @@ bench_crossing(const double *v, const uint8_t *cls, size_t n)
     t_cross = time_cross(cells, &in);
     bench_report("loy_segment_cross (codes)", t_cross, (double)n, "cust",
                  t_floor, "memory floor");
+    report_numpy_cross("loy_segment_cross (codes)", t_cross, n, "cross");
     in.potential = extra;
     in.potential_threshold = 0.5;
     in.lifetime_value = extra + n;
@@ -189,6 +208,8 @@ bench_crossing(const double *v, const uint8_t *cls, size_t n)
     t_cross = time_cross(cells, &in);
     bench_report("loy_segment_cross (+ potential, ltv, churn)", t_cross,
                  (double)n, "cust", t_floor, "memory floor");
+    report_numpy_cross("loy_segment_cross (+ potential, ltv, churn)",
+                       t_cross, n, "full");
     free(loy);
     free(extra);
     free(cells);
