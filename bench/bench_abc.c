@@ -1,9 +1,9 @@
 /*
  * bench_abc.c - fixed-cut-off ABC classification of 10 million customers,
  * against numpy (bench/abc_numpy.py, argsort + cumsum, measured in the
- * same run) and a C qsort reference; and the ABC x loyalty crossing
- * against the bare memory traffic of its arrays and against numpy
- * (bincount by cell, abc_numpy.py).
+ * same run) and one streaming pass over the values; and the ABC x loyalty
+ * crossing against the bare memory traffic of its arrays and against
+ * numpy (bincount by cell, abc_numpy.py).
  *
  * Usage: bench_abc [n] (default 10,000,000). Best of several repetitions.
  */
