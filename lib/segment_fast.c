@@ -31,7 +31,7 @@
  * timed by disabling this one in the same build): codes only 6.9-7.8 ms
  * against 15 ms; with potential, lifetime value and churn 15.7-16.1 ms
  * against 29-30 ms. The bare memory traffic of the same arrays takes
- * 4.5-4.8 ms (12.3-13.3 ms with every field): the pass is bound by its one
+ * 3.7-4.8 ms (11.1-13.3 ms with every field): the pass is bound by its one
  * 128-bit read-modify-write per customer (two with ltv or churn), not by
  * memory. Two other layouts were measured and dropped: one add per pair
  * of customers indexed by both cells (with counts from a byte histogram,
