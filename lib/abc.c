@@ -48,16 +48,14 @@ build_histogram(loy__abc_hist *h, double *total, uint64_t *n_clamped,
 {
     size_t i, d;
     loy__ksum tot = {0.0, 0.0};
+    int clamp = (flags & LOY_ABC_CLAMP_NEGATIVE) != 0;
     *n_clamped = 0;
     for (i = 0; i < n; i++) {
         double v = values[i], s, t;
-        if (!(v >= 0.0 && v <= DBL_MAX)) {
-            if (!loy__finite(v) || !(flags & LOY_ABC_CLAMP_NEGATIVE)) {
-                loy__set_index(err_index, i);
-                return loy__finite(v) ? LOY_ESCALE : LOY_ENONFINITE;
-            }
-            v = 0.0;
-            ++*n_clamped;
+        int rc = loy__value_or_clamp(&v, clamp, n_clamped);
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
         }
         d = (size_t)(loy__abc_key(v) >> LOY__ABC_TOP_SHIFT);
         h->count[d]++;
@@ -170,16 +168,14 @@ validate_small(double *total, uint64_t *n_clamped, const double *values,
 {
     size_t i;
     loy__ksum tot = {0.0, 0.0};
+    int clamp = (flags & LOY_ABC_CLAMP_NEGATIVE) != 0;
     *n_clamped = 0;
     for (i = 0; i < n; i++) {
         double v = values[i];
-        if (!(v >= 0.0 && v <= DBL_MAX)) {
-            if (!loy__finite(v) || !(flags & LOY_ABC_CLAMP_NEGATIVE)) {
-                loy__set_index(err_index, i);
-                return loy__finite(v) ? LOY_ESCALE : LOY_ENONFINITE;
-            }
-            v = 0.0;
-            ++*n_clamped;
+        int rc = loy__value_or_clamp(&v, clamp, n_clamped);
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
         }
         loy__ksum_add(&tot, v);
     }

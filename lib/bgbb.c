@@ -209,8 +209,7 @@ check_rows(const double *x, const double *tx, const double *n,
     for (i = 0; i < count; i++) {
         int rc = check_row(x[i], tx[i], n[i]);
         if (rc == LOY_OK && w != NULL)
-            rc = !loy__finite(w[i]) ? LOY_ENONFINITE
-                 : w[i] < 0.0       ? LOY_ESCALE : LOY_OK;
+            rc = loy__check_range(w[i], 0.0, INFINITY);
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
             return rc;

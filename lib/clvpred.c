@@ -131,9 +131,7 @@ clv_check_margin(const double *margin, size_t n, size_t *err_index)
 {
     size_t i;
     for (i = 0; margin != NULL && i < n; i++) {
-        int rc = !loy__finite(margin[i]) ? LOY_ENONFINITE
-                 : margin[i] < 0.0       ? LOY_ESCALE
-                                         : LOY_OK;
+        int rc = loy__check_range(margin[i], 0.0, INFINITY);
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
             return rc;

@@ -8,6 +8,7 @@
 #ifndef LOY_INTERNAL_H
 #define LOY_INTERNAL_H
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,28 @@ loy__check_range(double v, double lo, double hi)
     if (!loy__finite(v))
         return LOY_ENONFINITE;
     return (v >= lo && v <= hi) ? LOY_OK : LOY_ESCALE;
+}
+
+/*
+ * A customer's value or revenue: finite and >= 0, or, when clamp is set,
+ * finite and negative, which is then counted as 0 (*v set to 0, and
+ * *n_clamped counted when not NULL). Returns LOY_OK, LOY_ENONFINITE or
+ * LOY_ESCALE. The common case costs one pair of comparisons (-0.0 passes
+ * as it is).
+ */
+static inline int
+loy__value_or_clamp(double *v, int clamp, uint64_t *n_clamped)
+{
+    if (*v >= 0.0 && *v <= DBL_MAX)
+        return LOY_OK;
+    if (!loy__finite(*v))
+        return LOY_ENONFINITE;
+    if (!clamp)
+        return LOY_ESCALE;
+    *v = 0.0;
+    if (n_clamped != NULL)
+        ++*n_clamped;
+    return LOY_OK;
 }
 
 /* Write an optional err_index output. */

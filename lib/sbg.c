@@ -262,10 +262,9 @@ cohort_cells(sbg_cell *cells, const double *surv, size_t len,
 {
     size_t t;
     for (t = 0; t < len; t++) {
-        int rc = !loy__finite(surv[t]) ? LOY_ENONFINITE
-                 : surv[t] < 0.0       ? LOY_ESCALE
-                 : t > 0 && surv[t] > surv[t - 1] ? LOY_EINCONSISTENT
-                                                  : LOY_OK;
+        int rc = loy__check_range(surv[t], 0.0, INFINITY);
+        if (rc == LOY_OK && t > 0 && surv[t] > surv[t - 1])
+            rc = LOY_EINCONSISTENT;
         if (rc != LOY_OK) {
             loy__set_index(err_index, t);
             return rc;

@@ -91,10 +91,9 @@ map_scores(loyalty_map *m, const int32_t *breaks)
 static inline uint8_t
 column_of(const loyalty_map *m, int32_t code)
 {
-    uint64_t u = (uint64_t)((int64_t)code - m->base);
     if (m->size == 0)
         return score_column(code, m->breaks);
-    return u < m->size ? m->table[u] : (uint8_t)BAD_COLUMN;
+    return loy__seg_table_column(m, code);
 }
 
 /* Sums of the pass (compensated across blocks). */
@@ -124,21 +123,16 @@ static int
 check_customer(const loy_segment_input *in, const loyalty_map *map, size_t i)
 {
     double v = in->value[i];
-    if (!(v >= 0.0 && v <= DBL_MAX)) {
-        LOY__REQUIRE(loy__finite(v), LOY_ENONFINITE);
-        LOY__REQUIRE(in->flags & LOY_SEGMENT_CLAMP_NEGATIVE, LOY_ESCALE);
-    }
+    LOY__TRY(loy__value_or_clamp(
+        &v, (in->flags & LOY_SEGMENT_CLAMP_NEGATIVE) != 0, NULL));
     LOY__REQUIRE(in->value_class[i] <= LOY_ABC_C, LOY_ESCALE);
     LOY__REQUIRE(column_of(map, in->loyalty[i]) != BAD_COLUMN, LOY_ESCALE);
     if (in->potential != NULL)
         LOY__REQUIRE(loy__finite(in->potential[i]), LOY_ENONFINITE);
     if (in->lifetime_value != NULL)
         LOY__REQUIRE(loy__finite(in->lifetime_value[i]), LOY_ENONFINITE);
-    if (in->churn_prob != NULL) {
-        double c = in->churn_prob[i];
-        LOY__REQUIRE(loy__finite(c), LOY_ENONFINITE);
-        LOY__REQUIRE(c >= 0.0 && c <= 1.0, LOY_ESCALE);
-    }
+    if (in->churn_prob != NULL)
+        LOY__TRY(loy__check_range(in->churn_prob[i], 0.0, 1.0));
     return LOY_OK;
 }
 
@@ -154,13 +148,6 @@ arrays_of(seg_arrays *a, const loy_segment_input *in)
     a->threshold = in->potential_threshold;
     a->sow = (in->flags & LOY_SEGMENT_SOW) != 0;
     a->clamp = (in->flags & LOY_SEGMENT_CLAMP_NEGATIVE) != 0;
-}
-
-/* Potential level 0/1 of a finite potential. */
-static inline unsigned
-level_of(double p, double threshold, int sow)
-{
-    return sow ? (unsigned)(p < threshold) : (unsigned)(p >= threshold);
 }
 
 /* Lanes of a block into its sums by cell. */
@@ -195,11 +182,8 @@ careful_block(loy__seg_sums *out, uint8_t *cells, const seg_arrays *arr,
         double v = a.value[i];
         unsigned vc = a.vclass[i], col = column_of(map, a.loyalty[i]);
         unsigned cell, lane = (unsigned)i % LANES;
-        if (!(v >= 0.0 && v <= DBL_MAX)) {
-            if (!(v < 0.0 && a.clamp))
-                break;
-            v = 0.0;
-        }
+        if (loy__value_or_clamp(&v, a.clamp, NULL) != LOY_OK)
+            break;
         if (vc > LOY_ABC_C || col == BAD_COLUMN)
             break;
         cell = 4u * vc + col;
@@ -207,7 +191,7 @@ careful_block(loy__seg_sums *out, uint8_t *cells, const seg_arrays *arr,
             double p = a.potential[i];
             if (!loy__finite(p))
                 break;
-            cell += 12u * level_of(p, a.threshold, a.sow);
+            cell += 12u * loy__seg_level(p, a.threshold, a.sow);
         }
         b.count[lane][cell]++;
         b.value[lane][cell] += v;

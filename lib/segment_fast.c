@@ -112,8 +112,7 @@ cells_table(uint8_t *cell, uint8_t *off, const uint8_t *vc,
     uint32_t bad = 0;
     size_t j;
     for (j = 0; j < m; j++) {
-        uint64_t u = (uint64_t)((int64_t)score[j] - map->base);
-        uint32_t col = u < map->size ? map->table[u] : LOY__SEG_BAD_COLUMN;
+        uint32_t col = loy__seg_table_column(map, score[j]);
         uint32_t k = vc[j];
         bad |= (uint32_t)(k > 2) | (uint32_t)(col > 3);
         cell[j] = (uint8_t)(4u * (k & 3u) + (col & 3u));
@@ -174,8 +173,7 @@ add_levels(uint8_t *cell, uint8_t *off, const double *p, size_t m,
         _mm_storeu_si128((__m128i *)(off + j), _mm_slli_epi16(c, 3));
     }
     for (; j < m; j++) {
-        uint32_t lv = sow ? (uint32_t)(p[j] < threshold)
-                          : (uint32_t)(p[j] >= threshold);
+        uint32_t lv = loy__seg_level(p[j], threshold, sow);
         bad |= (uint32_t)!loy__finite(p[j]);
         cell[j] = (uint8_t)(cell[j] + 12u * lv);
         off[j] = (uint8_t)(8u * cell[j]);

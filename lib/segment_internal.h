@@ -31,6 +31,22 @@ typedef struct loy__seg_map {
     uint8_t table[LOY__SEG_TABLE_MAX];
 } loy__seg_map;
 
+/* Column of a code through the map's table (size > 0); BAD if off it. */
+static inline uint8_t
+loy__seg_table_column(const loy__seg_map *m, int32_t code)
+{
+    uint64_t u = (uint64_t)((int64_t)code - m->base);
+    return u < m->size ? m->table[u] : (uint8_t)LOY__SEG_BAD_COLUMN;
+}
+
+/* Potential level 0/1 of a finite potential: the upper level is
+ * potential >= threshold, or share of wallet < threshold. */
+static inline unsigned
+loy__seg_level(double p, double threshold, int sow)
+{
+    return sow ? (unsigned)(p < threshold) : (unsigned)(p >= threshold);
+}
+
 /*
  * The per-customer arrays and options of one crossing, copied into a local
  * by each pass: a store to the uint8_t cells array may alias any object,
