@@ -168,10 +168,7 @@ loy_nps_estimate(loy_nps_result *out, const loy_nps_tally *tally,
     } else {
         interval_score(&r, c, z);
     }
-    if (r.lower < -1.0 || r.upper > 1.0)
-        r.flags |= LOY_NPS_CLIPPED;
-    r.lower = fmax(r.lower, -1.0);
-    r.upper = fmin(r.upper, 1.0);
+    loy__nps_clip(&r.lower, &r.upper, 1.0, &r.flags);
     if (r.n < 30)
         r.flags |= LOY_NPS_SMALL_SAMPLE;
     if (c[0] == r.n || c[1] == r.n || c[2] == r.n)
@@ -226,10 +223,7 @@ loy_nps_compare(loy_nps_diff *out, const loy_nps_tally *a,
     r.p_value = 2.0 * loy__normal_sf(fabs(r.z_stat));
     r.lower = r.diff - z * r.se;
     r.upper = r.diff + z * r.se;
-    if (r.lower < -2.0 || r.upper > 2.0)
-        r.flags |= LOY_NPS_CLIPPED;
-    r.lower = fmax(r.lower, -2.0);
-    r.upper = fmin(r.upper, 2.0);
+    loy__nps_clip(&r.lower, &r.upper, 2.0, &r.flags);
     loy__struct_copy_out(out, &r, sizeof r);
     return LOY_OK;
 }

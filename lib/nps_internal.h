@@ -48,6 +48,17 @@ loy__nps_class_f64(double s, const int32_t b[4])
     return loy__nps_class((int64_t)s, b);
 }
 
+/* Clip an interval to [-bound, bound], flagging LOY_NPS_CLIPPED if it
+ * reached outside. */
+static inline void
+loy__nps_clip(double *lower, double *upper, double bound, uint32_t *flags)
+{
+    if (*lower < -bound || *upper > bound)
+        *flags |= LOY_NPS_CLIPPED;
+    *lower = fmax(*lower, -bound);
+    *upper = fmin(*upper, bound);
+}
+
 /* Check a growable struct argument: non-NULL and struct_size >= v1. */
 #define LOY__STRUCT_OK(p, v1)                                               \
     ((p) != NULL && loy__struct_size_ok((p)->struct_size, (v1)))

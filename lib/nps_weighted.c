@@ -157,10 +157,7 @@ loy_nps_westimate(loy_nps_wresult *out, const loy_nps_wtally *tally,
     r.level = level;
     r.lower = r.nps - z * r.se_lin;
     r.upper = r.nps + z * r.se_lin;
-    if (r.lower < -1.0 || r.upper > 1.0)
-        r.flags |= LOY_NPS_CLIPPED;
-    r.lower = fmax(r.lower, -1.0);
-    r.upper = fmin(r.upper, 1.0);
+    loy__nps_clip(&r.lower, &r.upper, 1.0, &r.flags);
     if (r.n_eff < 30.0)
         r.flags |= LOY_NPS_SMALL_SAMPLE;
     if (nonzero_classes(t.count) == 1)
