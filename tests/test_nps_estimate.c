@@ -441,6 +441,37 @@ test_weighted_bad(void **state)
 }
 
 /* Sample sizes at 95% (MODELS.md 1.10) and the margin of error. */
+/* Intervals reaching past the scale are clipped and flagged: the
+ * difference at +-2, the weighted estimate at +-1. */
+static void
+test_clipping(void **state)
+{
+    loy_nps_tally a = tally3(0, 1, 9), b = tally3(9, 1, 0);
+    loy_nps_diff d;
+    loy_nps_wresult r;
+    double s[10], w[10], z = 1.959963984540054, se;
+    size_t i;
+    (void)state;
+    memset(&d, 0, sizeof d);
+    d.struct_size = sizeof d;
+    assert_ok(loy_nps_compare(&d, &a, &b, LOY_NPS_WALD, 0.95, NULL));
+    se = sqrt(2.0 * 0.09 / 10.0);
+    assert_close(d.diff, 1.8, 1e-15, 0.0);
+    assert_true(d.flags & LOY_NPS_CLIPPED);
+    assert_true(d.upper == 2.0); /* 1.8 + z se = 2.06 before clipping */
+    assert_close(d.lower, 1.8 - z * se, 1e-13, 0.0);
+    for (i = 0; i < 10; i++) {
+        s[i] = i < 9 ? 10.0 : 8.0;
+        w[i] = 1.0;
+    }
+    r = westimate(s, w, 10, 0.95);
+    assert_close(r.nps, 0.9, 1e-15, 0.0);
+    assert_close(r.se_lin, 0.1, 1e-13, 0.0);
+    assert_true(r.flags & LOY_NPS_CLIPPED);
+    assert_true(r.upper == 1.0); /* 0.9 + z 0.1 = 1.096 before clipping */
+    assert_close(r.lower, 0.9 - z * 0.1, 1e-13, 0.0);
+}
+
 static void
 test_planning(void **state)
 {
@@ -509,6 +540,7 @@ main(void)
         cmocka_unit_test(test_weighted_unit_weights),
         cmocka_unit_test(test_weighted_brute_force),
         cmocka_unit_test(test_weighted_bad),
+        cmocka_unit_test(test_clipping),
         cmocka_unit_test(test_planning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
