@@ -16,21 +16,6 @@
 
 #define REPS 5
 
-static uint64_t
-rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static double
-rng_uniform(uint64_t *s)
-{
-    return ((double)(rng_next(s) >> 11) + 0.5) * 0x1.0p-53;
-}
-
 /* Revenue in cents, lognormal(4, 1.2): the same shape as abc_numpy.py. */
 static void
 make_values(double *v, size_t n)
@@ -38,8 +23,8 @@ make_values(double *v, size_t n)
     uint64_t s = 1;
     size_t i;
     for (i = 0; i < n; i++) {
-        double z = sqrt(-2.0 * log(rng_uniform(&s)))
-                   * cos(6.283185307179586 * rng_uniform(&s));
+        double z = sqrt(-2.0 * log(bench_uniform(&s)))
+                   * cos(6.283185307179586 * bench_uniform(&s));
         v[i] = round(100.0 * exp(4.0 + 1.2 * z)) / 100.0;
     }
 }
@@ -179,10 +164,10 @@ bench_crossing(const double *v, const uint8_t *cls, size_t n)
     if (loy == NULL || extra == NULL || cells == NULL)
         exit(1);
     for (i = 0; i < n; i++) {
-        loy[i] = (int32_t)(rng_next(&s) % 4) - 1; /* 25% no answer */
-        extra[i] = rng_uniform(&s);               /* potential */
-        extra[n + i] = 1000.0 * rng_uniform(&s);  /* lifetime value */
-        extra[2 * n + i] = rng_uniform(&s);       /* churn probability */
+        loy[i] = (int32_t)(bench_rng(&s) % 4) - 1; /* 25% no answer */
+        extra[i] = bench_uniform(&s);               /* potential */
+        extra[n + i] = 1000.0 * bench_uniform(&s);  /* lifetime value */
+        extra[2 * n + i] = bench_uniform(&s);       /* churn probability */
     }
     in.n = n;
     in.value = v;

@@ -28,61 +28,23 @@ static double g_best_cpu;
 
 static const double TRUTH[4] = {0.243, 4.414, 0.793, 2.426};
 
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static double
-unif(rng *g)
-{
-    uint64_t z = (g->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-}
-
-/* Marsaglia-Tsang, with the shape < 1 boost */
-static double
-rgamma(rng *g, double shape)
-{
-    double boost = 1.0, d, c;
-    if (shape < 1.0) {
-        boost = pow(unif(g), 1.0 / shape);
-        shape += 1.0;
-    }
-    d = shape - 1.0 / 3.0;
-    c = 1.0 / sqrt(9.0 * d);
-    for (;;) {
-        double z, v, u;
-        do {
-            z = sqrt(-2.0 * log(unif(g))) * cos(6.283185307179586 * unif(g));
-            v = 1.0 + c * z;
-        } while (v <= 0.0);
-        v = v * v * v;
-        u = unif(g);
-        if (log(u) < 0.5 * z * z + d - d * v + d * log(v))
-            return boost * d * v;
-    }
-}
-
 /* One customer: T uniform in [27, 39] weeks as CDNOW's cohort. */
 static void
-simulate(rng *g, double *x, double *tx, double *T)
+simulate(uint64_t *g, double *x, double *tx, double *T)
 {
-    double lam = rgamma(g, TRUTH[0]) / TRUTH[1];
-    double ga = rgamma(g, TRUTH[2]), gb = rgamma(g, TRUTH[3]);
+    double lam = bench_gamma(g, TRUTH[0]) / TRUTH[1];
+    double ga = bench_gamma(g, TRUTH[2]), gb = bench_gamma(g, TRUTH[3]);
     double p = ga / (ga + gb), now = 0.0;
-    *T = 27.0 + 12.0 * unif(g);
+    *T = 27.0 + 12.0 * bench_uniform(g);
     *x = 0.0;
     *tx = 0.0;
     for (;;) {
-        now += -log(unif(g)) / lam;
+        now += -log(bench_uniform(g)) / lam;
         if (now > *T)
             break;
         *x += 1.0;
         *tx = now;
-        if (unif(g) < p)
+        if (bench_uniform(g) < p)
             break;
     }
 }
@@ -177,7 +139,7 @@ main(int argc, char **argv)
     double *cet = malloc(n * sizeof *cet), p[4], t, py, best, sx = 0.0;
     loy_fit_report rep = LOY_FIT_REPORT_INIT;
     char file[256], args[512];
-    rng g = {20261123u};
+    uint64_t g = 20261123u;
     size_t i;
     FILE *f;
     int k;

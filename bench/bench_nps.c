@@ -20,15 +20,6 @@
 #define N_GROUPS 1000u
 #define REPS 15
 
-static uint64_t
-rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 /* Sum of the buffer as 64-bit words: a pure streaming read. */
 static uint64_t
 plain_sum(const uint8_t *buf, size_t n)
@@ -122,7 +113,7 @@ bench_grouped(const uint8_t *buf, uint64_t *seed)
     if (g == NULL || counts == NULL)
         return 1;
     for (i = 0; i < N_GROUPED; i++)
-        g[i] = (uint32_t)(rng_next(seed) % N_GROUPS);
+        g[i] = (uint32_t)(bench_rng(seed) % N_GROUPS);
     /* C before and after numpy, best of both, against numpy's best. */
     tg = time_grouped(counts, buf, g);
     tn = bench_python("nps_numpy.py grouped");
@@ -149,7 +140,7 @@ main(void)
     if (buf == NULL)
         return 1;
     for (i = 0; i < N_MAIN; i++)
-        buf[i] = (uint8_t)(rng_next(&seed) % 11);
+        buf[i] = (uint8_t)(bench_rng(&seed) % 11);
     rc = bench_main_tally(buf);
     if (rc == 0)
         rc = bench_grouped(buf, &seed);

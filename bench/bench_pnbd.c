@@ -23,40 +23,6 @@ typedef struct rows {
     size_t n;
 } rows;
 
-/* splitmix64 -> uniform (0, 1) */
-static double
-unif(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-}
-
-/* Gamma(shape, 1): Marsaglia-Tsang, boosted for shape < 1. */
-static double
-rgamma1(uint64_t *s, double shape)
-{
-    double boost = 1.0, d, c;
-    if (shape < 1.0) {
-        boost = pow(unif(s), 1.0 / shape);
-        shape += 1.0;
-    }
-    d = shape - 1.0 / 3.0;
-    c = 1.0 / sqrt(9.0 * d);
-    for (;;) {
-        double z = sqrt(-2.0 * log(unif(s))) * cos(6.283185307179586 * unif(s));
-        double v = 1.0 + c * z, u;
-        if (v <= 0.0)
-            continue;
-        v = v * v * v;
-        u = unif(s);
-        if (log(u) < 0.5 * z * z + (shape - 1.0 / 3.0) * (1.0 - v + log(v)))
-            return boost * d * v;
-    }
-}
-
 static int
 rows_alloc(rows *r, size_t n)
 {
@@ -82,15 +48,15 @@ simulate(rows *r, size_t n, const double p[4], uint64_t seed)
     if (!rows_alloc(r, n))
         return 0;
     for (i = 0; i < n; i++) {
-        double lam = rgamma1(&seed, p[0]) / p[1];
-        double mu = rgamma1(&seed, p[2]) / p[3];
-        double end = -log(unif(&seed)) / mu, t = 0.0;
-        r->T[i] = 27.0 + 12.0 * unif(&seed);
+        double lam = bench_gamma(&seed, p[0]) / p[1];
+        double mu = bench_gamma(&seed, p[2]) / p[3];
+        double end = -log(bench_uniform(&seed)) / mu, t = 0.0;
+        r->T[i] = 27.0 + 12.0 * bench_uniform(&seed);
         if (end > r->T[i])
             end = r->T[i];
         r->x[i] = r->tx[i] = 0.0;
         for (;;) {
-            t += -log(unif(&seed)) / lam;
+            t += -log(bench_uniform(&seed)) / lam;
             if (t > end)
                 break;
             r->x[i] += 1.0;

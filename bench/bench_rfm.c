@@ -28,15 +28,6 @@ typedef struct purchase_log {
     double *v;
 } purchase_log;
 
-static uint64_t
-splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 static int
 generate(purchase_log *L, size_t n, uint64_t n_cust)
 {
@@ -49,10 +40,10 @@ generate(purchase_log *L, size_t n, uint64_t n_cust)
     if (L->id == NULL || L->t == NULL || L->v == NULL)
         return -1;
     for (i = 0; i < n; i++) {
-        uint64_t c = splitmix(&s) % n_cust;
+        uint64_t c = bench_rng(&s) % n_cust;
         L->id[i] = (c + 1) * 0xD6E8FEB86659FD93ull; /* sparse 64-bit ids */
-        L->t[i] = DAY0 + (int64_t)(splitmix(&s) % SPAN);
-        L->v[i] = (double)(splitmix(&s) % 20000) / 100.0;
+        L->t[i] = DAY0 + (int64_t)(bench_rng(&s) % SPAN);
+        L->v[i] = (double)(bench_rng(&s) % 20000) / 100.0;
     }
     return 0;
 }

@@ -10,6 +10,8 @@
 #ifndef LOY_BENCHUTIL_H
 #define LOY_BENCHUTIL_H
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -31,6 +33,47 @@ bench_report(const char *what, double seconds, double items,
         printf("  %6.2fx vs %s", baseline_seconds / seconds, baseline);
     printf("\n");
     fflush(stdout);
+}
+
+/* splitmix64: the seeded generator every benchmark's data comes from. */
+static inline uint64_t
+bench_rng(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform on (0, 1), never 0 or 1. */
+static inline double
+bench_uniform(uint64_t *s)
+{
+    return ((double)(bench_rng(s) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* Gamma(shape, 1): Marsaglia-Tsang, boosted for shape < 1. */
+static inline double
+bench_gamma(uint64_t *s, double shape)
+{
+    double boost = 1.0, d, c;
+    if (shape < 1.0) {
+        boost = pow(bench_uniform(s), 1.0 / shape);
+        shape += 1.0;
+    }
+    d = shape - 1.0 / 3.0;
+    c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double z, v;
+        do {
+            z = sqrt(-2.0 * log(bench_uniform(s)))
+                * cos(6.283185307179586 * bench_uniform(s));
+            v = 1.0 + c * z;
+        } while (v <= 0.0);
+        v = v * v * v;
+        if (log(bench_uniform(s)) < 0.5 * z * z + d * (1.0 - v + log(v)))
+            return boost * d * v;
+    }
 }
 
 /* Run a python baseline script; returns its printed seconds or -1. */
