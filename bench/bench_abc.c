@@ -116,12 +116,7 @@ time_cross_floor(uint8_t *cells, const double *v, const uint8_t *cls,
     return best;
 }
 
-/*
- * The codes-only traffic again, in one pass that reads the three arrays
- * together, as the crossing must, and writes the cells as it goes: if
- * this were much slower than time_cross_floor(), the gap to that floor
- * would be the access pattern's, not the crossing's computing.
- */
+/* Eight bytes at p, as one load. */
 static uint64_t
 word(const void *p)
 {
@@ -130,6 +125,12 @@ word(const void *p)
     return w;
 }
 
+/*
+ * The codes-only traffic again, in one pass that reads the three arrays
+ * together, as the crossing must, and writes the cells as it goes: if
+ * this were much slower than time_cross_floor(), the gap to that floor
+ * would be the access pattern's, not the crossing's computing.
+ */
 static uint64_t
 read_together(uint8_t *cells, const double *v, const uint8_t *cls,
               const int32_t *loy, size_t n)
