@@ -5,7 +5,7 @@
  * portable fallback.
  */
 #include "benchutil.h"
-#include "specfun.h"
+#include "numeric/specfun.h"
 
 #define N 200000
 #define REPS 5

@@ -1,16 +1,17 @@
 #!/bin/sh
-# check-exports.sh LIB HEADER MAP
+# check-exports.sh LIB INCLUDE_DIR MAP
 # Fails unless three lists agree: the functions declared LOY_API in the public
-# header, the names in the linker version script, and the dynamic symbols the
+# headers (loyalty.h and loyalty/*.h), the names in the linker version script, and the dynamic symbols the
 # shared library defines (each of which must carry a LOYALTY_ version node).
 set -eu
-lib=$1 header=$2 map=$3
+lib=$1 inc=$2 map=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Declarations may span lines: drop comments and preprocessor lines, join
 # the rest, then pick "LOY_API <type> name(".
-perl -0777 -pe 's{/\*.*?\*/}{}gs; s{^[ \t]*#.*$}{}mg' "$header" | tr '\n' ' ' |
+cat "$inc/loyalty.h" "$inc"/loyalty/*.h |
+  perl -0777 -pe 's{/\*.*?\*/}{}gs; s{^[ \t]*#.*$}{}mg' | tr '\n' ' ' |
   grep -o 'LOY_API [^;(]*(' |
   sed -e 's/($//' -e 's/.*[^A-Za-z0-9_]//' | sort -u > "$tmp/header"
 sed -e 's:/\*.*\*/::' "$map" | grep -o '^[[:space:]]*loy_[A-Za-z0-9_]*;' |

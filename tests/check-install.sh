@@ -15,8 +15,13 @@ lib=$(ls -d "$prefix"/lib*/ | head -n 1)
 lib=${lib%/}
 test -f "$prefix/include/loyalty.h"
 ls "$lib"/libloyalty.so.* > /dev/null
-# only the public header is installed
-[ "$(ls "$prefix/include")" = "loyalty.h" ] || { echo "unexpected headers installed"; exit 1; }
+# only the public headers are installed: the umbrella and the module headers
+[ "$(ls "$prefix/include" | tr '\n' ' ')" = "loyalty loyalty.h " ] || { echo "unexpected headers installed"; exit 1; }
+for h in "$top"/include/loyalty/*.h; do
+  cmp -s "$h" "$prefix/include/loyalty/$(basename "$h")" || { echo "$h not installed"; exit 1; }
+done
+[ "$(ls "$prefix/include/loyalty" | wc -l)" -eq "$(ls "$top"/include/loyalty/*.h | wc -l)" ] ||
+  { echo "unexpected files in include/loyalty"; exit 1; }
 
 # 1. pkg-config
 export PKG_CONFIG_PATH="$lib/pkgconfig"

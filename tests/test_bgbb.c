@@ -2,7 +2,7 @@
  * quadrature over the beta mixing distributions and by long direct sums,
  * the gamma = 1 limits, and bad input. */
 #include "testutil.h"
-#include "internal.h"
+#include "core/internal.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * bad input.
  */
 #include "pnbd_testutil.h"
-#include "bgnbd_internal.h"
+#include "clv/bgnbd_internal.h"
 
 #include <string.h>
 

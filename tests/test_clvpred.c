@@ -5,7 +5,7 @@
  * CET, limits, and bad input.
  */
 #include "testutil.h"
-#include "bgnbd_internal.h"
+#include "clv/bgnbd_internal.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* test_core.c - version queries, status codes, shared fit structs. */
 #include "testutil.h"
-#include "internal.h"
+#include "core/internal.h"
 
 #include <string.h>
 
@@ -36,6 +36,8 @@ test_error_codes_are_pinned(void **state)
     assert_int_equal(LOY_EORDER, -9);
     assert_int_equal(LOY_EDEGENERATE, -10);
     assert_int_equal(LOY_EINCONSISTENT, -11);
+    assert_int_equal(LOY_EOVERFLOW, -12);
+    assert_int_equal(LOY_EFORMAT, -13);
 }
 
 static void
@@ -43,7 +45,7 @@ test_strerror_names_every_code(void **state)
 {
     int code;
     (void)state;
-    for (code = LOY_EINCONSISTENT; code <= LOY_OK; code++) {
+    for (code = LOY_EFORMAT; code <= LOY_OK; code++) {
         const char *msg = loy_strerror(code);
         const char *name = loy_error_name(code);
         assert_non_null(msg);

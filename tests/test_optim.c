@@ -4,10 +4,10 @@
  * compression, on problems with known solutions.
  */
 #include "testutil.h"
-#include "fitcore.h"
-#include "optim.h"
-#include "patterns.h"
-#include "specfun.h"
+#include "numeric/fitcore.h"
+#include "numeric/optim.h"
+#include "clv/patterns.h"
+#include "numeric/specfun.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -6,8 +6,8 @@
  * the s = 1 limit and bad input.
  */
 #include "pnbd_testutil.h"
-#include "pnbd_internal.h"
-#include "specfun.h"
+#include "clv/pnbd_internal.h"
+#include "numeric/specfun.h"
 
 #include <string.h>
 

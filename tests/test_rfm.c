@@ -1,7 +1,7 @@
 /* test_rfm.c - purchase-log summary (MODELS.md section 5, CDNOW). */
 #include "testutil.h"
-#include "internal.h"
-#include "rfm_internal.h"
+#include "core/internal.h"
+#include "clv/rfm_internal.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * recursions and long direct sums, DEL/DERL timing and domain rules,
  * tenure fits against cohort fits, and bad input. */
 #include "testutil.h"
-#include "specfun.h"
-#include "bgbb_internal.h"
+#include "numeric/specfun.h"
+#include "clv/bgbb_internal.h"
 
 #include <string.h>
 

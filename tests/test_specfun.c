@@ -4,7 +4,7 @@
  * and a few 40-digit values computed once with mpmath (marked as such).
  */
 #include "testutil.h"
-#include "specfun.h"
+#include "numeric/specfun.h"
 
 static const double EULER_GAMMA = 0.57721566490153286061;
 static const double PI = 3.14159265358979323846;

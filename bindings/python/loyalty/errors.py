@@ -20,6 +20,8 @@ EBUFSIZE = -8
 EORDER = -9
 EDEGENERATE = -10
 EINCONSISTENT = -11
+EOVERFLOW = -12
+EFORMAT = -13
 
 NO_INDEX = (1 << (8 * __import__("ctypes").sizeof(__import__("ctypes").c_size_t))) - 1
 
@@ -68,6 +70,7 @@ _CLASSES = {
     EEMPTY: BadInputError, EORDER: BadInputError, EINCONSISTENT: BadInputError,
     EBUFSIZE: BadInputError, EDOMAIN: DomainError, EDEGENERATE: DomainError,
     ENOCONV: NotConvergedError, ENOMEM: OutOfMemoryError,
+    EOVERFLOW: BadInputError, EFORMAT: BadInputError,
 }
 
 

@@ -1,6 +1,6 @@
 """Every function of the public C header is reachable from Python.
 
-Parses include/loyalty.h for LOY_API declarations and checks that the
+Parses include/loyalty.h and include/loyalty/*.h for LOY_API declarations and checks that the
 package declares each one exactly once (through _lib.declare or, for the
 version/error functions, in _lib.py itself).
 """
@@ -11,11 +11,19 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PKG = os.path.join(HERE, "..", "loyalty")
-HEADER = os.path.join(HERE, "..", "..", "..", "include", "loyalty.h")
+INCLUDE = os.path.join(HERE, "..", "..", "..", "include")
+HEADER = os.path.join(INCLUDE, "loyalty.h")
+
+
+def header_text():
+    """The umbrella header and every module header, concatenated."""
+    sub = os.path.join(INCLUDE, "loyalty")
+    paths = [HEADER] + sorted(os.path.join(sub, f) for f in os.listdir(sub) if f.endswith(".h"))
+    return "".join(open(p).read() for p in paths)
 
 
 def header_functions():
-    text = open(HEADER).read()
+    text = header_text()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = re.sub(r"^\s*#.*$", "", text, flags=re.M)
     return set(re.findall(r"LOY_API\s[^;(]*?\b(loy_\w+)\s*\(", text))

@@ -1,0 +1,921 @@
+/*
+ * bgnbd.c - the BG/NBD model (Fader, Hardie & Lee 2005; MODELS.md 6.1):
+ * log-likelihood in the stable log form with its analytic gradient, the ML
+ * fit, P(alive), the conditional expectation CET(t), E[X(t)] and the PMF.
+ *
+ * Expectations. Given alive at T, a customer with history (x, t_x, T)
+ * behaves as a new customer with (r+x, alpha+T, a, b+x), so
+ * CET(t) = P(alive) E_new(t; r+x, alpha+T, a, b+x). E_new has the Euler
+ * form  C/(a-1) [1 - (1-z)^(a-1) F],  F = 2F1(A, a-1; C; z),
+ * A = a+b-1-r, C = a+b'-1, z = t/(alpha'+t). Since F - 1 carries the
+ * factor a-1,
+ *   [1 - (1-z)^(a-1) F]/(a-1) = -expm1((a-1) l)/(a-1) - e^((a-1) l) H,
+ *   l = ln(1-z),  H = sum_{k>=1} G_k z^k,  G_k = (A)_k (a)_(k-1)/((C)_k k!),
+ * exact for every a, without cancellation near a = 1, and equal to the
+ * a -> 1 limit of MODELS.md at a = 1. A and a do not grow with x, so the
+ * series stays tame for heavy buyers. When C < 1 (only x = 0 with
+ * a + b < 2) the series is poorly conditioned and tanh-sinh quadrature over
+ * p is used instead (MODELS.md 6.1).
+ */
+#include "clv/bgnbd_internal.h"
+
+#include <stdlib.h>
+
+#include "clv/btyd.h"
+#include "numeric/fitcore.h"
+#include "clv/patterns.h"
+#include "numeric/specfun.h"
+
+#define BG_SERIES_CAP 2000000.0
+#define BG_SERIES_TOL 1e-17
+#define BG_XTAB_CAP 65536u /* largest x served by the per-x fit table */
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                          */
+/* ------------------------------------------------------------------ */
+
+int
+loy__bgnbd_check(const double *params, const double *x, const double *t_x,
+                 const double *T, const double *w, size_t n,
+                 size_t *err_index)
+{
+    return loy__btyd_check(params, 4, x, t_x, T, w, n, err_index);
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-x terms of the likelihood                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * D1(x) = lnG(r+x) - lnG(r) + lnG(b+x) - lnG(b) - lnG(a+b+x) + lnG(a+b),
+ * ln(b+x-1), 1/(b+x-1) and the derivatives of D1 w.r.t. (r, a, b).
+ */
+enum { XT_D1, XT_LB1, XT_IB1, XT_DR, XT_DA, XT_DB, XT_STRIDE };
+
+static void
+bg_xterms_direct(const double *p, double x, double *xt)
+{
+    double r = p[0], a = p[2], b = p[3];
+    double pab = loy__digamma(a + b) - loy__digamma(a + b + x);
+    xt[XT_D1] = loy__lgamma_diff(r, x) + loy__lgamma_diff(b, x)
+                - loy__lgamma_diff(a + b, x);
+    xt[XT_LB1] = x > 0.0 ? log(b + x - 1.0) : 0.0;
+    xt[XT_IB1] = x > 0.0 ? 1.0 / (b + x - 1.0) : 0.0;
+    xt[XT_DR] = loy__digamma(r + x) - loy__digamma(r);
+    xt[XT_DA] = pab;
+    xt[XT_DB] = loy__digamma(b + x) - loy__digamma(b) + pab;
+}
+
+/*
+ * The same for x = 0..xmax by the recurrences lnG(y+1) = lnG(y) + ln y and
+ * psi(y+1) = psi(y) + 1/y: six logs/divisions per x instead of six lgamma
+ * and digamma calls per row. The sums of up to 65536 positive terms keep a
+ * relative error near 1e-13.
+ */
+static void
+bg_xtab_fill(const double *p, size_t xmax, double *tab)
+{
+    double r = p[0], a = p[2], b = p[3];
+    double lr = 0.0, lb = 0.0, lab = 0.0, dr = 0.0, db = 0.0, dab = 0.0;
+    size_t x;
+    for (x = 0; x <= xmax; x++) {
+        double *xt = tab + XT_STRIDE * x, j = (double)x;
+        xt[XT_D1] = lr + lb - lab;
+        xt[XT_LB1] = x > 0 ? log(b + j - 1.0) : 0.0;
+        xt[XT_IB1] = x > 0 ? 1.0 / (b + j - 1.0) : 0.0;
+        xt[XT_DR] = dr;
+        xt[XT_DA] = -dab;
+        xt[XT_DB] = db - dab;
+        lr += log(r + j);
+        lb += log(b + j);
+        lab += log(a + b + j);
+        dr += 1.0 / (r + j);
+        db += 1.0 / (b + j);
+        dab += 1.0 / (a + b + j);
+    }
+}
+
+/*
+ * ln L of one customer with x > 0 given its per-x terms, and optionally
+ * d lnL/d(r, alpha, a, b):
+ *   ln L = D1 + r ln(alpha) - (r+x) ln(alpha+t_x) + LSE(c3, c4),
+ *   c3 = (r+x)(ln(alpha+t_x) - ln(alpha+T)), c4 = ln a - ln(b+x-1).
+ */
+static double
+bg_row_pos(const double *p, double lalpha, double la, const double *xt,
+           double x, double tx, double T, double *g)
+{
+    double r = p[0], al = p[1];
+    double ltx = log(al + tx), lT = log(al + T), rx = r + x;
+    double c3 = rx * (ltx - lT), c4 = la - xt[XT_LB1];
+    double d = c3 - c4, e = exp(-fabs(d)), pi3;
+    double ll = xt[XT_D1] + r * lalpha - rx * ltx + (d > 0.0 ? c3 : c4)
+                + log1p(e);
+    if (g != NULL) {
+        double itx = 1.0 / (al + tx), iT = 1.0 / (al + T);
+        pi3 = (d > 0.0 ? 1.0 : e) / (1.0 + e);
+        g[0] = xt[XT_DR] + lalpha - ltx + pi3 * (ltx - lT);
+        g[1] = r / al - rx * itx + pi3 * rx * (itx - iT);
+        g[2] = xt[XT_DA] + (1.0 - pi3) / p[2];
+        g[3] = xt[XT_DB] - (1.0 - pi3) * xt[XT_IB1];
+    }
+    return ll;
+}
+
+/* x = 0: ln L = r (ln alpha - ln(alpha+T)). */
+static double
+bg_row_zero(const double *p, double lalpha, double T, double *g)
+{
+    double lT = log(p[1] + T);
+    if (g != NULL) {
+        g[0] = lalpha - lT;
+        g[1] = p[0] / p[1] - p[0] / (p[1] + T);
+        g[2] = 0.0;
+        g[3] = 0.0;
+    }
+    return p[0] * (lalpha - lT);
+}
+
+static double
+bg_row(const double *p, double x, double tx, double T, double *g)
+{
+    double xt[XT_STRIDE];
+    if (x == 0.0)
+        return bg_row_zero(p, log(p[1]), T, g);
+    bg_xterms_direct(p, x, xt);
+    return bg_row_pos(p, log(p[1]), log(p[2]), xt, x, tx, T, g);
+}
+
+/*
+ * P(alive) = 1/(1 + e^u) directly (no log round trip). Batches pass
+ * lab[x] = ln a - ln(b+x-1) for small x (lab NULL: computed here).
+ */
+#define BG_LAB_N 64u
+
+static double
+bg_palive1(const double *p, const double *lab, double x, double t_x,
+           double T)
+{
+    double c;
+    if (x == 0.0)
+        return 1.0;
+    c = lab != NULL && x < (double)BG_LAB_N ? lab[(size_t)x]
+                                           : log(p[2]) - log(p[3] + x - 1.0);
+    return loy__expit_neg(c + (p[0] + x) * (log(p[1] + T) - log(p[1] + t_x)));
+}
+
+static void
+bg_lab_fill(const double *p, double *lab)
+{
+    size_t j;
+    lab[0] = 0.0;
+    for (j = 1; j < BG_LAB_N; j++)
+        lab[j] = log(p[2]) - log(p[3] + (double)j - 1.0);
+}
+
+double
+loy__bgnbd_log_palive(const double *p, double x, double t_x, double T)
+{
+    double u;
+    if (x == 0.0)
+        return 0.0;
+    u = log(p[2]) - log(p[3] + x - 1.0)
+        + (p[0] + x) * (log(p[1] + T) - log(p[1] + t_x));
+    /* -ln(1 + e^u) */
+    return u > 0.0 ? -u - log1p(exp(-u)) : -log1p(exp(u));
+}
+
+/* ------------------------------------------------------------------ */
+/* Public: log-likelihood                                              */
+/* ------------------------------------------------------------------ */
+
+int
+loy_bgnbd_loglik(double *out, const double params[4], const double *x,
+                 const double *t_x, const double *T, const double *weights,
+                 size_t n, size_t *err_index)
+{
+    loy__ksum acc = {0.0, 0.0};
+    size_t i;
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    LOY__TRY(loy__bgnbd_check(params, x, t_x, T, weights, n, err_index));
+    for (i = 0; i < n; i++) {
+        double w = weights != NULL ? weights[i] : 1.0;
+        double ll = bg_row(params, x[i], t_x[i], T[i], NULL);
+        if (!loy__finite(ll)) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        if (w != 0.0)
+            loy__ksum_add(&acc, w * ll);
+    }
+    *out = loy__ksum_value(&acc);
+    return LOY_OK;
+}
+
+int
+loy_bgnbd_loglik_each(double *out, const double params[4], const double *x,
+                      const double *t_x, const double *T, size_t n,
+                      double *grad, size_t *err_index)
+{
+    size_t i;
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
+    for (i = 0; i < n; i++) {
+        out[i] = bg_row(params, x[i], t_x[i], T[i],
+                        grad != NULL ? grad + 4 * i : NULL);
+        if (!loy__finite(out[i])) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+    }
+    return LOY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fit                                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Rows split by x = 0 (which need one log per row) and x > 0, so the hot
+ * loops have no data-dependent branch; the per-x table is refreshed once
+ * per evaluation.
+ */
+typedef struct bg_fit_data {
+    const double *T0, *w0; /* x = 0 rows (w0 NULL: weight 1) */
+    size_t n0;
+    const double *x, *tx, *T, *w; /* x > 0 rows */
+    size_t np;
+    double *xtab; /* XT_STRIDE * (xmax + 1) */
+    size_t xmax;
+} bg_fit_data;
+
+static void
+bg_sum_zero(const bg_fit_data *d, const double *p, double lalpha, double *ll,
+            double *g)
+{
+    double s0 = 0.0, s1 = 0.0, wsum = 0.0;
+    size_t i;
+    /* sum w ln(alpha+T) and sum w/(alpha+T) are all the x = 0 rows add */
+    for (i = 0; i < d->n0; i++) {
+        double w = d->w0 != NULL ? d->w0[i] : 1.0, y = p[1] + d->T0[i];
+        s0 += w * log(y);
+        if (g != NULL)
+            s1 += w / y;
+        wsum += w;
+    }
+    *ll = p[0] * (lalpha * wsum - s0);
+    if (g != NULL) {
+        g[0] = lalpha * wsum - s0;
+        g[1] = p[0] * (wsum / p[1] - s1);
+        g[2] = 0.0;
+        g[3] = 0.0;
+    }
+}
+
+static int
+bg_fit_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
+{
+    const bg_fit_data *d = ctx;
+    double lalpha = log(p[1]), la = log(p[2]);
+    double acc = 0.0, ga[4] = {0.0, 0.0, 0.0, 0.0}, gr[4], xt[XT_STRIDE];
+    size_t i, j;
+    (void)k;
+    bg_xtab_fill(p, d->xmax, d->xtab);
+    bg_sum_zero(d, p, lalpha, &acc, g != NULL ? ga : NULL);
+    for (i = 0; i < d->np; i++) {
+        double w = d->w != NULL ? d->w[i] : 1.0, x = d->x[i];
+        const double *row = xt;
+        if (x <= (double)d->xmax)
+            row = d->xtab + XT_STRIDE * (size_t)x;
+        else
+            bg_xterms_direct(p, x, xt);
+        acc += w * bg_row_pos(p, lalpha, la, row, x, d->tx[i], d->T[i],
+                              g != NULL ? gr : NULL);
+        for (j = 0; g != NULL && j < 4; j++)
+            ga[j] += w * gr[j];
+    }
+    *ll = acc;
+    for (j = 0; g != NULL && j < 4; j++)
+        g[j] = p[j] * ga[j];
+    return loy__finite(acc) ? LOY_OK : LOY_ENOCONV;
+}
+
+/* Arrays of the split rows, owned. */
+typedef struct bg_fit_store {
+    double *buf;
+} bg_fit_store;
+
+/* Split rows (x, tx, T, w) into the x = 0 and x > 0 groups of d. */
+static int
+bg_fit_split(bg_fit_data *d, bg_fit_store *s, const double *x,
+             const double *tx, const double *T, const double *w, size_t n)
+{
+    size_t i, n0 = 0, np = 0, xmax = 0, cols = w != NULL ? 2 : 1;
+    double *b;
+    for (i = 0; i < n; i++) {
+        if (w != NULL && w[i] == 0.0)
+            continue;
+        if (x[i] == 0.0)
+            n0++;
+        else if (x[i] > (double)xmax)
+            xmax = x[i] < (double)BG_XTAB_CAP ? (size_t)x[i] : BG_XTAB_CAP;
+    }
+    np = n - n0; /* upper bound when zero weights were skipped */
+    s->buf = malloc(sizeof(double)
+                    * (n0 * cols + np * (cols + 3) + XT_STRIDE * (xmax + 1)));
+    LOY__REQUIRE(s->buf != NULL, LOY_ENOMEM);
+    b = s->buf;
+    d->T0 = b;
+    d->w0 = w != NULL ? b + n0 : NULL;
+    b += n0 * cols;
+    d->x = b;
+    d->tx = b + np;
+    d->T = b + 2 * np;
+    d->w = w != NULL ? b + 3 * np : NULL;
+    d->xtab = b + np * (cols + 3);
+    d->xmax = xmax;
+    d->n0 = d->np = 0;
+    for (i = 0; i < n; i++) {
+        double wi = w != NULL ? w[i] : 1.0;
+        if (wi == 0.0)
+            continue;
+        if (x[i] == 0.0) {
+            b = (double *)d->T0;
+            b[d->n0] = T[i];
+            if (w != NULL)
+                ((double *)d->w0)[d->n0] = wi;
+            d->n0++;
+        } else {
+            ((double *)d->x)[d->np] = x[i];
+            ((double *)d->tx)[d->np] = tx[i];
+            ((double *)d->T)[d->np] = T[i];
+            if (w != NULL)
+                ((double *)d->w)[d->np] = wi;
+            d->np++;
+        }
+    }
+    return LOY_OK;
+}
+
+/*
+ * Default start: r = 1 and alpha = mean T / (mean x + 1) (so that r/alpha
+ * is of the order of the purchase rate, in the data's time unit), and
+ * a = 1, b = 3 as the CLVTools CDNOW tests.
+ */
+static void
+bg_default_start(const double *x, const double *T, const double *w, size_t n,
+                 double *start)
+{
+    double sx = 0.0, sT = 0.0, sw = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double wi = w != NULL ? w[i] : 1.0;
+        sx += wi * x[i];
+        sT += wi * T[i];
+        sw += wi;
+    }
+    start[0] = 1.0;
+    start[1] = sT / (sx + sw);
+    start[2] = 1.0;
+    start[3] = 3.0;
+}
+
+static int
+bg_use_patterns(const loy_fit_options *opts, const double *x,
+                const double *tx, const double *T, size_t n)
+{
+    uint32_t flags = 0;
+    if (opts != NULL && opts->struct_size >= sizeof(loy_fit_options))
+        flags = opts->flags;
+    if (flags & LOY_FIT_NO_COMPRESS)
+        return 0;
+    if (flags & LOY_FIT_COMPRESS)
+        return 1;
+    return loy__patterns_worth_it(x, tx, T, n);
+}
+
+static int
+bg_fit_rows(double params_out[4], const double *x, const double *tx,
+            const double *T, const double *w, size_t n, uint64_t n_rows,
+            const loy_fit_options *opts, loy_fit_report *report)
+{
+    bg_fit_data d;
+    bg_fit_store s;
+    loy__fit_problem prob;
+    double start[4], sw = 0.0;
+    size_t i;
+    int rc;
+    for (i = 0; i < n; i++)
+        sw += w != NULL ? w[i] : 1.0;
+    LOY__REQUIRE(sw > 0.0, LOY_EEMPTY);
+    bg_default_start(x, T, w, n, start);
+    LOY__TRY(bg_fit_split(&d, &s, x, tx, T, w, n));
+    prob.loglik = bg_fit_loglik;
+    prob.ctx = &d;
+    prob.k = 4;
+    prob.total_weight = sw;
+    prob.n_rows = n_rows;
+    prob.default_start = start;
+    rc = loy__fit_ml(&prob, opts, params_out, report);
+    free(s.buf);
+    return rc;
+}
+
+int
+loy_bgnbd_fit(double params_out[4], const double *x, const double *t_x,
+              const double *T, const double *weights, size_t n,
+              const loy_fit_options *opts, loy_fit_report *report,
+              size_t *err_index)
+{
+    loy__patterns pat;
+    int rc;
+    LOY__REQUIRE(params_out != NULL, LOY_EINVAL);
+    LOY__TRY(loy__bgnbd_check(NULL, x, t_x, T, weights, n, err_index));
+    if (!bg_use_patterns(opts, x, t_x, T, n))
+        return bg_fit_rows(params_out, x, t_x, T, weights, n, (uint64_t)n,
+                           opts, report);
+    LOY__TRY(loy__patterns_build(&pat, x, t_x, T, weights, n));
+    rc = bg_fit_rows(params_out, pat.x, pat.tx, pat.T, pat.w, pat.n,
+                     (uint64_t)pat.n, opts, report);
+    loy__patterns_free(&pat);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Expectations                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * H = sum_{k>=1} G_k z^k (file comment). Once every factor is positive and
+ * the ratio is below 1 the tail after a term g is below g z/(1-z).
+ */
+static int
+bg_series_h(double A, double a, double C, double z, double scale, double *out)
+{
+    double g = A / C * z, sum = g, k;
+    for (k = 1.0; k < BG_SERIES_CAP; k += 1.0) {
+        double ratio = (A + k) * (a + k - 1.0) / ((C + k) * (k + 1.0)) * z;
+        g *= ratio;
+        sum += g;
+        if (A + k > 0.0 && fabs(ratio) < 1.0
+            && fabs(g) <= BG_SERIES_TOL * (1.0 - z) * (fabs(sum) + scale)) {
+            *out = sum;
+            return LOY_OK;
+        }
+    }
+    return LOY_ENOCONV;
+}
+
+int
+loy__bgnbd_enew(double r, double alpha, double a, double b, double t,
+                double *out)
+{
+    double C = a + b - 1.0, A = C - r, q = t / alpha, l, z, e, first, h;
+    if (t == 0.0) {
+        *out = 0.0;
+        return LOY_OK;
+    }
+    if (C < 1.0)
+        return loy__bgnbd_enew_quad(r, alpha, a, b, t, out);
+    l = -log1p(q);
+    z = q / (1.0 + q);
+    e = a - 1.0;
+    first = e == 0.0 ? -l : -expm1(e * l) / e;
+    LOY__TRY(bg_series_h(A, a, C, z, fabs(first), &h));
+    *out = C * (first - exp(e * l) * h);
+    return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
+}
+
+/*
+ * E[f(p)] for p ~ Beta(a, b) by the tanh-sinh rule (endpoint singularities
+ * of p^(a-1) (1-p)^(b-1) are harmless to it), refined level by level until
+ * two levels agree to 1e-13. p = (1 + tanh(pi/2 sinh s))/2; 1 - p is
+ * formed directly so that points next to p = 1 keep their precision. f
+ * receives p and 1 - p and reports failures through its own context.
+ */
+int
+loy__beta_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
+{
+    const double hpi = 1.5707963267948966;
+    double lbeta = loy__lbeta(a, b), h = 0.25, sum = 0.0, prev = 0.0;
+    int level;
+    /* Start coarse (tanh-sinh converges double-exponentially on these
+     * smooth integrands) and halve down to h = 1/512 at most. */
+    for (level = 0; level < 8; level++, h *= 0.5) {
+        double s, acc = 0.0;
+        for (s = -6.0; s <= 6.0; s += h) {
+            double u = hpi * sinh(s), ch = cosh(u), w, p, q;
+            if (level > 0 && fmod(fabs(s) / h, 2.0) < 0.5)
+                continue; /* node of a coarser level, already summed */
+            w = hpi * cosh(s) / (ch * ch) * 0.5;
+            p = 1.0 / (1.0 + exp(-2.0 * u));
+            q = 1.0 / (1.0 + exp(2.0 * u));
+            if (p > 0.0 && q > 0.0)
+                acc += w * f(ctx, p, q) *
+                       exp((a - 1.0) * log(p) + (b - 1.0) * log(q) - lbeta);
+        }
+        sum = level == 0 ? acc * h : 0.5 * sum + acc * h;
+        if (level > 2 && fabs(sum - prev) <= 1e-13 * fabs(sum))
+            break;
+        prev = sum;
+    }
+    *out = sum;
+    return loy__finite(sum) ? LOY_OK : LOY_ENOCONV;
+}
+
+/* E_new = E[(1 - (alpha/(alpha+p t))^r)/p] over p ~ Beta(a, b). */
+typedef struct bg_enew_ctx {
+    double r, alpha, t;
+} bg_enew_ctx;
+
+static double
+bg_enew_f(void *ctx, double p, double q)
+{
+    const bg_enew_ctx *c = ctx;
+    (void)q;
+    return -expm1(-c->r * log1p(p * c->t / c->alpha)) / p;
+}
+
+int
+loy__bgnbd_enew_quad(double r, double alpha, double a, double b, double t,
+                     double *out)
+{
+    bg_enew_ctx c;
+    c.r = r;
+    c.alpha = alpha;
+    c.t = t;
+    return loy__beta_expect(a, b, bg_enew_f, &c, out);
+}
+
+static int
+bg_check_t(double t)
+{
+    if (!loy__finite(t))
+        return LOY_ENONFINITE;
+    return t >= 0.0 ? LOY_OK : LOY_EDOMAIN;
+}
+
+int
+loy_bgnbd_palive(double *out, const double params[4], const double *x,
+                 const double *t_x, const double *T, size_t n,
+                 size_t *err_index)
+{
+    double lab[BG_LAB_N];
+    size_t i;
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
+    bg_lab_fill(params, lab);
+    for (i = 0; i < n; i++)
+        out[i] = bg_palive1(params, lab, x[i], t_x[i], T[i]);
+    return LOY_OK;
+}
+
+/*
+ * Batch CET. The coefficients G_k depend on the customer only through x,
+ * so for large batches they are tabulated for x = 0..xmax, k = 1..K once,
+ * and each customer costs one multiply-add per term instead of a division
+ * chain. k0[x] is the first k from which A + j > 0 and G_(j+1)/G_j <= 1 for
+ * every tabulated j >= k, where the tail bound of bg_series_h holds.
+ */
+#define BG_CTAB_K 512u
+#define BG_CTAB_XMAX 63u
+#define BG_CTAB_MIN_N 2048u
+
+#define BG_TAY_M 16u /* Taylor terms evaluated by Estrin's scheme */
+
+typedef struct bg_ctab {
+    double G[(BG_CTAB_XMAX + 1) * (BG_CTAB_K + 1)];
+    size_t k0[BG_CTAB_XMAX + 1];
+    size_t xmax;
+    /* per x: H(z) = sum_j c_j (z - z0)^j on [zlo, zhi] when tay_ok */
+    double c[(BG_CTAB_XMAX + 1) * BG_TAY_M];
+    double z0[BG_CTAB_XMAX + 1], zlo[BG_CTAB_XMAX + 1], zhi[BG_CTAB_XMAX + 1];
+    int tay_ok[BG_CTAB_XMAX + 1];
+    double lab[BG_LAB_N];
+} bg_ctab;
+
+static void
+bg_ctab_fill(bg_ctab *t, const double *p, size_t xmax)
+{
+    double A = p[2] + p[3] - 1.0 - p[0], a = p[2];
+    size_t x, k;
+    t->xmax = xmax;
+    for (x = 0; x <= xmax; x++) {
+        double C = p[2] + p[3] + (double)x - 1.0, *G = t->G + x * (BG_CTAB_K + 1);
+        size_t k0 = BG_CTAB_K + 1;
+        G[0] = 0.0;
+        G[1] = A / C;
+        for (k = 1; k < BG_CTAB_K; k++) {
+            double kk = (double)k;
+            double rho = (A + kk) * (a + kk - 1.0) / ((C + kk) * (kk + 1.0));
+            G[k + 1] = G[k] * rho;
+        }
+        for (k = BG_CTAB_K - 1; k >= 1; k--) {
+            double kk = (double)k;
+            double rho = (A + kk) * (a + kk - 1.0) / ((C + kk) * (kk + 1.0));
+            if (!(A + kk > 0.0 && fabs(rho) <= 1.0))
+                break;
+            k0 = k;
+        }
+        t->k0[x] = k0;
+    }
+}
+
+/*
+ * H from the table; LOY_ENOCONV when the table ends first. Two terms per
+ * step with powers z^k and z^(k+1) advanced by z^2, which halves the
+ * multiply chain that bounds the speed; the stopping test looks at the
+ * second (last added) term.
+ */
+static int
+bg_ctab_h(const bg_ctab *t, size_t x, double z, double scale, double *out)
+{
+    const double *G = t->G + x * (BG_CTAB_K + 1);
+    double z2 = z * z, za = z, zb = z2, sum = 0.0;
+    double tol = BG_SERIES_TOL * (1.0 - z);
+    size_t k, k0 = t->k0[x];
+    for (k = 1; k + 1 <= BG_CTAB_K; k += 2, za *= z2, zb *= z2) {
+        double gb = G[k + 1] * zb;
+        sum += G[k] * za + gb;
+        if (k + 1 >= k0 && fabs(gb) <= tol * (fabs(sum) + scale)) {
+            *out = sum;
+            return LOY_OK;
+        }
+    }
+    return LOY_ENOCONV;
+}
+
+/*
+ * Power-series coefficients beta_k of the whole bracket
+ *   B(z) = [1 - (1-z)^e F]/e = phi(z) - (1-z)^e H(z),  e = a - 1,
+ * phi_k = (1-e)_(k-1)/k!, (1-z)^e = sum psi_m z^m, psi_m = (-e)_m/m!:
+ * beta_k = phi_k - sum_{m<k} psi_m G_(k-m). Exact for every a (no
+ * division by e), so the Taylor form below needs no log1p/expm1 per
+ * customer.
+ */
+static void
+bg_bracket_coef(const double *G, double e, double *beta)
+{
+    double psi[BG_CTAB_K + 1], phi = 1.0;
+    size_t k, m;
+    psi[0] = 1.0;
+    for (m = 1; m <= BG_CTAB_K; m++)
+        psi[m] = psi[m - 1] * ((double)m - 1.0 - e) / (double)m;
+    beta[0] = 0.0;
+    for (k = 1; k <= BG_CTAB_K; k++) {
+        double conv = 0.0;
+        for (m = 0; m < k; m++)
+            conv += psi[m] * G[k - m];
+        beta[k] = phi - conv;
+        phi *= ((double)k - e) / (double)(k + 1);
+    }
+}
+
+/*
+ * Taylor re-expansion of B about the centre z0 of the z values a batch
+ * has for one x: c_j = sum_k beta_k C(k, j) z0^(k-j). B is analytic in
+ * |z| < 1, so |c_j| <= M/(1-z0)^j and with rho = half the width of
+ * [zlo, zhi] the terms c_j (z-z0)^j fall at least like
+ * (rho/(1-z0))^j <= 1/4: the tail after the last kept term is below a
+ * third of it. Used only when 16 terms reach the series tolerance and
+ * the tabulated K terms cover zhi (zhi^K negligible); otherwise the
+ * customer keeps the tabulated power series.
+ */
+static void
+bg_taylor_build(bg_ctab *t, double e, size_t x)
+{
+    double beta[BG_CTAB_K + 1];
+    double *c = t->c + x * BG_TAY_M, z0, rho, tol;
+    size_t j, k;
+    t->tay_ok[x] = 0;
+    if (!(t->zhi[x] >= t->zlo[x]) || t->k0[x] > BG_CTAB_K
+        || pow(t->zhi[x], (double)BG_CTAB_K) > 1e-20)
+        return;
+    z0 = 0.5 * (t->zlo[x] + t->zhi[x]);
+    rho = 0.5 * (t->zhi[x] - t->zlo[x]);
+    if (rho > 0.25 * (1.0 - z0))
+        return;
+    bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), e, beta);
+    for (j = 0; j < BG_TAY_M; j++) {
+        double b = 1.0, sum = 0.0; /* b = C(k, j) z0^(k-j) */
+        for (k = j; k <= BG_CTAB_K; k++) {
+            double term = beta[k] * b;
+            sum += term;
+            /* past the peak of k^j z0^k the terms only shrink */
+            if (k > 2 * j + 8 && (double)k * (1.0 - z0) > (double)j
+                && fabs(term) <= 1e-20 * fabs(sum))
+                break;
+            b *= (double)(k + 1) / (double)(k + 1 - j) * z0;
+        }
+        c[j] = sum;
+    }
+    /* the last term must be negligible next to B >= z (1-z)^max(e,0) */
+    tol = BG_SERIES_TOL * 10.0 * t->zlo[x] * (1.0 - t->zhi[x]);
+    t->z0[x] = z0;
+    t->tay_ok[x] = fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
+                   <= tol;
+}
+
+/* Estrin's scheme for the 16 Taylor terms: short dependency chains. */
+static double
+bg_taylor_eval(const double *c, double d)
+{
+    double d2 = d * d, d4 = d2 * d2, d8 = d4 * d4;
+    double p01 = c[0] + c[1] * d, p23 = c[2] + c[3] * d;
+    double p45 = c[4] + c[5] * d, p67 = c[6] + c[7] * d;
+    double p89 = c[8] + c[9] * d, pab = c[10] + c[11] * d;
+    double pcd = c[12] + c[13] * d, pef = c[14] + c[15] * d;
+    double q0 = p01 + d2 * p23, q1 = p45 + d2 * p67;
+    double q2 = p89 + d2 * pab, q3 = pcd + d2 * pef;
+    return (q0 + d4 * q1) + d8 * (q2 + d4 * q3);
+}
+
+static void
+bg_taylor_fill(bg_ctab *t, const double *p, const double *x, const double *T,
+               size_t n, double tt)
+{
+    size_t i, j;
+    for (j = 0; j <= t->xmax; j++) {
+        t->zlo[j] = 1.0;
+        t->zhi[j] = 0.0;
+    }
+    for (i = 0; i < n; i++) {
+        double z = tt / (p[1] + T[i] + tt);
+        if (x[i] <= (double)t->xmax) {
+            j = (size_t)x[i];
+            if (z < t->zlo[j])
+                t->zlo[j] = z;
+            if (z > t->zhi[j])
+                t->zhi[j] = z;
+        }
+    }
+    for (j = 0; j <= t->xmax; j++)
+        bg_taylor_build(t, p[2] - 1.0, j);
+}
+
+/* CET of one customer (validated input), table used when t != NULL. */
+static int
+bg_cet1(const double *p, const bg_ctab *tab, double x, double tx, double T,
+        double t, double *out, double *pa_out)
+{
+    double pa = bg_palive1(p, tab != NULL ? tab->lab : NULL, x, tx, T);
+    double C, q, l, z, e, em, first;
+    double h;
+    if (pa_out != NULL)
+        *pa_out = pa;
+    if (t == 0.0) {
+        *out = 0.0;
+        return LOY_OK;
+    }
+    C = p[2] + p[3] + x - 1.0;
+    if (tab == NULL || x > (double)tab->xmax || C < 1.0) {
+        LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
+        *out = pa * h;
+        return LOY_OK;
+    }
+    z = t / (p[1] + T + t); /* as in bg_taylor_fill */
+    if (tab->tay_ok[(size_t)x] && z >= tab->zlo[(size_t)x]
+        && z <= tab->zhi[(size_t)x]) {
+        *out = pa * C * bg_taylor_eval(tab->c + (size_t)x * BG_TAY_M,
+                                       z - tab->z0[(size_t)x]);
+        return LOY_OK;
+    }
+    q = t / (p[1] + T);
+    l = -log1p(q);
+    z = q / (1.0 + q);
+    e = p[2] - 1.0;
+    em = expm1(e * l); /* (1-z)^(a-1) - 1 */
+    first = e == 0.0 ? -l : -em / e;
+    if (bg_ctab_h(tab, (size_t)x, z, fabs(first), &h) != LOY_OK)
+        LOY__TRY(bg_series_h(p[2] + p[3] - 1.0 - p[0], p[2], C, z,
+                             fabs(first), &h));
+    *out = pa * C * (first - (1.0 + em) * h);
+    return LOY_OK;
+}
+
+int
+loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
+                     const double *x, const double *t_x, const double *T,
+                     size_t n, double t, size_t *err_index)
+{
+    bg_ctab *tab = NULL;
+    size_t i, xmax = 0;
+    int rc = LOY_OK;
+    if (n >= BG_CTAB_MIN_N) {
+        for (i = 0; i < n; i++)
+            if (x[i] > (double)xmax)
+                xmax = x[i] < (double)BG_CTAB_XMAX ? (size_t)x[i]
+                                                   : BG_CTAB_XMAX;
+        tab = malloc(sizeof *tab);
+        if (tab != NULL) {
+            bg_ctab_fill(tab, p, xmax);
+            bg_taylor_fill(tab, p, x, T, n, t);
+            bg_lab_fill(p, tab->lab);
+        }
+    }
+    for (i = 0; i < n && rc == LOY_OK; i++) {
+        rc = bg_cet1(p, tab, x[i], t_x[i], T[i], t, &out[i],
+                     pa_out != NULL ? &pa_out[i] : NULL);
+        if (rc == LOY_OK && !loy__finite(out[i]))
+            rc = LOY_ENOCONV;
+        if (rc != LOY_OK)
+            loy__set_index(err_index, i);
+    }
+    free(tab);
+    return rc;
+}
+
+int
+loy_bgnbd_expected(double *out, const double params[4], const double *x,
+                   const double *t_x, const double *T, size_t n, double t,
+                   size_t *err_index)
+{
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(bg_check_t(t));
+    return loy__bgnbd_cet_batch(out, NULL, params, x, t_x, T, n, t,
+                                err_index);
+}
+
+int
+loy_bgnbd_predict(double *palive, double *cet, const double params[4],
+                  const double *x, const double *t_x, const double *T,
+                  size_t n, double t, size_t *err_index)
+{
+    LOY__REQUIRE(palive != NULL && cet != NULL && params != NULL,
+                 LOY_EINVAL);
+    LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(bg_check_t(t));
+    return loy__bgnbd_cet_batch(cet, palive, params, x, t_x, T, n, t,
+                                err_index);
+}
+
+int
+loy_bgnbd_expected_new(double *out, const double params[4], const double *t,
+                       size_t n, size_t *err_index)
+{
+    size_t i;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(out != NULL && params != NULL && t != NULL, LOY_EINVAL);
+    LOY__REQUIRE(n > 0, LOY_EEMPTY);
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
+    for (i = 0; i < n; i++) {
+        int rc = bg_check_t(t[i]);
+        if (rc == LOY_OK)
+            rc = loy__bgnbd_enew(params[0], params[1], params[2], params[3],
+                                 t[i], &out[i]);
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+    }
+    return LOY_OK;
+}
+
+/*
+ * P(X(t) = k), k = 0..n-1 (MODELS.md 6.1 eq. 8): the first term in logs,
+ * the second with the incomplete beta I_z(k, r), z = t/(alpha+t), in
+ * place of 1 - CDF.
+ */
+int
+loy_bgnbd_pmf(double *out, const double params[4], double t, size_t n,
+              size_t *err_index)
+{
+    double r, al, a, b, lq, lz, lbab, z;
+    size_t i;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    LOY__REQUIRE(n > 0, LOY_EEMPTY);
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
+    LOY__TRY(bg_check_t(t));
+    r = params[0], al = params[1], a = params[2], b = params[3];
+    lq = -log1p(t / al);         /* ln(alpha/(alpha+t)) */
+    lz = log(t) - log(al + t);   /* ln(t/(alpha+t)), -inf at t = 0 */
+    z = t / (al + t);
+    lbab = loy__lbeta(a, b);
+    for (i = 0; i < n; i++) {
+        double k = (double)i, l1, ib = 0.0;
+        l1 = loy__lbeta(a, b + k) - lbab + loy__lgamma_diff(r, k)
+             - loy__lgamma(k + 1.0) + r * lq + (i > 0 ? k * lz : 0.0);
+        out[i] = exp(l1);
+        if (i > 0) {
+            if (z > 0.0)
+                LOY__TRY(loy__betainc(k, r, z, &ib));
+            out[i] += exp(loy__lbeta(a + 1.0, b + k - 1.0) - lbab) * ib;
+        }
+    }
+    return LOY_OK;
+}
+
+int
+loy__bgnbd_cet_rate(const double *p, double x, double t_x, double T,
+                    double t, double *out)
+{
+    double base = p[1] + T, q = t / base, lf;
+    int sign;
+    LOY__TRY(loy__log_hyp2f1(p[2], p[2] + p[3] - p[0] - 1.0, p[2] + p[3] + x,
+                             q / (1.0 + q), &lf, &sign));
+    *out = sign * exp(loy__bgnbd_log_palive(p, x, t_x, T) + log(p[0] + x)
+                      - log(base) - p[2] * log1p(q) + lf);
+    return LOY_OK;
+}

@@ -1,0 +1,60 @@
+/*
+ * bgnbd_internal.h - internals of the BG/NBD, Gamma-Gamma and per-customer
+ * CLV modules (bgnbd.c, ggamma.c, clvpred.c), shared with their tests.
+ * Never installed.
+ */
+#ifndef LOY_BGNBD_INTERNAL_H
+#define LOY_BGNBD_INTERNAL_H
+
+#include "core/internal.h"
+
+/*
+ * Validate params (4 values finite and > 0) and rows (x, t_x, T, w) as the
+ * bgnbd section of loyalty.h documents; err_index gets the culprit.
+ */
+int loy__bgnbd_check(const double *params, const double *x, const double *t_x,
+                     const double *T, const double *w, size_t n,
+                     size_t *err_index);
+
+/*
+ * E[X(t)] of a new customer with parameters (r, alpha, a, b): the
+ * conditional expectation uses it with (r+x, alpha+T, a, b+x). Returns
+ * LOY_OK or LOY_ENOCONV.
+ */
+int loy__bgnbd_enew(double r, double alpha, double a, double b, double t,
+                    double *out);
+
+/* E[f(p)] over p ~ Beta(a, b) by tanh-sinh quadrature; f gets p, 1 - p. */
+typedef double (*loy__beta_fn)(void *ctx, double p, double q);
+int loy__beta_expect(double a, double b, loy__beta_fn f, void *ctx,
+                     double *out);
+
+/* The same by tanh-sinh quadrature over p (oracle and fallback). */
+int loy__bgnbd_enew_quad(double r, double alpha, double a, double b, double t,
+                         double *out);
+
+/*
+ * ln P(alive) of one customer (validated input): 0 when x = 0, else
+ * -ln(1 + e^u), u as in MODELS.md 6.1.
+ */
+double loy__bgnbd_log_palive(const double *params, double x, double t_x,
+                             double T);
+
+/*
+ * CET(t) of n validated customers into out and, when pa_out is not NULL,
+ * P(alive) into pa_out (per-x coefficient table for large batches).
+ * err_index: the customer whose series failed.
+ */
+int loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
+                         const double *x, const double *t_x, const double *T,
+                         size_t n, double t, size_t *err_index);
+
+/*
+ * dCET/dt at t for one customer: P(alive) (r+x)/(alpha+T) (1-z)^a
+ * 2F1(a, a+b-r-1; a+b+x; z), z = t/(alpha+T+t) (Pfaff form of
+ * E_p[(1 + p t/(alpha+T))^-(r+x+1)], p ~ Beta(a, b+x)).
+ */
+int loy__bgnbd_cet_rate(const double *p, double x, double t_x, double T,
+                        double t, double *out);
+
+#endif /* LOY_BGNBD_INTERNAL_H */

@@ -1,0 +1,36 @@
+/*
+ * btyd.h - input validation shared by the continuous-time lifetime models
+ * (BG/NBD, MBG/NBD, Pareto/NBD and the CLV built on them). Internal.
+ */
+#ifndef LOY_BTYD_H
+#define LOY_BTYD_H
+
+#include "core/internal.h"
+
+/*
+ * Validate `k` parameters: each finite (else LOY_ENONFINITE) and > 0 (else
+ * LOY_EDOMAIN); err_index gets the position of the bad one, or
+ * LOY_NO_INDEX.
+ */
+int loy__btyd_check_params(const double *params, size_t k, size_t *err_index);
+
+/*
+ * Validate customer rows (x, t_x, T) and optional weights w: x a finite
+ * whole number >= 0, 0 <= t_x <= T, T > 0, x = 0 implies t_x = 0, weights
+ * finite and >= 0. NaN/Inf -> LOY_ENONFINITE, out of range or non-integer
+ * -> LOY_ESCALE, t_x > T or (x = 0, t_x > 0) -> LOY_EINCONSISTENT, with the
+ * row in err_index (LOY_NO_INDEX on success).
+ */
+int loy__btyd_check_rows(const double *x, const double *t_x, const double *T,
+                         const double *w, size_t n, size_t *err_index);
+
+/*
+ * The whole argument check of a per-customer function: n > 0 (else
+ * LOY_EEMPTY), x, t_x, T not NULL (else LOY_EINVAL), then the k
+ * parameters (skipped when params is NULL) and the rows.
+ */
+int loy__btyd_check(const double *params, size_t k, const double *x,
+                    const double *t_x, const double *T, const double *w,
+                    size_t n, size_t *err_index);
+
+#endif /* LOY_BTYD_H */

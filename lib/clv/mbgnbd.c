@@ -1,0 +1,353 @@
+/*
+ * mbgnbd.c - the MBG/NBD model (Batislam, Denizel & Filiztekin 2007;
+ * MODELS.md 6.2): BG/NBD in which the customer may also drop out at time 0.
+ * Log-likelihood with analytic gradient, ML fit, P(alive), CET, E[X(t)].
+ *
+ * Both expectations have the shape  K/(a-1) * [1 - (1-z)^(a-1) F],
+ * F = 2F1(A, a-1; C; z) (Euler form, parameters independent of x), with a
+ * removable singularity at a = 1. Since F - 1 carries the factor a-1,
+ *   [1 - (1-z)^(a-1) F]/(a-1) = -expm1((a-1) l)/(a-1) - e^((a-1) l) H,
+ *   l = ln(1-z),  H = sum_{k>=1} (A)_k (a)_(k-1) / ((C)_k k!) z^k,
+ * which is exact for every a, cancels nothing near a = 1 and reduces to the
+ * limit of MODELS.md at a = 1 (no switch, no nudging of a).
+ */
+#include "clv/pnbd_internal.h"
+#include "clv/btyd.h"
+#include "numeric/specfun.h"
+
+#define MBG_SERIES_CAP 200000.0
+#define MBG_SERIES_TOL 1e-17
+
+typedef struct mbg_par {
+    double r, alpha, a, b;
+    double lalpha, la;
+} mbg_par;
+
+static void
+mbg_par_set(mbg_par *p, const double *params)
+{
+    p->r = params[0];
+    p->alpha = params[1];
+    p->a = params[2];
+    p->b = params[3];
+    p->lalpha = log(p->alpha);
+    p->la = log(p->a);
+}
+
+/*
+ * Terms that depend on x only: in a fit from the table of loy__pnbd_data
+ * (refreshed once per evaluation), else cached across rows sorted by x.
+ */
+enum { MX_HEAD, MX_LBX, MX_DR, MX_DA, MX_DB };
+/* head = lnG(r+x) - lnG(r) + r ln alpha + lnB(a,b+x+1) - lnB(a,b),
+   lbx = ln(b+x), dr/da/db = d head / d(r, a, b) */
+
+typedef struct mbg_cache {
+    const loy__pnbd_data *tab; /* or NULL */
+    double x;                  /* key of own[]; NaN when empty */
+    int grad;                  /* derivative terms valid */
+    double own[5];
+} mbg_cache;
+
+static void
+mbg_xterms_fill(const mbg_par *p, double x, int want, double *xt)
+{
+    xt[MX_HEAD] = loy__lgamma_diff(p->r, x) + p->r * p->lalpha
+                  + loy__lgamma_diff(p->b, x + 1.0)
+                  - loy__lgamma_diff(p->a + p->b, x + 1.0);
+    xt[MX_LBX] = log(p->b + x);
+    if (want) {
+        double pab = loy__digamma(p->a + p->b);
+        double pabx = loy__digamma(p->a + p->b + x + 1.0);
+        xt[MX_DR] = loy__digamma(p->r + x) - loy__digamma(p->r) + p->lalpha;
+        xt[MX_DA] = pab - pabx;
+        xt[MX_DB] = loy__digamma(p->b + x + 1.0) - loy__digamma(p->b) + pab
+                    - pabx;
+    }
+}
+
+static void
+mbg_cache_init(mbg_cache *c, const mbg_par *p, const loy__pnbd_data *tab,
+               int want)
+{
+    size_t i;
+    c->tab = tab != NULL && tab->xtab != NULL ? tab : NULL;
+    c->x = (double)NAN;
+    c->grad = 0;
+    if (c->tab != NULL)
+        for (i = 0; i < tab->nxs; i++)
+            mbg_xterms_fill(p, tab->xs[i], want,
+                            tab->xtab
+                                + LOY__PNBD_XSTRIDE * (size_t)tab->xs[i]);
+}
+
+static const double *
+mbg_xterms(const mbg_par *p, mbg_cache *c, double x, int want)
+{
+    if (c->tab != NULL && x <= (double)c->tab->xmax)
+        return c->tab->xtab + LOY__PNBD_XSTRIDE * (size_t)x;
+    if (c->x != x || (want && !c->grad)) {
+        mbg_xterms_fill(p, x, want, c->own);
+        c->x = x;
+        c->grad = want;
+    }
+    return c->own;
+}
+
+/*
+ * ln L = head + LSE(p1, p2), p1 = -(r+x) ln(alpha+T) (alive),
+ * p2 = ln a - ln(b+x) - (r+x) ln(alpha+t_x) (dropped out after the last
+ * purchase); *u = p2 - p1 and P(alive) = 1/(1+e^u).
+ */
+static void
+mbg_row(const mbg_par *p, const double *xt, double x, double tx, double T,
+        double *ll, double *u, double *grad)
+{
+    double lat = log(p->alpha + T), latx = log(p->alpha + tx);
+    double p1 = -(p->r + x) * lat;
+    double p2 = p->la - xt[MX_LBX] - (p->r + x) * latx;
+    *u = p2 - p1;
+    *ll = xt[MX_HEAD] + loy__lse(p1, p2);
+    if (grad != NULL) {
+        double pi1 = loy__expit_neg(*u), pi2 = loy__expit_neg(-*u);
+        grad[0] = xt[MX_DR] - pi1 * lat - pi2 * latx;
+        grad[1] = p->r / p->alpha
+                  - (p->r + x) * (pi1 / (p->alpha + T) + pi2 / (p->alpha + tx));
+        grad[2] = xt[MX_DA] + pi2 / p->a;
+        grad[3] = xt[MX_DB] - pi2 / (p->b + x);
+    }
+}
+
+int
+loy__mbgnbd_loglik1(const double *params, double x, double t_x, double T,
+                    double *ll, double *grad)
+{
+    mbg_par p;
+    mbg_cache c;
+    double u;
+    mbg_par_set(&p, params);
+    mbg_cache_init(&c, &p, NULL, 0);
+    mbg_row(&p, mbg_xterms(&p, &c, x, grad != NULL), x, t_x, T, ll, &u,
+            grad);
+    return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
+}
+
+/*
+ * H = sum_{k>=1} (A)_k (a)_(k-1) / ((C)_k k!) z^k, 0 <= z < 1. Terms may
+ * change sign while A + k < 0; once every factor is positive and the term
+ * ratio (which tends to z) is below 1 the tail after a term g is below
+ * |g|/(1-z), which sets the stopping rule relative to `scale`.
+ */
+static int
+mbg_series_h(double A, double a, double C, double z, double scale,
+             double *out)
+{
+    double g = A / C * z, sum = g, k;
+    for (k = 1.0; k < MBG_SERIES_CAP; k += 1.0) {
+        double ratio = (A + k) * (a + k - 1.0) / ((C + k) * (k + 1.0)) * z;
+        g *= ratio;
+        sum += g;
+        if (A + k > 0.0 && fabs(ratio) < 1.0
+            && fabs(g) <= MBG_SERIES_TOL * (1.0 - z) * (fabs(sum) + scale)) {
+            *out = sum;
+            return LOY_OK;
+        }
+    }
+    return LOY_ENOCONV;
+}
+
+/*
+ * [1 - (1-z)^(a-1) 2F1(A, a-1; C; z)] / (a-1) with 1 - z = 1/(1 + q),
+ * q = t/base (see the file comment).
+ */
+static int
+mbg_bracket(double a, double A, double C, double q, double *out)
+{
+    double l = -log1p(q), z = q / (1.0 + q), e = a - 1.0, first, h;
+    first = e == 0.0 ? -l : -expm1(e * l) / e;
+    LOY__TRY(mbg_series_h(A, a, C, z, fabs(first), &h));
+    *out = first - exp(e * l) * h;
+    return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+int
+loy_mbgnbd_loglik(double *out, const double params[4], const double *x,
+                  const double *t_x, const double *T, const double *weights,
+                  size_t n, size_t *err_index)
+{
+    mbg_par p;
+    mbg_cache c;
+    loy__ksum acc = {0.0, 0.0};
+    size_t i;
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, weights, n, err_index));
+    mbg_par_set(&p, params);
+    mbg_cache_init(&c, &p, NULL, 0);
+    for (i = 0; i < n; i++) {
+        double w = weights != NULL ? weights[i] : 1.0, ll, u;
+        mbg_row(&p, mbg_xterms(&p, &c, x[i], 0), x[i], t_x[i], T[i], &ll, &u,
+                NULL);
+        if (!loy__finite(ll)) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        if (w != 0.0)
+            loy__ksum_add(&acc, w * ll);
+    }
+    *out = loy__ksum_value(&acc);
+    return LOY_OK;
+}
+
+int
+loy_mbgnbd_loglik_each(double *out, const double params[4], const double *x,
+                       const double *t_x, const double *T, size_t n,
+                       double *grad, size_t *err_index)
+{
+    mbg_par p;
+    mbg_cache c;
+    size_t i;
+    int want = grad != NULL;
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
+    mbg_par_set(&p, params);
+    mbg_cache_init(&c, &p, NULL, 0);
+    for (i = 0; i < n; i++) {
+        double u;
+        mbg_row(&p, mbg_xterms(&p, &c, x[i], want), x[i], t_x[i], T[i],
+                &out[i], &u, want ? grad + 4 * i : NULL);
+        if (!loy__finite(out[i])) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+    }
+    return LOY_OK;
+}
+
+/* CET when t >= 0, P(alive) when t < 0 (internal switch). */
+static int
+mbg_predict(double *out, const double *params, const double *x,
+            const double *t_x, const double *T, size_t n, double t,
+            size_t *err_index)
+{
+    mbg_par p;
+    mbg_cache c;
+    size_t i;
+    mbg_par_set(&p, params);
+    mbg_cache_init(&c, &p, NULL, 0);
+    for (i = 0; i < n; i++) {
+        double ll, u, pa, br;
+        mbg_row(&p, mbg_xterms(&p, &c, x[i], 0), x[i], t_x[i], T[i], &ll, &u,
+                NULL);
+        pa = loy__expit_neg(u);
+        if (t < 0.0) {
+            out[i] = pa;
+            continue;
+        }
+        if (mbg_bracket(p.a, p.a + p.b - p.r, p.a + p.b + x[i],
+                        t / (p.alpha + T[i]), &br) != LOY_OK) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = (p.a + p.b + x[i]) * br * pa;
+    }
+    return LOY_OK;
+}
+
+int
+loy_mbgnbd_palive(double *out, const double params[4], const double *x,
+                  const double *t_x, const double *T, size_t n,
+                  size_t *err_index)
+{
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
+    return mbg_predict(out, params, x, t_x, T, n, -1.0, err_index);
+}
+
+int
+loy_mbgnbd_expected(double *out, const double params[4], const double *x,
+                    const double *t_x, const double *T, size_t n, double t,
+                    size_t *err_index)
+{
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
+    LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
+    LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
+    return mbg_predict(out, params, x, t_x, T, n, t, err_index);
+}
+
+int
+loy_mbgnbd_expected_new(double *out, const double params[4], const double *t,
+                        size_t n, size_t *err_index)
+{
+    size_t i;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    LOY__REQUIRE(n > 0, LOY_EEMPTY);
+    LOY__REQUIRE(t != NULL, LOY_EINVAL);
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
+    for (i = 0; i < n; i++) {
+        int rc = !loy__finite(t[i]) ? LOY_ENONFINITE
+                 : t[i] < 0.0      ? LOY_EDOMAIN
+                                   : LOY_OK;
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const double r = params[0], al = params[1], a = params[2];
+        const double b = params[3];
+        double br;
+        if (mbg_bracket(a, a + b - r, a + b, t[i] / al, &br) != LOY_OK) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = b * br;
+    }
+    return LOY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fit                                                                 */
+/* ------------------------------------------------------------------ */
+
+static int
+mbg_fit_loglik(void *ctx, const double *prm, size_t k, double *ll, double *g)
+{
+    const loy__pnbd_data *d = ctx;
+    mbg_par p;
+    mbg_cache c;
+    loy__ksum acc = {0.0, 0.0}, ga[4];
+    double gr[4], l1, u;
+    size_t i, j;
+    (void)k;
+    memset(ga, 0, sizeof ga);
+    mbg_par_set(&p, prm);
+    mbg_cache_init(&c, &p, d, g != NULL);
+    for (i = 0; i < d->n; i++) {
+        double w = d->w != NULL ? d->w[i] : 1.0;
+        mbg_row(&p, mbg_xterms(&p, &c, d->x[i], g != NULL), d->x[i],
+                d->tx[i], d->T[i], &l1, &u, g != NULL ? gr : NULL);
+        loy__ksum_add(&acc, w * l1);
+        if (g != NULL)
+            for (j = 0; j < 4; j++)
+                loy__ksum_add(&ga[j], w * gr[j]);
+    }
+    *ll = loy__ksum_value(&acc);
+    if (g != NULL)
+        for (j = 0; j < 4; j++)
+            g[j] = prm[j] * loy__ksum_value(&ga[j]);
+    return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
+}
+
+int
+loy_mbgnbd_fit(double params_out[4], const double *x, const double *t_x,
+               const double *T, const double *weights, size_t n,
+               const loy_fit_options *opts, loy_fit_report *report,
+               size_t *err_index)
+{
+    static const double tail[2] = {1.0, 3.0}; /* a, b as BTYD's BG/NBD */
+    static const size_t warm[2] = {LOY__PNBD_WARM_MIN, LOY__PNBD_WARM_ROWS};
+    return loy__pnbd_fit_driver(mbg_fit_loglik, tail, warm, params_out, x,
+                                t_x, T, weights, n, opts, report, err_index);
+}

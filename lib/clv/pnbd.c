@@ -1,0 +1,927 @@
+/*
+ * pnbd.c - the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987):
+ * log-likelihood with analytic gradient, ML fit, P(alive), expectations
+ * and DERT. Formulas: MODELS.md 6.3.
+ *
+ * The likelihood is
+ *   L = Gamma(r+x) alpha^r beta^s / Gamma(r)
+ *       * [ (alpha+T)^-(r+x) (beta+T)^-s + s/(r+s+x) * A0 ],
+ * and after the Euler transform of its 2F1(Aa, Bp; Aa+1; z) the piece A0 is
+ * a difference of one function G at t_x and at T:
+ *   A0 = e^G(t_x) - e^G(T),
+ *   G(t) = -(r+x) ln(alpha+t) - s ln(beta+t) + ln S(z)            alpha >= beta
+ *        = -(r+x-1) ln(alpha+t) - (s+1) ln(beta+t) + ln S(z)      alpha <  beta
+ * with S = 2F1(1, b; r+s+x+1; z), b = r+x (resp. s+1), and
+ * z = |alpha-beta| / (max(alpha,beta) + t). S is a series of positive,
+ * decreasing terms whose parameters never make it overflow (heavy buyers
+ * only make c - b larger), and it can be differentiated term by term, which
+ * gives the analytic gradient used by the fit. alpha = beta is simply
+ * z = 0 (S = 1) and t_x = T drops the A0 branch.
+ */
+#include "clv/pnbd_internal.h"
+#include "numeric/fitcore.h"
+#include "numeric/optim.h"
+#include "clv/patterns.h"
+#include "numeric/specfun.h"
+#include "clv/btyd.h"
+
+#include <stdlib.h>
+
+/* Series cap: z = 0.999 needs ~36,000 terms (MODELS 0.3). */
+#define PNBD_SERIES_CAP 200000.0
+#define PNBD_SERIES_TOL 1e-16
+
+int
+loy__pnbd_check(const void *out, const double *params, const double *x,
+                const double *t_x, const double *T, const double *w,
+                size_t n, size_t *err_index)
+{
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    return loy__btyd_check(params, 4, x, t_x, T, w, n, err_index);
+}
+
+/*
+ * S = sum_k t_k, t_0 = 1, t_{k+1} = t_k (b+k)/(c+k) z. Because b < c and
+ * z < 1 the terms decrease geometrically (ratio < z), so the tail after
+ * t_{k+1} is below t_{k+1} z/(1-z); the factor k+2 in the stopping rule
+ * covers the extra factors k and ln k of the derivative sums
+ *   dS/db = sum_k t_k sum_{j<k} 1/(b+j),  dS/dc = -sum_k t_k sum_{j<k}
+ *   1/(c+j),  dS/dz = sum_k (k+1) t_{k+1}/z (no division by z: z = 0 works).
+ * This is 2F1(1, b; c; z) of specfun.h with the parameter derivatives the
+ * analytic gradient needs (tests compare the two).
+ */
+int
+loy__pnbd_hyp1(double b, double c, double z, double *S, double *d)
+{
+    double t = 1.0, sum = 1.0, k;
+    double hb = 0.0, hc = 0.0, sb = 0.0, sc = 0.0, sz = 0.0;
+    double tol = PNBD_SERIES_TOL * (1.0 - z);
+    for (k = 0.0; k < PNBD_SERIES_CAP; k += 1.0) {
+        if (d != NULL) {
+            /* one division per term; only one multiplication sits on the
+               loop-carried chain of t (the rest is independent work) */
+            double inv = 1.0 / ((b + k) * (c + k));
+            double q = (b + k) * (b + k) * inv; /* (b+k)/(c+k) */
+            double u = t * q;                   /* t_{k+1} / z */
+            t *= q * z;
+            hb += (c + k) * inv;
+            hc += (b + k) * inv;
+            sz += (k + 1.0) * u;
+            sb += t * hb;
+            sc += t * hc;
+        } else {
+            t *= (b + k) / (c + k) * z;
+        }
+        sum += t;
+        if (t * (k + 2.0) <= tol * sum) {
+            *S = sum;
+            if (d != NULL) {
+                d[0] = sb;
+                d[1] = -sc;
+                d[2] = sz;
+            }
+            return LOY_OK;
+        }
+    }
+    return LOY_ENOCONV;
+}
+
+typedef struct pnbd_par {
+    double r, alpha, s, beta;
+    double lalpha, lbeta, ls;
+    int alpha_ge; /* alpha >= beta: series in (alpha-beta)/(alpha+t) */
+} pnbd_par;
+
+static void
+pnbd_par_set(pnbd_par *p, const double *params)
+{
+    p->r = params[0];
+    p->alpha = params[1];
+    p->s = params[2];
+    p->beta = params[3];
+    p->lalpha = log(p->alpha);
+    p->lbeta = log(p->beta);
+    p->ls = log(p->s);
+    p->alpha_ge = p->alpha >= p->beta;
+}
+
+/*
+ * G(t) of the file comment, given la = ln(alpha+t), lb = ln(beta+t), split
+ * as G = *Gp + ln *S so that callers can merge logarithms; with dG != NULL
+ * also dG/d(r, alpha, s, beta) (of the whole G).
+ */
+static int
+pnbd_G(const pnbd_par *p, double x, double t, double la, double lb,
+       double *Gp, double *Sout, double *dG)
+{
+    double rx = p->r + x, c = rx + p->s + 1.0, S, d[3];
+    double *dp = dG != NULL ? d : NULL;
+    if (p->alpha_ge) {
+        double ia = 1.0 / (p->alpha + t);
+        LOY__TRY(loy__pnbd_hyp1(rx, c, (p->alpha - p->beta) * ia, &S, dp));
+        *Gp = -rx * la - p->s * lb;
+        if (dG != NULL) {
+            double iS = 1.0 / S;
+            dG[0] = -la + (d[0] + d[1]) * iS;
+            dG[1] = -rx * ia + d[2] * iS * (p->beta + t) * ia * ia;
+            dG[2] = -lb + d[1] * iS;
+            dG[3] = -p->s / (p->beta + t) - d[2] * iS * ia;
+        }
+    } else {
+        double ib = 1.0 / (p->beta + t);
+        LOY__TRY(loy__pnbd_hyp1(p->s + 1.0, c, (p->beta - p->alpha) * ib,
+                                &S, dp));
+        *Gp = -(rx - 1.0) * la - (p->s + 1.0) * lb;
+        if (dG != NULL) {
+            double iS = 1.0 / S;
+            dG[0] = -la + d[1] * iS;
+            dG[1] = -(rx - 1.0) / (p->alpha + t) - d[2] * iS * ib;
+            dG[2] = -lb + (d[0] + d[1]) * iS;
+            dG[3] = -(p->s + 1.0) * ib + d[2] * iS * (p->alpha + t) * ib * ib;
+        }
+    }
+    *Sout = S;
+    return LOY_OK;
+}
+
+/*
+ * Per-evaluation cache. The gamma terms depend on x only: in a fit they
+ * come from a table over the distinct x values (loy__pnbd_data.xtab), else
+ * from a one-entry cache (rows sorted by x, as patterns are, repeat them).
+ * G(t_x) depends on (x, t_x) only; every x = 0 customer has t_x = 0, so
+ * their G(0) has a slot of its own and is computed once per evaluation.
+ */
+enum { XT_LG, XT_DG, XT_LAA }; /* lnG(r+x)-lnG(r), psi(r+x)-psi(r), ln(r+s+x) */
+
+typedef struct pnbd_g1 {
+    double x, t;     /* key; NaN when empty */
+    int grad;        /* dG valid */
+    double Gp, S, dG[4]; /* G(t_x) = Gp + ln S */
+} pnbd_g1;
+
+typedef struct pnbd_cache {
+    const loy__pnbd_data *tab; /* x table, or NULL */
+    double x;                  /* key of own[]; NaN when empty */
+    int own_grad;
+    double own[3];
+    pnbd_g1 g1, g0;            /* last (x, t_x) and the x = 0 slot */
+} pnbd_cache;
+
+static void
+pnbd_cache_init(pnbd_cache *c, const loy__pnbd_data *tab)
+{
+    c->tab = tab != NULL && tab->xtab != NULL ? tab : NULL;
+    c->x = c->g1.x = c->g1.t = c->g0.x = c->g0.t = (double)NAN;
+    c->own_grad = c->g1.grad = c->g0.grad = 0;
+}
+
+static void
+xterms_fill(const pnbd_par *p, double x, int want, double *xt)
+{
+    xt[XT_LG] = loy__lgamma_diff(p->r, x);
+    xt[XT_DG] = want ? loy__digamma(p->r + x) - loy__digamma(p->r)
+                     : (double)NAN;
+    xt[XT_LAA] = log(p->r + p->s + x);
+}
+
+static const double *
+xterms(const pnbd_par *p, pnbd_cache *c, double x, int want)
+{
+    if (c->tab != NULL && x <= (double)c->tab->xmax)
+        return c->tab->xtab + LOY__PNBD_XSTRIDE * (size_t)x;
+    if (c->x != x || (want && !c->own_grad)) {
+        xterms_fill(p, x, want, c->own);
+        c->x = x;
+        c->own_grad = want;
+    }
+    return c->own;
+}
+
+/* Fill the x table of a fit for the distinct x values of the data. */
+static void
+xtab_fill(const pnbd_par *p, const loy__pnbd_data *d, int want)
+{
+    size_t i;
+    for (i = 0; i < d->nxs; i++)
+        xterms_fill(p, d->xs[i], want,
+                    d->xtab + LOY__PNBD_XSTRIDE * (size_t)d->xs[i]);
+}
+
+static int
+cache_g1(const pnbd_par *p, pnbd_cache *c, double x, double tx, int want,
+         const pnbd_g1 **out)
+{
+    pnbd_g1 *g = x == 0.0 && tx == 0.0 ? &c->g0 : &c->g1;
+    *out = g;
+    if (g->x == x && g->t == tx && (!want || g->grad))
+        return LOY_OK;
+    g->x = g->t = (double)NAN;
+    LOY__TRY(pnbd_G(p, x, tx, log(p->alpha + tx), log(p->beta + tx), &g->Gp,
+                    &g->S, want ? g->dG : NULL));
+    g->x = x;
+    g->t = tx;
+    g->grad = want;
+    return LOY_OK;
+}
+
+/*
+ * ln L = head + LSE(p1, p2): head = r ln alpha + s ln beta + lnG(r+x) -
+ * lnG(r), p1 = -(r+x) ln(alpha+T) - s ln(beta+T) (alive at T), p2 = ln s -
+ * ln(r+s+x) + ln A0 (died in (t_x, T)). Evaluated as
+ *   ln L = head + p1 + ln(1 + V),  V = e^(p2-p1),  P(alive) = 1/(1+V),
+ * with V = e^a * m assembled from a log part a and a linear part m, which
+ * needs fewer logarithms than the LSE form (this loop is the whole cost
+ * of a fit); when e^a would overflow the LSE form is used instead. With
+ * grad != NULL also d lnL/d(r, alpha, s, beta).
+ */
+typedef struct pnbd_row {
+    double ll, pa;
+    double lat, lbt; /* ln(alpha+T), ln(beta+T), reused by the predictions */
+} pnbd_row;
+
+/*
+ * p2 - p1 = a + ln m with a = ln s - ln(r+s+x) + Gp1 - p1 and
+ * m = S1 (1 - e^dlt) > 0, dlt = G(T) - G(t_x) < 0 (m = 0: A0 = 0).
+ */
+static int
+pnbd_p2(const pnbd_par *p, pnbd_cache *c, double x, double tx, double laa,
+        const pnbd_row *row, double T, double p1, double *a, double *m,
+        double *dp2)
+{
+    const pnbd_g1 *g1;
+    double Gp2, S2, dG2[4], dlt, em;
+    int want = dp2 != NULL, j;
+    LOY__TRY(cache_g1(p, c, x, tx, want, &g1));
+    LOY__TRY(pnbd_G(p, x, T, row->lat, row->lbt, &Gp2, &S2,
+                    want ? dG2 : NULL));
+    dlt = (Gp2 - g1->Gp) + log(S2 / g1->S);
+    *a = p->ls - laa + g1->Gp - p1;
+    if (!(dlt < 0.0)) { /* T - t_x below resolution: A0 = 0 */
+        *m = 0.0;
+        return LOY_OK;
+    }
+    /* expm1 only where 1 - e^dlt would cancel (it is slower than exp) */
+    em = dlt > -0.5 ? expm1(dlt) : exp(dlt) - 1.0;
+    *m = -g1->S * em;
+    if (want) {
+        double w = 1.0 + em, om = -em;
+        double iaa = 1.0 / (p->r + p->s + x);
+        for (j = 0; j < 4; j++)
+            dp2[j] = (g1->dG[j] - w * dG2[j]) / om;
+        dp2[0] -= iaa;
+        dp2[2] += 1.0 / p->s - iaa;
+    }
+    return LOY_OK;
+}
+
+/* ln(1 + V) into *l1v and the branch weights 1/(1+V), V/(1+V). */
+static void
+pnbd_mix(double a, double m, double *l1v, double *pi1, double *pi2)
+{
+    if (m == 0.0) {
+        *l1v = 0.0;
+        *pi1 = 1.0;
+        *pi2 = 0.0;
+    } else if (a < 600.0) {
+        double V = exp(a) * m;
+        *pi1 = 1.0 / (1.0 + V);
+        *pi2 = V * *pi1;
+        *l1v = log(1.0 + V); /* absolute error <= 1.2e-16 */
+    } else { /* e^a would overflow: LSE form with u = ln V */
+        double u = a + log(m), e = exp(-fabs(u));
+        *l1v = fmax(u, 0.0) + log1p(e);
+        *pi1 = (u > 0.0 ? e : 1.0) / (1.0 + e);
+        *pi2 = (u > 0.0 ? 1.0 : e) / (1.0 + e);
+    }
+}
+
+static int
+pnbd_row_eval(const pnbd_par *p, pnbd_cache *c, double x, double tx,
+              double T, pnbd_row *row, double *grad)
+{
+    double p1, a = 0.0, m = 0.0, dp2[4] = {0.0, 0.0, 0.0, 0.0};
+    double l1v, pi1, pi2;
+    int want = grad != NULL;
+    const double *xt = xterms(p, c, x, want);
+    row->lat = log(p->alpha + T);
+    row->lbt = log(p->beta + T);
+    p1 = -(p->r + x) * row->lat - p->s * row->lbt;
+    if (tx < T)
+        LOY__TRY(pnbd_p2(p, c, x, tx, xt[XT_LAA], row, T, p1, &a, &m,
+                         want ? dp2 : NULL));
+    pnbd_mix(a, m, &l1v, &pi1, &pi2);
+    row->pa = pi1;
+    row->ll = p->r * p->lalpha + p->s * p->lbeta + xt[XT_LG] + p1 + l1v;
+    if (want) {
+        grad[0] = p->lalpha + xt[XT_DG] - pi1 * row->lat + pi2 * dp2[0];
+        grad[1] = p->r / p->alpha - pi1 * (p->r + x) / (p->alpha + T)
+                  + pi2 * dp2[1];
+        grad[2] = p->lbeta - pi1 * row->lbt + pi2 * dp2[2];
+        grad[3] = p->s / p->beta - pi1 * p->s / (p->beta + T) + pi2 * dp2[3];
+    }
+    return LOY_OK;
+}
+
+int
+loy__pnbd_loglik1(const double *params, double x, double t_x, double T,
+                  double *ll, double *grad)
+{
+    pnbd_par p;
+    pnbd_cache c;
+    pnbd_row row;
+    pnbd_par_set(&p, params);
+    pnbd_cache_init(&c, NULL);
+    LOY__TRY(pnbd_row_eval(&p, &c, x, t_x, T, &row, grad));
+    *ll = row.ll;
+    return loy__finite(row.ll) ? LOY_OK : LOY_ENOCONV;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public evaluation API                                               */
+/* ------------------------------------------------------------------ */
+
+int
+loy_pnbd_loglik(double *out, const double params[4], const double *x,
+                const double *t_x, const double *T, const double *weights,
+                size_t n, size_t *err_index)
+{
+    pnbd_par p;
+    pnbd_cache c;
+    pnbd_row row;
+    loy__ksum acc = {0.0, 0.0};
+    size_t i;
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, weights, n, err_index));
+    pnbd_par_set(&p, params);
+    pnbd_cache_init(&c, NULL);
+    for (i = 0; i < n; i++) {
+        double w = weights != NULL ? weights[i] : 1.0;
+        int rc = pnbd_row_eval(&p, &c, x[i], t_x[i], T[i], &row, NULL);
+        if (rc == LOY_OK && !loy__finite(row.ll))
+            rc = LOY_ENOCONV;
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+        if (w != 0.0)
+            loy__ksum_add(&acc, w * row.ll);
+    }
+    *out = loy__ksum_value(&acc);
+    return LOY_OK;
+}
+
+int
+loy_pnbd_loglik_each(double *out, const double params[4], const double *x,
+                     const double *t_x, const double *T, size_t n,
+                     double *grad, size_t *err_index)
+{
+    pnbd_par p;
+    pnbd_cache c;
+    pnbd_row row;
+    size_t i;
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
+    pnbd_par_set(&p, params);
+    pnbd_cache_init(&c, NULL);
+    for (i = 0; i < n; i++) {
+        int rc = pnbd_row_eval(&p, &c, x[i], t_x[i], T[i], &row,
+                               grad != NULL ? grad + 4 * i : NULL);
+        if (rc == LOY_OK && !loy__finite(row.ll))
+            rc = LOY_ENOCONV;
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+        out[i] = row.ll;
+    }
+    return LOY_OK;
+}
+
+/*
+ * Which per-customer quantity to compute. All of them start from the same
+ * likelihood pieces.
+ */
+enum { PNBD_PALIVE, PNBD_PALIVE_AT, PNBD_CET, PNBD_DERT };
+
+/* [1 - (B/(B+t))^e] / e, with its limit ln(1 + t/B) at e = 0. */
+static double
+pnbd_hfun(double e, double t, double B)
+{
+    double l = log1p(t / B);
+    return e == 0.0 ? l : -expm1(-e * l) / e;
+}
+
+/*
+ * E[1/(mu + delta)], mu ~ Gamma(s, rate B), in logs:
+ *   B^s delta^(s-1) e^z Gamma(1-s, z) = B * (e^z z^(s-1) Gamma(1-s, z)),
+ * z = delta B: the scaled incomplete gamma, which neither overflows nor
+ * cancels however large z is.
+ */
+static int
+pnbd_log_inv_mu(double s, double B, double delta, double *out)
+{
+    double scaled = 0.0;
+    LOY__TRY(loy__gamma_upper_scaled(1.0 - s, delta * B, &scaled));
+    LOY__REQUIRE(scaled > 0.0 && loy__finite(scaled), LOY_ENOCONV);
+    *out = log(B) + log(scaled);
+    return LOY_OK;
+}
+
+static int
+pnbd_predict1(const pnbd_par *p, pnbd_cache *c, int what, double x,
+              double tx, double T, double arg, double *out)
+{
+    pnbd_row row;
+    double pa, B = p->beta + T, v, lm;
+    LOY__TRY(pnbd_row_eval(p, c, x, tx, T, &row, NULL));
+    pa = row.pa;
+    switch (what) {
+    case PNBD_PALIVE:
+        v = pa;
+        break;
+    case PNBD_PALIVE_AT:
+        v = pa * exp(-p->s * log1p(arg / B));
+        break;
+    case PNBD_CET:
+        v = pa * (p->r + x) / (p->alpha + T) * B
+            * pnbd_hfun(p->s - 1.0, arg, B);
+        break;
+    default:
+        LOY__TRY(pnbd_log_inv_mu(p->s, B, arg, &lm));
+        v = pa * (p->r + x) / (p->alpha + T) * exp(lm);
+        break;
+    }
+    LOY__REQUIRE(loy__finite(v), LOY_ENOCONV);
+    *out = v;
+    return LOY_OK;
+}
+
+static int
+pnbd_predict(double *out, const double *params, const double *x,
+             const double *t_x, const double *T, size_t n, int what,
+             double arg, size_t *err_index)
+{
+    pnbd_par p;
+    pnbd_cache c;
+    size_t i;
+    LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
+    if (what != PNBD_PALIVE) {
+        LOY__REQUIRE(loy__finite(arg), LOY_ENONFINITE);
+        LOY__REQUIRE(what == PNBD_DERT ? arg > 0.0 : arg >= 0.0,
+                     LOY_EDOMAIN);
+    }
+    pnbd_par_set(&p, params);
+    pnbd_cache_init(&c, NULL);
+    for (i = 0; i < n; i++) {
+        int rc = pnbd_predict1(&p, &c, what, x[i], t_x[i], T[i], arg, &out[i]);
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+    }
+    return LOY_OK;
+}
+
+int
+loy_pnbd_palive(double *out, const double params[4], const double *x,
+                const double *t_x, const double *T, size_t n,
+                size_t *err_index)
+{
+    return pnbd_predict(out, params, x, t_x, T, n, PNBD_PALIVE, 0.0,
+                        err_index);
+}
+
+int
+loy_pnbd_palive_at(double *out, const double params[4], const double *x,
+                   const double *t_x, const double *T, size_t n, double t,
+                   size_t *err_index)
+{
+    return pnbd_predict(out, params, x, t_x, T, n, PNBD_PALIVE_AT, t,
+                        err_index);
+}
+
+int
+loy_pnbd_expected(double *out, const double params[4], const double *x,
+                  const double *t_x, const double *T, size_t n, double t,
+                  size_t *err_index)
+{
+    return pnbd_predict(out, params, x, t_x, T, n, PNBD_CET, t, err_index);
+}
+
+int
+loy_pnbd_dert(double *out, const double params[4], const double *x,
+              const double *t_x, const double *T, size_t n, double delta,
+              size_t *err_index)
+{
+    return pnbd_predict(out, params, x, t_x, T, n, PNBD_DERT, delta,
+                        err_index);
+}
+
+int
+loy_pnbd_expected_new(double *out, const double params[4], const double *t,
+                      size_t n, size_t *err_index)
+{
+    size_t i;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
+    LOY__REQUIRE(n > 0, LOY_EEMPTY);
+    LOY__REQUIRE(t != NULL, LOY_EINVAL);
+    LOY__TRY(loy__btyd_check_params(params, 4, err_index));
+    for (i = 0; i < n; i++) {
+        int rc = LOY_OK;
+        if (!loy__finite(t[i]))
+            rc = LOY_ENONFINITE;
+        else if (t[i] < 0.0)
+            rc = LOY_EDOMAIN;
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+    }
+    for (i = 0; i < n; i++)
+        out[i] = params[0] / params[1] * params[3]
+                 * pnbd_hfun(params[2] - 1.0, t[i], params[3]);
+    return LOY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fit                                                                 */
+/* ------------------------------------------------------------------ */
+
+int
+loy__pnbd_fit_loglik(void *ctx, const double *prm, size_t k, double *ll,
+                     double *g)
+{
+    const loy__pnbd_data *d = ctx;
+    pnbd_par p;
+    pnbd_cache c;
+    pnbd_row row;
+    /* plain sums over blocks of rows, compensated sums of the blocks:
+       as accurate as compensating every row, and cheaper */
+    loy__ksum acc[5];
+    double blk[5] = {0.0, 0.0, 0.0, 0.0, 0.0}, gr[4] = {0.0, 0.0, 0.0, 0.0};
+    size_t i, j;
+    (void)k;
+    memset(acc, 0, sizeof acc);
+    pnbd_par_set(&p, prm);
+    pnbd_cache_init(&c, d);
+    if (c.tab != NULL)
+        xtab_fill(&p, d, g != NULL);
+    for (i = 0; i < d->n; i++) {
+        double w = d->w != NULL ? d->w[i] : 1.0;
+        LOY__TRY(pnbd_row_eval(&p, &c, d->x[i], d->tx[i], d->T[i], &row,
+                               g != NULL ? gr : NULL));
+        blk[0] += w * row.ll;
+        for (j = 0; j < 4; j++)
+            blk[j + 1] += w * gr[j];
+        if ((i & 255u) == 255u || i + 1 == d->n)
+            for (j = 0; j < 5; j++) {
+                loy__ksum_add(&acc[j], blk[j]);
+                blk[j] = 0.0;
+            }
+    }
+    *ll = loy__ksum_value(&acc[0]);
+    if (g != NULL)
+        for (j = 0; j < 4; j++)
+            g[j] = prm[j] * loy__ksum_value(&acc[j + 1]);
+    return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
+}
+
+/*
+ * Default start: r = 0.5 (CLVTools), alpha from the observed purchase rate
+ * (r/alpha ~ sum x / sum T) kept within a sane band around the time scale
+ * of the data, then the model's two others (tail[1] < 0: mean T).
+ */
+static void
+default_start(const loy__pnbd_data *d, const double tail[2],
+              double start[4])
+{
+    loy__ksum sx = {0.0, 0.0}, sT = {0.0, 0.0}, sw = {0.0, 0.0};
+    double mT, rate;
+    size_t i;
+    for (i = 0; i < d->n; i++) {
+        double w = d->w != NULL ? d->w[i] : 1.0;
+        loy__ksum_add(&sx, w * d->x[i]);
+        loy__ksum_add(&sT, w * d->T[i]);
+        loy__ksum_add(&sw, w);
+    }
+    mT = loy__ksum_value(&sT) / loy__ksum_value(&sw);
+    rate = loy__ksum_value(&sx) / loy__ksum_value(&sT);
+    start[0] = 0.5;
+    start[1] = 0.5 / fmax(rate, 0.01 / mT);
+    start[1] = fmin(start[1], 100.0 * mT);
+    start[2] = tail[0];
+    start[3] = tail[1] < 0.0 ? mT : tail[1];
+}
+
+/* Weighted total and check that something is left to fit. */
+static int
+total_weight(const double *w, size_t n, double *out)
+{
+    loy__ksum s = {0.0, 0.0};
+    size_t i;
+    if (w == NULL) {
+        *out = (double)n;
+        return LOY_OK;
+    }
+    for (i = 0; i < n; i++)
+        loy__ksum_add(&s, w[i]);
+    *out = loy__ksum_value(&s);
+    return *out > 0.0 ? LOY_OK : LOY_EEMPTY;
+}
+
+static int
+want_patterns(const loy_fit_options *opts, const double *x, const double *tx,
+              const double *T, size_t n)
+{
+    uint32_t flags = 0;
+    /* a bad struct_size is reported by loy__fit_ml; read flags only when
+       the caller's struct has them */
+    if (opts != NULL && opts->struct_size >= sizeof(loy_fit_options))
+        flags = opts->flags;
+    if (flags & LOY_FIT_NO_COMPRESS)
+        return 0;
+    if (flags & LOY_FIT_COMPRESS)
+        return 1;
+    return loy__patterns_worth_it(x, tx, T, n);
+}
+
+/* Largest x given a per-x table (8 doubles each: 4 MiB at most). */
+#define PNBD_XTAB_MAX 65535.0
+
+/* Distinct x values and the scratch table, when x is small enough. */
+static int
+xtab_build(loy__pnbd_data *d)
+{
+    double xmax = 0.0;
+    unsigned char *seen;
+    size_t i, k;
+    d->xtab = d->xs = NULL;
+    d->xmax = d->nxs = 0;
+    for (i = 0; i < d->n; i++)
+        xmax = fmax(xmax, d->x[i]);
+    if (xmax > PNBD_XTAB_MAX)
+        return LOY_OK; /* the per-row cache serves instead */
+    d->xmax = (size_t)xmax;
+    seen = calloc(d->xmax + 1, 1);
+    d->xs = malloc((d->xmax + 1) * sizeof(double));
+    d->xtab = malloc(LOY__PNBD_XSTRIDE * (d->xmax + 1) * sizeof(double));
+    if (seen == NULL || d->xs == NULL || d->xtab == NULL) {
+        free(seen);
+        return LOY_ENOMEM;
+    }
+    for (i = 0; i < d->n; i++)
+        seen[(size_t)d->x[i]] = 1;
+    for (k = 0; k <= d->xmax; k++)
+        if (seen[k])
+            d->xs[d->nxs++] = (double)k;
+    free(seen);
+    return LOY_OK;
+}
+
+/*
+ * Large samples. BFGS needs 20-30 evaluations of the full likelihood even
+ * from a good start (it has to learn the curvature, and the Pareto/NBD
+ * surface is flat along s and beta). Instead:
+ *  1. fit a systematic subsample (every k-th row, ~warm[1] rows,
+ *     no standard errors) with loy__fit_ml;
+ *  2. take the Hessian of the subsample objective there (cheap) and run
+ *     a few quasi-Newton steps theta -= H^-1 g_full on the full data, H
+ *     starting from the subsample's Hessian and updated by BFGS, each
+ *     accepted only if it does not raise the full objective;
+ *  3. start loy__fit_ml on the full data from that point: it checks the
+ *     gradient, usually stops at once, and computes the standard errors.
+ * The estimate is the full-data MLE either way; only the start changes.
+ */
+#define PNBD_POLISH_STEPS 8
+
+/* The driver's objective: -ll(e^theta)/W + penalty * sum e^(2 theta). */
+typedef struct polish_ctx {
+    const loy__fit_problem *prob;
+    double penalty;
+} polish_ctx;
+
+static int
+polish_obj(void *ctx, const double *th, size_t k, double *f, double *g)
+{
+    const polish_ctx *c = ctx;
+    double p[4], ll, pen = 0.0;
+    size_t j;
+    for (j = 0; j < k; j++) {
+        p[j] = exp(th[j]);
+        pen += p[j] * p[j];
+    }
+    LOY__TRY(c->prob->loglik(c->prob->ctx, p, k, &ll, g));
+    *f = -ll / c->prob->total_weight + c->penalty * pen;
+    if (g != NULL)
+        for (j = 0; j < k; j++)
+            g[j] = -g[j] / c->prob->total_weight
+                   + 2.0 * c->penalty * p[j] * p[j];
+    return loy__finite(*f) ? LOY_OK : LOY_ENOCONV;
+}
+
+/*
+ * BFGS update of the inverse Hessian Hi (4x4) with s = th2 - th,
+ * y = g2 - g: Hi <- (I - rho s y') Hi (I - rho y s') + rho s s'; skipped
+ * unless y's > 0.
+ */
+static void
+bfgs_update(double *Hi, const double *th, const double *th2, const double *g,
+            const double *g2)
+{
+    double sv[4], y[4], Hy[4], ys = 0.0, yHy = 0.0;
+    size_t i, j;
+    for (i = 0; i < 4; i++) {
+        sv[i] = th2[i] - th[i];
+        y[i] = g2[i] - g[i];
+        ys += y[i] * sv[i];
+    }
+    if (!(ys > 0.0))
+        return;
+    for (i = 0; i < 4; i++) {
+        Hy[i] = 0.0;
+        for (j = 0; j < 4; j++)
+            Hy[i] += Hi[i * 4 + j] * y[j];
+        yHy += y[i] * Hy[i];
+    }
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 4; j++)
+            Hi[i * 4 + j] += (ys + yHy) * sv[i] * sv[j] / (ys * ys)
+                             - (Hy[i] * sv[j] + sv[i] * Hy[j]) / ys;
+}
+
+/*
+ * Accept a step that lowers f, or one that lowers the gradient while f
+ * stays within rounding noise: near the optimum f is flat to ~1e-16 and
+ * a strict decrease test would stop the steps early.
+ */
+static int
+polish_accept(double f, double gmax, double f2, const double *g2)
+{
+    double g2max = 0.0;
+    size_t i;
+    for (i = 0; i < 4; i++)
+        g2max = fmax(g2max, fabs(g2[i]));
+    return f2 <= f || (f2 <= f + 1e-13 * fabs(f) && g2max < gmax);
+}
+
+/* Step 2: quasi-Newton steps on the full data, started from the
+   subsample's Hessian. */
+static void
+polish(const polish_ctx *full, const polish_ctx *sub, double gtol,
+       double th[4])
+{
+    double H[16], Hi[16], g[4], f, th2[4], g2[4], f2;
+    int it;
+    size_t i, j;
+    if (loy__hessian(polish_obj, (void *)sub, th, 4, H) != LOY_OK
+        || loy__spd_inverse(H, 4, Hi) != LOY_OK
+        || polish_obj((void *)full, th, 4, &f, g) != LOY_OK)
+        return;
+    for (it = 0; it < PNBD_POLISH_STEPS; it++) {
+        double gmax = 0.0;
+        for (i = 0; i < 4; i++)
+            gmax = fmax(gmax, fabs(g[i]));
+        if (gmax <= 0.25 * gtol)
+            return;
+        for (i = 0; i < 4; i++) {
+            th2[i] = th[i];
+            for (j = 0; j < 4; j++)
+                th2[i] -= Hi[i * 4 + j] * g[j];
+        }
+        if (polish_obj((void *)full, th2, 4, &f2, g2) != LOY_OK
+            || !polish_accept(f, gmax, f2, g2))
+            return;
+        bfgs_update(Hi, th, th2, g, g2);
+        memcpy(th, th2, sizeof th2);
+        memcpy(g, g2, sizeof g2);
+        f = f2;
+    }
+}
+
+/* Steps 1 and 2; returns 1 with start[] set, or 0 (plain fit). */
+static int
+warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
+           const loy_fit_options *opts, const size_t warm[2],
+           double start[4])
+{
+    loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+    loy__fit_problem prob = *full;
+    loy__pnbd_data sub = *d;
+    polish_ctx pf, ps;
+    double *buf, est[4], th[4];
+    size_t step, i, m;
+    int rc;
+    if (d->n < warm[0] || warm[1] == 0
+        || (opts != NULL && opts->struct_size < sizeof(loy_fit_options)))
+        return 0;
+    if (opts != NULL)
+        o = *opts;
+    step = d->n / warm[1] > 1 ? d->n / warm[1] : 1;
+    m = d->n / step;
+    buf = malloc(4 * m * sizeof(double));
+    if (buf == NULL)
+        return 0;
+    prob.total_weight = 0.0;
+    for (i = 0; i < m; i++) {
+        buf[i] = d->x[i * step];
+        buf[m + i] = d->tx[i * step];
+        buf[2 * m + i] = d->T[i * step];
+        buf[3 * m + i] = d->w != NULL ? d->w[i * step] : 1.0;
+        prob.total_weight += buf[3 * m + i];
+    }
+    sub.x = buf;
+    sub.tx = buf + m;
+    sub.T = buf + 2 * m;
+    sub.w = buf + 3 * m;
+    sub.n = m;
+    prob.ctx = &sub;
+    prob.n_rows = (uint64_t)m;
+    o.flags |= LOY_FIT_NO_SE;
+    rc = prob.total_weight > 0.0 ? loy__fit_ml(&prob, &o, est, NULL)
+                                 : LOY_EEMPTY;
+    if (rc == LOY_OK) {
+        pf.prob = full;
+        ps.prob = &prob;
+        pf.penalty = ps.penalty = o.penalty;
+        for (i = 0; i < 4; i++)
+            th[i] = log(est[i]);
+        polish(&pf, &ps, o.gtol > 0.0 ? o.gtol : 1e-9, th);
+        for (i = 0; i < 4; i++)
+            start[i] = exp(th[i]);
+    }
+    free(buf);
+    return rc == LOY_OK;
+}
+
+int
+loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
+                     const size_t warm[2], double params_out[4],
+                     const double *x,
+                     const double *t_x, const double *T,
+                     const double *weights, size_t n,
+                     const loy_fit_options *opts, loy_fit_report *report,
+                     size_t *err_index)
+{
+    loy__patterns pat;
+    loy__fit_problem prob;
+    loy__pnbd_data d;
+    loy_fit_options o2;
+    double start[4];
+    int rc, compress;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(params_out != NULL, LOY_EINVAL);
+    LOY__REQUIRE(n > 0, LOY_EEMPTY);
+    LOY__REQUIRE(x != NULL && t_x != NULL && T != NULL, LOY_EINVAL);
+    LOY__TRY(loy__btyd_check_rows(x, t_x, T, weights, n, err_index));
+    memset(&prob, 0, sizeof prob);
+    memset(&d, 0, sizeof d);
+    LOY__TRY(total_weight(weights, n, &prob.total_weight));
+    compress = want_patterns(opts, x, t_x, T, n);
+    memset(&pat, 0, sizeof pat);
+    d.x = x;
+    d.tx = t_x;
+    d.T = T;
+    d.w = weights;
+    d.n = n;
+    if (compress) {
+        LOY__TRY(loy__patterns_build(&pat, x, t_x, T, weights, n));
+        d.x = pat.x;
+        d.tx = pat.tx;
+        d.T = pat.T;
+        d.w = pat.w;
+        d.n = pat.n;
+    }
+    rc = xtab_build(&d);
+    if (rc == LOY_OK) {
+        default_start(&d, tail, start);
+        prob.loglik = fn;
+        prob.ctx = &d;
+        prob.k = 4;
+        prob.n_rows = (uint64_t)d.n;
+        prob.default_start = start;
+        if (warm_start(&prob, &d, opts, warm, start)) {
+            o2 = opts != NULL ? *opts : (loy_fit_options)LOY_FIT_OPTIONS_INIT;
+            o2.start = start;
+            opts = &o2;
+        }
+        rc = loy__fit_ml(&prob, opts, params_out, report);
+    }
+    free(d.xtab);
+    free(d.xs);
+    if (compress)
+        loy__patterns_free(&pat);
+    return rc;
+}
+
+int
+loy_pnbd_fit(double params_out[4], const double *x, const double *t_x,
+             const double *T, const double *weights, size_t n,
+             const loy_fit_options *opts, loy_fit_report *report,
+             size_t *err_index)
+{
+    static const double tail[2] = {0.5, -1.0}; /* s = 0.5, beta = mean T */
+    static const size_t warm[2] = {LOY__PNBD_WARM_MIN, LOY__PNBD_WARM_ROWS};
+    return loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm, params_out,
+                                x, t_x, T, weights, n, opts, report,
+                                err_index);
+}

@@ -1,0 +1,79 @@
+/*
+ * pnbd_internal.h - internals of the Pareto/NBD and MBG/NBD modules
+ * (pnbd.c, mbgnbd.c), exposed for the tests. Never installed.
+ */
+#ifndef LOY_PNBD_INTERNAL_H
+#define LOY_PNBD_INTERNAL_H
+
+#include "core/internal.h"
+#include "numeric/fitcore.h"
+
+/*
+ * Argument check of the per-customer functions of both models: out and
+ * params present (LOY_EINVAL), then loy__btyd_check() with 4 parameters.
+ */
+int loy__pnbd_check(const void *out, const double *params, const double *x,
+                    const double *t_x, const double *T, const double *w,
+                    size_t n, size_t *err_index);
+
+/*
+ * Per-customer ln L of the Pareto/NBD model at params (r, alpha, s, beta)
+ * and, when grad is not NULL, d lnL / d(r, alpha, s, beta) (natural, not
+ * log, parameters). Inputs must be validated.
+ */
+int loy__pnbd_loglik1(const double *params, double x, double t_x, double T,
+                      double *ll, double *grad);
+
+/* The same for MBG/NBD at (r, alpha, a, b). */
+int loy__mbgnbd_loglik1(const double *params, double x, double t_x, double T,
+                        double *ll, double *grad);
+
+/*
+ * S = 2F1(1, b; c; z) for 0 < b < c, 0 <= z < 1 by its positive series,
+ * with d S/db, d S/dc, d S/dz in d[0..2] when d is not NULL. Returns
+ * LOY_OK or LOY_ENOCONV when the iteration cap is reached.
+ */
+int loy__pnbd_hyp1(double b, double c, double z, double *S, double *d);
+
+/* Doubles per x value in loy__pnbd_data.xtab. */
+#define LOY__PNBD_XSTRIDE 8
+
+/*
+ * Rows a fit likelihood runs over (possibly compressed patterns), plus a
+ * scratch table of per-x terms that the model refreshes once per
+ * evaluation for the distinct x values xs[0..nxs-1] (xtab NULL: none).
+ */
+typedef struct loy__pnbd_data {
+    const double *x, *tx, *T, *w; /* w may be NULL */
+    size_t n;
+    double *xtab;                  /* LOY__PNBD_XSTRIDE * (xmax + 1) */
+    size_t xmax;
+    double *xs;
+    size_t nxs;
+} loy__pnbd_data;
+
+/* Warm start of large fits (see pnbd.c): at least this many rows, and
+   about this many in the subsample. */
+#define LOY__PNBD_WARM_MIN 200000u
+#define LOY__PNBD_WARM_ROWS 50000u
+
+/*
+ * Validate the rows, compress them when it pays, pick the default start
+ * (r = 0.5, alpha from the purchase rate, then tail[0], tail[1]; tail[1]
+ * < 0 means the mean T), warm-start when there are at least warm[0] rows
+ * (subsample of ~warm[1] rows; warm[1] = 0 disables it) and run
+ * loy__fit_ml with `fn`, whose ctx is a loy__pnbd_data.
+ */
+int loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
+                         const size_t warm[2], double params_out[4],
+                         const double *x, const double *t_x,
+                         const double *T, const double *weights, size_t n,
+                         const loy_fit_options *opts, loy_fit_report *report,
+                         size_t *err_index);
+
+/* Pareto/NBD sample log-likelihood and gradient of a fit (loy__loglik_fn;
+   ctx is a loy__pnbd_data). */
+int loy__pnbd_fit_loglik(void *ctx, const double *p, size_t k, double *ll,
+                         double *g);
+
+#endif /* LOY_PNBD_INTERNAL_H */
