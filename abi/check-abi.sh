@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # check-abi.sh LIB INCLUDE_DIR BASELINE
 # Compares the ABI of the built library with the committed baseline using
 # libabigail. Only additions are allowed. abidiff sets bit 8 only for

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # update-baseline.sh BUILD_DIR: write abi/libloyalty.abi from a built tree.
 # Run only when releasing: the baseline is what later builds must stay
 # compatible with.

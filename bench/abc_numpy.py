@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Baseline for bench_abc: fixed-cut-off ABC classification in numpy.
 
 Same rules as loy_abc_classify (rule AFTER, VALUE basis, cut-offs 0.80 /

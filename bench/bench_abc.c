@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_abc.c - fixed-cut-off ABC classification of 10 million customers,
  * against numpy (bench/abc_numpy.py, argsort + cumsum, measured in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_bgbb.c - BG/BB likelihood and fit on the donations patterns (22
  * patterns, 11,104 donors) and the sBG cohort fit, against a numpy/scipy

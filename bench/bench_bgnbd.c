@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_bgnbd.c - BG/NBD fit and predictions on seeded synthetic data
  * (continuous times, true parameters near CDNOW's), and the CDNOW fit,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_churn.c - silent-churn aggregation over 10 million customers
  * (three arrays of doubles read once) against a plain summing pass over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_cli.c - the library side of the `loyalty` tool's benchmark.
  *

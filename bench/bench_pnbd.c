@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_pnbd.c - Pareto/NBD (and MBG/NBD) likelihood and fit speed.
  *

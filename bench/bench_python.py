@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Python binding overhead: scalar call cost and a 100M uint8 NPS tally.
 
 Usage (from the repository root, after building the library and bench):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_rfm.c - purchase-log summary of 10,000,000 purchases.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_specfun.c - throughput of the internal special functions on the
  * argument ranges the lifetime models use, against scipy.special on the

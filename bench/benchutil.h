@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * benchutil.h - timing and reporting helpers for bench/ programs.
  *

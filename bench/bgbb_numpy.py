@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """numpy/scipy baseline for bench_bgbb: the BG/BB log-likelihood on the
 donations patterns (log-sum-exp of betaln terms, vectorised over patterns)
 and its maximum-likelihood fit with scipy.optimize.minimize on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """numpy/scipy baseline for bench_bgnbd.c: the same BG/NBD likelihood
 (stable log form, MODELS.md 6.1) with its analytic gradient, minimised by
 scipy.optimize BFGS on log-parameters, and P(alive) + CET with

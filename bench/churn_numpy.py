@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """numpy baseline for bench_churn: the silent-churn aggregates. Prints seconds (best of 5)."""
 import sys, time
 import numpy as np

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # cli_bench.sh - time `loyalty summary` and `loyalty clv` on a
 # 10-million-row purchase log against the library doing the same work
 # (bench_cli: the same rows, already parsed into arrays, through the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """numpy baselines for bench_nps: prints the best-of-5 seconds.
 
   nps_numpy.py tally    -> two count_nonzero passes over 100M uint8 scores

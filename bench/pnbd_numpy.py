@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """numpy/scipy baseline of bench_pnbd: the same stable Pareto/NBD
 log-likelihood (MODELS.md 6.3, Euler-transformed 2F1(1, b; r+s+x+1; z))
 vectorised with numpy and scipy.special, and an ML fit with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """numpy baseline of the purchase-log summary (MODELS.md section 5).
 
 Usage: rfm_numpy.py LOG OUT OBS_END PERIOD_LENGTH PERIOD_ORIGIN FREQ_MULT REPS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Baseline for bench_specfun: scipy.special on the same arguments.
 
 Usage: specfun_numpy.py <function> <n>; prints the best-of-5 seconds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * analysis.h - the computations behind the subcommands, reusable by
  * `loyalty report`: each reads its file(s), calls the library and returns

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the subcommands share: common options, bad-row reporting,
  * column lookup and the subcommand entry points.

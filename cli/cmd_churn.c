@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_churn.c - `loyalty churn-cost`: churn cost and loyalty economics
  * (MODELS.md section 9) from parameters, and the value gap between

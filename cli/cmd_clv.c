@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_clv.c - `loyalty clv`: fit a lifetime model to the purchase-log
  * summary and value each customer.

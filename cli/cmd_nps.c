@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_nps.c - `loyalty nps`: NPS with intervals, overall and per group.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_report.c - `loyalty report`: NPS, purchase-log summary, retention,
  * ABC x loyalty segmentation and the value of loyalty classes from a survey

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_segment.c - `loyalty segment`: ABC analysis and the ABC x loyalty
  * matrix (MODELS.md sections 7 and 8).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_summary.c - `loyalty summary`: purchase log -> per-customer summary.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * common.c - shared helpers of the subcommands (see cli.h).
  */

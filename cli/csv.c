@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * csv.c - streaming RFC 4180 reader (see csv.h).
  *

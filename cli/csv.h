@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * csv.h - a streaming CSV reader (RFC 4180).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * html.c - the self-contained HTML report: inline CSS and SVG, no scripts,
  * no external resources, well-formed XML (every element closed, only the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * idmap.c - string interning with open addressing (see idmap.h).
  */

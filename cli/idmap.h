@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * idmap.h - customer ids (strings) to dense indices 0, 1, 2, ...
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - the `loyalty` command-line tool: dispatch to the subcommands.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * out.c - text, CSV and JSON writers (see out.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parse.c - locale-free number and date parsing (see parse.h).
  *

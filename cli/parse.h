@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parse.h - locale-free parsing of numbers and dates from CSV fields.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h - `loyalty report`: the combined analysis and its HTML page.
  */

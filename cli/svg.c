@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * svg.c - inline SVG charts (see svg.h). Plain SVG 1.1 elements only.
  */

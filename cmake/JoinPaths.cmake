@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # join_paths(<out> <base> <path>...): join install paths for pkg-config files
 # so that an absolute CMAKE_INSTALL_LIBDIR (as on NixOS and some distros)
 # is kept as is instead of being appended to the prefix.

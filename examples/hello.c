@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hello.c - the smallest libloyalty program: versions and error strings. */
 #include <loyalty.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nps_quickstart.c - the README's C example: NPS with an interval. */
 #include <loyalty.h>
 #include <stdio.h>

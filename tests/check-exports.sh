@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # check-exports.sh LIB INCLUDE_DIR MAP
 # Fails unless three lists agree: the functions declared LOY_API in the public
 # headers (loyalty.h and loyalty/*.h), the names in the linker version script, and the dynamic symbols the

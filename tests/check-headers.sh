@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # check-headers.sh CC CXX INCLUDE_DIR
 # Each module header stands alone: a file that includes only
 # <loyalty/<module>.h> compiles as pedantic C99 and, when CXX is given, as

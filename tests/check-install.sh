@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # check-install.sh CMAKE BUILD_DIR CONSUMER_SRC CC SOURCE_DIR
 # Installs the built tree into a temporary prefix, then builds and runs the
 # consumer once through pkg-config and once through find_package(loyalty).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiled as C99 and as C++ by CTest: the public header must stand alone. */
 #include <loyalty.h>
 

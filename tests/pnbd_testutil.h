@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pnbd_testutil.h - helpers of test_pnbd.c and test_mbgnbd.c: tanh-sinh
  * quadrature (the brute-force oracle of the model formulas) and a reader of

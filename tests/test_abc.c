@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_abc.c - ABC classification: fixed cut-offs and computed ABC. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_bgbb.c - BG/BB: published donations values, brute-force checks by
  * quadrature over the beta mixing distributions and by long direct sums,
  * the gamma = 1 limits, and bad input. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bgnbd.c - BG/NBD: PyMC-Marketing's stable log-likelihood values,
  * the CDNOW fit (FHL 2005) and an independent check that it is the

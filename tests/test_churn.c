@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_churn.c - churn cost, word of mouth, retention economics, EGR. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_clv.c - retention-based CLV (MODELS.md sections 4 and 9). */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_clvpred.c - per-customer CLV from BG/NBD: the monthly DCF
  * properties of MODELS.md 6.6, continuous discounting against a brute-force

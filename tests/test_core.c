@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_core.c - version queries, status codes, shared fit structs. */
 #include "testutil.h"
 #include "core/internal.h"

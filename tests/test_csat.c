@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_csat.c - CSAT (top-2-box, Wilson interval) and CES. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_ggamma.c - Gamma-Gamma spend: the CDNOW fit (lifetimes / Fader &
  * Hardie 2013), the density integrating to 1 and its mean (quadrature),

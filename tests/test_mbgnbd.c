@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mbgnbd.c - MBG/NBD: the CDNOW fit (lifetimes' published values),
  * the likelihood against quadrature over the dropout probability p, the

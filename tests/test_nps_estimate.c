@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_nps_estimate.c - NPS estimates and intervals (Wald, adjusted Wald,
  * Tango score), two-sample comparison, weighted estimates, planning. */
 #include "testutil.h"

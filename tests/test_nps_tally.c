@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_nps_tally.c - classification, tallies (u8/i32/f64/histogram),
  * merging, grouped and weighted tallies, and their bad-input cases. */
 #include "testutil.h"

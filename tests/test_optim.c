@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_optim.c - the optimiser (BFGS, Nelder-Mead fallback, Hessian, SPD
  * inverse), the maximum-likelihood driver loy__fit_ml and the pattern

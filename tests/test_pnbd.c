@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pnbd.c - Pareto/NBD: published CDNOW values, the stable likelihood
  * against brute-force quadrature of its integral form, the alpha = beta and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rfm.c - purchase-log summary (MODELS.md section 5, CDNOW). */
 #include "testutil.h"
 #include "core/internal.h"

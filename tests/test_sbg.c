@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sbg.c - sBG: published retention fits, closed forms against the
  * recursions and long direct sums, DEL/DERL timing and domain rules,
  * tenure fits against cohort fits, and bad input. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_segment.c - ABC x loyalty crossing, actions, value at risk. */
 #include "testutil.h"
 

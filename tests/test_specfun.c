@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_specfun.c - the internal special functions against brute force:
  * direct long-double sums, adaptive quadrature, recurrences, closed forms

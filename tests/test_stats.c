@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_stats.c - the standard normal distribution function and quantile. */
 #include "testutil.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of the `loyalty` command-line tool (Python stdlib only).
 
 Every subcommand runs on the bundled sample data (examples/data) and its

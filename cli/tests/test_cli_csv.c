@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cli_csv.c - unit tests of the tool's CSV reader, number and date
  * parsers, output escaping and id table (cmocka).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate the bundled sample data of libloyalty (examples/data).
 
 A synthetic company, "Nordlicht Coffee Roasters", sells coffee online to

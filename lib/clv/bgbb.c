@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bgbb.c - the BG/BB model (Fader, Hardie & Shang 2010) for discrete
  * transaction opportunities: likelihood, fit, P(alive), conditional and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bgbb_internal.h - helpers shared by the BG/BB (bgbb.c) and sBG (sbg.c)
  * models (internal, never installed).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bgnbd.c - the BG/NBD model (Fader, Hardie & Lee 2005; MODELS.md 6.1):
  * log-likelihood in the stable log form with its analytic gradient, the ML

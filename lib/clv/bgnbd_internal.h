@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bgnbd_internal.h - internals of the BG/NBD, Gamma-Gamma and per-customer
  * CLV modules (bgnbd.c, ggamma.c, clvpred.c), shared with their tests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * btyd.c - input validation shared by BG/NBD, MBG/NBD and Pareto/NBD: one
  * definition of a valid (x, t_x, T) customer row for every model.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * btyd.h - input validation shared by the continuous-time lifetime models
  * (BG/NBD, MBG/NBD, Pareto/NBD and the CLV built on them). Internal.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * clv.c - deterministic, retention-based customer lifetime value.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * clvpred.c - customer lifetime value per customer from the BG/NBD
  * purchase model and a value per transaction (MODELS.md 6.6).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ggamma.c - the Gamma-Gamma spend model (Fader, Hardie & Lee 2005 JMR;
  * MODELS.md 6.5): ML fit on customers with x >= 1 repeat transactions and

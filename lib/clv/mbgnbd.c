@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mbgnbd.c - the MBG/NBD model (Batislam, Denizel & Filiztekin 2007;
  * MODELS.md 6.2): BG/NBD in which the customer may also drop out at time 0.

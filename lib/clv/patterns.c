@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * patterns.c - compression of (x, t_x, T) rows into weighted patterns.
  *

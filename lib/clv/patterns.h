@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * patterns.h - compression of customer rows into weighted patterns
  * (internal). Lifetime-model likelihoods depend on a customer only through

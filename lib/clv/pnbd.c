@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pnbd.c - the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987):
  * log-likelihood with analytic gradient, ML fit, P(alive), expectations

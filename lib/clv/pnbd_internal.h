@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pnbd_internal.h - internals of the Pareto/NBD and MBG/NBD modules
  * (pnbd.c, mbgnbd.c), exposed for the tests. Never installed.

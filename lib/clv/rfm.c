@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rfm.c - purchase log -> per-customer (x, t_x, T, monetary) summary.
  *

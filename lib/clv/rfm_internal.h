@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rfm_internal.h - helpers of the purchase-log summary shared between
  * lib/rfm.c, lib/rfm_sort.c and the tests. Never installed.

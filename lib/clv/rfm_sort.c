@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rfm_sort.c - radix sort of 64-bit keys for the purchase-log summary.
  *

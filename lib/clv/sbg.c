@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sbg.c - the shifted-beta-geometric model of contractual retention
  * (Fader & Hardie 2007, 2010): fit from cohort survival or from individual

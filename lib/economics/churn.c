@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * churn.c - what leaving customers cost: contractual churn (constant rate or
  * sBG) and silent churn in non-contractual settings (from P(alive)).

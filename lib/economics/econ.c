@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * econ.c - retention economics: the value of a customer base (current
  * customers plus future cohorts, acquisition costs netted) and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * egr.c - Earned Growth Rate (Reichheld, Darnell & Burns, Net Promoter 3.0):
  * growth from retained customers and from new customers who came by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wom.c - word of mouth and the value gap between loyalty classes.
  *

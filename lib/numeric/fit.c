@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fit.c - the options and report structs shared by every model fit.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fitcore.c - the maximum-likelihood driver shared by every model fit:
  * option validation, the log-parameterised penalised objective, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fitcore.h - the maximum-likelihood driver shared by every model fit
  * (internal). A model supplies its sample log-likelihood and gradient; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * normal.c - the standard normal distribution function and its quantile.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * normal.h - the standard normal distribution, shared by every module that
  * builds intervals or tests. Internal, never installed.

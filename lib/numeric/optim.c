@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * optim.c - BFGS with a Wolfe line search, a Nelder-Mead fallback, finite
  * difference Hessians and SPD inversion for the maximum-likelihood fits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * optim.h - unconstrained minimisation for maximum-likelihood fits
  * (internal). Models minimise over log-parameters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * specfun.c - special functions shared by the lifetime models.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * specfun.h - special functions shared by the lifetime models (internal).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * abc.c - ABC classification by fixed cut-offs (MODELS.md 7.1).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * abc_computed.c - computed ABC analysis of Ultsch & Loetsch (2015), the
  * spline-free variant of MODELS.md 7.2: the Pareto, break-even and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * abc_internal.h - internals shared by abc.c, abc_select.c, abc_computed.c
  * and segment.c. Never installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * abc_select.c - linear-time search of the fixed-cut-off ABC thresholds.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment.c - ABC x loyalty (x potential) crossing, MODELS.md 8.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment_actions.c - the recommended action of each cell of the ABC x
  * loyalty grid (MODELS.md 8) and the names of the actions.

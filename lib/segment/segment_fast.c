@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment_fast.c - the crossing's fast pass: SSE2, one block at a time.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment_internal.h - internals shared by segment.c (the crossing's API,
  * checks and summaries) and segment_fast.c (its vectorised pass). Never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * csat.c - Customer Satisfaction (top-box share, Wilson interval) and
  * Customer Effort Score (mean rating, agree/disagree shares).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nps_estimate.c - NPS point estimate, variance and confidence intervals
  * (Wald, adjusted Wald, Tango score), the two-sample comparison and

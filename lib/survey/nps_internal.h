@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nps_internal.h - internals shared by the nps*.c and csat.c files.
  * Never installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nps_tally.c - classification of scores and unweighted tallies.
  *

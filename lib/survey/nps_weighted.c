@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nps_weighted.c - survey-weighted tallies and the weighted NPS with its
  * Kish and linearised (Taylor) standard errors.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program that uses libloyalty only through its installed header. */
 #include <loyalty.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A minimal in-tree PEP 517 build backend for the loyalty package.
 
 Why: the package is pure Python, and `pip install bindings/python` must work

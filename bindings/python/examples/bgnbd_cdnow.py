@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """BG/NBD + Gamma-Gamma on the CDNOW sample (Fader, Hardie & Lee 2005).
 
 Summarises the raw purchase log (CDNOW_sample.txt: 2357 customers,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """NPS by customer segment with 95% intervals, and each segment against the rest.
 
 Reads a survey export (UTF-8 with BOM, ';' delimiter, columns

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """loyalty: Python binding of libloyalty through ctypes.
 
 Customer-loyalty analytics: NPS with honest uncertainty, CSAT and CES,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Turning Python sequences into C arrays, without copying when possible.
 
 Accepted inputs: numpy arrays (used in place when C-contiguous with the

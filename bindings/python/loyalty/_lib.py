@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Locating and loading libloyalty, and declaring its C functions.
 
 The library is searched in this order, stopping at the first that loads:

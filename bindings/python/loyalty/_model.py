@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared pieces of the fitted lifetime models (the C "btyd" section).
 
 Every maximum-likelihood fit of the library (BG/NBD, Gamma-Gamma,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared plumbing of the per-customer model functions (Pareto/NBD, MBG/NBD, BG/BB).
 
 Most prediction functions of the lifetime models have one C shape:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """ctypes mirrors of the library's growable structs and readable results.
 
 Every public C struct starts with ``size_t struct_size``; ``new(cls)``

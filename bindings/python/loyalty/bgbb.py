@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """BG/BB model (the C ``loy_bgbb_*`` functions).
 
 Beta-geometric/beta-Bernoulli (Fader, Hardie & Shang 2010) for purchases at

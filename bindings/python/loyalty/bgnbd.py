@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """BG/NBD model (Fader, Hardie & Lee 2005), the C ``loy_bgnbd_*`` functions.
 
 While alive a customer buys at rate lambda ~ Gamma(r, alpha) and drops out

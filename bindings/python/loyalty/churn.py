@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Churn cost and loyalty economics (the C ``loy_churn_*`` functions)."""
 
 import ctypes

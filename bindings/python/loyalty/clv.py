@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Retention CLV formulas and the purchase-log summary (C ``loy_clv_*``, ``loy_rfm_*``).
 
 Retention CLV: all rates refer to ONE period of the caller's time unit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Exceptions raised for libloyalty status codes.
 
 Every failing C call raises a LoyaltyError (or a subclass) carrying the

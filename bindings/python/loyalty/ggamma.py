@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Gamma-Gamma spend model (Fader, Hardie & Lee 2005), the C ``loy_ggamma_*`` functions.
 
 Transaction values ~ Gamma(p, nu), nu ~ Gamma(q, gamma); parameters

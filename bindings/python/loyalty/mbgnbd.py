@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """MBG/NBD model (the C ``loy_mbgnbd_*`` functions).
 
 Modified BG/NBD (Batislam, Denizel & Filiztekin 2007): purchases at rate

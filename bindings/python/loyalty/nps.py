@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Net Promoter Score, CSAT and CES (the C ``loy_nps_*``, ``loy_csat_*`` and
 ``loy_ces_*`` functions).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Pareto/NBD model (the C ``loy_pnbd_*`` functions).
 
 Purchases at rate lambda ~ Gamma(r, alpha) while alive; lifetime

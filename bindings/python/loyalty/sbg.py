@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shifted-beta-geometric (sBG) contractual retention model (the C ``loy_sbg_*`` functions).
 
 Each customer cancels at each renewal with a probability theta ~

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """ABC analysis and ABC x loyalty segmentation (the C ``loy_abc_*`` and
 ``loy_segment_*`` functions).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The standard normal distribution (the C ``loy_normal_*`` functions).
 
 Both functions are thin: one ctypes call each, with the status code turned

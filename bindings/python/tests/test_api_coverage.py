@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every function of the public C header is reachable from Python.
 
 Parses include/loyalty.h and include/loyalty/*.h for LOY_API declarations and checks that the

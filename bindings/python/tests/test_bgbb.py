@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """BG/BB through the binding: equals the C results and MODELS.md values."""
 
 import ctypes

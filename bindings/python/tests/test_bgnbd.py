@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """loyalty.bgnbd through the binding: PyMC-Marketing and FHL 2005 CDNOW
 reference values (MODELS.md 6), results equal to direct C calls, closed-form
 and brute-force checks of the predictions, errors as exceptions."""

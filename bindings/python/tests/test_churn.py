@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Churn module through the binding: values equal the C results and MODELS.md."""
 
 import math

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """loyalty.clv through the binding: retention CLV formulas (MODELS.md 9,
 tests/test_clv.c) and the purchase-log summary (lifetimes reference log L2,
 tests/test_rfm.c), streaming equal to one-call, errors as exceptions."""

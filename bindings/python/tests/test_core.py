@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Core of the binding: loading, versions, errors, array conversion."""
 
 import array

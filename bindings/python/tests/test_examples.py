@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Run the example scripts of bindings/python/examples in subprocesses
 against the library this test session loaded (LIBLOYALTY_PATH)."""
 

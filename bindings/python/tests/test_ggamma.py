@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """loyalty.ggamma through the binding: the CDNOW fit of MODELS.md
 (p 6.25, q 3.74, gamma 15.44), results equal to direct C calls, the
 shrinkage form of the expected spend, errors as exceptions."""

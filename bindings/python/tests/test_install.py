@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """`pip install bindings/python` works offline (in-tree build backend)."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """stats and nps modules through the binding: values equal the C tests and
 MODELS.md reference values; errors map to the right exceptions; every
 accepted input type gives the same tally."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """sBG through the binding: equals the C results and MODELS.md values."""
 
 import ctypes

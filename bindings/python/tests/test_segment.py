@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """segment module through the binding: ABC (fixed and computed), the ABC x
 loyalty crossing and actions; values equal tests/test_abc.c and
 tests/test_segment.c, plus a brute-force crossing."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The binding from several threads: every thread gets exactly the
 single-threaded results (the library is reentrant and ctypes releases the
 GIL during calls, so the calls really overlap)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Zero-copy: contiguous numpy arrays (and writable buffers) of the right
 dtype reach the C function at their own address; other inputs are
 converted once, with the same results."""
