@@ -320,6 +320,8 @@ run_fit(bgbb_data *D, double total_w, const loy_fit_options *opts,
     prob.total_weight = total_w;
     prob.n_rows = (uint64_t)D->count;
     prob.default_start = start;
+    prob.limits = NULL;
+    prob.n_limits = 0;
     return loy__fit_ml(&prob, opts, params_out, report);
 }
 

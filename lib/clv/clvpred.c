@@ -100,11 +100,15 @@ static double
 dert_inner(void *ctx, double p, double q)
 {
     dert_ctx *c = ctx;
-    double z = c->beta * c->delta / p, scaled = 0.0;
+    double z, scaled = 0.0;
+    int rc;
+    (void)q;
+    if (p == 0.0) /* never drops out: E[lambda]/delta */
+        return c->k / (c->beta * c->delta);
+    z = c->beta * c->delta / p;
     /* z^(k+1) e^z Gamma(-k, z) = z * (e^z z^k Gamma(-k, z)), the scaled
      * incomplete gamma: no e^z to overflow, nothing to cancel */
-    int rc = loy__gamma_upper_scaled(-c->k, z, &scaled);
-    (void)q;
+    rc = loy__gamma_upper_scaled(-c->k, z, &scaled);
     if (rc != LOY_OK && c->rc == LOY_OK)
         c->rc = rc;
     return c->k / (c->beta * c->delta) * z * scaled;

@@ -154,6 +154,8 @@ loy_ggamma_fit(double params_out[3], const double *x, const double *m,
     prob.total_weight = sw;
     prob.n_rows = (uint64_t)n;
     prob.default_start = start;
+    prob.limits = NULL;
+    prob.n_limits = 0;
     return loy__fit_ml(&prob, opts, params_out, report);
 }
 

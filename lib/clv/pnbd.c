@@ -634,11 +634,11 @@ static int
 want_patterns(const loy_fit_options *opts, const double *x, const double *tx,
               const double *T, size_t n)
 {
-    uint32_t flags = 0;
-    /* a bad struct_size is reported by loy__fit_ml; read flags only when
-       the caller's struct has them */
-    if (opts != NULL && opts->struct_size >= sizeof(loy_fit_options))
-        flags = opts->flags;
+    loy_fit_options o;
+    uint32_t flags;
+    /* a bad struct_size is reported by loy__fit_ml */
+    loy__fit_options_read(opts, &o);
+    flags = o.flags;
     if (flags & LOY_FIT_NO_COMPRESS)
         return 0;
     if (flags & LOY_FIT_COMPRESS)
@@ -813,10 +813,10 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
     size_t step, i, m;
     int rc;
     if (d->n < warm[0] || warm[1] == 0
-        || (opts != NULL && opts->struct_size < sizeof(loy_fit_options)))
+        || (opts != NULL
+            && opts->struct_size < LOY__FIT_OPTIONS_V1_SIZE))
         return 0;
-    if (opts != NULL)
-        o = *opts;
+    loy__fit_options_read(opts, &o);
     step = d->n / warm[1] > 1 ? d->n / warm[1] : 1;
     m = d->n / step;
     buf = malloc(4 * m * sizeof(double));
@@ -837,7 +837,7 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
     sub.n = m;
     prob.ctx = &sub;
     prob.n_rows = (uint64_t)m;
-    o.flags |= LOY_FIT_NO_SE;
+    o.flags |= LOY_FIT_NO_SE | LOY_FIT_NO_LIMITS;
     rc = prob.total_weight > 0.0 ? loy__fit_ml(&prob, &o, est, NULL)
                                  : LOY_EEMPTY;
     if (rc == LOY_OK) {
@@ -901,7 +901,7 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
         prob.n_rows = (uint64_t)d.n;
         prob.default_start = start;
         if (warm_start(&prob, &d, opts, warm, start)) {
-            o2 = opts != NULL ? *opts : (loy_fit_options)LOY_FIT_OPTIONS_INIT;
+            loy__fit_options_read(opts, &o2);
             o2.start = start;
             opts = &o2;
         }

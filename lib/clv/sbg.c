@@ -304,6 +304,8 @@ run_fit(const sbg_cell *cells, size_t count, double total, uint64_t rows,
     prob.total_weight = total;
     prob.n_rows = rows;
     prob.default_start = start;
+    prob.limits = NULL;
+    prob.n_limits = 0;
     return loy__fit_ml(&prob, opts, params_out, report);
 }
 

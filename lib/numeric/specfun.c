@@ -114,6 +114,18 @@ loy__lgamma_diff(double x, double d)
 }
 
 double
+loy__lgamma_diff_scaled(double x, double d)
+{
+    double y = x + d;
+    if (d == 0.0)
+        return 0.0;
+    if (x >= 10.0 && y >= 10.0)
+        return (y - 0.5) * log1p(d / x) - d
+               + (stirling_corr(y) - stirling_corr(x));
+    return loy__lgamma(y) - loy__lgamma(x) - d * log(x);
+}
+
+double
 loy__lbeta(double a, double b)
 {
     double lo = a < b ? a : b, hi = a < b ? b : a, s = a + b;
