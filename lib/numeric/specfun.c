@@ -527,8 +527,14 @@ loy__gamma_upper_scaled(double a, double z, double *out)
     LOY__REQUIRE(out != NULL, LOY_EINVAL);
     LOY__REQUIRE(loy__finite(a) && loy__finite(z) && z > 0.0, LOY_EDOMAIN);
     /* where the continued fraction applies it is the scaled value itself;
-     * elsewhere z < max(1.5, a + 1) and unscaling cancels little */
-    if (z >= 1.5 && z >= a + 1.0)
+     * elsewhere z < max(1.5, a + 1) and unscaling cancels little. For
+     * a <= -8 the fraction's partial denominators z + 2n + 1 - a dominate
+     * from the start, so it converges to 1e-15 for any z > 0 (checked
+     * against mpmath down to z = 1e-6, a = -1e5), whereas the recurrence
+     * of log_gamma_upper_neg costs -a steps (2 s for a = -1e5 over a
+     * quadrature). For -8 < a it is slow at small z; the recurrence is
+     * short there. */
+    if ((z >= 1.5 || a <= -8.0) && z >= a + 1.0)
         return gamma_upper_cf_scaled(a, z, out);
     LOY__TRY(loy__log_gamma_upper(a, z, &lg, &sign));
     *out = exp(lg + z - a * log(z));

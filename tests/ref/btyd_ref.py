@@ -18,9 +18,16 @@ def beta_expect(a, b, f):
         sd = mp.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
         pts = [max(m - 60 * sd, mp.mpf(0)), m - 10 * sd, m - 3 * sd, m, m + 3 * sd,
                m + 10 * sd, min(m + 60 * sd, mp.mpf(1))]
-    else:
-        pts = [0, mp.mpf('1e-12'), mp.mpf('1e-6'), mp.mpf('1e-3'), 0.1, 0.5, 0.9, 1]
-    return mp.quad(lambda p: f(p) * dens(p), pts)
+        return mp.quad(lambda p: f(p) * dens(p), pts)
+    # each half with p = u^(1/a) (resp. 1 - p = v^(1/b)), which removes
+    # the end-point singularity of the density; f may still vary fast
+    # near the ends, hence the geometric break points
+    half = mp.mpf(1) / 2
+    pts_a = [0] + [half ** a * mp.mpf(10) ** (-k) for k in range(30, 0, -1)] + [half ** a]
+    pts_b = [0] + [half ** b * mp.mpf(10) ** (-k) for k in range(30, 0, -1)] + [half ** b]
+    lo = mp.quad(lambda u: f(u ** (1 / a)) * (1 - u ** (1 / a)) ** (b - 1), pts_a) / a
+    hi = mp.quad(lambda v: f(1 - v ** (1 / b)) * (1 - v ** (1 / b)) ** (a - 1), pts_b) / b
+    return (lo + hi) / mp.beta(a, b)
 
 
 def bg_enew(r, al, a, b, t):
@@ -90,8 +97,10 @@ def bg_clv_finite(r, al, a, b, x, tx, T, delta, H):
     pa = bg_palive(r, al, a, b, x, tx, T)
 
     def inner(p):
-        return mp.quad(lambda t: k / B * mp.exp(-(k + 1) * mp.log1p(p * t / B) - delta * t),
-                       [0, H / 8, H / 2, H])
+        f = lambda t: k / B * mp.exp(-(k + 1) * mp.log1p(p * t / B) - delta * t)
+        if H == mp.inf:
+            return mp.quad(f, [0, 1 / (k * p / B + delta), 10 / (k * p / B + delta), mp.inf])
+        return mp.quad(f, [0, H / 8, H / 2, H])
     return pa * beta_expect(a, b + x, inner)
 
 
@@ -113,5 +122,10 @@ if __name__ == '__main__':
                 bgbb_lnl(1.2, 0.75, mp.mpf('1e200'), 2.8, 3, 5, 6)))
     out.append(('bgbb_cet (0.5,2,260,0.01) x=tx=n=2000 n*=18',
                 bgbb_cet(0.5, 2, 260, 0.01, 2000, 2000, 2000, 18)))
+    d = mp.log(mp.mpf('1.1')) / 52
+    out.append(('bg_clv r100 al100 a2 b5 x3 tx20 T30 delta=ln1.1/52 H520',
+                bg_clv_finite(100, 100, 2, 5, 3, 20, 30, d, 520)))
+    out.append(('bg_clv cdnow x1e5 tx39 T39 delta=ln1.1/52 H=inf',
+                bg_clv_finite(0.243, 4.414, 0.793, 2.426, 100000, 39, 39, d, mp.inf)))
     for name, v in out:
         print('%-55s %s' % (name, mp.nstr(v, 20)))
