@@ -59,6 +59,19 @@ def bg_cet(r, al, a, b, x, tx, T, t):
                                                      mp.mpf(b) + x, t)
 
 
+def pnbd_loglik(r, al, s, be, x, tx, T):
+    """Pareto/NBD ln L by its defining integral over the time of death."""
+    r, al, s, be, x, tx, T = map(mp.mpf, (r, al, s, be, x, tx, T))
+    head = mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(al) + s * mp.log(be)
+    alive = -(r + x) * mp.log(al + T) - s * mp.log(be + T)
+    if tx == T:
+        return head + alive
+    f = lambda u: s * mp.exp(-(r + x) * mp.log(al + u) - (s + 1) * mp.log(be + u) - alive)
+    D = T - tx
+    pts = [tx] + [tx + D * mp.mpf(10) ** (-k) for k in range(12, 0, -1)] + [T]
+    return head + alive + mp.log1p(mp.quad(f, pts))
+
+
 def poisson_loglik(lam, x, T):
     lam, x, T = mp.mpf(lam), mp.mpf(x), mp.mpf(T)
     return x * mp.log(lam) - lam * T
@@ -122,6 +135,14 @@ if __name__ == '__main__':
                 bgbb_lnl(1.2, 0.75, mp.mpf('1e200'), 2.8, 3, 5, 6)))
     out.append(('bgbb_cet (0.5,2,260,0.01) x=tx=n=2000 n*=18',
                 bgbb_cet(0.5, 2, 260, 0.01, 2000, 2000, 2000, 18)))
+    out.append(('pnbd_loglik (0.5,1e9,0.5,1e-3) x2 tx5 T30',
+                pnbd_loglik(0.5, 1e9, 0.5, 1e-3, 2, 5, 30)))
+    for e in (8, 12, 16, 20):
+        r = mp.mpf(10) ** e
+        out.append(('pnbd_loglik r1e%d al=r/0.37 s0.6 be12 x7 tx13.5 T20' % e,
+                    pnbd_loglik(r, r / mp.mpf('0.37'), 0.6, 12, 7, 13.5, 20)))
+        out.append(('pnbd_loglik (0.55,10.6) s1e%d be=s/0.05 x7 tx13.5 T20' % e,
+                    pnbd_loglik(0.55, 10.6, r, r / mp.mpf('0.05'), 7, 13.5, 20)))
     d = mp.log(mp.mpf('1.1')) / 52
     out.append(('bg_clv r100 al100 a2 b5 x3 tx20 T30 delta=ln1.1/52 H520',
                 bg_clv_finite(100, 100, 2, 5, 3, 20, 30, d, 520)))
