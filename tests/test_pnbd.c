@@ -546,8 +546,9 @@ test_fit_simulated(void **state)
         assert_close(est[k], truth[k], 0.0, 4.0 * rep.se[k]);
     /* the warm start of large samples (forced here on 1500 rows with a
        300-row subsample) reaches the same optimum in fewer iterations */
-    assert_ok(loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm, est2,
-                                   x, tx, T, NULL, n, NULL, &rep2, NULL));
+    assert_ok(loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm, 0,
+                                   est2, x, tx, T, NULL, n, NULL, &rep2,
+                                   NULL));
     assert_close(rep2.loglik, rep.loglik, 1e-12, 0.0);
     for (k = 0; k < 4; k++) {
         assert_close(est2[k], est[k], 1e-5, 0.0);

@@ -26,6 +26,7 @@
 #include "numeric/fitcore.h"
 #include "clv/patterns.h"
 #include "numeric/specfun.h"
+#include "clv/limits.h"
 
 #define BG_SERIES_CAP 20000.0 /* then quadrature over p (betaexp.c) */
 #define BG_SERIES_TOL 1e-17
@@ -415,6 +416,7 @@ bg_fit_rows(double params_out[4], const double *x, const double *tx,
     bg_fit_data d;
     bg_fit_store s;
     loy__fit_problem prob;
+    loy__fit_limit lims[LOY__MAX_LIMITS];
     double start[4], sw = 0.0;
     size_t i;
     int rc;
@@ -429,8 +431,8 @@ bg_fit_rows(double params_out[4], const double *x, const double *tx,
     prob.total_weight = sw;
     prob.n_rows = n_rows;
     prob.default_start = start;
-    prob.limits = NULL;
-    prob.n_limits = 0;
+    prob.limits = lims;
+    prob.n_limits = loy__limits_two(lims, LOY__MIX_GAMMA, LOY__MIX_BETA);
     rc = loy__fit_ml(&prob, opts, params_out, report);
     free(s.buf);
     return rc;

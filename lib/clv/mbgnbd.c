@@ -15,6 +15,7 @@
 #include "clv/bgnbd_internal.h"
 #include "clv/btyd.h"
 #include "numeric/specfun.h"
+#include "clv/limits.h"
 
 
 typedef struct mbg_par {
@@ -320,6 +321,7 @@ loy_mbgnbd_fit(double params_out[4], const double *x, const double *t_x,
 {
     static const double tail[2] = {1.0, 3.0}; /* a, b as BTYD's BG/NBD */
     static const size_t warm[2] = {LOY__PNBD_WARM_MIN, LOY__PNBD_WARM_ROWS};
-    return loy__pnbd_fit_driver(mbg_fit_loglik, tail, warm, params_out, x,
-                                t_x, T, weights, n, opts, report, err_index);
+    return loy__pnbd_fit_driver(mbg_fit_loglik, tail, warm, LOY__MIX_BETA,
+                                params_out, x, t_x, T, weights, n, opts,
+                                report, err_index);
 }

@@ -25,6 +25,7 @@
 #include "clv/patterns.h"
 #include "numeric/specfun.h"
 #include "clv/btyd.h"
+#include "clv/limits.h"
 
 #include <stdlib.h>
 
@@ -971,7 +972,8 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
 
 int
 loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
-                     const size_t warm[2], double params_out[4],
+                     const size_t warm[2], int dropout_kind,
+                     double params_out[4],
                      const double *x,
                      const double *t_x, const double *T,
                      const double *weights, size_t n,
@@ -982,7 +984,8 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
     loy__fit_problem prob;
     loy__pnbd_data d;
     loy_fit_options o2;
-    double start[4];
+    loy__fit_limit lims[LOY__MAX_LIMITS];
+    double start[4], ws[4];
     int rc, compress;
     loy__set_index(err_index, LOY_NO_INDEX);
     LOY__REQUIRE(params_out != NULL, LOY_EINVAL);
@@ -1015,11 +1018,13 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
         prob.k = 4;
         prob.n_rows = (uint64_t)d.n;
         prob.default_start = start;
-        if (warm_start(&prob, &d, opts, warm, start)) {
+        if (warm_start(&prob, &d, opts, warm, ws)) {
             loy__fit_options_read(opts, &o2);
-            o2.start = start;
+            o2.start = ws;
             opts = &o2;
         }
+        prob.limits = lims;
+        prob.n_limits = loy__limits_two(lims, LOY__MIX_GAMMA, dropout_kind);
         rc = loy__fit_ml(&prob, opts, params_out, report);
     }
     free(d.xtab);
@@ -1037,7 +1042,7 @@ loy_pnbd_fit(double params_out[4], const double *x, const double *t_x,
 {
     static const double tail[2] = {0.5, -1.0}; /* s = 0.5, beta = mean T */
     static const size_t warm[2] = {LOY__PNBD_WARM_MIN, LOY__PNBD_WARM_ROWS};
-    return loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm, params_out,
-                                x, t_x, T, weights, n, opts, report,
-                                err_index);
+    return loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm,
+                                LOY__MIX_GAMMA, params_out, x, t_x, T,
+                                weights, n, opts, report, err_index);
 }

@@ -63,10 +63,12 @@ typedef struct loy__pnbd_data {
  * (r = 0.5, alpha from the purchase rate, then tail[0], tail[1]; tail[1]
  * < 0 means the mean T), warm-start when there are at least warm[0] rows
  * (subsample of ~warm[1] rows; warm[1] = 0 disables it) and run
- * loy__fit_ml with `fn`, whose ctx is a loy__pnbd_data.
+ * loy__fit_ml with `fn`, whose ctx is a loy__pnbd_data, and the limits of
+ * a family whose dropout side is dropout_kind (LOY__MIX_*).
  */
 int loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
-                         const size_t warm[2], double params_out[4],
+                         const size_t warm[2], int dropout_kind,
+                         double params_out[4],
                          const double *x, const double *t_x,
                          const double *T, const double *weights, size_t n,
                          const loy_fit_options *opts, loy_fit_report *report,

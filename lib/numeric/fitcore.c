@@ -247,23 +247,34 @@ limit_embed(const loy__fit_limit *L, size_t k, const double *q, double *p)
     }
 }
 
-/* Reduced likelihood: the full one at the embedding, gradient by the
- * chain rule (both in log-parameters). */
+/*
+ * Reduced likelihood: the full one at the embedding. Its gradient is
+ * taken by central differences in the reduced log-parameters: the model's
+ * analytic gradient at a shape of 1e30 would be a difference of terms of
+ * that size, whereas the likelihood itself is written to stay accurate
+ * there (4 m extra evaluations per gradient, m <= 3).
+ */
 static int
-limit_loglik(void *vctx, const double *q, size_t m, double *ll, double *g)
+limit_value(void *vctx, const double *q, size_t m, double *ll, double *g)
 {
     const limit_ctx *c = vctx;
-    double p[LOY_FIT_MAX_PARAMS], gf[LOY_FIT_MAX_PARAMS];
-    size_t i, j, k = c->full->k;
+    double p[LOY_FIT_MAX_PARAMS];
+    size_t j, k = c->full->k;
+    (void)m;
+    (void)g;
     limit_embed(c->lim, k, q, p);
     for (j = 0; j < k; j++)
         LOY__REQUIRE(p[j] > 0.0 && loy__finite(p[j]), LOY_EDOMAIN);
-    LOY__TRY(c->full->loglik(c->full->ctx, p, k, ll, g != NULL ? gf : NULL));
-    for (i = 0; g != NULL && i < m; i++) {
-        g[i] = 0.0;
-        for (j = 0; j < k; j++)
-            g[i] += c->lim->emb[j][i] * gf[j];
-    }
+    LOY__TRY(c->full->loglik(c->full->ctx, p, k, ll, NULL));
+    return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
+}
+
+static int
+limit_loglik(void *vctx, const double *q, size_t m, double *ll, double *g)
+{
+    LOY__TRY(limit_value(vctx, q, m, ll, NULL));
+    if (g != NULL)
+        LOY__TRY(loy__loglik_numgrad(limit_value, vctx, q, m, g));
     return LOY_OK;
 }
 
