@@ -134,7 +134,7 @@ static void
 test_iteration_cap(void **state)
 {
     double x[2] = {-1.2, 1.0}, f0, f1;
-    loy__optim_options o = {1, 0.0, 0};
+    loy__optim_options o = {1, 0.0, 0, 0.0, NULL};
     loy__optim_report rep;
     (void)state;
     rosenbrock(NULL, x, 2, &f0, NULL);

@@ -104,9 +104,9 @@ extern "C" {
  *  it and loy_fit_report::reduced holds the reduced model's estimates with
  *  their standard errors. @since 1.1 */
 #define LOY_FIT_REPORT_LIMIT 0x1u
-/** A parameter ended at the edge of the representable range (below 1e-8
- *  or above 1e8 times its start) without a recognised limit: the
- *  estimate is not an interior maximum. @since 1.1 */
+/** A parameter ended far out (beyond 1e6 times, or below 1e-6 times,
+ *  the model's default start, which follows the data's scale) without a
+ *  recognised limit: the estimate is not an interior maximum. @since 1.1 */
 #define LOY_FIT_REPORT_BOUNDARY 0x2u
 /** Standard errors were asked for but are not available (the observed
  *  information is singular or not positive definite at the estimate; the

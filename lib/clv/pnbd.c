@@ -29,10 +29,11 @@
 
 #include <stdlib.h>
 
-/* Series cap: z = 0.99 needs ~3,700 terms; past the cap the dropout term
- * is integrated directly (pnbd_v_quad), whose cost does not grow as the
- * parameters run to a limit of the family. */
-#define PNBD_SERIES_CAP 5000.0
+/* Series cap: z = 0.995 needs up to ~7,400 terms; beyond that z (and past
+ * the cap) the dropout term is integrated directly (pnbd_v_quad), whose
+ * cost does not grow as the parameters run to a limit of the family. */
+#define PNBD_SERIES_CAP 8000.0
+#define PNBD_SERIES_ZMAX 0.9
 #define PNBD_SERIES_TOL 1e-16
 /* Panels of the direct integration (10 Gauss-Legendre nodes each). */
 #define PNBD_QUAD_PANELS 160
@@ -63,6 +64,8 @@ loy__pnbd_hyp1(double b, double c, double z, double *S, double *d)
     double t = 1.0, sum = 1.0, k;
     double hb = 0.0, hc = 0.0, sb = 0.0, sc = 0.0, sz = 0.0;
     double tol = PNBD_SERIES_TOL * (1.0 - z);
+    if (z > PNBD_SERIES_ZMAX)
+        return LOY_ENOCONV; /* too slow: the caller integrates directly */
     for (k = 0.0; k < PNBD_SERIES_CAP; k += 1.0) {
         if (d != NULL) {
             /* one division per term; only one multiplication sits on the
@@ -356,6 +359,18 @@ pnbd_v_quad(const pnbd_par *p, double x, double tx, double T, double *lv,
     return LOY_OK;
 }
 
+/*
+ * V <= s (T - t_x) e^h(t_x) (h falls): below e^-45 it changes ln L by
+ * less than 3e-20 and P(alive) not at all (s tiny: nobody drops out).
+ */
+static int
+pnbd_v_negligible(const pnbd_par *p, double x, double tx, double T)
+{
+    if (p->ls > -40.0)
+        return 0; /* cheap exit: only a tiny s can make V negligible */
+    return p->ls + log(T - tx) + pq_h(p, p->r + x, T, tx, NULL) < -45.0;
+}
+
 /* ln(1 + V) into *l1v and the branch weights 1/(1+V), V/(1+V). */
 static void
 pnbd_mix(double a, double m, double *l1v, double *pi1, double *pi2)
@@ -397,7 +412,9 @@ pnbd_row_eval(const pnbd_par *p, pnbd_cache *c, double x, double tx,
     row->lat = log(p->alpha + T);
     row->lbt = log(p->beta + T);
     p1 = -(p->r + x) * row->lat - p->s * row->lbt;
-    if (tx < T) {
+    if (tx < T && pnbd_v_negligible(p, x, tx, T)) {
+        m = 0.0; /* nobody dies: V below 1e-19 (the no-dropout limit) */
+    } else if (tx < T) {
         rc = pnbd_p2(p, c, x, tx, xt[XT_LAA], row, T, p1, &a, &m,
                      want ? dp2 : NULL);
         if (rc == LOY_ENOCONV) {
@@ -953,9 +970,14 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
     sub.n = m;
     prob.ctx = &sub;
     prob.n_rows = (uint64_t)m;
-    o.flags |= LOY_FIT_NO_SE | LOY_FIT_NO_LIMITS;
+    o.flags |= LOY_FIT_NO_SE;
     rc = prob.total_weight > 0.0 ? loy__fit_ml(&prob, &o, est, NULL)
                                  : LOY_EEMPTY;
+    /* a subsample fit stopped on its way to a limit is a start too: the
+     * full-data fit then gets there in a few evaluations */
+    if (rc == LOY_ENOCONV && isfinite(est[0]) && isfinite(est[1])
+        && isfinite(est[2]) && isfinite(est[3]))
+        rc = LOY_OK;
     if (rc == LOY_OK) {
         pf.prob = full;
         ps.prob = &prob;

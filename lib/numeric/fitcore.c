@@ -16,8 +16,10 @@
 #define FIT_OPTIONS_V1_SIZE LOY__FIT_OPTIONS_V1_SIZE
 #define FIT_REPORT_V1_SIZE LOY__FIT_REPORT_V1_SIZE
 
-/* |ln(p / start)| beyond which an estimate counts as a boundary. */
-#define FIT_BOUNDARY_LOG 18.420680743952367 /* ln 1e8 */
+/* |ln(p / start)| beyond which an estimate counts as a boundary (and a
+ * fit with limits to try stops its walk there): a factor of 1e6 from the
+ * default start, which is set from the data's own scale. */
+#define FIT_BOUNDARY_LOG 13.815510557964274 /* ln 1e6 */
 /* A limit model is kept when its log-likelihood is within this much per
  * unit weight (plus 1e-9 relative) of the best fit found. */
 #define FIT_LIMIT_TOL 1e-7
@@ -199,11 +201,12 @@ problem_ok(const loy__fit_problem *prob)
  * report (full size). */
 static int
 fit_once(const loy__fit_problem *prob, const loy_fit_options *opt,
-         double *theta, loy_fit_report *rep)
+         int stop_far, double *theta, loy_fit_report *rep)
 {
     loy__optim_options oo;
     loy__optim_report orep;
     fit_objective o;
+    double ref[LOY_FIT_MAX_PARAMS];
     size_t j;
     int rc;
     for (j = 0; j < prob->k; j++)
@@ -214,6 +217,15 @@ fit_once(const loy__fit_problem *prob, const loy_fit_options *opt,
     oo.max_iter = opt->max_iter;
     oo.gtol = opt->gtol;
     oo.max_evals = opt->max_evals;
+    oo.max_move = 0.0;
+    oo.ref = NULL;
+    if (stop_far) {
+        /* a walk towards a limit stops early: the limits are fitted */
+        for (j = 0; j < prob->k; j++)
+            ref[j] = log(prob->default_start[j]);
+        oo.max_move = FIT_BOUNDARY_LOG;
+        oo.ref = ref;
+    }
     memset(&orep, 0, sizeof orep);
     rc = loy__minimize(fit_objective_eval, &o, theta, prob->k, &oo, &orep);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
@@ -329,7 +341,9 @@ limit_fit(const loy__fit_problem *prob, const loy_fit_options *opt,
     sub.limits = NULL;
     sub.n_limits = 0;
     o.start = start;
-    rc = fit_once(&sub, &o, theta, &r);
+    /* a reduced model walking to a limit of its own is not kept (the
+     * simpler model is fitted too): stop such a walk early */
+    rc = fit_once(&sub, &o, 1, theta, &r);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rc;
     *rep = r;
@@ -365,8 +379,13 @@ fit_clean(int rc, const loy_fit_report *rep)
 }
 
 /*
- * Try every limit model; replace (*rc, rep) by the simplest one that is
- * as good as the best fit found.
+ * Try the limit models, fewest parameters first; replace (*rc, rep) by
+ * the simplest one that is as good as the best fit found. When the full
+ * fit converged (only at a boundary), its log-likelihood is the supremum
+ * to within the tolerance, so the search stops at the first parameter
+ * count that reaches it; so it does when the full fit was stopped on its
+ * walk out (uphill all the way) and a limit model does better than the
+ * point where it stopped. Otherwise every limit is fitted.
  */
 static void
 try_limits(const loy__fit_problem *prob, const loy_fit_options *opt,
@@ -374,16 +393,38 @@ try_limits(const loy__fit_problem *prob, const loy_fit_options *opt,
 {
     loy_fit_report lr[8];
     int lrc[8];
-    double best = loy__finite(rep->loglik) ? rep->loglik : -(double)INFINITY, tol;
-    size_t i, n = prob->n_limits < 8 ? prob->n_limits : 8, pick = n;
+    double best = loy__finite(rep->loglik) ? rep->loglik : -(double)INFINITY;
+    double tol, full_ll = best;
+    int walked = *rc == LOY_ENOCONV
+                 && (rep->flags & LOY_FIT_REPORT_BOUNDARY) != 0
+                 && (rep->flags & (LOY_FIT_REPORT_MAX_ITER
+                                   | LOY_FIT_REPORT_MAX_EVALS)) == 0;
+    size_t i, n = prob->n_limits < 8 ? prob->n_limits : 8, pick = n, m;
     uint32_t evals = rep->evaluations, iters = rep->iterations;
-    for (i = 0; i < n; i++) {
-        lrc[i] = limit_fit(prob, opt, &prob->limits[i], rep->params, &lr[i]);
-        evals += lr[i].evaluations;
-        iters += lr[i].iterations;
-        if ((lrc[i] == LOY_OK || lrc[i] == LOY_ENOCONV)
-            && loy__finite(lr[i].loglik) && lr[i].loglik > best)
-            best = lr[i].loglik;
+    for (i = 0; i < n; i++)
+        lrc[i] = LOY_EINVAL; /* not fitted */
+    for (m = 0; m <= LOY_FIT_MAX_PARAMS; m++) {
+        for (i = 0; i < n; i++) {
+            if (prob->limits[i].m != m)
+                continue;
+            lrc[i] = limit_fit(prob, opt, &prob->limits[i], rep->params,
+                               &lr[i]);
+            evals += lr[i].evaluations;
+            iters += lr[i].iterations;
+            if ((lrc[i] == LOY_OK || lrc[i] == LOY_ENOCONV)
+                && loy__finite(lr[i].loglik) && lr[i].loglik > best)
+                best = lr[i].loglik;
+        }
+        if ((*rc != LOY_OK && !walked) || !loy__finite(best))
+            continue;
+        tol = FIT_LIMIT_TOL * prob->total_weight + 1e-9 * fabs(best);
+        for (i = 0; i < n; i++)
+            if (prob->limits[i].m == m && lrc[i] == LOY_OK
+                && lr[i].loglik >= best - tol
+                && (*rc == LOY_OK || lr[i].loglik > full_ll))
+                break;
+        if (i < n)
+            break; /* this count reaches the supremum: no need for more */
     }
     if (!loy__finite(best))
         return;
@@ -429,7 +470,10 @@ loy__fit_ml(const loy__fit_problem *prob, const loy_fit_options *opts,
                                             FIT_REPORT_V1_SIZE),
                  LOY_EINVAL);
     LOY__TRY(read_options(opts, prob, &opt));
-    rc = fit_once(prob, &opt, theta, &full);
+    rc = fit_once(prob, &opt,
+                  prob->n_limits > 0 && (opt.flags & LOY_FIT_NO_LIMITS) == 0
+                      && opt.penalty == 0.0,
+                  theta, &full);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rc;
     if (prob->n_limits > 0 && (opt.flags & LOY_FIT_NO_LIMITS) == 0

@@ -477,19 +477,40 @@ bfgs_nm_restart(bfgs *b)
     return 1;
 }
 
+/* Largest |x - ref| (0 without a reference). */
+static double
+moved(const bfgs *b, const loy__optim_options *o)
+{
+    double m = 0.0;
+    size_t i;
+    for (i = 0; o != NULL && o->ref != NULL && i < b->k; i++)
+        m = fmax(m, fabs(b->x[i] - o->ref[i]));
+    return m;
+}
+
 static int
-bfgs_run(bfgs *b, uint32_t max_iter, double gtol, int *cap)
+bfgs_run(bfgs *b, uint32_t max_iter, double gtol,
+         const loy__optim_options *o, int *cap)
 {
     int restarts = 0;
+    double mm = o != NULL && o->ref != NULL ? o->max_move : 0.0;
     while (max_abs(b->g, b->k) > gtol) {
         if (b->iters >= max_iter || b->st.evals >= b->st.max_evals) {
             *cap = b->iters >= max_iter ? LOY__OPTIM_CAP_ITER
                                         : LOY__OPTIM_CAP_EVALS;
             return LOY_ENOCONV;
         }
+        if (mm > 0.0 && moved(b, o) > 2.0 * mm) {
+            *cap = LOY__OPTIM_CAP_MOVE;
+            return LOY_ENOCONV;
+        }
         b->iters++;
         if (bfgs_iterate(b))
             continue;
+        if (mm > 0.0 && moved(b, o) > mm) {
+            *cap = LOY__OPTIM_CAP_MOVE; /* stalled far out: a limit */
+            return LOY_ENOCONV;
+        }
         if (!b->fresh) {
             bfgs_reset(b); /* retry along steepest descent */
             continue;
@@ -527,7 +548,7 @@ loy__minimize(loy__objective fn, void *ctx, double *theta, size_t k,
     LOY__REQUIRE(loy__finite(b.f) && loy__finite(max_abs(b.g, k)),
                  LOY_EDOMAIN);
     bfgs_reset(&b);
-    rc = bfgs_run(&b, max_iter, gtol, &cap);
+    rc = bfgs_run(&b, max_iter, gtol, opts, &cap);
     memcpy(theta, b.x, k * sizeof *theta);
     if (rep != NULL) {
         rep->cap = cap;

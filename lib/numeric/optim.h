@@ -24,13 +24,24 @@ typedef struct loy__optim_options {
     uint32_t max_iter;  /* 0: 500 */
     double gtol;        /* max |grad| at convergence; 0: 1e-9 */
     uint32_t max_evals; /* objective evaluations; 0: LOY__OPTIM_MAX_EVALS */
+    /* Boundary stop: when > 0, stop (LOY_ENOCONV, cap LOY__OPTIM_CAP_MOVE)
+     * once a coordinate is farther than max_move from ref[] and a line
+     * search fails, or farther than 2 max_move at all: a walk towards
+     * infinity, which the caller handles (limits of a model family). */
+    double max_move;
+    const double *ref;
 } loy__optim_options;
 
 /* Default cap on objective evaluations of one minimisation. */
 #define LOY__OPTIM_MAX_EVALS 5000u
 
 /* Why loy__minimize stopped without convergence (loy__optim_report.cap). */
-enum { LOY__OPTIM_CAP_NONE, LOY__OPTIM_CAP_ITER, LOY__OPTIM_CAP_EVALS };
+enum {
+    LOY__OPTIM_CAP_NONE,
+    LOY__OPTIM_CAP_ITER,
+    LOY__OPTIM_CAP_EVALS,
+    LOY__OPTIM_CAP_MOVE
+};
 
 typedef struct loy__optim_report {
     double f;          /* objective at theta */
