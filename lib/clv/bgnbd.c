@@ -866,10 +866,15 @@ loy_bgnbd_expected_new(double *out, const double params[4], const double *t,
     LOY__REQUIRE(out != NULL && params != NULL && t != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
     LOY__TRY(loy__btyd_check_params(params, 4, err_index));
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) { /* every horizon before any output */
         int rc = bg_check_t(t[i]);
-        if (rc == LOY_OK)
-            rc = loy__bgnbd_enew(params[0], params[1], params[2], params[3],
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        int rc = loy__bgnbd_enew(params[0], params[1], params[2], params[3],
                                  t[i], &out[i]);
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);

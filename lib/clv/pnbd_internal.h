@@ -57,7 +57,7 @@ typedef struct loy__pnbd_data {
 /* Warm start of large fits (see pnbd.c): at least this many rows, and
    about this many in the subsample. */
 #define LOY__PNBD_WARM_MIN 200000u
-#define LOY__PNBD_WARM_ROWS 50000u
+#define LOY__PNBD_WARM_ROWS 20000u
 
 /*
  * Validate the rows, compress them when it pays, pick the default start

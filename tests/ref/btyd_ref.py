@@ -110,15 +110,25 @@ def bg_clv_finite(r, al, a, b, x, tx, T, delta, H):
     pa = bg_palive(r, al, a, b, x, tx, T)
 
     def inner(p):
-        f = lambda t: k / B * mp.exp(-(k + 1) * mp.log1p(p * t / B) - delta * t)
-        if H == mp.inf:
-            return mp.quad(f, [0, 1 / (k * p / B + delta), 10 / (k * p / B + delta), mp.inf])
-        return mp.quad(f, [0, H / 8, H / 2, H])
+        # int_0^H e^(-delta t) (k/B)(1 + p t/B)^-(k+1) dt in closed form:
+        # (k/p) e^w w^k [Gamma(-k, w) - Gamma(-k, w (1 + p H/B))], w = delta B/p
+        w = delta * B / p
+        if H == mp.inf:  # e^w w^k Gamma(-k, w) = int_0^inf (1+u)^-(k+1) e^(-w u) du
+            g = lambda u: mp.exp(-(k + 1) * mp.log1p(u) - w * u)
+            return k / p * mp.quad(g, [0, 1 / k, 10 / k, 100 / k, 1, mp.inf])
+        up = mp.gammainc(-k, w) - mp.gammainc(-k, w * (1 + p * H / B))
+        return k / p * mp.exp(w + k * mp.log(w)) * up
     return pa * beta_expect(a, b + x, inner)
 
 
+class _Out(list):
+    """Prints each case as soon as it is computed."""
+    def append(self, item):
+        print('%-55s %s' % (item[0], mp.nstr(item[1], 20)), flush=True)
+
+
 if __name__ == '__main__':
-    out = []
+    out = _Out()
     out.append(('bg_enew r80 a1 a2 b0.1 t100', bg_enew(80, 1, 2, 0.1, 100)))
     out.append(('bg_enew r100 al100 a2 b5 t1000', bg_enew(100, 100, 2, 5, 1000)))
     out.append(('bg_cet r100 al100 a2 b5 x3 tx20 T30 t1000',
@@ -148,5 +158,3 @@ if __name__ == '__main__':
                 bg_clv_finite(100, 100, 2, 5, 3, 20, 30, d, 520)))
     out.append(('bg_clv cdnow x1e5 tx39 T39 delta=ln1.1/52 H=inf',
                 bg_clv_finite(0.243, 4.414, 0.793, 2.426, 100000, 39, 39, d, mp.inf)))
-    for name, v in out:
-        print('%-55s %s' % (name, mp.nstr(v, 20)))
