@@ -913,8 +913,15 @@ loy_bgnbd_pmf(double *out, const double params[4], double t, size_t n,
         if (i > 0) {
             if (z > 0.0)
                 LOY__TRY(loy__betainc(k, r, z, &ib));
-            out[i] += exp(loy__lbeta(a + 1.0, b + k - 1.0) - lbab) * ib;
+            /* b + (k - 1): b + k - 1 rounds to 0 for a tiny b */
+            if (ib > 0.0)
+                out[i] += exp(loy__lbeta(a + 1.0, b + (k - 1.0)) - lbab) * ib;
         }
+        if (!loy__finite(out[i])) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = fmin(out[i], 1.0);
     }
     return LOY_OK;
 }
