@@ -422,7 +422,10 @@ main(void)
         cmocka_unit_test(test_bgnbd_cet_large_r),
         cmocka_unit_test(test_bgnbd_huge_beta_shapes),
         cmocka_unit_test(test_bgnbd_loglik_poisson_limit),
+#ifndef LOY_TEST_SKIP_SLOW /* for running this file against 1.0, where
+                            * these cases take minutes */
         cmocka_unit_test(test_bgnbd_clv_bounded),
+#endif
         cmocka_unit_test(test_pnbd_expected_new_tiny_alpha),
         cmocka_unit_test(test_pnbd_loglik_extreme),
         cmocka_unit_test(test_pnbd_loglik_limits),

@@ -24,6 +24,19 @@ extern "C" {
  * each model documents (e.g. BG/NBD: r, alpha, a, b). Customer data are
  * parallel arrays (x, t_x, T) in the caller's time unit, with optional
  * weights (how many customers share a row; NULL means 1 each).
+ *
+ * Contract of every function of the lifetime models (stated in 1.1 and
+ * tested by fuzzing): a status from common.h; never NaN or infinity
+ * with #LOY_OK; input errors (NULL, NaN, out of scale, out of domain,
+ * inconsistent rows) are detected before anything is written, so the
+ * outputs are untouched; an error while computing customer i
+ * (#LOY_ENOCONV, #LOY_EOVERFLOW when a value exceeds the double range)
+ * leaves out[0..i-1] written, out[i..] untouched and err_index = i.
+ * Fits write the last point and the report also on #LOY_ENOCONV.
+ * Every iterative routine is bounded: series and quadratures state their
+ * caps where they are documented, and a fit runs at most
+ * loy_fit_options::max_iter iterations and max_evals evaluations per
+ * optimisation (one, plus one per limit model tried).
  * @{
  */
 
