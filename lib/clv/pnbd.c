@@ -29,9 +29,10 @@
 
 #include <stdlib.h>
 
-/* Series cap: z = 0.995 needs up to ~7,400 terms; beyond that z (and past
- * the cap) the dropout term is integrated directly (pnbd_v_quad), whose
- * cost does not grow as the parameters run to a limit of the family. */
+/* Series cap: z = 0.995 needs up to ~7,400 terms. The likelihood uses
+ * the series up to z = PNBD_SERIES_ZMAX (~370 terms) and integrates the
+ * dropout term directly beyond (pnbd_v_quad), whose cost does not grow
+ * as the parameters run to a limit of the family. */
 #define PNBD_SERIES_CAP 8000.0
 #define PNBD_SERIES_ZMAX 0.9
 #define PNBD_SERIES_TOL 1e-16
@@ -64,8 +65,6 @@ loy__pnbd_hyp1(double b, double c, double z, double *S, double *d)
     double t = 1.0, sum = 1.0, k;
     double hb = 0.0, hc = 0.0, sb = 0.0, sc = 0.0, sz = 0.0;
     double tol = PNBD_SERIES_TOL * (1.0 - z);
-    if (z > PNBD_SERIES_ZMAX)
-        return LOY_ENOCONV; /* too slow: the caller integrates directly */
     for (k = 0.0; k < PNBD_SERIES_CAP; k += 1.0) {
         if (d != NULL) {
             /* one division per term; only one multiplication sits on the
@@ -126,6 +125,8 @@ pnbd_G(const pnbd_par *p, double x, double t, double la, double lb,
 {
     double rx = p->r + x, c = rx + p->s + 1.0, S, d[3];
     double *dp = dG != NULL ? d : NULL;
+    if (fabs(p->alpha - p->beta) > PNBD_SERIES_ZMAX * (fmax(p->alpha, p->beta) + t))
+        return LOY_ENOCONV; /* series too slow: the caller integrates */
     if (p->alpha_ge) {
         double ia = 1.0 / (p->alpha + t);
         LOY__TRY(loy__pnbd_hyp1(rx, c, (p->alpha - p->beta) * ia, &S, dp));

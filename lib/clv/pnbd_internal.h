@@ -30,10 +30,10 @@ int loy__mbgnbd_loglik1(const double *params, double x, double t_x, double T,
                         double *ll, double *grad);
 
 /*
- * S = 2F1(1, b; c; z) for 0 < b < c, 0 <= z <= 0.995 by its positive
- * series, with d S/db, d S/dc, d S/dz in d[0..2] when d is not NULL.
- * Returns LOY_OK, or LOY_ENOCONV for z > 0.995 or when the cap of 8000
- * terms is reached (the likelihood then integrates directly).
+ * S = 2F1(1, b; c; z) for 0 < b < c, 0 <= z < 1 by its positive series,
+ * with d S/db, d S/dc, d S/dz in d[0..2] when d is not NULL. Returns
+ * LOY_OK, or LOY_ENOCONV when the cap of 8000 terms is reached (the
+ * likelihood uses it only for z <= 0.9 and integrates directly beyond).
  */
 int loy__pnbd_hyp1(double b, double c, double z, double *S, double *d);
 
