@@ -174,20 +174,36 @@ typedef struct loy__glm {
     double l0;            /* null log-likelihood */
     double *eta, *r, *wv, *tmp; /* n scratch each */
     double *work;         /* Hessian scratch */
+    /* The last pass of the last fit (logistic): r and wv above hold it,
+     * taken at last_theta; a submodel that adds columns to this model can
+     * start from it (its first Newton step needs no pass). */
+    double *last_theta;
+    double last_l, last_big;
+    int last_ok;
 } loy__glm;
+
+/* A first pass handed to a fit: working vectors at the start point. */
+typedef struct loy__glm_warm {
+    const double *r, *wv;
+    double l, big;
+} loy__glm_warm;
 
 /*
  * Maximum-likelihood fit of the model on the columns cols[0..m) of d->X.
  * theta holds the start and receives the estimate: logistic [b0, b...],
  * ordinal [zeta_1..zeta_{K-1}, b...]. *ll gets the log-likelihood, *iter
- * the Newton steps; cov (np x np, or NULL) the inverse information.
+ * the Newton steps; cov (np x np, or NULL) the inverse information. warm
+ * (or NULL) is the pass at theta when theta extends a fitted parent with
+ * zeros (logistic only; the ordinal fit ignores it and sets last_ok 0).
  * LOY_OK, or LOY_ENOCONV (no convergence in 50 steps or separation: the
  * best point is kept).
  */
 int loy__glm_fit_logit(loy__glm *d, const size_t *cols, size_t m,
-                       double *theta, double *ll, uint32_t *iter, double *cov);
+                       double *theta, double *ll, uint32_t *iter, double *cov,
+                       const loy__glm_warm *warm);
 int loy__glm_fit_polr(loy__glm *d, const size_t *cols, size_t m,
-                      double *theta, double *ll, uint32_t *iter, double *cov);
+                      double *theta, double *ll, uint32_t *iter, double *cov,
+                      const loy__glm_warm *warm);
 
 /* Logistic relative weights (Tonidandel and LeBreton) from the full-model
  * fit on the standardized drivers: eps[p] in player order. */

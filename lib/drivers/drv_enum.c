@@ -26,6 +26,12 @@
 
 #include <stdlib.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define ENUM_INLINE static inline __attribute__((always_inline))
+#else
+#define ENUM_INLINE static inline
+#endif
+
 int
 loy__dom_init(loy__dom *d, size_t g, size_t nv, int complete)
 {
@@ -175,9 +181,9 @@ typedef struct enum_ctx {
 
 /*
  * N := sweep of column col out of M, over {0} and the indices after col
- * (lower triangles; entries elsewhere are not touched).
+ * (lower triangles; entries elsewhere are not touched). N may be M.
  */
-static void
+ENUM_INLINE void
 sweep_into(double *N, const double *M, size_t q, size_t col)
 {
     double inv = 1.0 / M[col * q + col], u0 = M[col * q], a0;
@@ -194,28 +200,42 @@ sweep_into(double *N, const double *M, size_t q, size_t col)
     }
 }
 
+/*
+ * One node: its children c = first..g-1 in turn. The bookkeeping of
+ * loy__dom_open/close/leaf is written out here for one value per subset
+ * (this loop runs 2^g times): loc rows are the subtree sums by size.
+ */
 static void
 enum_node(enum_ctx *e, size_t depth, size_t first, const double *M,
           uint64_t mask)
 {
     const loy__drv_prob *pr = e->pr;
-    size_t g = pr->g, q = e->q, c, col;
+    size_t g = pr->g, q = e->q, w = g + 1u, c, col, t;
     double *N = e->stack + (depth + 1u) * q * q;
+    double *L = e->d->loc + depth * w, *C = L + w, *A = e->d->A;
+    double f = pr->f;
     for (c = first; c < g; c++) {
         size_t c0 = 1u + pr->off[c], c1 = 1u + pr->off[c + 1u];
         double v;
         sweep_into(N, M, q, c0);
         for (col = c0 + 1u; col < c1; col++) /* rest of a group */
             sweep_into(N, N, q, col);
-        v = pr->f * (1.0 - N[0]);
+        v = f * (1.0 - N[0]);
         if (e->d->table != NULL)
             e->d->table[mask | (uint64_t)1 << c] = v;
-        if (c + 1u == g) {
-            loy__dom_leaf(e->d, depth + 1u, c, &v);
+        if (c + 1u == g) { /* a leaf: no subtree */
+            A[c * w + depth + 1u] += v;
+            L[depth + 1u] += v;
         } else {
-            loy__dom_open(e->d, depth + 1u, c, &v);
+            size_t top = depth + 1u + (g - 1u - c);
+            for (t = depth + 2u; t <= top; t++)
+                C[t] = 0.0;
+            C[depth + 1u] = v;
             enum_node(e, depth + 1u, c + 1u, N, mask | (uint64_t)1 << c);
-            loy__dom_close(e->d, depth + 1u, c);
+            for (t = depth + 1u; t <= top; t++) {
+                A[c * w + t] += C[t];
+                L[t] += C[t];
+            }
         }
     }
 }

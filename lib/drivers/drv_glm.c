@@ -27,14 +27,14 @@
 
 typedef int (*glm_fit_fn)(loy__glm *d, const size_t *cols, size_t m,
                           double *theta, double *ll, uint32_t *iter,
-                          double *cov);
+                          double *cov, const loy__glm_warm *warm);
 
 static void
 glm_free(loy__glm *d)
 {
     free(d->X), free(d->y), free(d->w), free(d->mean), free(d->sd);
     free(d->levels), free(d->cut), free(d->eta), free(d->r), free(d->wv);
-    free(d->tmp), free(d->work);
+    free(d->tmp), free(d->work), free(d->last_theta);
     memset(d, 0, sizeof *d);
 }
 
@@ -309,6 +309,9 @@ typedef struct glm_enum {
     glm_fit_fn fit;
     loy__dom *dom;
     size_t np0, npmax, q;
+    double *wr, *wwv;  /* (g + 1) x n: each depth's last pass (warm start) */
+    double *wl, *wbig; /* g + 1 */
+    int *wok;          /* g + 1: the pass at this depth is usable */
     double *theta;   /* (g + 1) x npmax */
     size_t *cols;    /* (g + 1) x q */
     size_t *m;       /* g + 1 */
@@ -318,11 +321,27 @@ typedef struct glm_enum {
     int rc;          /* LOY_ENOMEM stops the walk */
 } glm_enum;
 
+/* Keep the child's last pass for its own children (when it converged). */
+static void
+keep_pass(glm_enum *e, size_t depth, double *th, size_t np)
+{
+    loy__glm *d = e->d;
+    size_t n = d->n;
+    e->wok[depth] = d->last_ok && e->wr != NULL;
+    if (!e->wok[depth])
+        return;
+    memcpy(th, d->last_theta, np * sizeof *th);
+    memcpy(e->wr + depth * n, d->r, n * sizeof *d->r);
+    memcpy(e->wwv + depth * n, d->wv, n * sizeof *d->wv);
+    e->wl[depth] = d->last_l;
+    e->wbig[depth] = d->last_big;
+}
+
 static void
 glm_node(glm_enum *e, size_t depth, size_t first, uint64_t mask)
 {
     loy__glm *d = e->d;
-    size_t g = d->g, c, j;
+    size_t g = d->g, c, j, n = d->n;
     const double *pth = e->theta + depth * e->npmax;
     const size_t *pcols = e->cols + depth * e->q;
     size_t pm = e->m[depth];
@@ -332,6 +351,7 @@ glm_node(glm_enum *e, size_t depth, size_t first, uint64_t mask)
         size_t add = d->off[c + 1u] - d->off[c], m = pm + add;
         double ll, v[4];
         uint32_t it;
+        loy__glm_warm warm;
         int rc;
         memcpy(cl, pcols, pm * sizeof *cl);
         for (j = 0; j < add; j++)
@@ -339,7 +359,14 @@ glm_node(glm_enum *e, size_t depth, size_t first, uint64_t mask)
         memcpy(th, pth, (e->np0 + pm) * sizeof *th);
         for (j = 0; j < add; j++)
             th[e->np0 + pm + j] = 0.0;
-        rc = e->fit(d, cl, m, th, &ll, &it, NULL);
+        if (e->wok[depth]) {
+            warm.r = e->wr + depth * n;
+            warm.wv = e->wwv + depth * n;
+            warm.l = e->wl[depth];
+            warm.big = e->wbig[depth];
+        }
+        rc = e->fit(d, cl, m, th, &ll, &it, NULL,
+                    e->wok[depth] ? &warm : NULL);
         if (rc == LOY_ENOMEM) {
             e->rc = rc;
             return;
@@ -354,6 +381,7 @@ glm_node(glm_enum *e, size_t depth, size_t first, uint64_t mask)
         if (c + 1u == g) {
             loy__dom_leaf(e->dom, depth + 1u, c, v);
         } else {
+            keep_pass(e, depth + 1u, th, e->np0 + m);
             loy__dom_open(e->dom, depth + 1u, c, v);
             glm_node(e, depth + 1u, c + 1u, mask | (uint64_t)1 << c);
             loy__dom_close(e->dom, depth + 1u, c);
@@ -387,9 +415,11 @@ glm_base(glm_enum *e, double *ll_base)
     e->m[0] = d->a;
     null_start(d, e->theta, e->np0, d->a);
     if (d->a > 0u) {
-        rc = e->fit(d, e->cols, d->a, e->theta, &ll, &it, NULL);
+        rc = e->fit(d, e->cols, d->a, e->theta, &ll, &it, NULL, NULL);
         LOY__REQUIRE(rc != LOY_ENOMEM, rc);
         e->noconv += rc != LOY_OK;
+        if (e->wok != NULL)
+            keep_pass(e, 0, e->theta, e->np0 + d->a);
     }
     pseudo_r2(e->base, ll, d->l0, (double)d->n);
     if (d->a == 0u)
@@ -442,12 +472,22 @@ glm_dominance(glm_job *j, double r2_decomp)
     e.theta = malloc((g + 1u) * e.npmax * sizeof *e.theta);
     e.cols = malloc((g + 1u) * e.q * sizeof *e.cols);
     e.m = malloc((g + 1u) * sizeof *e.m);
+    e.wok = calloc(g + 1u, sizeof *e.wok);
+    e.wl = malloc((g + 1u) * sizeof *e.wl);
+    e.wbig = malloc((g + 1u) * sizeof *e.wbig);
+    if (j->fit == loy__glm_fit_logit) { /* the ordinal fit has no warm pass */
+        e.wr = malloc((g + 1u) * d->n * sizeof *e.wr);
+        e.wwv = malloc((g + 1u) * d->n * sizeof *e.wwv);
+    }
     buf = malloc(g * g * sizeof *buf);
-    rc = (e.theta && e.cols && e.m && buf) ? LOY_OK : LOY_ENOMEM;
+    rc = (e.theta && e.cols && e.m && e.wok && e.wl && e.wbig && buf
+          && (j->fit != loy__glm_fit_logit || (e.wr && e.wwv)))
+             ? LOY_OK : LOY_ENOMEM;
     if (rc == LOY_OK)
         rc = loy__dom_init(&dom, g, 4, complete);
     if (rc != LOY_OK) {
         free(e.theta), free(e.cols), free(e.m), free(buf);
+        free(e.wok), free(e.wl), free(e.wbig), free(e.wr), free(e.wwv);
         return rc;
     }
     e.dom = &dom;
@@ -505,35 +545,50 @@ glm_dominance(glm_job *j, double r2_decomp)
     }
     loy__dom_free(&dom);
     free(e.theta), free(e.cols), free(e.m), free(buf);
+    free(e.wok), free(e.wl), free(e.wbig), free(e.wr), free(e.wwv);
     return rc;
 }
 
-/* Coefficients of the full model on the raw scale, in spec order. */
+/* Coefficients of the full model on the raw scale, in spec order. Without
+ * a usable information matrix (separation) the coefficients stand but
+ * their standard errors, z and p are undefined. */
 static int
 glm_coefs(glm_job *j, const double *theta, const double *cov, int ordinal)
 {
     loy__glm *d = &j->d;
     size_t p = d->p, q = p + d->a, np0 = j->np0, np = np0 + q, i, k;
     double *beta = loy__drv_metric(j->res, LOY_DRIVERS_BETA, p);
-    double *se;
-    double *z = loy__drv_metric(j->res, LOY_DRIVERS_T, p);
-    double *pv = loy__drv_metric(j->res, LOY_DRIVERS_P, p);
     double *sg = loy__drv_metric(j->res, LOY_DRIVERS_SIGN, p);
     double *bs = loy__drv_metric(j->res, LOY_DRIVERS_BETA_STD, p);
     double *ic = loy__drv_metric(j->res, LOY_DRIVERS_INTERCEPT, np0);
-    double shift = 0.0;
-    LOY__REQUIRE(beta && z && pv && sg && bs && ic, LOY_ENOMEM);
-    se = loy__drv_metric_se(j->res, LOY_DRIVERS_BETA);
-    LOY__REQUIRE(se != NULL, LOY_ENOMEM);
+    double *se = NULL, *z = NULL, *pv = NULL, shift = 0.0;
+    int have_se = 1;
+    LOY__REQUIRE(beta && sg && bs && ic, LOY_ENOMEM);
+    for (i = 0; i < p; i++) {
+        double v = cov[(np0 + i) * np + np0 + i];
+        have_se &= v > 0.0 && v <= DBL_MAX;
+    }
+    if (have_se) {
+        se = loy__drv_metric_se(j->res, LOY_DRIVERS_BETA);
+        z = loy__drv_metric(j->res, LOY_DRIVERS_T, p);
+        pv = loy__drv_metric(j->res, LOY_DRIVERS_P, p);
+        LOY__REQUIRE(se && z && pv, LOY_ENOMEM);
+    } else {
+        loy__drv_metric_undefined(j->res, LOY_DRIVERS_T);
+        loy__drv_metric_undefined(j->res, LOY_DRIVERS_P);
+    }
     for (i = 0; i < p; i++) {
         size_t o = j->cols.order[i];
-        double bsd = theta[np0 + i], s = sqrt(cov[(np0 + i) * np + np0 + i]);
+        double bsd = theta[np0 + i];
         beta[o] = bsd / d->sd[i];
-        se[o] = s / d->sd[i];
-        z[o] = bsd / s;
-        pv[o] = 2.0 * loy__normal_sf(fabs(z[o]));
         sg[o] = bsd > 0.0 ? 1.0 : (bsd < 0.0 ? -1.0 : 0.0);
         bs[o] = bsd;
+        if (have_se) {
+            double s = sqrt(cov[(np0 + i) * np + np0 + i]);
+            se[o] = s / d->sd[i];
+            z[o] = bsd / s;
+            pv[o] = 2.0 * loy__normal_sf(fabs(z[o]));
+        }
     }
     for (i = 0; i < q; i++)
         shift += theta[np0 + i] * d->mean[i] / d->sd[i];
@@ -560,7 +615,7 @@ glm_full(glm_job *j, int ordinal, double *ll_full, double *theta)
 {
     loy__glm *d = &j->d;
     size_t q = d->p + d->a, np = j->np0 + q, *cl = malloc((q + 1u) * sizeof *cl);
-    double *cov = malloc(np * np * sizeof *cov);
+    double *cov = calloc(np * np, sizeof *cov); /* zeros if not invertible */
     uint32_t it = 0;
     size_t i;
     int rc;
@@ -571,7 +626,7 @@ glm_full(glm_job *j, int ordinal, double *ll_full, double *theta)
     for (i = 0; i < q; i++)
         cl[i] = i;
     null_start(d, theta, j->np0, q);
-    rc = j->fit(d, cl, q, theta, ll_full, &it, cov);
+    rc = j->fit(d, cl, q, theta, ll_full, &it, cov, NULL);
     j->res->sum.iterations = it;
     if (rc == LOY_OK || rc == LOY_ENOCONV) {
         j->noconv += rc != LOY_OK;
@@ -669,6 +724,8 @@ glm_run(glm_job *j, const glm_src *src, const loy_drivers_spec *spec,
     LOY__TRY(glm_fill(&j->d, src, &j->cols, &skipped, &sum_w, err));
     LOY__TRY(glm_standardize(&j->d, &j->cols, err));
     LOY__TRY(glm_outcome(&j->d, &j->cols, ordinal, err));
+    j->d.last_theta = malloc((q + j->d.K) * sizeof *j->d.last_theta);
+    LOY__REQUIRE(j->d.last_theta != NULL, LOY_ENOMEM);
     LOY__REQUIRE(j->d.n > q + j->d.K - 1u, LOY_EDEGENERATE);
     LOY__TRY(glm_collinear(&j->d, &j->cols, err));
     j->fit = ordinal ? loy__glm_fit_polr : loy__glm_fit_logit;

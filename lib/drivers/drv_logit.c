@@ -15,6 +15,7 @@
 
 #include "numeric/linalg.h"
 #include "numeric/vecdot.h"
+#include "numeric/vmath.h"
 
 #include <stdlib.h>
 
@@ -38,8 +39,101 @@ linpred(const loy__glm *d, const size_t *cols, size_t m, double b0,
     }
 }
 
-/* l, residual weights r = w (y - mu), working weights wv = w v; returns
- * the largest |eta|. */
+/*
+ * One pass: l, residual weights r = w (y - mu), working weights wv = w v;
+ * returns the largest |eta|. With e = exp(-|eta|) and q = 1/(1 + e):
+ * mu = q (eta >= 0) or e q, v = mu (1 - mu) = e q^2, softplus(eta) =
+ * max(eta, 0) + log1p(e): one exp, one log1p and one division per row.
+ */
+#ifdef LOY__VMATH_VEC
+#if defined(__x86_64__) || defined(__i386__)
+#define LOGIT_X86 1
+#endif
+
+/* Four rows; l and the largest |eta| accumulate lane-wise. */
+LOY__VMATH_INLINE void
+pass4(const double *eta_p, const double *y_p, const double *w_p, double *r_p,
+      double *wv_p, loy__v4d *lacc, loy__v4d *big)
+{
+    loy__v4d eta, y, w, a, na, e, q, mu, sp, lg, zero = LOY__V4(0.0);
+    loy__v4l neg, gt;
+    memcpy(&eta, eta_p, sizeof eta);
+    memcpy(&y, y_p, sizeof y);
+    memcpy(&w, w_p, sizeof w);
+    neg = eta < zero;
+    a = LOY__V4_SELECT(neg, -eta, eta);
+    na = -a;
+    loy__v4_exp_neg(&e, &na);
+    q = LOY__V4(1.0) / (LOY__V4(1.0) + e);
+    mu = LOY__V4_SELECT(neg, e * q, q);
+    loy__v4_log1p_unit(&lg, &e);
+    sp = LOY__V4_SELECT(neg, zero, eta) + lg;
+    *lacc += w * (y * eta - sp);
+    gt = a > *big;
+    *big = LOY__V4_SELECT(gt, a, *big);
+    mu = w * (y - mu);
+    memcpy(r_p, &mu, sizeof mu);
+    q = w * (e * q * q);
+    memcpy(wv_p, &q, sizeof q);
+}
+
+LOY__VMATH_INLINE double
+pass_body(const loy__glm *d, double *ll)
+{
+    size_t i, n = d->n, n4 = n & ~(size_t)3;
+    loy__v4d lacc = LOY__V4(0.0), big = lacc;
+    double l[4], b[4], te[4] = {0, 0, 0, 0}, ty[4] = {0, 0, 0, 0};
+    double tw[4] = {0, 0, 0, 0}, tr[4], twv[4];
+    for (i = 0; i < n4; i += 4)
+        pass4(d->eta + i, d->y + i, d->w + i, d->r + i, d->wv + i, &lacc,
+              &big);
+    if (i < n) { /* the tail through the same lanes, padded with w = 0 */
+        size_t t;
+        for (t = 0; i + t < n; t++) {
+            te[t] = d->eta[i + t];
+            ty[t] = d->y[i + t];
+            tw[t] = d->w[i + t];
+        }
+        pass4(te, ty, tw, tr, twv, &lacc, &big);
+        for (t = 0; i + t < n; t++) {
+            d->r[i + t] = tr[t];
+            d->wv[i + t] = twv[t];
+        }
+    }
+    memcpy(l, &lacc, sizeof l);
+    memcpy(b, &big, sizeof b);
+    *ll = (l[0] + l[1]) + (l[2] + l[3]);
+    b[0] = b[0] > b[1] ? b[0] : b[1];
+    b[2] = b[2] > b[3] ? b[2] : b[3];
+    return b[0] > b[2] ? b[0] : b[2];
+}
+
+static double
+pass_generic(const loy__glm *d, double *ll)
+{
+    return pass_body(d, ll);
+}
+
+#ifdef LOGIT_X86
+__attribute__((target("avx2"))) static double
+pass_avx2(const loy__glm *d, double *ll)
+{
+    return pass_body(d, ll);
+}
+#endif
+
+static double
+pass(const loy__glm *d, double *ll)
+{
+#ifdef LOGIT_X86
+    if (__builtin_cpu_supports("avx2"))
+        return pass_avx2(d, ll);
+#endif
+    return pass_generic(d, ll);
+}
+
+#else /* no vector extensions: libm */
+
 static double
 pass(const loy__glm *d, double *ll)
 {
@@ -47,17 +141,17 @@ pass(const loy__glm *d, double *ll)
     double l = 0.0, big = 0.0;
     for (i = 0; i < n; i++) {
         double eta = d->eta[i], a = fabs(eta), e = exp(-a);
-        double mu = eta >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        double sp = (eta > 0.0 ? eta : 0.0) + log1p(e);
-        double w = d->w[i];
+        double q = 1.0 / (1.0 + e), mu = eta >= 0.0 ? q : e * q;
+        double sp = (eta > 0.0 ? eta : 0.0) + log1p(e), w = d->w[i];
         l += w * (d->y[i] * eta - sp);
         d->r[i] = w * (d->y[i] - mu);
-        d->wv[i] = w * mu * (1.0 - mu);
+        d->wv[i] = w * (e * q * q);
         big = a > big ? a : big;
     }
     *ll = l;
     return big;
 }
+#endif
 
 /* Gradient g (np) and information H (np x np, full) at the last pass;
  * ptr[m] are the column pointers, dots m scratch values. */
@@ -65,7 +159,7 @@ static void
 gradient_info(loy__glm *d, const double *const *ptr, size_t m, double *g,
               double *H, double *dots)
 {
-    size_t n = d->n, np = m + 1u, a, b, i;
+    size_t n = d->n, np = m + 1u, a, b;
     g[0] = loy__vsum(d->r, n);
     loy__dots(g + 1, d->r, ptr, m, n);
     H[0] = loy__vsum(d->wv, n);
@@ -73,9 +167,7 @@ gradient_info(loy__glm *d, const double *const *ptr, size_t m, double *g,
     for (a = 0; a < m; a++)
         H[(a + 1) * np] = H[a + 1] = dots[a];
     for (a = 0; a < m; a++) {
-        const double *xa = ptr[a];
-        for (i = 0; i < n; i++)
-            d->tmp[i] = d->wv[i] * xa[i];
+        loy__vmul(d->tmp, d->wv, ptr[a], n);
         loy__dots(dots, d->tmp, ptr, a + 1u, n);
         for (b = 0; b <= a; b++)
             H[(a + 1) * np + b + 1] = H[(b + 1) * np + a + 1] = dots[b];
@@ -131,17 +223,29 @@ ws_free(logit_ws *w)
     free(w->delta), free(w->prev), free(w->best);
 }
 
-/* Newton iterations; returns LOY_OK or LOY_ENOCONV, theta = best point. */
+/* Newton iterations; returns LOY_OK or LOY_ENOCONV, theta = best point.
+ * Every pass is remembered in d->last_* (the point it was taken at). */
 static int
 iterate(loy__glm *d, const size_t *cols, size_t m, double *theta,
-        double *ll, uint32_t *iter, logit_ws *w)
+        double *ll, uint32_t *iter, logit_ws *w, const loy__glm_warm *warm)
 {
     size_t np = m + 1u, i;
     double l = 0.0, lprev = -DBL_MAX, lbest = -DBL_MAX, big = 0.0;
     int halvings = 0, steps = 0, rc = LOY_ENOCONV;
     while (steps < MAX_STEPS) {
-        linpred(d, cols, m, theta[0], theta + 1, d->eta);
-        big = pass(d, &l);
+        if (warm != NULL && steps == 0 && halvings == 0) {
+            /* the parent's last pass is this point's pass */
+            memcpy(d->r, warm->r, d->n * sizeof *d->r);
+            memcpy(d->wv, warm->wv, d->n * sizeof *d->wv);
+            l = warm->l;
+            big = warm->big;
+        } else {
+            linpred(d, cols, m, theta[0], theta + 1, d->eta);
+            big = pass(d, &l);
+        }
+        memcpy(d->last_theta, theta, np * sizeof *theta);
+        d->last_l = l;
+        d->last_big = big;
         if (l < lprev - 1e-12 * fabs(lprev) && halvings < MAX_HALVINGS) {
             for (i = 0; i < np; i++) /* overshoot: halve the step */
                 theta[i] = 0.5 * (theta[i] + w->prev[i]);
@@ -179,20 +283,23 @@ iterate(loy__glm *d, const size_t *cols, size_t m, double *theta,
         memcpy(theta, w->best, np * sizeof *theta);
         l = lbest;
     }
+    d->last_ok = rc == LOY_OK;
     *ll = l;
     return rc;
 }
 
 int
 loy__glm_fit_logit(loy__glm *d, const size_t *cols, size_t m, double *theta,
-                   double *ll, uint32_t *iter, double *cov)
+                   double *ll, uint32_t *iter, double *cov,
+                   const loy__glm_warm *warm)
 {
     logit_ws w;
     size_t np = m + 1u;
     int rc;
     LOY__TRY(ws_new(&w, d, cols, m));
-    rc = iterate(d, cols, m, theta, ll, iter, &w);
+    rc = iterate(d, cols, m, theta, ll, iter, &w, warm);
     if (cov != NULL) {
+        d->last_ok = 0; /* the pass below is at the estimate, not last */
         /* information at the estimate */
         linpred(d, cols, m, theta[0], theta + 1, d->eta);
         (void)pass(d, ll);

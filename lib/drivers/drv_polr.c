@@ -228,11 +228,14 @@ iterate(loy__glm *d, polr_ws *w, size_t m, double *theta, double *ll,
 
 int
 loy__glm_fit_polr(loy__glm *d, const size_t *cols, size_t m, double *theta,
-                  double *ll, uint32_t *iter, double *cov)
+                  double *ll, uint32_t *iter, double *cov,
+                  const loy__glm_warm *warm)
 {
     polr_ws w;
     size_t np = d->K - 1u + m;
     int rc;
+    (void)warm;
+    d->last_ok = 0;
     LOY__TRY(ws_new(&w, d, cols, m));
     rc = iterate(d, &w, m, theta, ll, iter);
     if (cov != NULL) {

@@ -12,6 +12,8 @@
  */
 #include "drivers/moments_internal.h"
 
+#include "numeric/vecdot.h"
+
 #include <stdlib.h>
 
 /* Classification of one value. */
@@ -420,14 +422,140 @@ ctx_init(add_ctx *c, loy_moments *t, size_t n)
     return LOY_OK;
 }
 
+/*
+ * Fast path: read a whole block column by column when every value and
+ * weight in it is valid (no missing value, nothing out of scale, weights
+ * > 0). Returns 1 when the block was taken, 0 to let take_row() handle
+ * it row by row (with its error reporting and counts).
+ */
+static int
+fast_u8(add_ctx *c, size_t i0, size_t nr)
+{
+    const loy__msrc *s = c->src;
+    size_t j, r, k = c->k, ld = c->ld;
+    for (j = 0; j < k; j++) {
+        double lo = c->t->lo[j] > 0.0 ? ceil(c->t->lo[j]) : 0.0;
+        double hi = c->t->hi[j] < 254.0 ? floor(c->t->hi[j]) : 254.0;
+        int32_t mn, mx, *out = c->integer ? c->Xi + j * ld
+                                          : (int32_t *)(void *)c->work;
+        const uint8_t *p;
+        size_t st;
+        if (lo > hi)
+            return 0;
+        p = s->kind == LOY__SRC_U8 ? s->xu + i0 * s->rs + j * s->cs
+                                   : s->cu[j] + i0;
+        st = s->kind == LOY__SRC_U8 ? s->rs : 1u;
+        /* copy first (a tight strided loop), check the copy after */
+        for (r = 0; r < nr; r++)
+            out[r] = p[r * st];
+        loy__minmax_i32(out, nr, &mn, &mx);
+        if ((double)mn < lo || (double)mx > hi) /* 255 is never valid */
+            return 0;
+        if (!c->integer)
+            for (r = 0; r < nr; r++)
+                c->X[j * ld + r] = (double)out[r];
+    }
+    return 1;
+}
+
+static int
+fast_f64(add_ctx *c, size_t i0, size_t nr)
+{
+    const loy__msrc *s = c->src;
+    size_t j, r, k = c->k, ld = c->ld;
+    for (j = 0; j < k; j++) {
+        double lo = c->t->lo[j], hi = c->t->hi[j];
+        const double *p = s->kind == LOY__SRC_F64 ? s->xd + i0 * s->rs
+                                                        + j * s->cs
+                                                  : s->cd[j] + i0;
+        size_t st = s->kind == LOY__SRC_F64 ? s->rs : 1u;
+        double *col = c->integer ? c->work : c->X + j * ld;
+        if (st == 1u) {
+            col = (double *)(uintptr_t)p; /* contiguous: check in place */
+        } else {
+            for (r = 0; r < nr; r++)
+                col[r] = p[r * st];
+        }
+        if (c->integer) {
+            int32_t *out = c->Xi + j * ld;
+            int bad = 0;
+            if (lo < -LOY_MOMENTS_INT_MAX)
+                lo = -LOY_MOMENTS_INT_MAX;
+            if (hi > LOY_MOMENTS_INT_MAX)
+                hi = LOY_MOMENTS_INT_MAX;
+            if (!loy__inrange_f64(col, nr, lo, hi))
+                return 0;
+            for (r = 0; r < nr; r++) {
+                int32_t iv = (int32_t)col[r]; /* in range: defined */
+                bad |= (double)iv != col[r];
+                out[r] = iv;
+            }
+            if (bad)
+                return 0;
+            if (c->small) {
+                int32_t mn, mx;
+                loy__minmax_i32(out, nr, &mn, &mx);
+                c->small = mn >= 0 && mx <= 254;
+            }
+        } else {
+            if (!loy__inrange_f64(col, nr, lo, hi))
+                return 0;
+            if (st == 1u)
+                memcpy(c->X + j * ld, p, nr * sizeof *p);
+        }
+    }
+    return 1;
+}
+
+static int
+fast_block(add_ctx *c, size_t i0, size_t nr)
+{
+    size_t r;
+    int kind = c->src->kind, ok;
+    if (kind == LOY__SRC_PRCA)
+        return 0;
+    c->small = 1;
+    ok = (kind == LOY__SRC_U8 || kind == LOY__SRC_COLS_U8) ? fast_u8(c, i0, nr)
+                                                           : fast_f64(c, i0, nr);
+    if (!ok)
+        return 0;
+    c->unit = 1;
+    for (r = 0; r < nr; r++) {
+        double w = c->w != NULL ? c->w[i0 + r] : 1.0;
+        if (!(w > 0.0 && w <= DBL_MAX))
+            return 0;
+        if (c->integer && (w != floor(w) || w > LOY_MOMENTS_INT_MAX))
+            return 0;
+        c->wb[r] = w;
+        c->unit &= w == 1.0;
+    }
+    if (c->t->B > 0u)
+        for (r = 0; r < nr; r++)
+            c->rkey[r] = loy__poisson_row_key(c->ids[i0 + r]);
+    c->nb = nr;
+    return 1;
+}
+
 static int
 add_rows(add_ctx *c, size_t n, size_t *err)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        LOY__TRY(take_row(c, i, err));
-        if (c->nb == c->ld)
+    size_t i = 0, r;
+    while (i < n) {
+        size_t nr = n - i < c->ld ? n - i : c->ld;
+        if (c->nb == 0u && fast_block(c, i, nr)) {
             LOY__TRY(flush(c));
+            i += nr;
+            continue;
+        }
+        c->nb = 0; /* a failed fast block left nothing behind */
+        c->unit = 1;
+        c->small = 1;
+        for (r = 0; r < nr; r++, i++) {
+            LOY__TRY(take_row(c, i, err));
+            if (c->nb == c->ld)
+                LOY__TRY(flush(c));
+        }
+        LOY__TRY(flush(c));
     }
     return flush(c);
 }

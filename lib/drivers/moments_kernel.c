@@ -22,6 +22,8 @@
  */
 #include "drivers/moments_internal.h"
 
+#include "numeric/vecdot.h"
+
 #if defined(__GNUC__) || defined(__clang__)
 #define MK_INLINE static inline __attribute__((always_inline))
 #if defined(__x86_64__) || defined(__i386__)
@@ -238,28 +240,32 @@ loy__mk_f64(double *state, uint64_t *cnt, const loy__mblock *b)
     }
     if (!(Wb > 0.0))
         return;
-    /* Block means, centred columns (zero padding up to n8). */
+    /* Block means, centred columns (zero padding up to n8); the residual
+     * sum after centring corrects the mean (a second pass). */
     for (j = 0; j < k; j++) {
         const double *x = b->X + j * ld;
-        double s = 0.0, m, s2 = 0.0;
-        for (r = 0; r < nb; r++)
-            s += (w != NULL ? w[r] : 1.0) * x[r];
-        m = s / Wb;
-        for (r = 0; r < nb; r++) {
-            Xc[j * ld + r] = x[r] - m;
-            s2 += (w != NULL ? w[r] : 1.0) * Xc[j * ld + r];
+        double *xc = Xc + j * ld, m, s2;
+        if (w == NULL) {
+            m = loy__vsum(x, nb) / Wb;
+            loy__vcenter(xc, x, m, nb, n8);
+            s2 = loy__vsum(xc, nb);
+        } else {
+            const double *xx[1];
+            double s;
+            xx[0] = x;
+            loy__dots(&s, w, xx, 1, nb);
+            m = s / Wb;
+            loy__vcenter(xc, x, m, nb, n8);
+            xx[0] = xc;
+            loy__dots(&s2, w, xx, 1, nb);
         }
-        for (; r < n8; r++)
-            Xc[j * ld + r] = 0.0;
-        /* second-pass correction of the mean (rounding residual) */
         mb[j] = m + s2 / Wb;
         dv[j] = s2;
     }
     if (w != NULL) {
         for (j = 0; j < k; j++) {
-            for (r = 0; r < nb; r++)
-                WX[j * ld + r] = w[r] * Xc[j * ld + r];
-            for (; r < n8; r++)
+            loy__vmul(WX + j * ld, w, Xc + j * ld, nb);
+            for (r = nb; r < n8; r++)
                 WX[j * ld + r] = 0.0;
         }
         cross_f64(Cb, WX, Xc, k, ld, n8);
