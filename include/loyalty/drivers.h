@@ -130,7 +130,7 @@ typedef struct loy_moments_info {
     uint64_t n;             /**< Rows counted (weight > 0). Pairwise: rows
                                  with weight > 0 and at least one value. */
     double sum_w;           /**< Total weight of the rows counted (pairwise:
-                                 of those rows). */
+                                 the largest total weight of one column). */
     uint64_t n_min;         /**< Pairwise: the smallest pair count n_jk;
                                  otherwise n. */
     uint64_t rows_missing;  /**< Rows with a missing value (skipped whole in
