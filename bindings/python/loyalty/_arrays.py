@@ -31,6 +31,10 @@ _BUFFER_FORMATS = {
 }
 
 
+# One element per type, kept alive: the address handed out for empty outputs.
+_EMPTY = {}  # type: ignore[var-annotated]
+
+
 def have_numpy():
     return _np is not None
 
@@ -89,7 +93,9 @@ def new_output(n, ctype):
             ctypes.c_int64: "q"}[ctype]
     arr = array.array(code, bytes(ctypes.sizeof(ctype) * n))
     if n == 0:
-        return None, arr
+        # A valid (unused) address, as numpy gives: NULL would be refused
+        # as a missing output before the library looks at n.
+        return _EMPTY.setdefault(ctype, ctypes.cast((ctype * 1)(), ctypes.POINTER(ctype))), arr
     carr = (ctype * n).from_buffer(arr)
     return ctypes.cast(carr, ctypes.POINTER(ctype)), arr
 

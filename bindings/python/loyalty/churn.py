@@ -2,6 +2,8 @@
 """Churn cost and loyalty economics (the C ``loy_churn_*`` functions)."""
 
 import ctypes
+from dataclasses import dataclass
+from typing import Any, List, Sequence, Tuple
 
 from ._lib import (declare, c_int, c_double, c_size_t, c_uint32, c_int32,
                    c_int8, c_uint8, c_uint64, P)
@@ -90,28 +92,94 @@ _egr = declare("loy_churn_egr", c_int,
                [P(_Egr), PD, PD, P(c_uint8), c_size_t, P(c_size_t)])
 
 
+@dataclass(frozen=True, repr=False)
 class ChurnCost(Result):
     """Cost of contractual churn over one period."""
 
+    customers_lost: float
+    margin_lost: float
+    value_lost: float
+    value_lost_undiscounted: float
+    value_per_lost: float
+    clv_existing: float
+    flags: int
 
+
+@dataclass(frozen=True, repr=False)
 class SilentChurn(Result):
     """Value lost and at risk through silent (non-contractual) churn."""
 
+    customers: float
+    expected_lost: float
+    likely_lost: float
+    value_lost: float
+    value_alive: float
+    value_at_risk_next: float
+    flags: int
 
+
+@dataclass(frozen=True, repr=False)
 class WordOfMouth(Result):
     """Referral value of a promoter and word-of-mouth cost of a detractor."""
 
+    referral_value: float
+    value_per_comment: float
+    promoter_value: float
+    deterred_value: float
+    cost_per_negative_comment: float
+    detractor_cost: float
 
+
+@dataclass(frozen=True, repr=False)
 class BaseValue(Result):
     """Value of a customer base and its elasticities."""
 
+    clv_existing: float
+    clv_new: float
+    current_value: float
+    future_value: float
+    total: float
+    elasticity_retention: float
+    elasticity_margin: float
+    elasticity_discount: float
+    elasticity_acquisition: float
 
+
+@dataclass(frozen=True, repr=False)
 class EarnedGrowth(Result):
     """Earned Growth Rate and its components."""
 
+    revenue_prev: float
+    revenue_now: float
+    revenue_retained: float
+    revenue_earned: float
+    revenue_bought: float
+    nrr: float
+    enc: float
+    egr: float
+    growth: float
+    bought_growth: float
 
+
+@dataclass(frozen=True, repr=False)
 class ClassValue(Result):
-    """Mean lifetime value per loyalty class (index 0 detractor, 1 passive, 2 promoter)."""
+    """Mean lifetime value per loyalty class (lists indexed 0 detractor,
+    1 passive, 2 promoter) with intervals at ``level``."""
+
+    level: float
+    n: List[int]
+    mean: List[float]
+    sd: List[float]
+    se: List[float]
+    lower: List[float]
+    upper: List[float]
+
+    def _struct(self) -> Any:
+        out = _ClassValue.new(level=self.level)
+        for name in ("n", "mean", "sd", "se", "lower", "upper"):
+            ctype = c_uint64 if name == "n" else c_double
+            setattr(out, name, (ctype * 3)(*getattr(self, name)))
+        return out
 
 
 def cost_simple(customers, churn, margin, discount):
@@ -171,14 +239,14 @@ def class_value(value, loyalty_class, level=0.95):
     idx = c_size_t()
     check(_class_value(ctypes.byref(out), pv, pc, n, level, ctypes.byref(idx)),
           idx.value, "loy_churn_class_value")
-    return to_result(ClassValue, out, _c=out)
+    return to_result(ClassValue, out)
 
 
 def move_value(class_values, k, from_class=0, to_class=2):
     """Value of moving k customers between classes: (gain, lower, upper)."""
     gain, lo, hi = c_double(), c_double(), c_double()
     _move_value(ctypes.byref(gain), ctypes.byref(lo), ctypes.byref(hi),
-                ctypes.byref(class_values._c), k, from_class, to_class)
+                ctypes.byref(class_values._struct()), k, from_class, to_class)
     return gain.value, lo.value, hi.value
 
 

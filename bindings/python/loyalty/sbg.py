@@ -136,10 +136,8 @@ class SBG(FittedModel):
         was lost or nobody renewed (no finite maximum), NotConvergedError
         with ``.result`` when the optimiser does not converge.
         """
-        ps, n, keep = as_input(survivors, c_double, "survivors")
-        return cls._fit(_fit_cohort, (ps, n), "loy_sbg_fit_cohort", penalty=penalty,
-                        start=start, max_iter=max_iter, gtol=gtol, se=se,
-                        keepalive=keep)
+        return cls._fit(_fit_cohort, [("survivors", survivors)], "loy_sbg_fit_cohort",
+                        penalty=penalty, start=start, max_iter=max_iter, gtol=gtol, se=se)
 
     @classmethod
     def fit_tenures(cls, tenure, censored, weights=None, penalty=0.0, start=None,
@@ -150,16 +148,10 @@ class SBG(FittedModel):
         churned at renewal ``tenure[i]`` (>= 1), 1 when still active after
         ``tenure[i]`` renewals. ``weights``: customers per row (None: 1 each).
         """
-        pt, n1, kt = as_input(tenure, c_double, "tenure")
-        pc, n2, kc = as_input(censored, c_int, "censored")
-        pw, n3, kw = as_input(weights, c_double, "weights")
-        lens = [("tenure", n1), ("censored", n2)]
-        if weights is not None:
-            lens.append(("weights", n3))
-        n = same_length(*lens)
-        return cls._fit(_fit_tenures, (pt, pc, pw, n), "loy_sbg_fit_tenures",
-                        penalty=penalty, start=start, max_iter=max_iter, gtol=gtol,
-                        compress=compress, se=se, keepalive=(kt, kc, kw))
+        cols = [("tenure", tenure), ("censored", censored), ("weights", weights)]
+        return cls._fit(_fit_tenures, cols, "loy_sbg_fit_tenures", penalty=penalty,
+                        start=start, max_iter=max_iter, gtol=gtol, compress=compress,
+                        se=se, ctype_columns={"censored": c_int})
 
     def loglik_cohort(self, survivors):
         """Cohort log-likelihood at these parameters."""
