@@ -13,7 +13,9 @@ referenced for the duration of the C call so a temporary copy is not freed.
 """
 
 import ctypes
+from typing import Any, Dict, Optional, Tuple
 
+_np: Any
 try:
     import numpy as _np
 except ImportError:  # numpy is optional
@@ -32,26 +34,26 @@ _BUFFER_FORMATS = {
 
 
 # One element per type, kept alive: the address handed out for empty outputs.
-_EMPTY = {}  # type: ignore[var-annotated]
+_EMPTY: Dict[Any, Any] = {}
 
 
-def have_numpy():
+def have_numpy() -> bool:
     return _np is not None
 
 
-def _from_numpy(obj, ctype):
+def _from_numpy(obj: Any, ctype: Any) -> Tuple[Any, int, Any]:
     arr = _np.ascontiguousarray(obj, dtype=_NUMPY_DTYPES[ctype])
     if arr.ndim != 1:
         arr = arr.reshape(-1)
     return arr.ctypes.data_as(ctypes.POINTER(ctype)), arr.shape[0], arr
 
 
-def _from_buffer(obj, ctype):
+def _from_buffer(obj: Any, ctype: Any) -> Optional[Tuple[Any, int, Any]]:
     mv = memoryview(obj)
     fmt = mv.format.lstrip("@=<")
     if (fmt in _BUFFER_FORMATS[ctype] and mv.itemsize == ctypes.sizeof(ctype)
             and mv.c_contiguous and mv.ndim == 1):
-        n = mv.shape[0]
+        n = mv.shape[0] if mv.shape else 0
         if n == 0:
             return None, 0, None
         if not mv.readonly:
@@ -62,7 +64,7 @@ def _from_buffer(obj, ctype):
     return None
 
 
-def as_input(obj, ctype, name="array"):
+def as_input(obj: Any, ctype: Any, name: str = "array") -> Tuple[Any, int, Any]:
     """A read-only input array: (pointer, n, keepalive)."""
     if obj is None:
         return None, 0, None
@@ -82,7 +84,7 @@ def as_input(obj, ctype, name="array"):
     return ctypes.cast(carr, ctypes.POINTER(ctype)), len(seq), carr
 
 
-def new_output(n, ctype):
+def new_output(n: int, ctype: Any) -> Tuple[Any, Any]:
     """A fresh output array of n elements: numpy when available, else array.array."""
     if _np is not None:
         arr = _np.empty(n, dtype=_NUMPY_DTYPES[ctype])
@@ -100,7 +102,7 @@ def new_output(n, ctype):
     return ctypes.cast(carr, ctypes.POINTER(ctype)), arr
 
 
-def same_length(*pairs):
+def same_length(*pairs: Tuple[str, int]) -> int:
     """Raise ValueError unless all (name, n) pairs have the same n."""
     ns = {n for _, n in pairs}
     if len(ns) > 1:

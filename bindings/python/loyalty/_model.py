@@ -293,7 +293,7 @@ class FittedModel:
         for key in ("iterations", "evaluations", "n_rows"):
             v = d.get(key)
             setattr(m, key, None if v is None else int(v))
-        return m  # type: ignore[return-value]
+        return m
 
     def to_json(self, **kwargs: Any) -> str:
         """The model as JSON text (strict JSON: NaN written as null)."""
@@ -360,7 +360,9 @@ class FittedModel:
         idx = c_size_t()
         index = index_of(*columns)
         with rows(columns, index):
-            ptrs, lens, keepalive = [], [], []
+            ptrs: List[Any] = []
+            lens: List[Tuple[str, int]] = []
+            keepalive: List[Any] = []
             for name, data in columns:
                 if data is None:
                     ptrs.append(None)
@@ -434,7 +436,9 @@ def customer_arrays(*pairs: Tuple[str, Any], ctype: Any = c_double) -> Tuple[Any
     non-None value was a plain number (callers then return a float).
     Raises ValueError when the lengths differ.
     """
-    ptrs, keep, lengths = [], [], []
+    ptrs: List[Any] = []
+    keep: List[Any] = []
+    lengths: List[Tuple[str, int]] = []
     scalar = True
     for name, value in pairs:
         if value is None:

@@ -11,10 +11,9 @@ library sees them: when two Series with different indexes are passed
 together that is an error, never a silent realignment.
 """
 
-import contextlib
 import math
 import sys
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 from .errors import (LoyaltyError, EEMPTY, EINCONSISTENT, ESCALE, ENONFINITE, EORDER,
                      EOVERFLOW)
@@ -71,10 +70,14 @@ def index_of(*pairs: Tuple[str, Any]) -> Any:
     Raises ValueError when two of them have different indexes: the library
     works positionally and would pair rows that pandas would not.
     """
+    pd = _pd_loaded()
+    if pd is None:
+        return None
     found = None
     found_name = ""
+    kinds = (pd.Series, pd.DataFrame)
     for name, obj in pairs:
-        if not (is_series(obj) or is_frame(obj)):
+        if not isinstance(obj, kinds):
             continue
         idx = obj.index
         if found is None:
@@ -149,6 +152,10 @@ def _fmt(v: Any) -> str:
         if math.isfinite(v) and v == int(v) and abs(v) < 1e15:
             return "%d" % v
         return "%.6g" % v
+    if isinstance(v, str):
+        return repr(v)
+    if hasattr(v, "isoformat"):  # Timestamp, datetime, date
+        return str(v)
     item = getattr(v, "item", None)
     if callable(item):
         try:
@@ -158,31 +165,45 @@ def _fmt(v: Any) -> str:
     return repr(v)
 
 
-@contextlib.contextmanager
-def rows(columns: Sequence[Tuple[str, Any]], index: Any = None,
-         positions: Any = None) -> Iterator[None]:
-    """Name the arguments and the row of a LoyaltyError raised inside.
+class rows:
+    """Context manager naming the arguments and the row of a LoyaltyError
+    raised inside.
 
     ``columns``: (argument name, caller's value) pairs, in the order the
     caller knows them; ``index``: the pandas index of the rows (None: the
     position is the label); ``positions``: maps the C library's row
     position to the caller's (when rows were filtered before the call).
+    A class rather than a generator: it wraps every per-row call, and
+    entering it must cost next to nothing.
     """
-    try:
-        yield
-    except LoyaltyError as exc:
-        if exc.argument is None and (exc.index is not None or exc.code in _DATA_CODES):
-            names = [n for n, v in columns if v is not None]
-            context: dict = {"argument": ", ".join(names)}
-            if exc.index is not None:
-                pos = exc.index
-                if positions is not None:
-                    pos = int(positions[pos])
-                    context["index"] = pos
-                context["label"] = label_at(index, pos)
-                vals = ["%s=%s" % (n, _fmt(value_at(v, pos))) for n, v in columns
-                        if v is not None and not isinstance(v, (int, float))]
-                if vals:
-                    context["detail"] = ", ".join(vals)
-            exc.locate(**context)
-        raise
+
+    __slots__ = ("columns", "index", "positions")
+
+    def __init__(self, columns: Sequence[Tuple[str, Any]], index: Any = None,
+                 positions: Any = None) -> None:
+        self.columns = columns
+        self.index = index
+        self.positions = positions
+
+    def __enter__(self) -> "rows":
+        return self
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if isinstance(exc, LoyaltyError) and exc.argument is None and (
+                exc.index is not None or exc.code in _DATA_CODES):
+            self._locate(exc)
+
+    def _locate(self, exc: LoyaltyError) -> None:
+        columns = self.columns
+        context: dict = {"argument": ", ".join(n for n, v in columns if v is not None)}
+        if exc.index is not None:
+            pos = exc.index
+            if self.positions is not None:
+                pos = int(self.positions[pos])
+                context["index"] = pos
+            context["label"] = label_at(self.index, pos)
+            vals = ["%s=%s" % (n, _fmt(value_at(v, pos))) for n, v in columns
+                    if v is not None and not isinstance(v, (int, float))]
+            if vals:
+                context["detail"] = ", ".join(vals)
+        exc.locate(**context)

@@ -169,7 +169,7 @@ def call(fn: Any, where: str, params_c: Any, columns: Columns, extra: Sequence[A
         idx = c_size_t(NO_INDEX)
         check(fn(*[p for p, _ in outs], params_c, *ptrs, n, *extra, ctypes.byref(idx)),
               idx.value, where)
-    labels = list(names) or [name] * outputs
+    labels: List[Optional[str]] = list(names) or [name] * outputs
     res = [float(o[0]) if scalar else wrap(o, index, lab) for (_, o), lab in zip(outs, labels)]
     return res[0] if outputs == 1 else tuple(res)
 
@@ -199,7 +199,7 @@ def loglik_each(fn: Any, where: str, params_c: Any, cols: Columns, grad: bool,
         ptrs, n, keep, scalar = convert(cols)
         out_p, out = new_output(n, c_double)
         k = len(params_c)
-        g_p, g = new_output(k * n, c_double) if grad else (None, None)
+        g_p, g = new_output(k * n, c_double) if grad else (None, [])
         idx = c_size_t(NO_INDEX)
         check(fn(out_p, params_c, *ptrs, n, g_p, ctypes.byref(idx)), idx.value, where)
     ll = float(out[0]) if scalar else wrap(out, index, "loglik")

@@ -45,29 +45,56 @@ class Result:
 
     def as_dict(self) -> Dict[str, Any]:
         """The fields as a dict (``dataclasses.asdict``)."""
-        return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
+        return dataclasses.asdict(self)
 
     def __repr__(self) -> str:
         body = ", ".join("%s=%s" % (f.name, _fmt(getattr(self, f.name)))
-                         for f in dataclasses.fields(self)  # type: ignore[arg-type]
+                         for f in dataclasses.fields(self)
                          if f.repr)
         return "%s(%s)" % (type(self).__name__, body)
+
+
+_PLANS: Dict[Any, Any] = {}
+
+
+def _plan(cls: Any, struct_type: Any, skip: Any) -> Any:
+    """(names read from the struct, array-typed among them, defaults, all
+    field names) for building ``cls`` from ``struct_type``; computed once."""
+    key = (cls, struct_type, tuple(skip))
+    plan = _PLANS.get(key)
+    if plan is None:
+        fields = dataclasses.fields(cls)
+        names = {f.name for f in fields}
+        taken = [(n, isinstance(getattr(struct_type, n, None), property) or
+                  (isinstance(t, type) and issubclass(t, ctypes.Array)))
+                 for n, t in struct_type._fields_ if n not in skip and n in names]
+        defaults = {f.name: f.default for f in fields
+                    if f.default is not dataclasses.MISSING}
+        factories = {f.name: f.default_factory for f in fields
+                     if f.default_factory is not dataclasses.MISSING}
+        plan = _PLANS[key] = (tuple(taken), defaults, factories, frozenset(names))
+    return plan
 
 
 def to_result(cls: Type[R], struct: Any, skip: Any = ("struct_size",), **extra: Any) -> R:
     """Build the dataclass ``cls`` from a filled ctypes struct.
 
-    Every dataclass field must come from the struct (arrays become lists)
-    or from ``extra``; a field missing from both is a bug caught here.
+    Every dataclass field must come from the struct (arrays become lists),
+    from ``extra`` or from its default; a field missing from all three is
+    a bug, caught here. The instance is filled directly (no ``__init__``):
+    results are built on every call, and a frozen dataclass's ``__init__``
+    costs a microsecond per handful of fields.
     """
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    out: Dict[str, Any] = {}
-    for name, _ in struct._fields_:
-        if name in skip or name not in names:
-            continue
+    taken, defaults, factories, names = _plan(cls, type(struct), skip)
+    out: Dict[str, Any] = dict(defaults)
+    for name, fac in factories.items():
+        out[name] = fac()
+    for name, is_array in taken:
         value = getattr(struct, name)
-        if isinstance(value, ctypes.Array):
-            value = list(value)
-        out[name] = value
+        out[name] = list(value) if is_array else value
     out.update(extra)
-    return cls(**out)
+    if len(out) != len(names) or not names.issuperset(out):
+        return cls(**out)  # reports the missing or unknown field
+    obj = object.__new__(cls)
+    obj.__dict__.update(out)
+    return obj
