@@ -49,10 +49,11 @@ def cdnow():
 class TestSurveyTables(unittest.TestCase):
     def frame(self):
         # segment a: 10, 9, blank, 11 (invalid); b: 3, 7, None, 6.5 (invalid), 2;
-        # one row without a segment
-        return pd.DataFrame({"score": [10, 9, np.nan, 11, 3, 7, None, 8, 6.5, 2],
-                             "segment": ["a", "a", "a", "a", "b", "b", "b", None, "b", "b"]},
-                            index=list("pqrstuvwxy"))
+        # two rows without a segment (one of them blank)
+        return pd.DataFrame({"score": [10, 9, np.nan, 11, 3, 7, None, 8, 6.5, 2, np.nan],
+                             "segment": ["a", "a", "a", "a", "b", "b", "b", None, "b", "b",
+                                         None]},
+                            index=list("pqrstuvwxyz"))
 
     def test_by_group_counts_blanks_apart_from_invalid(self):
         t = nps.by_group(self.frame(), score="score", group="segment")
@@ -74,7 +75,9 @@ class TestSurveyTables(unittest.TestCase):
         self.assertEqual(w.loc["b", "lower"], e.lower)
         # the missing segment becomes a group of its own with dropna=False
         d = nps.by_group(self.frame(), group="segment", dropna=False)
-        self.assertEqual(int(d["responses"].sum()), 10)
+        self.assertEqual(int(d["responses"].sum()), 11)
+        self.assertEqual(d["blanks"].tolist(), [1, 1, 1])
+        self.assertEqual(d["n"].tolist(), [2, 3, 1])
 
     def test_by_group_equals_tallies_of_each_group(self):
         rng = np.random.default_rng(7)
