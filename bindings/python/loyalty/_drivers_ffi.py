@@ -10,6 +10,7 @@ The struct mirrors follow include/loyalty/drivers.h field for field.
 """
 
 import ctypes
+from typing import Any, List, Optional, Tuple, Union
 
 from ._lib import declare, c_int, c_double, c_size_t, c_uint32, c_int32, c_uint64, c_char_p, P
 from ._struct import Struct
@@ -175,7 +176,8 @@ ipa = declare("loy_drivers_ipa", c_int,
                c_int32, P(c_int32), P(IpaOptions)])
 
 
-def get_metric(result, metric, stat=ESTIMATE):
+def get_metric(result: Any, metric: Union[str, int],
+               stat: int = ESTIMATE) -> Tuple[int, Optional[List[float]]]:
     """One metric of a result as a list of floats (two-call pattern);
     returns (status, values) so that undefined metrics can be told apart."""
     code = METRICS[metric] if isinstance(metric, str) else metric
