@@ -143,10 +143,39 @@ cross_f64_body(double *out, const double *A, const double *B, size_t k,
         }
 }
 
+/* Sum of n8 (a multiple of 8) values in 0..254: int32 lanes cannot wrap
+ * for n8 <= 2^23. */
+MK_INLINE int64_t
+sum_small(const int32_t *x, size_t n8)
+{
+    size_t r;
+    int64_t t = 0;
+#ifdef MK_VEC
+    mk_v8i acc = {0, 0, 0, 0, 0, 0, 0, 0};
+    int32_t l[8];
+    int c;
+    for (r = 0; r < n8; r += 8) {
+        mk_v8i v;
+        memcpy(&v, x + r, sizeof v);
+        acc += v;
+    }
+    memcpy(l, &acc, sizeof l);
+    for (c = 0; c < 8; c++)
+        t += l[c];
+#else
+    for (r = 0; r < n8; r++)
+        t += x[r];
+#endif
+    return t;
+}
+
 MK_INLINE void
-cross_i32_body(int64_t *out, const int32_t *X, size_t k, size_t ld, size_t n)
+cross_i32_body(int64_t *out, int64_t *sums, const int32_t *X, size_t k,
+               size_t ld, size_t n)
 {
     size_t j, l, c;
+    for (j = 0; j < k; j++)
+        sums[j] = sum_small(X + j * ld, n);
     for (j = 0; j < k; j++)
         for (l = j; l < k; l += 4) {
             const int32_t *b[4];
@@ -167,10 +196,10 @@ cross_f64_generic(double *out, const double *A, const double *B, size_t k,
 }
 
 static void
-cross_i32_generic(int64_t *out, const int32_t *X, size_t k, size_t ld,
-                  size_t n)
+cross_i32_generic(int64_t *out, int64_t *sums, const int32_t *X, size_t k,
+                  size_t ld, size_t n)
 {
-    cross_i32_body(out, X, k, ld, n);
+    cross_i32_body(out, sums, X, k, ld, n);
 }
 
 #ifdef MK_X86
@@ -182,9 +211,10 @@ cross_f64_avx2(double *out, const double *A, const double *B, size_t k,
 }
 
 __attribute__((target("avx2"))) static void
-cross_i32_avx2(int64_t *out, const int32_t *X, size_t k, size_t ld, size_t n)
+cross_i32_avx2(int64_t *out, int64_t *sums, const int32_t *X, size_t k,
+               size_t ld, size_t n)
 {
-    cross_i32_body(out, X, k, ld, n);
+    cross_i32_body(out, sums, X, k, ld, n);
 }
 #endif
 
@@ -204,15 +234,16 @@ cross_f64(double *out, const double *A, const double *B, size_t k, size_t ld,
 /* Products of 0..254 values: a lane gains at most 254^2 per step, so
  * n/8 <= 4096 steps cannot wrap an int32 lane. */
 static void
-cross_i32(int64_t *out, const int32_t *X, size_t k, size_t ld, size_t n)
+cross_i32(int64_t *out, int64_t *sums, const int32_t *X, size_t k, size_t ld,
+          size_t n)
 {
 #ifdef MK_X86
     if (__builtin_cpu_supports("avx2")) {
-        cross_i32_avx2(out, X, k, ld, n);
+        cross_i32_avx2(out, sums, X, k, ld, n);
         return;
     }
 #endif
-    cross_i32_generic(out, X, k, ld, n);
+    cross_i32_generic(out, sums, X, k, ld, n);
 }
 
 /* ---------------------------------------------------------------- */
@@ -407,15 +438,10 @@ int_sums_small(int64_t *sums, const loy__mblock *b)
     size_t j, r;
     int32_t *X = b->Xi;
     sums[0] = (int64_t)nb;
-    for (j = 0; j < k; j++) {
-        int64_t s = 0;
-        for (r = 0; r < nb; r++)
-            s += X[j * ld + r];
-        for (; r < n8; r++)
+    for (j = 0; j < k; j++)
+        for (r = nb; r < n8; r++)
             X[j * ld + r] = 0; /* padding beyond nb is scratch */
-        sums[1 + j] = s;
-    }
-    cross_i32(sums + 1 + k, X, k, ld, n8);
+    cross_i32(sums + 1 + k, sums + 1, X, k, ld, n8);
 }
 
 int
