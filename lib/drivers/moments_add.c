@@ -193,7 +193,7 @@ take_row(add_ctx *c, size_t i, size_t *err)
 {
     size_t j, k = c->k, r = c->nb;
     double w = c->w != NULL ? c->w[i] : 1.0;
-    int bad = V_OK, bad_j = -1, missing = 0, u8miss = 0, present = 0;
+    int bad = V_OK, missing = 0, present = 0;
     int wcode = c->w != NULL ? classify_weight(c, w) : V_OK;
     for (j = 0; j < k; j++) {
         int m8 = 0;
@@ -201,7 +201,6 @@ take_row(add_ctx *c, size_t i, size_t *err)
         int code = classify(c, j, v);
         if (code == V_MISSING) {
             missing = 1;
-            u8miss |= m8;
             if (!c->pairwise && !c->listwise) {
                 *err = i * (k + 1u) + j;
                 return m8 ? LOY_ESCALE : LOY_ENONFINITE;
@@ -212,18 +211,14 @@ take_row(add_ctx *c, size_t i, size_t *err)
                 *err = i * (k + 1u) + j;
                 return code;
             }
-            if (bad == V_OK) {
+            if (bad == V_OK)
                 bad = code;
-                bad_j = (int)j;
-            }
             store(c, j, r, (double)NAN);
         } else {
             present = 1;
             store(c, j, r, v);
         }
     }
-    (void)u8miss;
-    (void)bad_j;
     if (wcode < 0) {
         if (!c->skip_invalid) {
             *err = i * (k + 1u) + k;
