@@ -222,6 +222,8 @@ loy_bgnbd_loglik(double *out, const double params[4], const double *x,
         if (w != 0.0)
             loy__ksum_add(&acc, w * ll);
     }
+    /* huge weights can overflow the sum */
+    LOY__REQUIRE(loy__finite(loy__ksum_value(&acc)), LOY_EOVERFLOW);
     *out = loy__ksum_value(&acc);
     return LOY_OK;
 }
@@ -237,7 +239,10 @@ loy_bgnbd_loglik_each(double *out, const double params[4], const double *x,
     for (i = 0; i < n; i++) {
         out[i] = bg_row(params, x[i], t_x[i], T[i],
                         grad != NULL ? grad + 4 * i : NULL);
-        if (!loy__finite(out[i])) {
+        if (!loy__finite(out[i])
+            || (grad != NULL
+                && !loy__finite(grad[4 * i] + grad[4 * i + 1]
+                                + grad[4 * i + 2] + grad[4 * i + 3]))) {
             loy__set_index(err_index, i);
             return LOY_ENOCONV;
         }

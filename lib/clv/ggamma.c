@@ -245,6 +245,8 @@ loy_ggamma_correlation(double *out, const double *x, const double *m,
         sxm += dx * dm;
     }
     LOY__REQUIRE(sxx > 0.0 && smm > 0.0, LOY_EDEGENERATE);
+    /* sums of squares of values near the double limit overflow */
+    LOY__REQUIRE(loy__finite(sxm / sqrt(sxx * smm)), LOY_EOVERFLOW);
     *out = sxm / sqrt(sxx * smm);
     return LOY_OK;
 }

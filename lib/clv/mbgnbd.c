@@ -166,6 +166,7 @@ loy_mbgnbd_loglik(double *out, const double params[4], const double *x,
         if (w != 0.0)
             loy__ksum_add(&acc, w * ll);
     }
+    LOY__REQUIRE(loy__finite(loy__ksum_value(&acc)), LOY_EOVERFLOW);
     *out = loy__ksum_value(&acc);
     return LOY_OK;
 }
@@ -186,7 +187,9 @@ loy_mbgnbd_loglik_each(double *out, const double params[4], const double *x,
         double u;
         mbg_row(&p, mbg_xterms(&p, &c, x[i], want), x[i], t_x[i], T[i],
                 &out[i], &u, want ? grad + 4 * i : NULL);
-        if (!loy__finite(out[i])) {
+        if (!loy__finite(out[i])
+            || (want && !loy__finite(grad[4 * i] + grad[4 * i + 1]
+                                     + grad[4 * i + 2] + grad[4 * i + 3]))) {
             loy__set_index(err_index, i);
             return LOY_ENOCONV;
         }

@@ -492,6 +492,7 @@ loy_pnbd_loglik(double *out, const double params[4], const double *x,
         if (w != 0.0)
             loy__ksum_add(&acc, w * row.ll);
     }
+    LOY__REQUIRE(loy__finite(loy__ksum_value(&acc)), LOY_EOVERFLOW);
     *out = loy__ksum_value(&acc);
     return LOY_OK;
 }
@@ -511,7 +512,11 @@ loy_pnbd_loglik_each(double *out, const double params[4], const double *x,
     for (i = 0; i < n; i++) {
         int rc = pnbd_row_eval(&p, &c, x[i], t_x[i], T[i], &row,
                                grad != NULL ? grad + 4 * i : NULL);
-        if (rc == LOY_OK && !loy__finite(row.ll))
+        if (rc == LOY_OK
+            && (!loy__finite(row.ll)
+                || (grad != NULL
+                    && !loy__finite(grad[4 * i] + grad[4 * i + 1]
+                                    + grad[4 * i + 2] + grad[4 * i + 3]))))
             rc = LOY_ENOCONV;
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
