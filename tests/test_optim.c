@@ -319,6 +319,7 @@ pois_problem(pois_data *d, size_t k)
     static const double start[2] = {1.0, 1.0};
     double m1, m2, W;
     loy__fit_problem prob;
+    memset(&prob, 0, sizeof prob); /* fields added later stay zero (no limits) */
     pois_moments(&m1, &m2, &W);
     prob.loglik = pois_loglik;
     prob.ctx = d;
@@ -679,6 +680,7 @@ test_fit_bgnbd_cdnow(void **state)
     (void)state;
     if (!load_cdnow(&pt))
         skip();
+    memset(&prob, 0, sizeof prob);
     prob.loglik = bgnbd_loglik;
     prob.ctx = &pt;
     prob.k = 4;
