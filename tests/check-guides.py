@@ -14,7 +14,9 @@ a guide cannot drift from the library:
   expected standard output, compared exactly.
 
 A program that fails to build, exits non-zero or prints anything else
-fails the check. Only the standard library is used.
+fails the check, and so does a function named in the prose, as
+`loy_name()`, that no public header declares. Only the standard library
+is used.
 """
 
 import argparse
@@ -58,6 +60,28 @@ def programs(path):
     return progs
 
 
+def declared_functions(include):
+    """Names of the functions declared in the public headers."""
+    names = set()
+    for folder, _, files in os.walk(include):
+        for name in files:
+            if name.endswith(".h"):
+                with open(os.path.join(folder, name), encoding="utf-8") as f:
+                    names.update(re.findall(r"\b(loy_[a-z0-9_]+)\s*\(", f.read()))
+    return names
+
+
+def unknown_functions(path, declared):
+    """(line, name) of every loy_name() in the guide that is not declared."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            for name in re.findall(r"\b(loy_[a-z0-9_]+)\(\)", line):
+                if name not in declared:
+                    out.append((n, name))
+    return out
+
+
 def run(cmd, env=None, cwd=None):
     return subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True,
@@ -94,6 +118,11 @@ def main():
 
     libdir = os.path.dirname(os.path.abspath(a.library))
     failed = checked = 0
+    declared = declared_functions(a.include)
+    for guide in a.guides:
+        for line, name in unknown_functions(guide, declared):
+            print("%s:%d: %s() is not declared in any public header" % (guide, line, name))
+            failed += 1
     with tempfile.TemporaryDirectory() as tmp:
         for guide in a.guides:
             name = os.path.splitext(os.path.basename(guide))[0]
