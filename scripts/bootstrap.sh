@@ -10,10 +10,13 @@
 # has everything, so it can precede every build command.
 set -eu
 
-# compiler and build; the test framework; the Python binding's tests; the
-# man-page check (groff)
+# compiler and build; the test framework; the Python binding and its tests
+# (numpy, pandas and matplotlib are optional for users of the binding, but
+# its tests cover them; venv and pip for the install test); the man-page
+# check (groff)
 pkgs="cmake make gcc g++ libc6-dev pkg-config libcmocka-dev
-      python3 python3-numpy python3-pytest python3-pip groff-base"
+      python3 python3-numpy python3-pandas python3-matplotlib
+      python3-pytest python3-pip python3-venv groff-base"
 
 missing=""
 for p in $pkgs "$@"; do
