@@ -24,6 +24,14 @@ done
 [ "$(ls "$prefix/include/loyalty" | wc -l)" -eq "$(ls "$top"/include/loyalty/*.h | wc -l)" ] ||
   { echo "unexpected files in include/loyalty"; exit 1; }
 
+# the man pages: libloyalty(3) always, loyalty(1) with the tool
+cmp -s "$top/docs/man/libloyalty.3" "$prefix/share/man/man3/libloyalty.3" ||
+  { echo "libloyalty.3 not installed in share/man/man3"; exit 1; }
+if [ -e "$prefix/bin/loyalty" ]; then
+  cmp -s "$top/docs/man/loyalty.1" "$prefix/share/man/man1/loyalty.1" ||
+    { echo "loyalty.1 not installed in share/man/man1"; exit 1; }
+fi
+
 # 1. pkg-config
 export PKG_CONFIG_PATH="$lib/pkgconfig"
 flags=$(pkg-config --cflags --libs loyalty)
@@ -55,4 +63,4 @@ export PKG_CONFIG_PATH="$abs/pkgconfig"
   { echo "absolute libdir: pkg-config libdir is $(pkg-config --variable=libdir loyalty)"; exit 1; }
 "$cc" -o "$tmp/consumer_abs" "$src/consumer.c" $(pkg-config --cflags --libs loyalty)
 LD_LIBRARY_PATH="$abs" "$tmp/consumer_abs" > /dev/null
-echo "install: pkg-config and find_package consumers OK (relative and absolute libdir)"
+echo "install: headers, man pages; pkg-config and find_package consumers OK (relative and absolute libdir)"

@@ -589,11 +589,11 @@ test_bad_arguments(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_donations_published_loglik),
-        cmocka_unit_test(test_donations_fit),
+        loy_data_test(test_donations_published_loglik),
+        loy_data_test(test_donations_fit),
         cmocka_unit_test(test_fit_individual_rows),
         cmocka_unit_test(test_fit_noconv_returns_best_point),
         cmocka_unit_test(test_against_quadrature),
@@ -607,5 +607,5 @@ main(void)
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_bad_arguments),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

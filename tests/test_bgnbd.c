@@ -659,14 +659,11 @@ test_bad_params(void **state)
 }
 
 static void
-test_fit_noconv_and_options(void **state)
+test_fit_bad_weights_and_flags(void **state)
 {
-    cdnow_data d;
     loy_fit_options o = LOY_FIT_OPTIONS_INIT;
-    loy_fit_report rep = LOY_FIT_REPORT_INIT;
     double p[4], w[3] = {1, 1, 1}, x[3] = {0, 1, 2}, tx[3] = {0, 2, 3};
     double T[3] = {5, 5, 5};
-    size_t j;
     (void)state;
     w[0] = w[1] = w[2] = 0.0;
     assert_status(loy_bgnbd_fit(p, x, tx, T, w, 3, NULL, NULL, NULL),
@@ -677,6 +674,17 @@ test_fit_noconv_and_options(void **state)
     o.flags = 0x80u;
     assert_status(loy_bgnbd_fit(p, x, tx, T, NULL, 3, &o, NULL, NULL),
                   LOY_EINVAL);
+}
+
+static void
+test_fit_noconv_cdnow(void **state)
+{
+    cdnow_data d;
+    loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    double p[4];
+    size_t j;
+    (void)state;
     if (!cdnow_load(&d))
         skip();
     o.flags = 0;
@@ -695,17 +703,17 @@ test_fit_noconv_and_options(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pymc_reference),
         cmocka_unit_test(test_loglik_quadrature),
         cmocka_unit_test(test_gradient),
         cmocka_unit_test(test_extremes_finite),
-        cmocka_unit_test(test_cdnow_published_ll),
-        cmocka_unit_test(test_cdnow_fit),
-        cmocka_unit_test(test_cdnow_compressed_same),
-        cmocka_unit_test(test_cdnow_predictions),
+        loy_data_test(test_cdnow_published_ll),
+        loy_data_test(test_cdnow_fit),
+        loy_data_test(test_cdnow_compressed_same),
+        loy_data_test(test_cdnow_predictions),
         cmocka_unit_test(test_expected_new_quadrature),
         cmocka_unit_test(test_expected_quadrature),
         cmocka_unit_test(test_palive_definition),
@@ -716,7 +724,8 @@ main(void)
         cmocka_unit_test(test_t_zero),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_bad_params),
-        cmocka_unit_test(test_fit_noconv_and_options),
+        cmocka_unit_test(test_fit_bad_weights_and_flags),
+        loy_data_test(test_fit_noconv_cdnow),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

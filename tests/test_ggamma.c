@@ -247,15 +247,15 @@ test_correlation_values(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cdnow_fit),
+        loy_data_test(test_cdnow_fit),
         cmocka_unit_test(test_density_quadrature),
-        cmocka_unit_test(test_weights_equal_replication),
+        loy_data_test(test_weights_equal_replication),
         cmocka_unit_test(test_expected_spend),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_correlation_values),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

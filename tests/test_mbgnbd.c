@@ -342,7 +342,7 @@ test_bad_input(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ll_matches_quadrature),
@@ -352,8 +352,8 @@ main(void)
         cmocka_unit_test(test_heavy_buyers),
         cmocka_unit_test(test_expected_new),
         cmocka_unit_test(test_a_equal_one),
-        cmocka_unit_test(test_fit_cdnow),
+        loy_data_test(test_fit_cdnow),
         cmocka_unit_test(test_bad_input),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

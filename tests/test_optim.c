@@ -710,7 +710,7 @@ test_fit_bgnbd_cdnow(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rosenbrock),
@@ -728,7 +728,7 @@ main(void)
         cmocka_unit_test(test_numgrad),
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_patterns_large),
-        cmocka_unit_test(test_fit_bgnbd_cdnow),
+        loy_data_test(test_fit_bgnbd_cdnow),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

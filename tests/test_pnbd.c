@@ -676,10 +676,10 @@ test_bad_input(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ll_cdnow_published),
+        loy_data_test(test_ll_cdnow_published),
         cmocka_unit_test(test_ll_matches_quadrature),
         cmocka_unit_test(test_ll_weights_and_sum),
         cmocka_unit_test(test_branch_limits),
@@ -690,9 +690,9 @@ main(void)
         cmocka_unit_test(test_expected_new_quadrature),
         cmocka_unit_test(test_s_equal_one),
         cmocka_unit_test(test_dert_quadrature),
-        cmocka_unit_test(test_fit_cdnow),
+        loy_data_test(test_fit_cdnow),
         cmocka_unit_test(test_fit_simulated),
         cmocka_unit_test(test_bad_input),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

@@ -970,7 +970,7 @@ test_builder_and_accessor_errors(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_l1_daily),
@@ -985,11 +985,11 @@ main(void)
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_order_and_chunking),
         cmocka_unit_test(test_radix_sort),
-        cmocka_unit_test(test_cdnow),
+        loy_data_test(test_cdnow),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_extreme_scales),
         cmocka_unit_test(test_builder_and_accessor_errors),
     };
-    return cmocka_run_group_tests_name("rfm", tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

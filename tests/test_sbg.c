@@ -394,11 +394,11 @@ test_bad_input(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_published_fits),
-        cmocka_unit_test(test_published_fits_csv),
+        loy_data_test(test_published_fits_csv),
         cmocka_unit_test(test_cohort_loglik),
         cmocka_unit_test(test_curves),
         cmocka_unit_test(test_del),
@@ -407,5 +407,5 @@ main(void)
         cmocka_unit_test(test_tenures_equal_cohort),
         cmocka_unit_test(test_bad_input),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return loy_run_tests(tests);
 }

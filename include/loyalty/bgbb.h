@@ -184,13 +184,16 @@ LOY_API int loy_bgbb_dert(double *out, const double params[4],
                           const double *n_opp, size_t n, double d,
                           size_t *err_index);
 
-/*
+/**
+ * @name sBG: contractual retention
+ *
  * sBG (shifted-beta-geometric, Fader & Hardie 2007): contractual
  * retention. Each customer cancels at each renewal with a probability
  * theta ~ Beta(alpha, beta), params[2] = (alpha, beta), both finite
  * (#LOY_ENONFINITE) and > 0 (#LOY_EDOMAIN). Periods are counted from
  * acquisition at t = 0; the lifetime T >= 1 is the renewal at which the
  * customer leaves (T = t: active at t - 1, gone at t). S(t) = P(T > t).
+ * @{
  */
 
 /**
@@ -350,6 +353,8 @@ LOY_API int loy_sbg_del(double *out, const double params[2], double d);
  */
 LOY_API int loy_sbg_derl(double *out, const double params[2], double d,
                          uint32_t n);
+
+/** @} */ /* sBG */
 
 /** @} */
 

@@ -198,7 +198,7 @@ typedef struct loy_class_value {
     double sd[3];       /**< Sample standard deviation (NaN when n < 2). */
     double se[3];       /**< Standard error of the mean (NaN when n < 2). */
     double lower[3];    /**< Normal-approximation interval (NaN when n < 2). */
-    double upper[3];
+    double upper[3];    /**< Upper limit of that interval (NaN when n < 2). */
 } loy_class_value;
 
 /**

@@ -159,10 +159,12 @@ LOY_API int loy_clv_saas_ltv(double *out, double arpa, double gross_margin,
  */
 LOY_API int loy_clv_viral(double *out, double clv, double referrals);
 
-/*
- * Purchase-log summary (RFM input of the lifetime models), following the
- * lifetimes package (summary_data_from_transaction_data,
- * calibration_and_holdout_data) exactly.
+/**
+ * @name Purchase-log summary
+ *
+ * The RFM input of the lifetime models, following the lifetimes package
+ * (summary_data_from_transaction_data, calibration_and_holdout_data)
+ * exactly.
  *
  * TIME. Purchase times are int64_t in a unit of the caller's choice (days
  * since 1970-01-01, seconds since the epoch, ...), all in the same unit,
@@ -189,7 +191,7 @@ LOY_API int loy_clv_viral(double *out, double clv, double referrals);
  *
  * CALIBRATION SPLIT (#LOY_RFM_CALIBRATION). Rows with raw time
  * <= calibration_end form the calibration log, summarised as above with
- * observation_end = calibration_end (x, t_x, T, monetary are the *_cal
+ * observation_end = calibration_end (x, t_x, T, monetary are the `*_cal`
  * values). Rows with calibration_end < time <= observation_end (raw times)
  * form the holdout: x_holdout = number of distinct holdout periods (all of
  * them, first included), monetary_holdout = mean over the RAW holdout rows
@@ -203,6 +205,7 @@ LOY_API int loy_clv_viral(double *out, double clv, double referrals);
  * lifetime models directly. The output does not depend on the order of the
  * input rows except for the rounding of value sums (repeat and holdout
  * sums are compensated, so differences stay in the last bits).
+ * @{
  */
 
 /** Summary flag: split at calibration_end into calibration and holdout.
@@ -426,6 +429,8 @@ LOY_API int loy_rfm_summary_first_times(const int64_t **out,
  */
 LOY_API int loy_rfm_summary_info(loy_rfm_info *info,
                                  const loy_rfm_summary *s);
+
+/** @} */ /* Purchase-log summary */
 
 /** @} */
 

@@ -33,6 +33,17 @@ extern "C" {
 #  endif
 #endif
 
+/**
+ * @defgroup common Status codes and versions
+ * @brief Version macros and functions, status codes and their names.
+ *
+ * Every fallible function returns one of the status codes below (see
+ * @ref conventions). The version macros describe the header a program was
+ * compiled with; loy_version_number() and loy_abi_version() describe the
+ * library it loaded (see @ref abi_policy).
+ * @{
+ */
+
 /* ---------------------------------------------------------------------
  * Version. These macros are the single source of truth: CMake parses
  * them. LOY_ABI_VERSION is the SONAME major and moves independently.
@@ -143,6 +154,8 @@ LOY_API const char *loy_strerror(int code);
  * @since 1.0
  */
 LOY_API const char *loy_error_name(int code);
+
+/** @} */
 
 #ifdef __cplusplus
 }

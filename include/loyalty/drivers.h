@@ -550,10 +550,13 @@ typedef struct loy_drivers_summary {
     double loglik;        /**< Logistic/ordinal: log-likelihood of the full
                                model (weights rescaled to mean 1). */
     double loglik_null;   /**< Logistic/ordinal: of the null model. */
-    double mcfadden;      /**< Logistic/ordinal: the four pseudo-R² of the */
-    double cox_snell;     /**<   full model (dominanceanalysis definitions; */
-    double nagelkerke;    /**<   Nagelkerke right at any n). */
-    double estrella;      /**< */
+    double mcfadden;      /**< Logistic/ordinal: McFadden's pseudo-R² of
+                               the full model (the four pseudo-R² follow
+                               the dominanceanalysis definitions). */
+    double cox_snell;     /**< Logistic/ordinal: Cox-Snell pseudo-R². */
+    double nagelkerke;    /**< Logistic/ordinal: Nagelkerke pseudo-R²
+                               (right at any n). */
+    double estrella;      /**< Logistic/ordinal: Estrella pseudo-R². */
     uint64_t orders;      /**< Sampling: orders walked (2M). */
     uint64_t seed;        /**< Sampling seed. */
     double mc_se_max;     /**< Sampling: largest Monte Carlo SE of LMG. */

@@ -270,11 +270,14 @@ LOY_API int loy_abc_computed_classify(uint8_t *classes,
                                       loy_abc_computed_result *result,
                                       const double *values, size_t n,
                                       uint32_t flags, size_t *err_index);
-/*
- * ABC x loyalty segmentation (MODELS.md 8). Each customer gets a cell of a
- * fixed grid: value class (A, B, C: rows) x loyalty column (promoter,
- * passive, detractor, no response) x, when a potential is supplied, a
- * potential level (harvest / develop). Customers without an answer form
+
+/**
+ * @name ABC x loyalty segmentation
+ *
+ * MODELS.md section 8. Each customer gets a cell of a fixed grid: value
+ * class (A, B, C: rows) x loyalty column (promoter, passive, detractor, no
+ * response) x, when a potential is supplied, a potential level (harvest /
+ * develop). Customers without an answer form
  * their own column and are never counted as passives. Cell numbers:
  *
  *     cell = 12 * level + 4 * value_class + column
@@ -282,6 +285,7 @@ LOY_API int loy_abc_computed_classify(uint8_t *classes,
  * with value_class #LOY_ABC_A..#LOY_ABC_C, column LOY_SEGMENT_COL_*, and
  * level #LOY_SEGMENT_HARVEST (0; also every customer when no potential is
  * given, so only cells 0..11 are used) or #LOY_SEGMENT_DEVELOP (1).
+ * @{
  */
 
 /** Loyalty code (and raw score) of a customer who gave no answer.
@@ -517,6 +521,8 @@ LOY_API int loy_segment_cell_action(int32_t *action, uint32_t cell,
  * @since 1.0
  */
 LOY_API const char *loy_segment_action_name(int32_t action);
+
+/** @} */ /* ABC x loyalty segmentation */
 
 /** @} */
 

@@ -6,6 +6,8 @@ import math
 import os
 import unittest
 
+import pytest
+
 import loyalty
 from loyalty import bgbb
 from loyalty._lib import lib
@@ -63,6 +65,7 @@ class TestPublished(unittest.TestCase):
         lib.loy_bgbb_loglik(ctypes.byref(out), (ctypes.c_double * 4)(*PUB), *arrs, 22, None)
         self.assertEqual(ll, out.value)
 
+    @pytest.mark.shared_data
     def test_donations_fit_from_csv(self):
         x, tx, n, w = load_donations()
         self.assertEqual((x, tx, n, w), (DON_X, DON_TX, DON_N, DON_W))

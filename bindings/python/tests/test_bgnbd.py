@@ -9,6 +9,8 @@ import math
 import os
 import unittest
 
+import pytest
+
 import loyalty
 from loyalty import bgnbd
 from loyalty._lib import lib
@@ -66,6 +68,7 @@ class TestReference(unittest.TestCase):
             self.assertAlmostEqual(g[0][j], num, delta=1e-5 * (1 + abs(num)))
 
 
+@pytest.mark.shared_data
 class TestCdnow(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -8,6 +8,8 @@ import sys
 import tempfile
 import unittest
 
+import pytest
+
 import loyalty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,6 +50,7 @@ class TestExamples(unittest.TestCase):
         # ALL: n det pas pro
         self.assertEqual(seg["ALL"].split()[1:5], ["1568", "459", "548", "561"])
 
+    @pytest.mark.shared_data
     def test_bgnbd_cdnow(self):
         if not os.path.exists(os.path.join(CDNOW, "CDNOW_sample.txt")):
             self.skipTest("../shared/data absent")
@@ -69,6 +72,7 @@ class TestExamples(unittest.TestCase):
             else:
                 self.assertIn("no plot", out)
 
+    @pytest.mark.shared_data
     def test_lifetimes_quickstart(self):
         if not os.path.exists(os.path.join(CDNOW, "cdnow_customers_summary.csv")):
             self.skipTest("../shared/data absent")

@@ -9,6 +9,8 @@ import math
 import os
 import unittest
 
+import pytest
+
 import loyalty
 from loyalty import ggamma
 from loyalty._lib import lib
@@ -38,6 +40,7 @@ def load_repeaters():
     return x, m
 
 
+@pytest.mark.shared_data
 class TestCdnow(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

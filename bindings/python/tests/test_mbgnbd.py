@@ -7,6 +7,8 @@ import math
 import os
 import unittest
 
+import pytest
+
 import loyalty
 from loyalty import mbgnbd
 from loyalty._lib import lib
@@ -48,6 +50,7 @@ def raw(name, params, cols, *extra):
     return list(out)
 
 
+@pytest.mark.shared_data
 class TestPublished(unittest.TestCase):
     def test_cdnow_fit(self):
         x, tx, T_ = load_cdnow()

@@ -14,6 +14,8 @@ import pickle
 import tempfile
 import unittest
 
+import pytest
+
 import loyalty
 from loyalty import bgnbd, clv, ggamma, mbgnbd, nps, pnbd, bgbb, sbg, segment, churn
 
@@ -276,6 +278,7 @@ class TestSummaryFrame(unittest.TestCase):
         self.assertEqual(pickle.loads(pickle.dumps(s)), s)
 
 
+@pytest.mark.shared_data
 @unittest.skipIf(pd is None, "pandas not installed")
 class TestModelsOnFrames(unittest.TestCase):
     @classmethod
@@ -414,6 +417,7 @@ class TestModelsOnFrames(unittest.TestCase):
 
 @unittest.skipIf(pd is None, "pandas not installed")
 class TestPersistence(unittest.TestCase):
+    @pytest.mark.shared_data
     def test_json_roundtrip_every_model(self):
         d = cdnow()
         models = [bgnbd.fit(d), pnbd.fit(d), mbgnbd.fit(d),

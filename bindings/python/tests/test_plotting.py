@@ -5,6 +5,8 @@ and draws the numbers it should (artists and their data, not pixels)."""
 import os
 import unittest
 
+import pytest
+
 try:
     import matplotlib
     matplotlib.use("Agg")
@@ -39,6 +41,7 @@ def bar_heights(ax, label=None):
     raise AssertionError("no bars labelled %r" % label)
 
 
+@pytest.mark.shared_data
 @unittest.skipIf(plt is None, "matplotlib, numpy or pandas not installed")
 class TestModelPlots(unittest.TestCase):
     @classmethod

@@ -7,6 +7,8 @@ import math
 import os
 import unittest
 
+import pytest
+
 import loyalty
 from loyalty import pnbd
 from loyalty._lib import lib
@@ -57,6 +59,7 @@ def raw(name, params, cols, *extra):
     return list(out)
 
 
+@pytest.mark.shared_data
 class TestPublished(unittest.TestCase):
     def test_cdnow_loglik(self):
         x, tx, T_ = load_cdnow()

@@ -5,6 +5,8 @@ import ctypes
 import os
 import unittest
 
+import pytest
+
 import loyalty
 from loyalty import sbg
 from loyalty._lib import lib
@@ -50,6 +52,7 @@ class TestPublished(unittest.TestCase):
         self.check_fit(REGULAR, P_REG)
         self.check_fit(HIGH_END, P_HIGH)
 
+    @pytest.mark.shared_data
     def test_published_fits_csv(self):
         path = data_path("retention/sbg_survival.csv")
         if path is None:
