@@ -1059,6 +1059,18 @@ test_int64_limits(void **state)
     assert_close(cell(s, LOY_RFM_COL_T_X, 0), 1, 0, 0);
     assert_close(cell(s, LOY_RFM_COL_T, 0), 1, 0, 0);
     loy_rfm_summary_free(s);
+    /* with the origin at the top and 2-day periods, a row 2^33 periods
+     * before the end was accepted by 1.0 (its offset wrapped to T = 0) */
+    o.period_origin = lim;
+    o.period_length = 2;
+    t[0] = t[1] = -((int64_t)1 << 34);
+    assert_status(loy_rfm_summarize(&s, id, t, NULL, 2, 0, &o, NULL),
+                  LOY_ESCALE);
+    t[0] = t[1] = -((int64_t)1 << 32); /* 2^31 periods: fine */
+    assert_ok(loy_rfm_summarize(&s, id, t, NULL, 2, 0, &o, NULL));
+    assert_close(cell(s, LOY_RFM_COL_T, 0), 2147483648.0, 0, 0);
+    loy_rfm_summary_free(s);
+    o.period_length = 1;
     /* a holdout of 2^63 - 2 periods is refused, not wrapped */
     o.flags = LOY_RFM_CALIBRATION;
     o.calibration_end = -lim;

@@ -155,7 +155,11 @@ earliest_time(const loy_rfm_options *o, int64_t end_p)
     if (lo_p < 0 && lo_p < INT64_MIN / o->period_length)
         return INT64_MIN;
     prod = lo_p * o->period_length;
-    if (prod < INT64_MIN + TIME_LIMIT)
+    /* prod + origin <= the window's end, so it can only overflow
+     * downwards (1.0 saturated whenever prod alone was below -2^62, which
+     * with a large positive origin accepted rows billions of periods
+     * early and wrapped their offsets) */
+    if (o->period_origin < 0 && prod < INT64_MIN - o->period_origin)
         return INT64_MIN;
     return prod + o->period_origin;
 }
