@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef CSV_CHUNK /* the fuzz harness sets a tiny window */
 #define CSV_CHUNK ((size_t)1 << 20)
+#endif
 
 struct csv_reader {
     FILE *fp;
@@ -256,13 +258,15 @@ csv_next(csv_reader *r)
         char *s, *e;
         if (r->beg >= r->end && (rc = fill(r)) <= 0)
             return rc;
+        /* An error while locating the record (an unterminated quote) is
+         * reported on the line where the record starts. */
+        r->rec_line = r->line;
         rc = locate_record(r, &rec_end, &quoted);
         if (rc <= 0)
             return rc;
         s = r->buf + r->beg;
         e = r->buf + rec_end;
         r->beg = rec_end < r->end ? rec_end + 1 : rec_end;
-        r->rec_line = r->line;
         if (e > s && e[-1] == '\r')
             e--;
         r->nfields = 0;

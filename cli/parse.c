@@ -310,6 +310,9 @@ parse_time(const char *s, size_t len, double *frac)
         return -1;
     *frac = ((double)(hh * 3600u + mm * 60u + (ss > 59 ? 59 : ss)) + sub)
             / 86400.0;
+    /* "23:59:59.999..." rounds up to a whole day: keep it within the day */
+    if (*frac >= 1.0)
+        *frac = 0x1.fffffffffffffp-1;
     return 0;
 }
 

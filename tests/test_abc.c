@@ -2,6 +2,7 @@
 /* test_abc.c - ABC classification: fixed cut-offs and computed ABC. */
 #include "testutil.h"
 
+#include <float.h>
 #include <string.h>
 
 static const double one_to_nine[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -398,7 +399,7 @@ test_bad_input(void **state)
     v[0] = 1e308;
     v[1] = 1e308;
     assert_status(loy_abc_classify(cls, &s, v, 3, 0.8, 0.95, 0, NULL),
-                  LOY_ENONFINITE);
+                  LOY_EOVERFLOW);
     v[1] = 1.0;
     s.struct_size = sizeof(size_t);
     assert_status(loy_abc_classify(cls, &s, v, 3, 0.8, 0.95, 0, NULL),
@@ -441,7 +442,7 @@ test_bad_input_large(void **state)
     v[20] = 1e308;
     assert_status(loy_abc_classify(cls, &s, v, N, 0.8, 0.95,
                                    LOY_ABC_CLAMP_NEGATIVE, &idx),
-                  LOY_ENONFINITE);
+                  LOY_EOVERFLOW);
     assert_true(idx == LOY_NO_INDEX);
     memset(v, 0, sizeof v);
     assert_status(loy_abc_classify(cls, &s, v, N, 0.8, 0.95, 0, &idx),
@@ -629,6 +630,40 @@ test_computed_bad_input(void **state)
     assert_int_equal(r.count[0] + r.count[1] + r.count[2], 4);
 }
 
+
+/*
+ * Issue 20: the Gini coefficient summed the cumulative values, about n
+ * times the total, which overflowed for {DBL_MAX, 0, 0} (NaN with LOY_OK);
+ * the break-even point divided by the mean of denormal values, which
+ * rounds to 0.
+ */
+static void
+test_computed_extremes(void **state)
+{
+    double v[8] = {DBL_MAX, 0.0, 0.0, 0, 0, 0, 0, 0};
+    uint8_t cls[8];
+    loy_abc_computed_result r = LOY_ABC_COMPUTED_RESULT_INIT;
+    size_t i;
+    (void)state;
+    assert_ok(loy_abc_computed_classify(cls, &r, v, 3, 0, NULL));
+    assert_close(r.gini, 2.0 / 3.0, 1e-15, 0);
+    assert_close(r.total_value, DBL_MAX, 0, 0);
+    /* Pareto point k = 1, break-even and submarginal k = 3: A is empty */
+    assert_true(r.ab_limit == DBL_MAX && r.bc_limit == 0.0);
+    assert_true(cls[0] == LOY_ABC_B && cls[1] == LOY_ABC_B);
+    /* two values of 5e-324 among eight: the break-even point (slope 1)
+     * is the last zero, |0/mean - 1| = 1 < |v/mean - 1| = 3 */
+    for (i = 0; i < 8; i++)
+        v[i] = i < 2 ? 4.9406564584124654e-324 : 0.0;
+    assert_ok(loy_abc_computed_classify(cls, &r, v, 8, 0, NULL));
+    assert_int_equal(r.breakeven_rank, 8);
+    assert_close(r.gini, 0.75, 1e-15, 0); /* y = 0.5, 1, ..., 1 */
+    /* a total past DBL_MAX */
+    v[0] = v[1] = DBL_MAX;
+    assert_status(loy_abc_computed_classify(cls, &r, v, 8, 0, NULL),
+                  LOY_EOVERFLOW);
+}
+
 int
 main(void)
 {
@@ -647,6 +682,7 @@ main(void)
         cmocka_unit_test(test_computed_gini),
         cmocka_unit_test(test_computed_against_direct),
         cmocka_unit_test(test_computed_bad_input),
+        cmocka_unit_test(test_computed_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -499,6 +499,98 @@ test_egr_bad_input(void **state)
     assert_status(loy_churn_egr(&e, NULL, now, origin, 3, &idx), LOY_EINVAL);
 }
 
+
+/*
+ * Issue 20 audit: finite inputs inside every documented range whose
+ * products, sums or quotients pass DBL_MAX returned infinities or NaN with
+ * LOY_OK in 1.0. They are LOY_EOVERFLOW now, with the output untouched.
+ */
+static void
+test_overflow_is_reported(void **state)
+{
+    loy_churn_cost c, c0;
+    loy_silent_churn sc;
+    loy_wom_params wp;
+    loy_wom_value w, w0;
+    loy_class_value cv;
+    loy_base_params bp;
+    loy_base_value bv, bv0;
+    loy_egr e;
+    const double p3[3] = {0, 0, 0}, v3[3] = {1e308, 1e308, 1e308};
+    const double cvv[3] = {1e308, -1e308, 1e308};
+    const int8_t cls[3] = {0, 0, 0};
+    const double prev[2] = {4.9406564584124654e-324, 0};
+    const double now[2] = {1.0, 2.0};
+    const uint8_t origin[2] = {LOY_ORIGIN_EXISTING, LOY_ORIGIN_BOUGHT};
+    double gain = 7.0, mc = 7.0;
+    (void)state;
+    memset(&c, 0x5A, sizeof c);
+    c.struct_size = sizeof c;
+    c0 = c;
+    assert_status(loy_churn_cost_simple(&c, 1e308, 1.0, 10.0, 0.1),
+                  LOY_EOVERFLOW); /* N m */
+    assert_memory_equal(&c, &c0, sizeof c);
+
+    memset(&sc, 0, sizeof sc);
+    sc.struct_size = sizeof sc;
+    assert_status(loy_churn_silent(&sc, p3, v3, NULL, 3, 0.5, NULL),
+                  LOY_EOVERFLOW); /* value lost 3e308 */
+    assert_ok(loy_churn_silent(&sc, p3, v3, NULL, 1, 0.5, NULL));
+    assert_close(sc.value_lost, 1e308, 1e-15, 0);
+
+    memset(&wp, 0, sizeof wp);
+    wp.struct_size = sizeof wp;
+    wp.referred_customers = 1e300;
+    wp.customer_value = 1e10;
+    wp.positive_comments = 1;
+    memset(&w, 0x5A, sizeof w);
+    w.struct_size = sizeof w;
+    w0 = w;
+    assert_status(loy_churn_wom(&w, &wp), LOY_EOVERFLOW);
+    assert_memory_equal(&w, &w0, sizeof w);
+
+    memset(&cv, 0, sizeof cv);
+    cv.struct_size = sizeof cv;
+    assert_status(loy_churn_class_value(&cv, cvv, cls, 3, 0.95, NULL),
+                  LOY_EOVERFLOW); /* Welford's difference 2e308 */
+    assert_ok(loy_churn_class_value(&cv, cvv, cls, 1, 0.95, NULL));
+    cv.n[2] = cv.n[0] = 2;
+    cv.se[0] = cv.se[2] = 1.0;
+    cv.mean[2] = (double)NAN;
+    assert_status(loy_churn_move_value(&gain, NULL, NULL, &cv, 1, 0, 2),
+                  LOY_ENONFINITE);
+    cv.mean[2] = -1e308;
+    assert_status(loy_churn_move_value(&gain, NULL, NULL, &cv, 10, 0, 2),
+                  LOY_EOVERFLOW);
+    cv.se[2] = -1.0;
+    assert_status(loy_churn_move_value(&gain, NULL, NULL, &cv, 10, 0, 2),
+                  LOY_EDOMAIN);
+    assert_true(gain == 7.0);
+
+    /* unlimited cohorts are worth 1/i: a denormal i overflows */
+    base_init(&bp);
+    bp.customers = 10;
+    bp.margin = 1;
+    bp.retention = 0.5;
+    bp.discount = 1e-310;
+    bp.new_customers = 1;
+    memset(&bv, 0x5A, sizeof bv);
+    bv.struct_size = sizeof bv;
+    bv0 = bv;
+    assert_status(loy_churn_base_value(&bv, &bp), LOY_EOVERFLOW);
+    assert_memory_equal(&bv, &bv0, sizeof bv);
+    assert_status(loy_churn_retention_margin_equivalent(&mc, NULL, &bp,
+                                                        0.01),
+                  LOY_EOVERFLOW);
+    assert_true(mc == 7.0);
+
+    /* net revenue retention against a denormal previous revenue */
+    memset(&e, 0, sizeof e);
+    e.struct_size = sizeof e;
+    assert_status(loy_churn_egr(&e, prev, now, origin, 2, NULL),
+                  LOY_EOVERFLOW);
+}
+
 int
 main(void)
 {
@@ -519,6 +611,7 @@ main(void)
         cmocka_unit_test(test_base_bad_input),
         cmocka_unit_test(test_egr_worked_example),
         cmocka_unit_test(test_egr_bad_input),
+        cmocka_unit_test(test_overflow_is_reported),
     };
     return cmocka_run_group_tests_name("churn", tests, NULL, NULL);
 }

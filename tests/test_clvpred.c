@@ -195,6 +195,12 @@ test_bad_input(void **state)
     assert_status(loy_bgnbd_discount_rate(v, -1.0, 52), LOY_EDOMAIN);
     assert_status(loy_bgnbd_discount_rate(v, 0.1, 0.0), LOY_EDOMAIN);
     assert_status(loy_bgnbd_discount_rate(v, NAN, 52), LOY_ENONFINITE);
+    /* issue 20: a denormal periods_per_year gave delta = inf with LOY_OK */
+    v[0] = 7.0;
+    assert_status(loy_bgnbd_discount_rate(v, 0.1, 1e-320), LOY_EDOMAIN);
+    assert_true(v[0] == 7.0);
+    assert_ok(loy_bgnbd_discount_rate(v, 0.1, 1e-300));
+    assert_close(v[0], log1p(0.1) / 1e-300, 1e-15, 0.0);
 }
 
 int

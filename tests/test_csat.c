@@ -207,6 +207,74 @@ test_ces_bad(void **state)
     assert_status(loy_ces_i32(&r, s, 1, NULL, 0.95, 0, NULL), LOY_EINVAL);
 }
 
+
+/*
+ * Issue 20 audit: at a share of 0 or 1 rounding put the 1.0 Wilson limit
+ * just past the share (lower 5.6e-17 for 0 of 3, upper 1 - 1.1e-16 for 10
+ * of 10): the interval must contain its estimate.
+ */
+static void
+test_csat_interval_contains_share(void **state)
+{
+    static const uint64_t none[5] = {3, 0, 0, 0, 0}, all[5] = {0, 0, 0, 0, 10};
+    loy_csat_result r;
+    uint64_t c[5] = {0, 0, 0, 0, 0};
+    uint64_t n;
+    (void)state;
+    r = csat_counts(none, 5, NULL, 0.95);
+    assert_true(r.csat == 0.0 && r.lower == 0.0);
+    r = csat_counts(all, 5, NULL, 0.95);
+    assert_true(r.csat == 1.0 && r.upper == 1.0);
+    for (n = 1; n < 2000; n++) {
+        c[0] = n;
+        c[4] = 0;
+        r = csat_counts(c, 5, NULL, 0.95);
+        assert_true(r.lower <= r.csat && r.csat <= r.upper);
+        c[0] = 0;
+        c[4] = n;
+        r = csat_counts(c, 5, NULL, 0.95);
+        assert_true(r.lower <= r.csat && r.csat <= r.upper);
+    }
+}
+
+/*
+ * Issue 20 audit: 1.0 took the CES variance as sum x^2 - n mean^2, which
+ * cancels to garbage for answers close together on a wide scale: 1000
+ * answers of 2147483000 and one of 2147482999 on a scale up to 2^31 - 1
+ * have sd sqrt(1001000/1002001/1000) = 0.0316070... exactly, which 1.0
+ * missed by orders of magnitude. Scores are taken relative to lo, so the
+ * wide scale itself is fine.
+ */
+static void
+test_ces_tight_answers_wide_scale(void **state)
+{
+    static const int32_t wide[4] = {0, 1, 2, 2147483647};
+    static int32_t s[1001];
+    double sd = sqrt(1001000.0 / 1002001.0 / 1000.0);
+    loy_ces_result r;
+    size_t i;
+    (void)state;
+    for (i = 0; i < 1000; i++)
+        s[i] = 2147483000;
+    s[1000] = 2147482999;
+    memset(&r, 0, sizeof r);
+    r.struct_size = sizeof r;
+    assert_ok(loy_ces_i32(&r, s, 1001, wide, 0.95, 0, NULL));
+    assert_close(r.sd, sd, 1e-12, 0.0);
+    assert_close(r.mean, 2147483000.0 - 1.0 / 1001.0, 1e-15, 0.0);
+    assert_true(r.mean <= 2147483647.0 && r.agree == 1.0);
+    /* the same through a histogram on a narrower, offset scale */
+    {
+        static const int32_t off[4] = {2147482900, 2147482950, 2147482990,
+                                       2147483100};
+        static uint64_t c[201];
+        c[99] = 1;
+        c[100] = 1000;
+        assert_ok(loy_ces_from_counts(&r, c, 201, off, 0.95));
+        assert_close(r.sd, sd, 1e-12, 0.0);
+    }
+}
+
 int
 main(void)
 {
@@ -216,6 +284,8 @@ main(void)
         cmocka_unit_test(test_csat_bad),
         cmocka_unit_test(test_ces),
         cmocka_unit_test(test_ces_bad),
+        cmocka_unit_test(test_csat_interval_contains_share),
+        cmocka_unit_test(test_ces_tight_answers_wide_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,6 +56,35 @@ test_whuber(void **state)
     assert_close(s.centre, 1.0 / 3.0, 1e-15, 0.0);
 }
 
+
+/*
+ * Issue 20: with D = 1e13, A = 1 the 1.0 Tango limits were
+ * [-0.999999999999, -0.99999999996625], both above the estimate
+ * -0.9999999999999 (the search began at -1 + 1e-12, and the textbook
+ * statistic cancels next to -1). References: the MODELS.md 1.5 statistic
+ * solved with mpmath at 60 digits, z = 1.959963984540054.
+ */
+static void
+test_tango_large_counts(void **state)
+{
+    loy_nps_result r, m;
+    (void)state;
+    r = estimate(tally3(10000000000000ull, 1, 0), LOY_NPS_SCORE, 0.95);
+    assert_true(r.lower <= r.nps && r.nps <= r.upper);
+    assert_close(r.lower, -0.99999999999998234754, 0.0, 3e-16);
+    assert_close(r.upper, -0.99999999999913170824, 0.0, 3e-16);
+    /* the mirror image */
+    m = estimate(tally3(0, 1, 10000000000000ull), LOY_NPS_SCORE, 0.95);
+    assert_true(m.lower <= m.nps && m.nps <= m.upper);
+    assert_close(m.lower, -r.upper, 0.0, 3e-16);
+    assert_close(m.upper, -r.lower, 0.0, 3e-16);
+    /* a huge sample far from the edges: the limits hug the estimate */
+    r = estimate(tally3(4000000000000000000ull, 2000000000000000000ull,
+                        4000000000000000000ull), LOY_NPS_SCORE, 0.95);
+    assert_true(r.lower < 0.0 && r.upper > 0.0);
+    assert_close(r.lower, -1.959963984540054 * sqrt(0.8 / 1e19), 1e-6, 0.0);
+}
+
 /* R NPS tests/testthat/test_01_basics.R on count vectors (D, A, P). */
 static void
 test_r_nps_counts(void **state)
@@ -439,6 +468,21 @@ test_weighted_bad(void **state)
     assert_status(loy_nps_westimate(&r, &t, 0.95), LOY_ENONFINITE);
     t.sum_w[2] = -2.0;
     assert_status(loy_nps_westimate(&r, &t, 0.95), LOY_EDOMAIN);
+    /* sums no weights can have: Kish's n_eff = W^2/sum w^2 must lie in
+     * [1, n] (1.0 reported n_eff = inf, deff = 0 with LOY_OK) */
+    t.sum_w[2] = 1e10;
+    t.sum_w2[2] = 1e-300;
+    assert_status(loy_nps_westimate(&r, &t, 0.95), LOY_EINCONSISTENT);
+    t.sum_w2[2] = 1e21; /* n_eff = 0.1 */
+    assert_status(loy_nps_westimate(&r, &t, 0.95), LOY_EINCONSISTENT);
+    t.sum_w2[2] = 1e20; /* one row: n_eff = 1 */
+    assert_ok(loy_nps_westimate(&r, &t, 0.95));
+    assert_close(r.n_eff, 1.0, 1e-15, 0.0);
+    /* squared-weight sums adding up past DBL_MAX */
+    t.count[0] = t.count[2] = 1;
+    t.sum_w[0] = t.sum_w[2] = 1e154;
+    t.sum_w2[0] = t.sum_w2[2] = 1e308;
+    assert_status(loy_nps_westimate(&r, &t, 0.95), LOY_EOVERFLOW);
 }
 
 /* Sample sizes at 95% (MODELS.md 1.10) and the margin of error. */
@@ -543,6 +587,7 @@ main(void)
         cmocka_unit_test(test_weighted_bad),
         cmocka_unit_test(test_clipping),
         cmocka_unit_test(test_planning),
+        cmocka_unit_test(test_tango_large_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -498,8 +498,66 @@ test_wtally(void **state)
     {
         double big = 1e200, five = 5.0;
         assert_status(loy_nps_wtally_f64(&t, &five, &big, 1, NULL, 0, NULL),
-                      LOY_EDOMAIN);
+                      LOY_EOVERFLOW);
     }
+}
+
+
+/*
+ * Issue 20: merging weighted tallies added the sums blindly, so squared
+ * weights summing past DBL_MAX gave an infinite sum with LOY_OK, and NaN
+ * or negative sums went through.
+ */
+static void
+test_wtally_merge_overflow(void **state)
+{
+    loy_nps_wtally a = LOY_NPS_WTALLY_INIT, b = LOY_NPS_WTALLY_INIT, save;
+    double s = 10.0, w = 1e154;
+    (void)state;
+    assert_ok(loy_nps_wtally_f64(&a, &s, &w, 1, NULL, 0, NULL));
+    assert_close(a.sum_w2[2], 1e308, 1e-15, 0);
+    b = a;
+    save = a;
+    assert_status(loy_nps_wtally_merge(&a, &b), LOY_EOVERFLOW);
+    assert_memory_equal(&a, &save, sizeof a);
+    b.sum_w2[2] = 1e307;
+    assert_ok(loy_nps_wtally_merge(&a, &b));
+    assert_close(a.sum_w2[2], 1.1e308, 1e-15, 0);
+    assert_int_equal(a.count[2], 2);
+    a = save;
+    b.sum_w[1] = (double)NAN;
+    assert_status(loy_nps_wtally_merge(&a, &b), LOY_ENONFINITE);
+    b.sum_w[1] = -1.0;
+    assert_status(loy_nps_wtally_merge(&a, &b), LOY_EDOMAIN);
+    b.sum_w[1] = (double)INFINITY;
+    assert_status(loy_nps_wtally_merge(&a, &b), LOY_EDOMAIN);
+    b.sum_w[1] = 0.0;
+    a.sum_w2[0] = -(double)INFINITY;
+    assert_status(loy_nps_wtally_merge(&a, &b), LOY_EDOMAIN);
+    assert_true(a.sum_w2[0] == -(double)INFINITY);
+}
+
+/* Every error after the argument checks leaves the grouped counts all
+ * zero, as documented (1.0 left them untouched for bad breaks). */
+static void
+test_grouped_zero_on_error(void **state)
+{
+    static const int32_t bad[4] = {0, 8, 6, 10};
+    uint64_t counts[8];
+    uint8_t s[2] = {9, 3};
+    uint32_t g[2] = {0, 1};
+    size_t i;
+    (void)state;
+    memset(counts, 0xFF, sizeof counts);
+    assert_status(loy_nps_tally_grouped_u8(counts, 2, s, g, 2, bad, 0, NULL),
+                  LOY_EDOMAIN);
+    for (i = 0; i < 8; i++)
+        assert_true(counts[i] == 0);
+    memset(counts, 0xFF, sizeof counts);
+    assert_status(loy_nps_tally_grouped_u8(counts, 2, s, g, 2, NULL, 8u, NULL),
+                  LOY_EINVAL);
+    for (i = 0; i < 8; i++)
+        assert_true(counts[i] == 0);
 }
 
 int
@@ -507,6 +565,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_wtally_merge_overflow),
+        cmocka_unit_test(test_grouped_zero_on_error),
         cmocka_unit_test(test_bad_breaks),
         cmocka_unit_test(test_r_nps_raw),
         cmocka_unit_test(test_histogram),

@@ -969,6 +969,149 @@ test_builder_and_accessor_errors(void **state)
     loy_rfm_builder_free(NULL);
 }
 
+
+/*
+ * Issue 20: where 1.0 returned infinite or NaN columns with LOY_OK. A
+ * denormal freq_multiplier made t_x = T = inf; amounts whose per-customer
+ * sum passes DBL_MAX gave an infinite or NaN mean.
+ */
+static void
+test_no_infinity_with_ok(void **state)
+{
+    loy_rfm_options o = LOY_RFM_OPTIONS_INIT;
+    loy_rfm_summary *s = NULL;
+    uint64_t id[3] = {1, 1, 1};
+    int64_t t[3] = {0, 10, 20};
+    double big[3] = {1e308, 1e308, 1e308};
+    (void)state;
+    o.freq_multiplier = 1e-320;
+    assert_status(loy_rfm_summarize(&s, id, t, NULL, 3, 30, &o, NULL),
+                  LOY_EDOMAIN);
+    assert_null(s);
+    o.freq_multiplier = 0x1p-991;
+    assert_status(loy_rfm_summarize(&s, id, t, NULL, 3, 30, &o, NULL),
+                  LOY_EDOMAIN);
+    /* the smallest accepted multiplier keeps every column finite */
+    o.freq_multiplier = 0x1p-990;
+    assert_ok(loy_rfm_summarize(&s, id, t, NULL, 3, 30, &o, NULL));
+    assert_close(cell(s, LOY_RFM_COL_T_X, 0), 20.0 * 0x1p990, 1e-15, 0);
+    assert_close(cell(s, LOY_RFM_COL_T, 0), 30.0 * 0x1p990, 1e-15, 0);
+    loy_rfm_summary_free(s);
+
+    /* three purchases of 1e308: the repeat sum is 2e308 */
+    assert_status(loy_rfm_summarize(&s, id, t, big, 3, 30, NULL, NULL),
+                  LOY_EOVERFLOW);
+    assert_null(s);
+    /* two: one repeat purchase, a finite mean */
+    assert_ok(loy_rfm_summarize(&s, id, t, big, 2, 30, NULL, NULL));
+    assert_close(cell(s, LOY_RFM_COL_MONETARY, 0), 1e308, 0, 0);
+    loy_rfm_summary_free(s);
+    /* ... unless the first purchase counts too */
+    o = (loy_rfm_options)LOY_RFM_OPTIONS_INIT;
+    o.flags = LOY_RFM_INCLUDE_FIRST;
+    assert_status(loy_rfm_summarize(&s, id, t, big, 2, 30, &o, NULL),
+                  LOY_EOVERFLOW);
+    /* two purchases on one day merge into one transaction of 2e308 */
+    t[1] = 0;
+    assert_status(loy_rfm_summarize(&s, id, t, big, 2, 30, &o, NULL),
+                  LOY_EOVERFLOW);
+    /* the holdout sum: two holdout rows of 1e308 */
+    o.flags = LOY_RFM_CALIBRATION;
+    o.calibration_end = 5;
+    t[1] = 10;
+    assert_status(loy_rfm_summarize(&s, id, t, big, 3, 30, &o, NULL),
+                  LOY_EOVERFLOW);
+    assert_null(s);
+}
+
+/*
+ * Issue 20: a time origin and window ends at the opposite limits of the
+ * time range put the earliest valid period below INT64_MIN, a signed
+ * overflow in 1.0 (caught by the UBSan build of the suite).
+ */
+static void
+test_int64_limits(void **state)
+{
+    const int64_t lim = ((int64_t)1 << 62) - 1;
+    loy_rfm_options o = LOY_RFM_OPTIONS_INIT;
+    loy_rfm_summary *s = NULL;
+    loy_rfm_builder *b = NULL;
+    uint64_t id[2] = {1, 1};
+    int64_t t[2] = {-lim, -lim};
+    (void)state;
+    o.period_origin = lim;
+    assert_ok(loy_rfm_summarize(&s, id, t, NULL, 2, -lim, &o, NULL));
+    assert_int_equal(loy_rfm_summary_count(s), 1);
+    assert_close(cell(s, LOY_RFM_COL_X, 0), 0, 0, 0);
+    assert_close(cell(s, LOY_RFM_COL_T, 0), 0, 0, 0);
+    loy_rfm_summary_free(s);
+    o.period_length = 3;
+    assert_ok(loy_rfm_builder_new(&b, -lim, &o));
+    assert_ok(loy_rfm_builder_add(b, id, t, NULL, 2, NULL));
+    loy_rfm_builder_free(b);
+    /* the mirror image at the top of the range */
+    o.period_length = 1;
+    o.period_origin = -lim;
+    t[0] = lim - 1;
+    t[1] = lim;
+    assert_ok(loy_rfm_summarize(&s, id, t, NULL, 2, lim, &o, NULL));
+    assert_close(cell(s, LOY_RFM_COL_X, 0), 1, 0, 0);
+    assert_close(cell(s, LOY_RFM_COL_T_X, 0), 1, 0, 0);
+    assert_close(cell(s, LOY_RFM_COL_T, 0), 1, 0, 0);
+    loy_rfm_summary_free(s);
+    /* with the origin at the top and 2-day periods, a row 2^33 periods
+     * before the end was accepted by 1.0 (its offset wrapped to T = 0) */
+    o.period_origin = lim;
+    o.period_length = 2;
+    t[0] = t[1] = -((int64_t)1 << 34);
+    assert_status(loy_rfm_summarize(&s, id, t, NULL, 2, 0, &o, NULL),
+                  LOY_ESCALE);
+    t[0] = t[1] = -((int64_t)1 << 32); /* 2^31 periods: fine */
+    assert_ok(loy_rfm_summarize(&s, id, t, NULL, 2, 0, &o, NULL));
+    assert_close(cell(s, LOY_RFM_COL_T, 0), 2147483648.0, 0, 0);
+    loy_rfm_summary_free(s);
+    o.period_length = 1;
+    /* a holdout of 2^63 - 2 periods is refused, not wrapped */
+    o.flags = LOY_RFM_CALIBRATION;
+    o.calibration_end = -lim;
+    assert_status(loy_rfm_builder_new(&b, lim, &o), LOY_ESCALE);
+    assert_null(b);
+}
+
+/*
+ * Issue 20: the holdout row count of a customer was 32 bits wide, so a
+ * streamed log with 2^32 + 1 holdout rows of one customer, each worth 1,
+ * reported monetary_holdout 4294967297. The rows are accounted through a
+ * test hook rather than streamed (which would take minutes).
+ */
+static void
+test_holdout_rows_past_2_32(void **state)
+{
+    loy_rfm_options o = LOY_RFM_OPTIONS_INIT;
+    loy_rfm_builder *b = NULL;
+    loy_rfm_summary *s = NULL;
+    loy_rfm_info info = {sizeof info, 0, 0, 0, 0, 0, 0.0, 0};
+    uint64_t id[2] = {7, 7};
+    int64_t t[2] = {0, 11};
+    double a[2] = {5.0, 1.0};
+    (void)state;
+    o.flags = LOY_RFM_CALIBRATION;
+    o.calibration_end = 10;
+    assert_ok(loy_rfm_builder_new(&b, 20, &o));
+    assert_ok(loy_rfm_builder_add(b, id, t, a, 2, NULL));
+    assert_status(loy__rfm_builder_add_holdout_rows(b, 8, 1, 1.0),
+                  LOY_EINVAL); /* not a customer */
+    assert_ok(loy__rfm_builder_add_holdout_rows(b, 7, (uint64_t)1 << 32,
+                                                 4294967296.0));
+    assert_ok(loy_rfm_builder_finish(&s, b));
+    assert_close(cell(s, LOY_RFM_COL_MONETARY_HOLDOUT, 0), 1.0, 1e-15, 0);
+    assert_close(cell(s, LOY_RFM_COL_X_HOLDOUT, 0), 1.0, 0, 0);
+    assert_ok(loy_rfm_summary_info(&info, s));
+    assert_true(info.n_rows_holdout == ((uint64_t)1 << 32) + 1);
+    loy_rfm_summary_free(s);
+    loy_rfm_builder_free(b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -990,6 +1133,9 @@ main(int argc, char **argv)
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_extreme_scales),
         cmocka_unit_test(test_builder_and_accessor_errors),
+        cmocka_unit_test(test_no_infinity_with_ok),
+        cmocka_unit_test(test_int64_limits),
+        cmocka_unit_test(test_holdout_rows_past_2_32),
     };
     return loy_run_tests(tests);
 }

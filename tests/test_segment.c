@@ -651,10 +651,40 @@ test_bad_customer_positions(void **state)
     free(d);
 }
 
+
+/*
+ * Issue 20: the mean lifetime value of a cell was NaN with LOY_OK when its
+ * sum overflowed (three customers of 1e308 in one cell); a total value
+ * past DBL_MAX was reported as LOY_ENONFINITE, as if an input were NaN.
+ */
+static void
+test_sums_past_dbl_max(void **state)
+{
+    const double v[3] = {1, 2, 3}, big[3] = {1e308, 1e308, 1e308};
+    const double ltv[3] = {1e308, 1e308, 1e308}, ltv2[3] = {1e308, -1e308, 5};
+    const uint8_t vc[3] = {0, 0, 0};
+    const int32_t loy[3] = {P, P, P};
+    loy_segment_result r = fresh_result(), save;
+    loy_segment_input in = make_input(3, v, vc, loy);
+    (void)state;
+    in.lifetime_value = ltv;
+    save = r;
+    assert_status(loy_segment_cross(&r, NULL, &in, NULL), LOY_EOVERFLOW);
+    assert_memory_equal(&r, &save, sizeof r);
+    in.lifetime_value = ltv2;
+    assert_ok(loy_segment_cross(&r, NULL, &in, NULL));
+    assert_close(r.mean_ltv[LOY_SEGMENT_CELL(0, LOY_SEGMENT_COL_PROMOTER, 0)],
+                 5.0 / 3.0, 1e-15, 0);
+    in.lifetime_value = NULL;
+    in.value = big;
+    assert_status(loy_segment_cross(&r, NULL, &in, NULL), LOY_EOVERFLOW);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sums_past_dbl_max),
         cmocka_unit_test(test_small_example),
         cmocka_unit_test(test_against_direct_loop),
         cmocka_unit_test(test_raw_scores),

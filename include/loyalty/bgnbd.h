@@ -219,10 +219,12 @@ LOY_API int loy_bgnbd_pmf(double *out, const double params[4], double t,
  *
  * For weekly data periods_per_year is e.g. 52 (or 365.25/7): the caller
  * chooses; nothing is assumed.
- * @param[out] delta the rate per period.
+ * @param[out] delta the rate per period; untouched on error.
  * @param annual_rate effective annual discount rate, > -1.
  * @param periods_per_year model time units per year, > 0.
- * @return LOY_OK, #LOY_EINVAL, #LOY_ENONFINITE or #LOY_EDOMAIN.
+ * @return LOY_OK, #LOY_EINVAL, #LOY_ENONFINITE or #LOY_EDOMAIN (also,
+ *         since 1.1, when the rate per period would be infinite, e.g.
+ *         for a denormal periods_per_year).
  * @since 1.0
  */
 LOY_API int loy_bgnbd_discount_rate(double *delta, double annual_rate,

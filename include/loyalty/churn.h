@@ -63,7 +63,8 @@ typedef struct loy_churn_cost {
  * @param discount i >= 0 per period; r < 1 + i is required (i = 0 with
  *        c = 0 gives an infinite value: LOY_EDOMAIN).
  * @return LOY_OK, LOY_EINVAL, LOY_ENONFINITE, LOY_ESCALE (negative N or m,
- *         c outside [0,1]), LOY_EDOMAIN.
+ *         c outside [0,1]), LOY_EDOMAIN, LOY_EOVERFLOW (since 1.1: a
+ *         result beyond the largest double, e.g. N m; out untouched).
  * @since 1.0
  */
 LOY_API int loy_churn_cost_simple(loy_churn_cost *out, double customers,
@@ -87,7 +88,9 @@ LOY_API int loy_churn_cost_simple(loy_churn_cost *out, double customers,
  * @param renewals renewals made so far (0 for a new cohort).
  * @param margin m >= 0 per period.
  * @param discount d >= 0 per period; d = 0 requires alpha > 1.
- * @return LOY_OK or an error (LOY_EDOMAIN for the domain rules).
+ * @return LOY_OK or an error (LOY_EDOMAIN for the domain rules;
+ *         LOY_EOVERFLOW since 1.1 for a result beyond the largest double,
+ *         out untouched).
  * @since 1.0
  */
 LOY_API int loy_churn_cost_sbg(loy_churn_cost *out, const double params[2],
@@ -128,7 +131,8 @@ typedef struct loy_silent_churn {
  *        lost; in [0, 1].
  * @param[out] err_index first bad element, or LOY_NO_INDEX (may be NULL).
  * @return LOY_OK, LOY_EINVAL, LOY_EEMPTY, LOY_ENONFINITE, LOY_ESCALE,
- *         LOY_EINCONSISTENT (P(alive next) > P(alive)).
+ *         LOY_EINCONSISTENT (P(alive next) > P(alive)), LOY_EOVERFLOW
+ *         (since 1.1: a value sum beyond the largest double).
  * @since 1.0
  */
 LOY_API int loy_churn_silent(loy_silent_churn *out, const double *p_alive,
@@ -178,7 +182,8 @@ typedef struct loy_wom_value {
  * @param[out] out result.
  * @param params inputs; every field finite and >= 0, positive_comments > 0,
  *        negative_comments > 0 when deterred_customers > 0.
- * @return LOY_OK, LOY_EINVAL, LOY_ENONFINITE, LOY_ESCALE, LOY_EDOMAIN.
+ * @return LOY_OK, LOY_EINVAL, LOY_ENONFINITE, LOY_ESCALE, LOY_EDOMAIN,
+ *         LOY_EOVERFLOW (since 1.1: a value beyond the largest double).
  * @since 1.0
  */
 LOY_API int loy_churn_wom(loy_wom_value *out, const loy_wom_params *params);
@@ -215,7 +220,9 @@ typedef struct loy_class_value {
  * @param level confidence level in (0, 1).
  * @param[out] err_index first bad element, or LOY_NO_INDEX (may be NULL).
  * @return LOY_OK, LOY_EINVAL, LOY_EEMPTY (no classified customer),
- *         LOY_ENONFINITE, LOY_ESCALE (class code), LOY_EDOMAIN (level).
+ *         LOY_ENONFINITE, LOY_ESCALE (class code), LOY_EDOMAIN (level),
+ *         LOY_EOVERFLOW (since 1.1: values near the largest double whose
+ *         mean, spread or interval overflows).
  * @since 1.0
  */
 LOY_API int loy_churn_class_value(loy_class_value *out, const double *value,
@@ -234,7 +241,12 @@ LOY_API int loy_churn_class_value(loy_class_value *out, const double *value,
  * @param k customers moved (>= 0).
  * @param from_class, to_class class codes 0..2.
  * @return LOY_OK, LOY_EINVAL, LOY_ESCALE, LOY_EDEGENERATE (a class with
- *         fewer than 2 customers).
+ *         fewer than 2 customers), LOY_ENONFINITE (k, and since 1.1 a
+ *         NaN or infinite mean or standard error in cv); since 1.1
+ *         LOY_EDOMAIN (a
+ *         negative standard error, cv->level outside (0, 1)) and
+ *         LOY_EOVERFLOW (the gain or a limit beyond the largest double);
+ *         the outputs are untouched on error.
  * @since 1.0
  */
 LOY_API int loy_churn_move_value(double *gain, double *lower, double *upper,
@@ -295,7 +307,9 @@ typedef struct loy_base_value {
  * @param[out] out result.
  * @param params the base.
  * @return LOY_OK, LOY_EINVAL, LOY_ENONFINITE, LOY_ESCALE, LOY_EDOMAIN,
- *         LOY_EDEGENERATE.
+ *         LOY_EDEGENERATE, LOY_EOVERFLOW (since 1.1: a value or an
+ *         elasticity beyond the largest double, e.g. r(1+g) within
+ *         rounding of 1+i; out untouched).
  * @since 1.0
  */
 LOY_API int loy_churn_base_value(loy_base_value *out,
@@ -312,7 +326,8 @@ LOY_API int loy_churn_base_value(loy_base_value *out,
  * @param[out] value_change the base-value change both produce (may be NULL).
  * @param params the base.
  * @param retention_change change of r, e.g. 0.01 for one point.
- * @return LOY_OK or an error of loy_churn_base_value(); LOY_EDOMAIN if the
+ * @return LOY_OK or an error of loy_churn_base_value() (outputs
+ *         untouched); LOY_EDOMAIN if the
  *         new retention leaves [0, 1] or the domain.
  * @since 1.0
  */
@@ -357,7 +372,9 @@ typedef struct loy_egr {
  * @param[out] err_index first bad element, or LOY_NO_INDEX (may be NULL).
  * @return LOY_OK, LOY_EINVAL, LOY_EEMPTY (no revenue in the previous
  *         period), LOY_ENONFINITE, LOY_ESCALE (negative revenue, unknown
- *         origin), LOY_EINCONSISTENT (a new customer with previous revenue).
+ *         origin), LOY_EINCONSISTENT (a new customer with previous revenue),
+ *         LOY_EOVERFLOW (since 1.1: a revenue sum or ratio beyond the
+ *         largest double).
  * @since 1.0
  */
 LOY_API int loy_churn_egr(loy_egr *out, const double *revenue_prev,

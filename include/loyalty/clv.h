@@ -243,7 +243,8 @@ typedef struct loy_rfm_options {
                                    |origin| < 2^62. */
     double freq_multiplier;   /**< Divisor of period differences (e.g. 7 to
                                    report daily periods in weeks), finite
-                                   and > 0; default 1. */
+                                   and >= 2^-990 (about 1e-298, so that
+                                   every column is finite); default 1. */
     int64_t calibration_end;  /**< Last time of the calibration window
                                    (inclusive); used only with
                                    #LOY_RFM_CALIBRATION. */
@@ -295,7 +296,8 @@ LOY_API int loy_rfm_options_init(loy_rfm_options *opts);
  * @return LOY_OK; LOY_EINVAL (NULL out, unknown flags, struct_size too
  *         small, observation_end before calibration_end); LOY_ENONFINITE
  *         (freq_multiplier); LOY_EDOMAIN (period_length <= 0,
- *         freq_multiplier <= 0); LOY_ESCALE (a time with |time| >= 2^62
+ *         freq_multiplier below 2^-990, since 1.1; 1.0 accepted any
+ *         positive value and could return infinite columns); LOY_ESCALE (a time with |time| >= 2^62
  *         or a holdout longer than 2^32 - 1 periods); LOY_ENOMEM.
  * @since 1.0
  */
@@ -334,7 +336,10 @@ LOY_API int loy_rfm_builder_add(loy_rfm_builder *b, const uint64_t *id,
  *        loy_rfm_summary_free().
  * @param b the builder.
  * @return LOY_OK; LOY_EINVAL (NULL); LOY_EEMPTY (no customer left, or an
- *         empty holdout window with #LOY_RFM_CALIBRATION); LOY_ENOMEM.
+ *         empty holdout window with #LOY_RFM_CALIBRATION); LOY_EOVERFLOW
+ *         (since 1.1: a customer's sum of values beyond the largest
+ *         double, where 1.0 returned an infinite or NaN mean);
+ *         LOY_ENOMEM.
  * @since 1.0
  */
 LOY_API int loy_rfm_builder_finish(loy_rfm_summary **out,

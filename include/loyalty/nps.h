@@ -295,7 +295,7 @@ LOY_API int loy_nps_tally_merge(loy_nps_tally *acc, const loy_nps_tally *add);
  * 4 * n_groups uint64_t; group g occupies counts[4g .. 4g+3] =
  * {detractors, passives, promoters, rejected}, the field order of
  * loy_nps_tally. The array is overwritten (zeroed first); on error it is
- * left all zero.
+ * left all zero (untouched only when counts is NULL or n_groups invalid).
  * @param[out] counts 4 * n_groups counts.
  * @param n_groups number of groups, >= 1.
  * @param scores n scores.
@@ -330,7 +330,9 @@ LOY_API int loy_nps_tally_grouped_u8(uint64_t *counts, size_t n_groups,
  * @param flags 0 (strict) or #LOY_NPS_SKIP_INVALID.
  * @param[out] err_index optional: index of the first invalid row.
  * @return LOY_OK; LOY_EINVAL; LOY_EDOMAIN (breaks); LOY_ESCALE;
- *         LOY_ENONFINITE.
+ *         LOY_ENONFINITE; LOY_EOVERFLOW (since 1.1: a class's sum of
+ *         weights or of squared weights beyond the largest double; 1.0
+ *         returned LOY_EDOMAIN).
  * @since 1.0
  */
 LOY_API int loy_nps_wtally_f64(loy_nps_wtally *out, const double *scores,
@@ -340,10 +342,13 @@ LOY_API int loy_nps_wtally_f64(loy_nps_wtally *out, const double *scores,
 
 /**
  * @brief Add one weighted tally into another.
- * @param[in,out] acc accumulating tally.
+ * @param[in,out] acc accumulating tally; untouched on error.
  * @param add tally to add.
  * @return LOY_OK; LOY_EINVAL (NULL, bad struct_size); LOY_EDOMAIN on
- *         count overflow (acc untouched).
+ *         count overflow, or (since 1.1) an infinite or negative sum in
+ *         either tally; LOY_ENONFINITE (since 1.1: a NaN sum);
+ *         LOY_EOVERFLOW (since 1.1: a merged sum beyond the largest
+ *         double).
  * @since 1.0
  */
 LOY_API int loy_nps_wtally_merge(loy_nps_wtally *acc,
@@ -411,7 +416,12 @@ LOY_API int loy_nps_compare(loy_nps_diff *out, const loy_nps_tally *a,
  * @param level confidence level in (0, 1).
  * @return LOY_OK; LOY_EINVAL; LOY_EEMPTY (n = 0 or total weight 0);
  *         LOY_EDOMAIN (level, or negative or non-finite sums);
- *         LOY_ENONFINITE (NaN level).
+ *         LOY_ENONFINITE (NaN level); since 1.1 LOY_EOVERFLOW (the
+ *         class sums of weights or of squared weights add up past the
+ *         largest double; 1.0 refused total weights above about 1.3e154
+ *         with LOY_EDOMAIN) and
+ *         LOY_EINCONSISTENT (sums no set of weights can have: Kish's
+ *         n_eff outside [1, n]).
  * @since 1.0
  */
 LOY_API int loy_nps_westimate(loy_nps_wresult *out,

@@ -169,7 +169,8 @@ LOY_API int loy_abc_summary_init(loy_abc_summary *summary);
  *         LOY_ENONFINITE (NaN or infinite value, err_index set);
  *         LOY_ESCALE (negative value without the clamp flag, err_index
  *         set); LOY_EEMPTY (n = 0, or total value 0, under either basis);
- *         LOY_ENOMEM.
+ *         LOY_EOVERFLOW (since 1.1: the total value exceeds the largest
+ *         double; 1.0 returned LOY_ENONFINITE); LOY_ENOMEM.
  * @since 1.0
  */
 LOY_API int loy_abc_classify(uint8_t *classes, loy_abc_summary *summary,
@@ -263,7 +264,8 @@ LOY_API int loy_abc_computed_result_init(loy_abc_computed_result *result);
  * @return LOY_OK; LOY_EINVAL (NULL pointer, nonzero flags, bad
  *         struct_size); LOY_ENONFINITE (err_index set); LOY_EEMPTY (n = 0 or
  *         total value 0 after clamping); LOY_EDEGENERATE (n = 1 or 2);
- *         LOY_ENOMEM.
+ *         LOY_EOVERFLOW (since 1.1: the total value exceeds the largest
+ *         double; 1.0 returned LOY_ENONFINITE); LOY_ENOMEM.
  * @since 1.0
  */
 LOY_API int loy_abc_computed_classify(uint8_t *classes,
@@ -485,7 +487,10 @@ LOY_API int loy_segment_result_init(loy_segment_result *result);
  *         LOY_ESCALE (negative value without the clamp flag, value class
  *         > 2, unknown loyalty code, raw score off the scale, churn
  *         probability outside [0, 1]); LOY_EDOMAIN (breaks, nps_level not
- *         in (0, 1)).
+ *         in (0, 1)); LOY_EOVERFLOW (since 1.1: the total value, or a
+ *         cell's sum of lifetime values, beyond the largest double; 1.0
+ *         returned LOY_ENONFINITE for the first and a NaN mean for the
+ *         second).
  * @since 1.0
  */
 LOY_API int loy_segment_cross(loy_segment_result *result, uint8_t *cells,

@@ -249,10 +249,14 @@ int
 loy_bgnbd_discount_rate(double *delta, double annual_rate,
                         double periods_per_year)
 {
+    double d;
     LOY__REQUIRE(delta != NULL, LOY_EINVAL);
     LOY__REQUIRE(loy__finite(annual_rate) && loy__finite(periods_per_year),
                  LOY_ENONFINITE);
     LOY__REQUIRE(annual_rate > -1.0 && periods_per_year > 0.0, LOY_EDOMAIN);
-    *delta = log1p(annual_rate) / periods_per_year;
+    d = log1p(annual_rate) / periods_per_year;
+    /* a denormal periods_per_year overflows the quotient */
+    LOY__REQUIRE(loy__finite(d), LOY_EDOMAIN);
+    *delta = d;
     return LOY_OK;
 }

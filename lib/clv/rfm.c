@@ -27,6 +27,9 @@
 
 #define TIME_LIMIT (((int64_t)1 << 62) - 1) /* |t| <= this */
 #define MAX_OFFSET ((int64_t)0xFFFFFFFF)
+/* Smallest freq_multiplier: MAX_OFFSET / 2^-990 < 2^1022, so t_x, T and
+ * the holdout duration are finite whatever the periods. */
+#define MIN_FREQ_MULTIPLIER 0x1p-990
 #define MAX_CUSTOMERS ((size_t)1 << 31)
 #define MIN_COMPACT ((size_t)1 << 22)
 #define BLOCK 32
@@ -44,19 +47,21 @@ typedef struct rfm_slot {
 } rfm_slot;
 
 /* Exactly one 64-byte cache line (the array is line-aligned): one miss per
- * row. The id lives in the hash slot only. */
+ * row. The id lives in the hash slot only. A streamed log can hold more
+ * than 2^32 rows of one customer, so the row count has 64 bits. */
 typedef struct rfm_cust {
-    int64_t first_time;   /* earliest raw calibration time */
+    int64_t first_time;   /* earliest raw calibration time; NO_CAL: none */
     uint32_t first_off;   /* offset of the earliest calibration period */
     uint32_t last_off;    /* offset of the latest calibration period */
-    uint32_t has_cal;     /* at least one calibration row */
-    uint32_t hold_rows;   /* raw holdout rows */
+    uint64_t hold_rows;   /* raw holdout rows */
     double first_sum;     /* value of the earliest period so far */
     loy__ksum rep_sum;    /* value of all later periods */
     loy__ksum hold_sum;   /* value of the raw holdout rows */
 } rfm_cust;
 
 #define CACHE_LINE 64
+/* first_time of a customer without a calibration row (no valid time). */
+#define NO_CAL INT64_MAX
 
 struct loy_rfm_builder {
     loy_rfm_options opt;
@@ -127,7 +132,7 @@ read_options(loy_rfm_options *o, const loy_rfm_options *opts)
         return LOY_EINVAL;
     if (!loy__finite(o->freq_multiplier))
         return LOY_ENONFINITE;
-    if (o->period_length <= 0 || !(o->freq_multiplier > 0.0))
+    if (o->period_length <= 0 || !(o->freq_multiplier >= MIN_FREQ_MULTIPLIER))
         return LOY_EDOMAIN;
     if (!time_ok(o->period_origin))
         return LOY_ESCALE;
@@ -141,11 +146,20 @@ read_options(loy_rfm_options *o, const loy_rfm_options *opts)
 static int64_t
 earliest_time(const loy_rfm_options *o, int64_t end_p)
 {
-    int64_t lo_p = end_p - MAX_OFFSET, prod;
+    int64_t lo_p, prod;
+    /* end_p reaches -(2^63 - 2) for an origin and an end at opposite
+     * limits; a lo_p below INT64_MIN lies before every valid time */
+    if (end_p < INT64_MIN + MAX_OFFSET)
+        return INT64_MIN;
+    lo_p = end_p - MAX_OFFSET;
     if (lo_p < 0 && lo_p < INT64_MIN / o->period_length)
         return INT64_MIN;
     prod = lo_p * o->period_length;
-    if (prod < INT64_MIN + TIME_LIMIT)
+    /* prod + origin <= the window's end, so it can only overflow
+     * downwards (1.0 saturated whenever prod alone was below -2^62, which
+     * with a large positive origin accepted rows billions of periods
+     * early and wrapped their offsets) */
+    if (o->period_origin < 0 && prod < INT64_MIN - o->period_origin)
         return INT64_MIN;
     return prod + o->period_origin;
 }
@@ -281,7 +295,7 @@ new_customer(loy_rfm_builder *b)
         LOY__TRY(grow_customers(b));
     c = &b->cust[b->n_cust++];
     memset(c, 0, sizeof *c);
-    c->first_time = INT64_MAX;
+    c->first_time = NO_CAL;
     return LOY_OK;
 }
 
@@ -306,6 +320,25 @@ customer_index(loy_rfm_builder *b, uint64_t id, uint32_t *idx)
     b->slots[h].idx1 = b->n_cust;
     *idx = (uint32_t)(b->n_cust - 1);
     return LOY_OK;
+}
+
+int
+loy__rfm_builder_add_holdout_rows(loy_rfm_builder *b, uint64_t id,
+                                  uint64_t rows, double sum)
+{
+    size_t h;
+    if (b == NULL || !b->calib)
+        return LOY_EINVAL;
+    for (h = slot_of(b, id); b->slots[h].idx1 != 0; h = (h + 1) & b->slot_mask)
+        if (b->slots[h].id == id) {
+            rfm_cust *c = &b->cust[b->slots[h].idx1 - 1];
+            c->hold_rows += rows;
+            loy__ksum_add(&c->hold_sum, sum);
+            b->n_holdout += rows;
+            b->n_rows += rows;
+            return LOY_OK;
+        }
+    return LOY_EINVAL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -448,8 +481,7 @@ classify(const loy_rfm_builder *b, int64_t t, int64_t p, uint32_t *off)
 static void
 apply_calibration(rfm_cust *c, int64_t t, uint32_t off, double a)
 {
-    if (!c->has_cal) {
-        c->has_cal = 1;
+    if (c->first_time == NO_CAL) {
         c->first_off = c->last_off = off;
         c->first_sum = a;
         c->first_time = t;
@@ -589,7 +621,7 @@ summary_alloc(size_t n, int calib)
 /* Distinct calibration and holdout periods per customer, from the sorted
  * unique keys (customer-major, so the counters are written in order). */
 static void
-count_periods(const loy_rfm_builder *b, uint32_t *k_cal, uint32_t *k_hold)
+count_periods(const loy_rfm_builder *b, uint64_t *k_cal, uint64_t *k_hold)
 {
     size_t i;
     for (i = 0; i < b->n_keys; i++) {
@@ -614,7 +646,7 @@ sorted_customers(const loy_rfm_builder *b, uint64_t **ids, uint32_t **idx,
         return LOY_ENOMEM;
     for (i = 0; i <= b->slot_mask; i++) {
         const rfm_slot *sl = &b->slots[i];
-        if (sl->idx1 == 0 || !b->cust[sl->idx1 - 1].has_cal)
+        if (sl->idx1 == 0 || b->cust[sl->idx1 - 1].first_time == NO_CAL)
             continue;
         (*ids)[m] = sl->id;
         (*idx)[m++] = (uint32_t)(sl->idx1 - 1);
@@ -623,28 +655,35 @@ sorted_customers(const loy_rfm_builder *b, uint64_t **ids, uint32_t **idx,
     return loy__radix_sort_u64(*ids, *idx, m);
 }
 
-static void
+/* One output row. The value sums of finite amounts overflow only past
+ * DBL_MAX: LOY_EOVERFLOW then rather than an infinite or NaN mean. */
+static int
 fill_row(loy_rfm_summary *s, size_t r, const loy_rfm_builder *b,
-         const rfm_cust *c, uint32_t kc, uint32_t kh)
+         const rfm_cust *c, uint64_t kc, uint64_t kh)
 {
     double fm = b->opt.freq_multiplier;
-    double rep = loy__ksum_value(&c->rep_sum);
+    double rep = loy__ksum_value(&c->rep_sum), m;
     s->first_time[r] = c->first_time;
     s->col[LOY_RFM_COL_T_X][r] = (double)(c->first_off - c->last_off) / fm;
     s->col[LOY_RFM_COL_T][r] = (double)c->first_off / fm;
+    LOY__REQUIRE(rep <= DBL_MAX && c->first_sum <= DBL_MAX, LOY_EOVERFLOW);
     if (b->opt.flags & LOY_RFM_INCLUDE_FIRST) {
         s->col[LOY_RFM_COL_X][r] = (double)kc;
-        s->col[LOY_RFM_COL_MONETARY][r] =
-            (rep + c->first_sum) / (double)kc;
+        LOY__REQUIRE(rep + c->first_sum <= DBL_MAX, LOY_EOVERFLOW);
+        m = (rep + c->first_sum) / (double)kc;
     } else {
         s->col[LOY_RFM_COL_X][r] = (double)(kc - 1);
-        s->col[LOY_RFM_COL_MONETARY][r] = kc > 1 ? rep / (double)(kc - 1) : 0.0;
+        m = kc > 1 ? rep / (double)(kc - 1) : 0.0;
     }
+    s->col[LOY_RFM_COL_MONETARY][r] = m;
     if (!b->calib)
-        return;
+        return LOY_OK;
+    m = loy__ksum_value(&c->hold_sum);
+    LOY__REQUIRE(m <= DBL_MAX, LOY_EOVERFLOW);
     s->col[LOY_RFM_COL_X_HOLDOUT][r] = (double)kh;
     s->col[LOY_RFM_COL_MONETARY_HOLDOUT][r] =
-        c->hold_rows > 0 ? loy__ksum_value(&c->hold_sum) / c->hold_rows : 0.0;
+        c->hold_rows > 0 ? m / (double)c->hold_rows : 0.0;
+    return LOY_OK;
 }
 
 static void
@@ -665,7 +704,7 @@ fill_info(loy_rfm_summary *s, const loy_rfm_builder *b, size_t n)
 
 static int
 build_summary(loy_rfm_summary **out, const loy_rfm_builder *b,
-              const uint32_t *k_cal, const uint32_t *k_hold)
+              const uint64_t *k_cal, const uint64_t *k_hold)
 {
     uint64_t *ids = NULL;
     uint32_t *idx = NULL;
@@ -678,11 +717,14 @@ build_summary(loy_rfm_summary **out, const loy_rfm_builder *b,
         rc = LOY_ENOMEM;
     for (r = 0; rc == LOY_OK && r < n; r++) {
         s->id[r] = ids[r];
-        fill_row(s, r, b, &b->cust[idx[r]], k_cal[idx[r]], k_hold[idx[r]]);
+        rc = fill_row(s, r, b, &b->cust[idx[r]], k_cal[idx[r]],
+                      k_hold[idx[r]]);
     }
     if (rc == LOY_OK) {
         fill_info(s, b, n);
         *out = s;
+    } else {
+        loy_rfm_summary_free(s);
     }
     free(ids);
     free(idx);
@@ -692,7 +734,7 @@ build_summary(loy_rfm_summary **out, const loy_rfm_builder *b,
 int
 loy_rfm_builder_finish(loy_rfm_summary **out, loy_rfm_builder *b)
 {
-    uint32_t *k_cal, *k_hold;
+    uint64_t *k_cal, *k_hold;
     int rc;
     if (out == NULL)
         return LOY_EINVAL;

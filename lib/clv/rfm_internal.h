@@ -39,6 +39,16 @@ size_t loy__unique_u64(uint64_t *keys, size_t n);
 struct loy_rfm_builder;
 void loy__rfm_builder_compact_at(struct loy_rfm_builder *b, size_t at);
 
+/*
+ * Test hook: account `rows` holdout rows of total value `sum` to customer
+ * `id` (already added) as loy_rfm_builder_add() would, without storing
+ * them, so that a unit test reaches the limits of the counters (2^32 rows
+ * of one customer) at no cost. Returns LOY_OK, or LOY_EINVAL for an
+ * unknown customer or a builder without a calibration split.
+ */
+int loy__rfm_builder_add_holdout_rows(struct loy_rfm_builder *b, uint64_t id,
+                                      uint64_t rows, double sum);
+
 /* floor(a / b) for b > 0, whatever the sign of a. */
 static inline int64_t
 loy__floor_div(int64_t a, int64_t b)

@@ -23,11 +23,24 @@ check_unit(double v)
     return loy__check_range(v, 0.0, 1.0);
 }
 
+/*
+ * Copy a result out. Finite non-negative inputs make infinite outputs only
+ * by overflow (customers x margin past DBL_MAX): LOY_EOVERFLOW, out
+ * untouched. value_lost_undiscounted may be +inf where flagged.
+ */
 static int
 churn_cost_out(loy_churn_cost *out, const loy_churn_cost *full)
 {
     LOY__REQUIRE(loy__struct_size_ok(out->struct_size, sizeof *out),
                  LOY_EINVAL);
+    LOY__REQUIRE(loy__finite(full->customers_lost)
+                 && loy__finite(full->margin_lost)
+                 && loy__finite(full->value_lost)
+                 && loy__finite(full->value_per_lost)
+                 && loy__finite(full->clv_existing)
+                 && (loy__finite(full->value_lost_undiscounted)
+                     || (full->flags & LOY_CHURN_INFINITE)),
+                 LOY_EOVERFLOW);
     loy__struct_copy_out(out, full, sizeof *full);
     return LOY_OK;
 }
@@ -213,6 +226,9 @@ loy_churn_silent(loy_silent_churn *out, const double *p_alive,
     r.value_lost = loy__ksum_value(&t.vlost);
     r.value_alive = loy__ksum_value(&t.valive);
     r.value_at_risk_next = loy__ksum_value(&t.vnext);
+    /* finite values sum past DBL_MAX only by overflow */
+    LOY__REQUIRE(loy__finite(r.value_lost) && loy__finite(r.value_alive)
+                 && loy__finite(r.value_at_risk_next), LOY_EOVERFLOW);
     r.flags = p_alive_next == NULL ? LOY_SILENT_NO_NEXT : 0u;
     loy__struct_copy_out(out, &r, sizeof r);
     return LOY_OK;

@@ -80,6 +80,25 @@ base_derivs(const loy_base_params *p, const base_terms *t, double *dV_dr,
     *dV_dac = -p->new_customers * t->S;
 }
 
+/*
+ * Finite inputs in the domain reach an infinite (or NaN) value only by
+ * overflow: a retention r(1+g) within rounding of 1 + i, margins or
+ * counts near DBL_MAX, a denormal discount rate (unlimited cohorts are
+ * worth 1/i), or a base worth so little that an elasticity overflows.
+ */
+static int
+base_finite(const loy_base_value *r)
+{
+    LOY__REQUIRE(loy__finite(r->clv_existing) && loy__finite(r->clv_new)
+                 && loy__finite(r->current_value)
+                 && loy__finite(r->future_value) && loy__finite(r->total)
+                 && loy__finite(r->elasticity_retention)
+                 && loy__finite(r->elasticity_margin)
+                 && loy__finite(r->elasticity_discount)
+                 && loy__finite(r->elasticity_acquisition), LOY_EOVERFLOW);
+    return LOY_OK;
+}
+
 static int
 base_compute(loy_base_value *r, const loy_base_params *p)
 {
@@ -96,6 +115,7 @@ base_compute(loy_base_value *r, const loy_base_params *p)
     r->future_value = p->new_customers > 0.0
         ? p->new_customers * r->clv_new * t.S : 0.0;
     r->total = r->current_value + r->future_value;
+    LOY__TRY(base_finite(r));
     if (r->total == 0.0)
         return LOY_EDEGENERATE;
     base_derivs(p, &t, &dr, &dm, &di, &dac);
@@ -103,7 +123,7 @@ base_compute(loy_base_value *r, const loy_base_params *p)
     r->elasticity_margin = p->margin * dm / r->total;
     r->elasticity_discount = p->discount * di / r->total;
     r->elasticity_acquisition = p->acquisition_cost * dac / r->total;
-    return LOY_OK;
+    return base_finite(r);
 }
 
 static int
@@ -129,7 +149,8 @@ loy_churn_base_value(loy_base_value *out, const loy_base_params *params)
                  LOY_EINVAL);
     LOY__TRY(base_read(&p, params));
     rc = base_compute(&r, &p);
-    loy__struct_copy_out(out, &r, sizeof r);
+    if (rc == LOY_OK || rc == LOY_EDEGENERATE) /* documented: written */
+        loy__struct_copy_out(out, &r, sizeof r);
     return rc;
 }
 
@@ -154,7 +175,8 @@ loy_churn_retention_margin_equivalent(double *margin_change,
 {
     loy_base_params p, q;
     loy_base_value v0, v1;
-    double linear;
+    double linear, change;
+    int rc;
 
     LOY__REQUIRE(margin_change != NULL, LOY_EINVAL);
     LOY__TRY(base_read(&p, params));
@@ -164,12 +186,18 @@ loy_churn_retention_margin_equivalent(double *margin_change,
     LOY__REQUIRE(q.retention >= 0.0 && q.retention <= 1.0, LOY_EDOMAIN);
     LOY__REQUIRE(base_check(&q) == LOY_OK, LOY_EDOMAIN);
     /* A zero total is fine here: only the difference matters. */
-    (void)base_compute(&v0, &p);
-    (void)base_compute(&v1, &q);
+    rc = base_compute(&v0, &p);
+    LOY__REQUIRE(rc != LOY_EOVERFLOW, rc);
+    rc = base_compute(&v1, &q);
+    LOY__REQUIRE(rc != LOY_EOVERFLOW, rc);
     /* Raising m by a fraction x raises V by x times its margin part. */
     linear = margin_part(&p);
+    LOY__REQUIRE(!isnan(linear) && linear <= DBL_MAX, LOY_EOVERFLOW);
     LOY__REQUIRE(linear > 0.0, LOY_EDEGENERATE);
-    *margin_change = (v1.total - v0.total) / linear;
+    change = (v1.total - v0.total) / linear;
+    LOY__REQUIRE(loy__finite(v1.total - v0.total) && loy__finite(change),
+                 LOY_EOVERFLOW);
+    *margin_change = change;
     if (value_change != NULL)
         *value_change = v1.total - v0.total;
     return LOY_OK;

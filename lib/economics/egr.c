@@ -46,6 +46,7 @@ loy_churn_egr(loy_egr *out, const double *revenue_prev,
     }
     memset(&r, 0, sizeof r);
     r.revenue_prev = loy__ksum_value(&prev);
+    LOY__REQUIRE(loy__finite(r.revenue_prev), LOY_EOVERFLOW);
     /* Every ratio is relative to last period's revenue: none, no EGR. */
     LOY__REQUIRE(r.revenue_prev > 0.0, LOY_EEMPTY);
     r.revenue_retained = loy__ksum_value(&by_origin[LOY_ORIGIN_EXISTING]);
@@ -57,6 +58,11 @@ loy_churn_egr(loy_egr *out, const double *revenue_prev,
     r.egr = r.nrr + r.enc - 1.0;
     r.growth = r.revenue_now / r.revenue_prev - 1.0;
     r.bought_growth = r.growth - r.egr;
+    /* sums past DBL_MAX, or ratios to a tiny previous revenue */
+    LOY__REQUIRE(loy__finite(r.revenue_now) && loy__finite(r.nrr)
+                 && loy__finite(r.enc) && loy__finite(r.egr)
+                 && loy__finite(r.growth) && loy__finite(r.bought_growth),
+                 LOY_EOVERFLOW);
     loy__struct_copy_out(out, &r, sizeof r);
     return LOY_OK;
 }

@@ -48,6 +48,12 @@ loy_churn_wom(loy_wom_value *out, const loy_wom_params *params)
     r.cost_per_negative_comment = p.negative_comments > 0.0
         ? r.deterred_value / p.negative_comments : 0.0;
     r.detractor_cost = p.comments_per_detractor * r.cost_per_negative_comment;
+    /* finite inputs give infinite products or quotients only by overflow */
+    LOY__REQUIRE(loy__finite(r.referral_value) && loy__finite(r.value_per_comment)
+                 && loy__finite(r.promoter_value)
+                 && loy__finite(r.deterred_value)
+                 && loy__finite(r.cost_per_negative_comment)
+                 && loy__finite(r.detractor_cost), LOY_EOVERFLOW);
     loy__struct_copy_out(out, &r, sizeof r);
     return LOY_OK;
 }
@@ -76,7 +82,12 @@ class_row_check(const double *value, const int8_t *cls, size_t i)
     return LOY_OK;
 }
 
-static void
+/*
+ * The result of the accumulated classes. Welford's update overflows only
+ * for values near DBL_MAX (a difference of two of them, or its square);
+ * such classes give LOY_EOVERFLOW rather than an infinite or NaN mean.
+ */
+static int
 class_value_fill(loy_class_value *r, const class_acc acc[3], double z)
 {
     int c;
@@ -92,6 +103,14 @@ class_value_fill(loy_class_value *r, const class_acc acc[3], double z)
         r->lower[c] = r->mean[c] - z * r->se[c];
         r->upper[c] = r->mean[c] + z * r->se[c];
     }
+    for (c = 0; c < 3; c++) {
+        if (acc[c].n > 0)
+            LOY__REQUIRE(loy__finite(r->mean[c]), LOY_EOVERFLOW);
+        if (acc[c].n > 1)
+            LOY__REQUIRE(loy__finite(r->lower[c]) && loy__finite(r->upper[c]),
+                         LOY_EOVERFLOW);
+    }
+    return LOY_OK;
 }
 
 int
@@ -124,7 +143,7 @@ loy_churn_class_value(loy_class_value *out, const double *value,
     LOY__REQUIRE(acc[0].n + acc[1].n + acc[2].n > 0, LOY_EEMPTY);
     memset(&r, 0, sizeof r);
     r.level = level;
-    class_value_fill(&r, acc, z);
+    LOY__TRY(class_value_fill(&r, acc, z));
     loy__struct_copy_out(out, &r, sizeof r);
     return LOY_OK;
 }
@@ -148,9 +167,16 @@ loy_churn_move_value(double *gain, double *lower, double *upper,
     LOY__REQUIRE(c.n[from_class] >= 2 && c.n[to_class] >= 2,
                  LOY_EDEGENERATE);
     LOY__TRY(loy__normal_crit(&z, c.level));
+    /* the struct is the caller's: refuse what no class value holds */
+    LOY__REQUIRE(loy__finite(c.mean[to_class]) && loy__finite(c.se[to_class])
+                 && loy__finite(c.mean[from_class])
+                 && loy__finite(c.se[from_class]), LOY_ENONFINITE);
+    LOY__REQUIRE(c.se[to_class] >= 0.0 && c.se[from_class] >= 0.0,
+                 LOY_EDOMAIN);
     g = k * (c.mean[to_class] - c.mean[from_class]);
-    se = k * sqrt(c.se[to_class] * c.se[to_class] +
-                  c.se[from_class] * c.se[from_class]);
+    se = k * hypot(c.se[to_class], c.se[from_class]);
+    LOY__REQUIRE(loy__finite(g) && loy__finite(g - z * se)
+                 && loy__finite(g + z * se), LOY_EOVERFLOW);
     *gain = g;
     if (lower != NULL)
         *lower = g - z * se;

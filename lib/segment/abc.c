@@ -188,7 +188,7 @@ static int
 check_total(double total)
 {
     /* finite values can only sum to NaN or infinity by overflow */
-    LOY__REQUIRE(total <= DBL_MAX, LOY_ENONFINITE);
+    LOY__REQUIRE(total <= DBL_MAX, LOY_EOVERFLOW);
     LOY__REQUIRE(total > 0.0, LOY_EEMPTY);
     return LOY_OK;
 }

@@ -52,7 +52,7 @@ sorted_copy(double **out, double *total, uint64_t *n_clamped,
     if (!(*total > 0.0 && *total <= DBL_MAX)) {
         /* finite values reach NaN or infinity only by overflow */
         free(s);
-        return *total == 0.0 ? LOY_EEMPTY : LOY_ENONFINITE;
+        return *total == 0.0 ? LOY_EEMPTY : LOY_EOVERFLOW;
     }
     qsort(s, n, sizeof *s, cmp_desc);
     *out = s;
@@ -79,14 +79,18 @@ nearest_to_ideal(const double *s, size_t n, double total, double x0)
     return best_k;
 }
 
-/* Largest k minimising |s_k/mean - 1|: where the curve's slope is 1. */
+/*
+ * Largest k minimising |s_k/mean - 1|: where the curve's slope is 1. The
+ * ratio is formed as n s_k/total: the mean of denormal values rounds to 0
+ * (two values of 5e-324 among eight).
+ */
 static size_t
 break_even(const double *s, size_t n, double total)
 {
-    double mean = total / (double)n, best = HUGE_VAL;
+    double best = HUGE_VAL;
     size_t k, best_k = 1;
     for (k = 1; k <= n; k++) {
-        double d = fabs(s[k - 1] / mean - 1.0);
+        double d = fabs(s[k - 1] / total * (double)n - 1.0);
         if (d <= best) {
             best = d;
             best_k = k;
@@ -95,20 +99,24 @@ break_even(const double *s, size_t n, double total)
     return best_k;
 }
 
-/* Gini = 2 x trapezoidal area under the curve (from (0,0)) - 1. */
+/*
+ * Gini = 2 x trapezoidal area under the curve (from (0,0)) - 1, summed on
+ * the yields y_k = cum_k/total, which stay in [0, 1]: the cumulative
+ * values themselves add up to about n times the total and overflow for
+ * totals near DBL_MAX ({DBL_MAX, 0, 0} gave NaN).
+ */
 static double
-gini(const double *s, size_t n)
+gini(const double *s, size_t n, double total)
 {
     size_t k;
     loy__ksum cum = {0.0, 0.0}, area = {0.0, 0.0};
-    double last;
     for (k = 0; k < n; k++) {
         loy__ksum_add(&cum, s[k]);
-        loy__ksum_add(&area, loy__ksum_value(&cum));
+        loy__ksum_add(&area, loy__ksum_value(&cum) / total);
     }
-    last = loy__ksum_value(&cum);
     /* sum of trapezoids (y_{k-1} + y_k)/2n = (sum_k y_k - y_n/2)/n */
-    return 2.0 * (loy__ksum_value(&area) - 0.5 * last) / (last * (double)n)
+    return 2.0 * (loy__ksum_value(&area)
+                  - 0.5 * (loy__ksum_value(&cum) / total)) / (double)n
            - 1.0;
 }
 
@@ -189,7 +197,7 @@ loy_abc_computed_classify(uint8_t *classes, loy_abc_computed_result *result,
     r.total_value = total;
     r.n_clamped = n_clamped;
     points(&r, s, n, total);
-    r.gini = gini(s, n);
+    r.gini = gini(s, n, total);
     free(s);
     assign(classes, &r, values, n);
     loy__struct_copy_out(result, &r, sizeof r);

@@ -379,8 +379,12 @@ summarise(loy_segment_result *out, const seg_acc *acc,
         loy__ksum_add(&tot, acc->value[c].c);
     }
     r.total_value = loy__ksum_value(&tot);
-    LOY__REQUIRE(r.total_value <= DBL_MAX, LOY_ENONFINITE);
+    /* finite values sum to infinity or NaN only by overflow */
+    LOY__REQUIRE(r.total_value <= DBL_MAX, LOY_EOVERFLOW);
     LOY__REQUIRE(r.total_value > 0.0, LOY_EEMPTY);
+    for (c = 0; c < NCELLS; c++)
+        LOY__REQUIRE(loy__finite(loy__ksum_value(&acc->ltv[c])),
+                     LOY_EOVERFLOW);
     fill_cells(&r, acc, in);
     LOY__TRY(fill_classes(&r, acc, in));
     loy__struct_copy_out(out, &r, sizeof r);

@@ -13,11 +13,13 @@
 static const int32_t csat_default_scale[3] = {1, 4, 5};
 static const int32_t ces_default_scale[4] = {1, 3, 5, 7};
 
-/* Running summary of valid responses. */
+/* Running summary of valid responses. The spread is summed in a second
+ * pass around the mean: the one-pass sum of squares minus n mean^2
+ * cancels to garbage for tight answers on a wide scale. */
 typedef struct resp_sum {
     uint64_t n, top, low, rejected;
     loy__ksum sum; /* sum of (score - lo), exact enough for the mean */
-    loy__ksum sq;  /* sum of (score - lo)^2 */
+    double ss;     /* sum of (score - lo - mean)^2 (CES only) */
 } resp_sum;
 
 static void
@@ -31,7 +33,42 @@ resp_add(resp_sum *s, int64_t v, uint64_t count, int64_t lo,
     if (v <= low_max)
         s->low += count;
     loy__ksum_add(&s->sum, x * (double)count);
-    loy__ksum_add(&s->sq, x * x * (double)count);
+}
+
+static double
+resp_mean(const resp_sum *s)
+{
+    return loy__ksum_value(&s->sum) / (double)s->n;
+}
+
+/* Second pass of a histogram: the sum of squared deviations. */
+static void
+spread_counts(resp_sum *s, const uint64_t *counts, size_t n_bins)
+{
+    double m = resp_mean(s);
+    loy__ksum ss = {0.0, 0.0};
+    size_t k;
+    for (k = 0; k < n_bins; k++)
+        if (counts[k] > 0)
+            loy__ksum_add(&ss, (double)counts[k] * ((double)k - m)
+                                   * ((double)k - m));
+    s->ss = loy__ksum_value(&ss);
+}
+
+/* Second pass of the responses (valid ones only, as in the first). */
+static void
+spread_scores(resp_sum *s, const int32_t *scores, size_t n, int64_t lo,
+              int64_t hi)
+{
+    double m = resp_mean(s);
+    loy__ksum ss = {0.0, 0.0};
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (scores[i] >= lo && scores[i] <= hi) {
+            double d = (double)(scores[i] - lo) - m;
+            loy__ksum_add(&ss, d * d);
+        }
+    s->ss = loy__ksum_value(&ss);
 }
 
 /* Histogram of n_bins bins for the scale lo..hi into a summary. */
@@ -112,24 +149,25 @@ csat_finish(loy_csat_result *r, const resp_sum *s, double level, double z)
     r->csat = ph;
     r->se = sqrt(ph * (1.0 - ph) / n);
     r->level = level;
-    r->lower = fmax(0.0, centre - half);
-    r->upper = fmin(1.0, centre + half);
+    /* The Wilson interval contains the share (the score statistic is 0
+     * there); at 0 or 1 rounding could leave it just outside. */
+    r->lower = fmax(0.0, fmin(centre - half, ph));
+    r->upper = fmin(1.0, fmax(centre + half, ph));
     if (s->n < 30)
         r->flags |= LOY_NPS_SMALL_SAMPLE;
 }
 
 static void
-ces_finish(loy_ces_result *r, const resp_sum *s, int64_t lo, double level,
-           double z)
+ces_finish(loy_ces_result *r, const resp_sum *s, const int64_t sc[4],
+           double level, double z)
 {
-    double n = (double)s->n;
-    double m = loy__ksum_value(&s->sum) / n;
-    double ss = fmax(0.0, loy__ksum_value(&s->sq) - n * m * m);
+    double n = (double)s->n, m = resp_mean(s), ss = s->ss;
     memset(r, 0, sizeof *r);
     r->struct_size = sizeof *r;
     r->n = s->n;
     r->rejected = s->rejected;
-    r->mean = (double)lo + m;
+    /* rounding must not take the mean of scores off their scale */
+    r->mean = fmin(fmax((double)sc[0] + m, (double)sc[0]), (double)sc[3]);
     r->sd = s->n > 1 ? sqrt(ss / (n - 1.0)) : 0.0;
     r->se = r->sd / sqrt(n);
     r->level = level;
@@ -192,7 +230,8 @@ loy_ces_from_counts(loy_ces_result *out, const uint64_t *counts,
     LOY__TRY(loy__normal_crit(&z, level));
     LOY__TRY(resp_from_counts(&s, counts, n_bins, sc[0], sc[3], sc[2],
                               sc[1]));
-    ces_finish(&r, &s, sc[0], level, z);
+    spread_counts(&s, counts, n_bins);
+    ces_finish(&r, &s, sc, level, z);
     loy__struct_copy_out(out, &r, sizeof r);
     return LOY_OK;
 }
@@ -212,7 +251,8 @@ loy_ces_i32(loy_ces_result *out, const int32_t *scores, size_t n,
     LOY__TRY(loy__normal_crit(&z, level));
     LOY__TRY(resp_from_scores(&s, scores, n, sc[0], sc[3], sc[2], sc[1],
                               flags, err_index));
-    ces_finish(&r, &s, sc[0], level, z);
+    spread_scores(&s, scores, n, sc[0], sc[3]);
+    ces_finish(&r, &s, sc, level, z);
     loy__struct_copy_out(out, &r, sizeof r);
     return LOY_OK;
 }

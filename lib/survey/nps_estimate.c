@@ -80,36 +80,61 @@ read_tally(uint64_t c[3], const loy_nps_tally *tally)
 /*
  * Tango's score statistic at delta for the paired-difference view of NPS
  * (discordant cells P and D): q is the restricted MLE of the discordant
- * share under H0: NPS = delta. Decreasing in delta.
+ * share under H0: NPS = delta, the larger root of 2q^2 + bq + c = 0 in
+ * shares (MODELS.md 1.5), and T(delta) = n(nps - delta)/sqrt(n den) with
+ * den = 2q + delta(1 - delta). Decreasing in delta.
+ *
+ * The textbook evaluation cancels where the limits of a large sample lie,
+ * next to -1 or +1 (D = 1e13, A = 1 put both limits above the estimate),
+ * so both the discriminant and den are written in forms whose terms share
+ * a sign there (identities checked symbolically): with s = d - p, a the
+ * passive share and e = delta - nps,
+ *   disc = (d(1 + delta) + p(1 - delta))^2 + 4 a delta e,
+ *   den  = (sqrt(disc) - g)/2,   g = (1 + delta)(delta - p)
+ *                                    - (1 - delta)(delta + d),
+ * and where g > 0, den = 2 delta e (1 - delta^2)/(sqrt(disc) + g).
+ * n(nps - delta) = P - D - n delta is one fused multiply-add.
  */
+typedef struct tango_data {
+    double n, d, a, p; /* n and the three shares */
+    double pmd;        /* P - D */
+} tango_data;
+
 static double
-tango_t(double n, double d, double p, double delta)
+tango_t(const tango_data *t, double delta)
 {
-    double aa = 2.0 * n;
-    double bb = -p - d + (2.0 * n - p + d) * delta;
-    double cc = -d * delta * (1.0 - delta);
-    double disc = fmax(0.0, bb * bb - 4.0 * aa * cc);
-    double q = (sqrt(disc) - bb) / (2.0 * aa);
-    double den = n * (2.0 * q + delta * (1.0 - delta));
-    double num = p - d - n * delta;
+    double num = fma(-t->n, delta, t->pmd); /* n (nps - delta) */
+    double e = -num / t->n;
+    double lin = t->d * (1.0 + delta) + t->p * (1.0 - delta);
+    double disc = fmax(0.0, lin * lin + 4.0 * t->a * delta * e);
+    double g = (1.0 + delta) * (delta - t->p) - (1.0 - delta) * (delta + t->d);
+    double root = sqrt(disc), den;
+    if (g > 0.0)
+        den = 2.0 * delta * e * ((1.0 - delta) * (1.0 + delta)) / (root + g);
+    else
+        den = 0.5 * (root - g);
     if (!(den > 0.0))
         return num > 0.0 ? HUGE_VAL : num < 0.0 ? -HUGE_VAL : 0.0;
-    return num / sqrt(den);
+    return num / sqrt(t->n * den);
 }
 
-/* Bisection for T(delta) = target on [lo, hi], T decreasing. */
+/*
+ * Bisection for T(delta) = target on [lo, hi], T decreasing, down to
+ * adjacent doubles (at most 200 halvings: a width below 2^-199).
+ */
 static double
-tango_solve(double n, double d, double p, double target, double lo,
-            double hi)
+tango_solve(const tango_data *t, double target, double lo, double hi)
 {
     int it;
-    if (tango_t(n, d, p, lo) <= target)
+    if (tango_t(t, lo) <= target)
         return lo;
-    if (tango_t(n, d, p, hi) >= target)
+    if (tango_t(t, hi) >= target)
         return hi;
-    for (it = 0; it < 200 && hi - lo > 1e-14; it++) {
+    for (it = 0; it < 200; it++) {
         double mid = 0.5 * (lo + hi);
-        if (tango_t(n, d, p, mid) > target)
+        if (mid <= lo || mid >= hi)
+            break;
+        if (tango_t(t, mid) > target)
             lo = mid;
         else
             hi = mid;
@@ -117,15 +142,20 @@ tango_solve(double n, double d, double p, double target, double lo,
     return 0.5 * (lo + hi);
 }
 
+/* The limits bracket the estimate by construction: [-1, nps], [nps, 1]. */
 static void
 interval_score(loy_nps_result *r, const uint64_t c[3], double z)
 {
-    const double edge = 1.0 - 1e-12;
-    double n = (double)r->n, d = (double)c[0], p = (double)c[2];
+    tango_data t;
+    t.n = (double)r->n;
+    t.d = (double)c[0] / t.n;
+    t.a = (double)c[1] / t.n;
+    t.p = (double)c[2] / t.n;
+    t.pmd = (double)c[2] - (double)c[0];
     r->centre = r->nps;
     r->interval_se = r->se;
-    r->lower = c[0] == r->n ? -1.0 : tango_solve(n, d, p, z, -edge, r->nps);
-    r->upper = c[2] == r->n ? 1.0 : tango_solve(n, d, p, -z, r->nps, edge);
+    r->lower = c[0] == r->n ? -1.0 : tango_solve(&t, z, -1.0, r->nps);
+    r->upper = c[2] == r->n ? 1.0 : tango_solve(&t, -z, r->nps, 1.0);
 }
 
 static void

@@ -533,13 +533,14 @@ loy_nps_tally_grouped_u8(uint64_t *counts, size_t n_groups,
     size_t at = 0;
     int rc;
     loy__set_index(err_index, LOY_NO_INDEX);
-    LOY__REQUIRE(counts != NULL && scores != NULL && groups != NULL,
-                 LOY_EINVAL);
-    LOY__REQUIRE((flags & ~LOY_NPS_SKIP_INVALID) == 0, LOY_EINVAL);
+    LOY__REQUIRE(counts != NULL, LOY_EINVAL);
     LOY__REQUIRE(n_groups > 0 && n_groups <= SIZE_MAX / 32, LOY_EINVAL);
+    /* zeroed first, so that every later error leaves it all zero */
+    memset(counts, 0, 4 * n_groups * sizeof *counts);
+    LOY__REQUIRE(scores != NULL && groups != NULL, LOY_EINVAL);
+    LOY__REQUIRE((flags & ~LOY_NPS_SKIP_INVALID) == 0, LOY_EINVAL);
     LOY__TRY(loy__nps_breaks(b, breaks));
     class_table(lut, b);
-    memset(counts, 0, 4 * n_groups * sizeof *counts);
     if (!grouped_scatter(counts, lut, scores, groups, n, n_groups) &&
         !(strict && grouped_any_rejected(counts, n_groups)))
         return LOY_OK;

@@ -61,8 +61,24 @@ loy_nps_wtally_f64(loy_nps_wtally *out, const double *scores,
     /* Squares of huge weights can overflow even when the weights do not. */
     for (k = 0; k < 3; k++)
         LOY__REQUIRE(loy__finite(t.sum_w[k]) && loy__finite(t.sum_w2[k]),
-                     LOY_EDOMAIN);
+                     LOY_EOVERFLOW);
     loy__struct_copy_out(out, &t, sizeof t);
+    return LOY_OK;
+}
+
+/* Sums of a caller's tally: NaN is LOY_ENONFINITE, an infinite or
+ * negative sum LOY_EDOMAIN (no tally of valid rows holds one). */
+static int
+wtally_sums_ok(const loy_nps_wtally *t)
+{
+    int k;
+    for (k = 0; k < 3; k++) {
+        LOY__REQUIRE(!isnan(t->sum_w[k]) && !isnan(t->sum_w2[k]),
+                     LOY_ENONFINITE);
+        LOY__REQUIRE(loy__finite(t->sum_w[k]) && t->sum_w[k] >= 0.0 &&
+                     loy__finite(t->sum_w2[k]) && t->sum_w2[k] >= 0.0,
+                     LOY_EDOMAIN);
+    }
     return LOY_OK;
 }
 
@@ -75,6 +91,8 @@ loy_nps_wtally_merge(loy_nps_wtally *acc, const loy_nps_wtally *add)
     LOY__REQUIRE(LOY__STRUCT_OK(add, sizeof b), LOY_EINVAL);
     loy__struct_copy_in(&a, acc, sizeof a);
     loy__struct_copy_in(&b, add, sizeof b);
+    LOY__TRY(wtally_sums_ok(&a));
+    LOY__TRY(wtally_sums_ok(&b));
     for (k = 0; k < 3; k++)
         LOY__REQUIRE(a.count[k] + b.count[k] >= a.count[k], LOY_EDOMAIN);
     LOY__REQUIRE(a.rejected + b.rejected >= a.rejected, LOY_EDOMAIN);
@@ -82,6 +100,9 @@ loy_nps_wtally_merge(loy_nps_wtally *acc, const loy_nps_wtally *add)
         a.count[k] += b.count[k];
         a.sum_w[k] += b.sum_w[k];
         a.sum_w2[k] += b.sum_w2[k];
+        /* finite non-negative sums become infinite only by overflow */
+        LOY__REQUIRE(a.sum_w[k] <= DBL_MAX && a.sum_w2[k] <= DBL_MAX,
+                     LOY_EOVERFLOW);
     }
     a.rejected += b.rejected;
     loy__struct_copy_out(acc, &a, sizeof a);
@@ -95,23 +116,38 @@ wtally_totals(const loy_nps_wtally *t, uint64_t *n, double *w, double *w2)
     int k;
     *n = 0;
     *w = *w2 = 0.0;
+    LOY__TRY(wtally_sums_ok(t));
     for (k = 0; k < 3; k++) {
-        LOY__REQUIRE(!isnan(t->sum_w[k]) && !isnan(t->sum_w2[k]),
-                     LOY_ENONFINITE);
-        LOY__REQUIRE(loy__finite(t->sum_w[k]) && t->sum_w[k] >= 0.0 &&
-                     loy__finite(t->sum_w2[k]) && t->sum_w2[k] >= 0.0,
-                     LOY_EDOMAIN);
         LOY__REQUIRE(*n + t->count[k] >= *n, LOY_EDOMAIN);
         *n += t->count[k];
         *w += t->sum_w[k];
         *w2 += t->sum_w2[k];
     }
     LOY__REQUIRE(*n > 0 && *w > 0.0, LOY_EEMPTY);
-    LOY__REQUIRE(*w2 > 0.0 && loy__finite(*w * *w), LOY_EDOMAIN);
+    /* three finite class sums can still add up past DBL_MAX */
+    LOY__REQUIRE(*w <= DBL_MAX && *w2 <= DBL_MAX, LOY_EOVERFLOW);
+    LOY__REQUIRE(*w2 > 0.0, LOY_EDOMAIN);
     return LOY_OK;
 }
 
-/* Linearised SE: sqrt(n/(n-1) sum_c W2_c (x_c - nps)^2) / W. */
+/*
+ * Kish's n_eff = W^2 / sum w^2 lies in [1, n] for any set of n weights
+ * (Cauchy-Schwarz), so sums outside that range come from no data: they
+ * are refused rather than turned into an infinite or meaningless n_eff.
+ * The tolerance covers the rounding of the sums.
+ */
+static int
+kish_size(double *n_eff, uint64_t n, double w, double w2)
+{
+    double ne = (w / w2) * w;
+    LOY__REQUIRE(ne >= 1.0 - 1e-9 && ne <= (double)n * (1.0 + 1e-9),
+                 LOY_EINCONSISTENT);
+    *n_eff = ne;
+    return LOY_OK;
+}
+
+/* Linearised SE: sqrt(n/(n-1) sum_c W2_c (x_c - nps)^2) / W, with each
+ * W2_c scaled by W^2 first (W2_c <= W^2), so no term can overflow. */
 static double
 se_linearised(const loy_nps_wtally *t, uint64_t n, double w, double nps)
 {
@@ -121,8 +157,8 @@ se_linearised(const loy_nps_wtally *t, uint64_t n, double w, double nps)
     if (n < 2)
         return 0.0; /* the one residual is exactly 0 */
     for (k = 0; k < 3; k++)
-        s += t->sum_w2[k] * (x[k] - nps) * (x[k] - nps);
-    return sqrt(s * ((double)n / (double)(n - 1))) / w;
+        s += (t->sum_w2[k] / w / w) * (x[k] - nps) * (x[k] - nps);
+    return sqrt(s * ((double)n / (double)(n - 1)));
 }
 
 static int
@@ -151,7 +187,7 @@ loy_nps_westimate(loy_nps_wresult *out, const loy_nps_wtally *tally,
     r.n = n;
     r.sum_w = w;
     r.nps = pw - dw;
-    r.n_eff = (w / w2) * w;
+    LOY__TRY(kish_size(&r.n_eff, n, w, w2));
     r.deff = (double)n / r.n_eff;
     r.se_kish = sqrt(fmax(0.0, pw + dw - r.nps * r.nps) / r.n_eff);
     r.se_lin = se_linearised(&t, n, w, r.nps);
