@@ -694,9 +694,10 @@ typedef struct loy_trend_units {
     double *slope;        /**< Change per period in the log-odds of a
                                top-box answer among top-box and 7-8. */
     double *se;           /**< Quasi-binomial standard error. */
-    double *lower;        /**< slope - z se. */
-    double *upper;        /**< slope + z se. */
-    double *p_value;      /**< Two-sided Wald p-value of slope = 0. */
+    double *lower;        /**< slope - c se (c normal, or t when
+                               overdispersed). */
+    double *upper;        /**< slope + c se. */
+    double *p_value;      /**< Two-sided p-value of slope = 0. */
     double *dispersion;   /**< max(1, Pearson X^2 / (T - 2)), 1 if T = 2. */
     double *share_first;  /**< Fitted top-box share at the first used
                                period. */
@@ -711,7 +712,10 @@ typedef struct loy_trend_units {
  *
  * Binomial logistic regression of P_t out of P_t + A_t on the period
  * index t (Newton-Raphson), with the quasi-binomial dispersion
- * max(1, X^2/(T - 2)) scaling the variance. Detractors do not enter.
+ * max(1, X^2/(T - 2)) scaling the variance; when it exceeds 1 (flag
+ * #LOY_TREND_OVERDISPERSED) the p-value and interval use Student's t with
+ * T - 2 degrees of freedom (as R's glm(family = quasibinomial)),
+ * otherwise the normal distribution. Detractors do not enter.
  * @param out per-unit outputs (required; members may be NULL).
  * @param counts n_units * n_periods tallies, unit-major.
  * @param n_units number of units, >= 1.
