@@ -66,6 +66,47 @@ build_system(double *m, double *rhs, const loy__arl_chain *ch,
     }
 }
 
+/*
+ * A chain symmetric about 0 (two-sided EWMA in control: no atom, no drift,
+ * lo = -hi) has an even ARL function, and the Gauss-Legendre nodes come in
+ * pairs y_j = -y_{n-1-j}: the unknowns of a pair are equal, so the system
+ * folds to ceil(n/2) unknowns, K_ij + K_i,n-1-j (an eighth of the
+ * elimination work; ARL0 and chart design are this case).
+ */
+static int
+is_symmetric(const loy__arl_chain *ch)
+{
+    return !ch->atom && ch->c0 == 0.0 && ch->mu == 0.0 && ch->lo == -ch->hi;
+}
+
+static void
+build_folded(double *m, double *rhs, const loy__arl_chain *ch, const double *y,
+             const double *w, size_t n, size_t dim)
+{
+    size_t i, j;
+    for (i = 0; i < dim; i++) {
+        double *row = m + i * dim;
+        for (j = 0; j < dim; j++) {
+            size_t jm = n - 1 - j;
+            row[j] = -w[j] * kernel(ch, y[i], y[j]);
+            if (jm != j)
+                row[j] -= w[jm] * kernel(ch, y[i], y[jm]);
+        }
+        row[i] += 1.0;
+        rhs[i] = 1.0;
+    }
+}
+
+/* The folded solution spread back to all n nodes (in place; sol has room
+ * for n values). */
+static void
+unfold(double *sol, size_t n, size_t dim)
+{
+    size_t j;
+    for (j = dim; j < n; j++)
+        sol[j] = sol[n - 1 - j];
+}
+
 /* The ARL from s0 given the solution at the nodes (and the atom). */
 static double
 interpolate(const loy__arl_chain *ch, const double *y, const double *w,
@@ -84,20 +125,27 @@ int
 loy__arl_solve(double *arl, const loy__arl_chain *ch, double s0,
                size_t nodes)
 {
-    size_t dim = nodes + (ch->atom ? 1u : 0u);
+    const int folded = is_symmetric(ch);
+    size_t dim = folded ? (nodes + 1) / 2 : nodes + (ch->atom ? 1u : 0u);
     double *buf, *m, *rhs, *y, *w;
     double v;
     int rc;
-    buf = malloc((dim * dim + dim + 2 * nodes) * sizeof *buf);
+    /* rhs gets room for all nodes (the folded solution is unfolded). */
+    buf = malloc((dim * dim + nodes + 1 + 2 * nodes) * sizeof *buf);
     if (buf == NULL)
         return LOY_ENOMEM;
     m = buf;
     rhs = m + dim * dim;
-    y = rhs + dim;
+    y = rhs + nodes + 1;
     w = y + nodes;
     loy__gauss_legendre(y, w, nodes, ch->lo, ch->hi);
-    build_system(m, rhs, ch, y, w, nodes, dim);
+    if (folded)
+        build_folded(m, rhs, ch, y, w, nodes, dim);
+    else
+        build_system(m, rhs, ch, y, w, nodes, dim);
     rc = loy__lu_solve(m, rhs, dim);
+    if (rc == LOY_OK && folded)
+        unfold(rhs, nodes, dim);
     if (rc == LOY_OK) {
         v = interpolate(ch, y, w, rhs, nodes, s0);
         /* Beyond ~1e13 the system is too ill-conditioned to trust. */

@@ -34,7 +34,7 @@
 #define TGT __attribute__((target("avx512f,avx512dq,avx512vl")))
 #define LANES 8
 #define BLOCK 32
-#define PF_DIST 24
+#define PF_DIST 40
 #define BIG_COUNT ((int64_t)1 << 40)
 
 int
@@ -105,14 +105,68 @@ store_i64(int64_t out[LANES], __m512i v)
     memcpy(out, &v, sizeof(int64_t) * LANES);
 }
 
+/* Point values shared by the passes: gap mask, 1/n, sqrt(n), x. */
+typedef struct point {
+    __mmask8 gap;
+    __m512d inv, sq, x;
+} point;
+
+TGT static inline void
+point_values(point *pt, __m512i d, __m512i a, __m512i p)
+{
+    const __m512d one = _mm512_set1_pd(1.0);
+    __m512i n = _mm512_add_epi64(_mm512_add_epi64(d, a), p);
+    __m512d nd = _mm512_cvtepi64_pd(n);
+    __m512d df = _mm512_cvtepi64_pd(_mm512_sub_epi64(p, d));
+    pt->gap = _mm512_cmpeq_epi64_mask(n, _mm512_setzero_si512());
+    nd = _mm512_mask_blend_pd(pt->gap, nd, one);
+    pt->inv = _mm512_div_pd(one, nd);
+    pt->sq = _mm512_sqrt_pd(nd);
+    pt->x = _mm512_mul_pd(df, pt->inv);
+}
+
+/*
+ * The window's point values (x, 1/n, sqrt(n), gaps) are computed once, by
+ * the baseline pass, and kept for the Laney and main passes: they do not
+ * depend on the centre line. CACHE periods cover a year of weeks; a longer
+ * window recomputes the rest (12 KB of stack).
+ */
+#define CACHE 64
+
+typedef struct wcache {
+    size_t n;                /* periods cached: window[0 .. n) */
+    __m512d x[CACHE], inv[CACHE], sq[CACHE];
+    __mmask8 gap[CACHE];
+} wcache;
+
+/* Point t from the cache when it is there, else from memory. */
+TGT static inline void
+get_point(point *pt, const group *g, const loy__chart_cfg *c,
+          const wcache *wc, size_t t, __m512i *big)
+{
+    __m512i d, a, p;
+    if (t >= c->b0 && t - c->b0 < wc->n) {
+        size_t k = t - c->b0;
+        pt->x = wc->x[k];
+        pt->inv = wc->inv[k];
+        pt->sq = wc->sq[k];
+        pt->gap = wc->gap[k];
+        return;
+    }
+    load_period(&d, &a, &p, g, t);
+    *big = _mm512_or_si512(*big, _mm512_or_si512(d, _mm512_or_si512(a, p)));
+    point_values(pt, d, a, p);
+}
+
 /* Baseline sums of the window; big collects every count's bits. */
 TGT static void
 pass_baseline(loy__chart_unit u[LANES], const group *g,
-              const loy__chart_cfg *c, __m512i *big)
+              const loy__chart_cfg *c, wcache *wc, __m512i *big)
 {
     __m512i sn = _mm512_setzero_si512(), sp = sn, sd = sn;
     int64_t vn[LANES], vp[LANES], vd[LANES];
     size_t t, l;
+    wc->n = c->b1 - c->b0 < CACHE ? c->b1 - c->b0 : CACHE;
     for (t = c->b0; t < c->b1; t++) {
         __m512i d, a, p;
         prefetch(g, t);
@@ -121,6 +175,15 @@ pass_baseline(loy__chart_unit u[LANES], const group *g,
         sn = _mm512_add_epi64(sn, _mm512_add_epi64(_mm512_add_epi64(d, a), p));
         sp = _mm512_add_epi64(sp, p);
         sd = _mm512_add_epi64(sd, d);
+        if (t - c->b0 < wc->n) {
+            point pt;
+            size_t k = t - c->b0;
+            point_values(&pt, d, a, p);
+            wc->x[k] = pt.x;
+            wc->inv[k] = pt.inv;
+            wc->sq[k] = pt.sq;
+            wc->gap[k] = pt.gap;
+        }
     }
     store_i64(vn, sn);
     store_i64(vp, sp);
@@ -160,30 +223,10 @@ lane_params(lanes *v, const loy__chart_unit u[LANES], const loy__chart_cfg *c)
     v->nll = _mm512_sub_pd(_mm512_setzero_pd(), v->ll);
 }
 
-/* Point values shared by the passes: gap mask, 1/n, sqrt(n), x. */
-typedef struct point {
-    __mmask8 gap;
-    __m512d inv, sq, x;
-} point;
-
-TGT static inline void
-point_values(point *pt, __m512i d, __m512i a, __m512i p)
-{
-    const __m512d one = _mm512_set1_pd(1.0);
-    __m512i n = _mm512_add_epi64(_mm512_add_epi64(d, a), p);
-    __m512d nd = _mm512_cvtepi64_pd(n);
-    __m512d df = _mm512_cvtepi64_pd(_mm512_sub_epi64(p, d));
-    pt->gap = _mm512_cmpeq_epi64_mask(n, _mm512_setzero_si512());
-    nd = _mm512_mask_blend_pd(pt->gap, nd, one);
-    pt->inv = _mm512_div_pd(one, nd);
-    pt->sq = _mm512_sqrt_pd(nd);
-    pt->x = _mm512_mul_pd(df, pt->inv);
-}
-
 /* Laney's moving ranges over the window. */
 TGT static void
 pass_laney(loy__chart_unit u[LANES], const group *g, const loy__chart_cfg *c,
-           const lanes *v, __m512i *big)
+           const lanes *v, const wcache *wc, __m512i *big)
 {
     __m512d zprev = _mm512_setzero_pd(), mr = zprev;
     __m512i cnt = _mm512_setzero_si512();
@@ -193,13 +236,10 @@ pass_laney(loy__chart_unit u[LANES], const group *g, const loy__chart_cfg *c,
     int64_t vcnt[LANES];
     size_t t, l;
     for (t = c->b0; t < c->b1; t++) {
-        __m512i d, a, p;
         point pt;
         __m512d z;
         __mmask8 ok, both;
-        load_period(&d, &a, &p, g, t);
-        *big = _mm512_or_si512(*big, _mm512_or_si512(d, _mm512_or_si512(a, p)));
-        point_values(&pt, d, a, p);
+        get_point(&pt, g, c, wc, t, big);
         ok = (__mmask8)(~pt.gap & v->charted);
         z = _mm512_mul_pd(_mm512_mul_pd(_mm512_sub_pd(pt.x, v->cl), pt.sq),
                           v->isg);
@@ -224,6 +264,8 @@ typedef struct mstate {
     __m512d e, a, cp, cm;
     __m512i last, cur, longest, runs, useful, points;
     __m512i first[4];
+    __mmask8 seen[4]; /* lanes that have signalled, per chart */
+    __mmask8 sig[4];  /* this period's signals, per chart */
 } mstate;
 
 /* Signal bits of one period (the EWMA and CUSUM state advance). */
@@ -242,12 +284,16 @@ signals(mstate *s, const point *pt, const lanes *v, const loy__chart_cfg *c,
     code = _mm512_mask_or_epi64(code, (mask), code, _mm512_set1_epi64(bit))
     m = _mm512_mask_cmp_pd_mask(ok, z, lim, _CMP_GT_OQ);
     SET(m, LOY_SIGNAL_SHEWHART_HIGH);
+    s->sig[0] = m;
     m = _mm512_mask_cmp_pd_mask(ok, z, nlim, _CMP_LT_OQ);
     SET(m, LOY_SIGNAL_SHEWHART_LOW);
+    s->sig[0] |= m;
     m = _mm512_mask_cmp_pd_mask(ol, z, v->ll, _CMP_GT_OQ);
     SET(m, LOY_SIGNAL_LANEY_HIGH);
+    s->sig[1] = m;
     m = _mm512_mask_cmp_pd_mask(ol, z, v->nll, _CMP_LT_OQ);
     SET(m, LOY_SIGNAL_LANEY_LOW);
+    s->sig[1] |= m;
     s->e = _mm512_mask_add_pd(s->e, ok, s->e,
                               _mm512_mul_pd(_mm512_set1_pd(c->lambda),
                                             _mm512_sub_pd(pt->x, s->e)));
@@ -261,6 +307,7 @@ signals(mstate *s, const point *pt, const lanes *v, const loy__chart_cfg *c,
     SET(m, LOY_SIGNAL_EWMA_HIGH);
     m = _mm512_mask_cmp_pd_mask(ew, ed, zero, _CMP_LT_OQ);
     SET(m, LOY_SIGNAL_EWMA_LOW);
+    s->sig[2] = ew;
     s->cp = _mm512_mask_max_pd(
         s->cp, ok, _mm512_sub_pd(_mm512_add_pd(s->cp, z), _mm512_set1_pd(c->k)),
         zero);
@@ -269,8 +316,10 @@ signals(mstate *s, const point *pt, const lanes *v, const loy__chart_cfg *c,
         zero);
     m = _mm512_mask_cmp_pd_mask(ok, s->cp, _mm512_set1_pd(c->h), _CMP_GT_OQ);
     SET(m, LOY_SIGNAL_CUSUM_HIGH);
+    s->sig[3] = m;
     m = _mm512_mask_cmp_pd_mask(ok, s->cm, _mm512_set1_pd(c->h), _CMP_GT_OQ);
     SET(m, LOY_SIGNAL_CUSUM_LOW);
+    s->sig[3] |= m;
 #undef SET
     return code;
 }
@@ -299,39 +348,81 @@ runs(mstate *s, const point *pt, const lanes *v, __mmask8 ok, __m512i code)
                                 _mm512_set1_epi64(LOY_SIGNAL_BELOW));
 }
 
-/* First period of each chart's signal. */
+/* First period of each chart's signal: lanes signalling for the first
+ * time take t (mask arithmetic only). */
 TGT static inline void
-firsts(mstate *s, __m512i code, size_t t)
+firsts(mstate *s, size_t t)
 {
-    static const uint32_t mask[4] = {
-        LOY_SIGNAL_SHEWHART_HIGH | LOY_SIGNAL_SHEWHART_LOW,
-        LOY_SIGNAL_LANEY_HIGH | LOY_SIGNAL_LANEY_LOW,
-        LOY_SIGNAL_EWMA_HIGH | LOY_SIGNAL_EWMA_LOW,
-        LOY_SIGNAL_CUSUM_HIGH | LOY_SIGNAL_CUSUM_LOW};
     const __m512i tt = _mm512_set1_epi64((long long)t);
     int j;
     for (j = 0; j < 4; j++) {
-        __mmask8 sig = _mm512_test_epi64_mask(code, _mm512_set1_epi64(mask[j]));
-        __mmask8 none = _mm512_cmplt_epi64_mask(s->first[j],
-                                                _mm512_setzero_si512());
-        s->first[j] = _mm512_mask_mov_epi64(s->first[j], (__mmask8)(sig & none), tt);
+        __mmask8 fresh = (__mmask8)(s->sig[j] & ~s->seen[j]);
+        if (fresh) {
+            s->first[j] = _mm512_mask_mov_epi64(s->first[j], fresh, tt);
+            s->seen[j] |= fresh;
+        }
     }
 }
 
-/* Block of codes (period-major) out to the lanes' rows. */
-static void
+/* An 8 x 8 tile of 32-bit codes transposed: rows t..t+7 of eight lanes
+ * in, eight lanes' runs of 8 periods out. */
+TGT static inline void
+transpose8(__m256i r[8])
+{
+    __m256i a0 = _mm256_unpacklo_epi32(r[0], r[1]);
+    __m256i a1 = _mm256_unpackhi_epi32(r[0], r[1]);
+    __m256i a2 = _mm256_unpacklo_epi32(r[2], r[3]);
+    __m256i a3 = _mm256_unpackhi_epi32(r[2], r[3]);
+    __m256i a4 = _mm256_unpacklo_epi32(r[4], r[5]);
+    __m256i a5 = _mm256_unpackhi_epi32(r[4], r[5]);
+    __m256i a6 = _mm256_unpacklo_epi32(r[6], r[7]);
+    __m256i a7 = _mm256_unpackhi_epi32(r[6], r[7]);
+    __m256i b0 = _mm256_unpacklo_epi64(a0, a2);
+    __m256i b1 = _mm256_unpackhi_epi64(a0, a2);
+    __m256i b2 = _mm256_unpacklo_epi64(a1, a3);
+    __m256i b3 = _mm256_unpackhi_epi64(a1, a3);
+    __m256i b4 = _mm256_unpacklo_epi64(a4, a6);
+    __m256i b5 = _mm256_unpackhi_epi64(a4, a6);
+    __m256i b6 = _mm256_unpacklo_epi64(a5, a7);
+    __m256i b7 = _mm256_unpackhi_epi64(a5, a7);
+    r[0] = _mm256_permute2x128_si256(b0, b4, 0x20);
+    r[1] = _mm256_permute2x128_si256(b1, b5, 0x20);
+    r[2] = _mm256_permute2x128_si256(b2, b6, 0x20);
+    r[3] = _mm256_permute2x128_si256(b3, b7, 0x20);
+    r[4] = _mm256_permute2x128_si256(b0, b4, 0x31);
+    r[5] = _mm256_permute2x128_si256(b1, b5, 0x31);
+    r[6] = _mm256_permute2x128_si256(b2, b6, 0x31);
+    r[7] = _mm256_permute2x128_si256(b3, b7, 0x31);
+}
+
+/* Block of codes (period-major) out to the lanes' rows: whole 8 x 8 tiles
+ * by transposition, the rest one by one. */
+TGT static void
 flush_codes(uint32_t *codes0, uint32_t blk[BLOCK][LANES], size_t t0,
             size_t nb, size_t n_lanes, size_t n_periods)
 {
-    size_t l, t;
-    for (l = 0; l < n_lanes; l++)
-        for (t = 0; t < nb; t++)
-            codes0[l * n_periods + t0 + t] = blk[t][l];
+    size_t l, t = 0;
+    for (; t + 8 <= nb; t += 8) {
+        __m256i r[8];
+        int k;
+        for (k = 0; k < 8; k++)
+            r[k] = _mm256_loadu_si256((const __m256i *)(const void *)blk[t + (size_t)k]);
+        transpose8(r);
+        for (l = 0; l < n_lanes; l++)
+            _mm256_storeu_si256((__m256i *)(void *)(codes0 + l * n_periods + t0 + t),
+                                r[l]);
+    }
+    for (l = 0; l < n_lanes; l++) {
+        size_t u;
+        for (u = t; u < nb; u++)
+            codes0[l * n_periods + t0 + u] = blk[u][l];
+    }
 }
 
 TGT static void
 pass_main(loy__chart_unit u[LANES], const group *g, const loy__chart_cfg *c,
-          const lanes *v, uint32_t *codes0, size_t n_lanes, __m512i *big)
+          const lanes *v, const wcache *wc, uint32_t *codes0, size_t n_lanes,
+          __m512i *big)
 {
     const __m512i one = _mm512_set1_epi64(1);
     uint32_t blk[BLOCK][LANES];
@@ -342,19 +433,18 @@ pass_main(loy__chart_unit u[LANES], const group *g, const loy__chart_cfg *c,
     s.a = s.cp = s.cm = _mm512_setzero_pd();
     s.last = s.cur = s.longest = s.runs = s.useful = s.points =
         _mm512_setzero_si512();
-    for (j = 0; j < 4; j++)
+    for (j = 0; j < 4; j++) {
         s.first[j] = _mm512_set1_epi64(-1);
+        s.seen[j] = 0;
+    }
     for (t0 = 0; t0 < c->n_periods; t0 += BLOCK) {
         size_t nb = c->n_periods - t0 < BLOCK ? c->n_periods - t0 : BLOCK;
         for (t = t0; t < t0 + nb; t++) {
-            __m512i d, a, p, code;
+            __m512i code;
             point pt;
             __mmask8 ok;
             prefetch(g, t);
-            load_period(&d, &a, &p, g, t);
-            *big = _mm512_or_si512(*big,
-                                   _mm512_or_si512(d, _mm512_or_si512(a, p)));
-            point_values(&pt, d, a, p);
+            get_point(&pt, g, c, wc, t, big);
             code = _mm512_set1_epi64(loy__chart_base_code(c, t));
             code = _mm512_mask_or_epi64(code, pt.gap, code,
                                         _mm512_set1_epi64(LOY_SIGNAL_GAP));
@@ -363,7 +453,7 @@ pass_main(loy__chart_unit u[LANES], const group *g, const loy__chart_cfg *c,
             ok = (__mmask8)(~pt.gap & v->charted);
             code = signals(&s, &pt, v, c, ok, code);
             code = runs(&s, &pt, v, ok, code);
-            firsts(&s, code, t);
+            firsts(&s, t);
             _mm256_storeu_si256((__m256i *)(void *)blk[t - t0],
                                 _mm512_cvtepi64_epi32(code));
         }
@@ -397,6 +487,7 @@ loy__chart_group_avx512(loy__chart_unit u[8], const uint64_t *row0,
 {
     group g;
     lanes v;
+    wcache wc;
     __m512i big = _mm512_setzero_si512();
     int64_t bits[LANES];
     size_t l;
@@ -407,11 +498,11 @@ loy__chart_group_avx512(loy__chart_unit u[8], const uint64_t *row0,
     g.next_lanes = next != NULL ? next_lanes : 0;
     for (l = 0; l < LANES; l++)
         g.row[l] = row0 + (l < n_lanes ? l : n_lanes - 1) * g.rowlen;
-    pass_baseline(u, &g, c, &big);
+    pass_baseline(u, &g, c, &wc, &big);
     lane_params(&v, u, c);
-    pass_laney(u, &g, c, &v, &big);
+    pass_laney(u, &g, c, &v, &wc, &big);
     lane_params(&v, u, c);
-    pass_main(u, &g, c, &v, codes0, n_lanes, &big);
+    pass_main(u, &g, c, &v, &wc, codes0, n_lanes, &big);
     store_i64(bits, big);
     for (l = 0; l < n_lanes; l++)
         if (bits[l] >= BIG_COUNT || bits[l] < 0)

@@ -22,6 +22,40 @@ pivot_row(const double *a, size_t n, size_t col)
     return best;
 }
 
+/* dst -= f src over m entries. The rows never overlap. Almost all the
+ * work is here, so four entries go per step as a GCC/Clang vector (two
+ * SSE2 registers on baseline x86-64); -O2 would not vectorise a loop of
+ * unknown length. The arithmetic is the same per entry either way. */
+#if defined(__GNUC__) || defined(__clang__)
+typedef double loy__v4d __attribute__((vector_size(32)));
+
+static void
+row_update(double *restrict dst, const double *restrict src, double f,
+           size_t m)
+{
+    const loy__v4d fv = {f, f, f, f};
+    size_t j = 0;
+    for (; j + 4 <= m; j += 4) {
+        loy__v4d d, v;
+        memcpy(&d, dst + j, sizeof d);
+        memcpy(&v, src + j, sizeof v);
+        d -= fv * v;
+        memcpy(dst + j, &d, sizeof d);
+    }
+    for (; j < m; j++)
+        dst[j] -= f * src[j];
+}
+#else
+static void
+row_update(double *restrict dst, const double *restrict src, double f,
+           size_t m)
+{
+    size_t j;
+    for (j = 0; j < m; j++)
+        dst[j] -= f * src[j];
+}
+#endif
+
 static void
 swap_rows(double *a, double *b, size_t n, size_t r, size_t s)
 {
@@ -51,12 +85,10 @@ loy__lu_solve(double *a, double *b, size_t n)
             return LOY_EDEGENERATE;
         for (r = col + 1; r < n; r++) {
             double f = a[r * n + col] / piv;
-            double *ar = a + r * n;
-            const double *ac = a + col * n;
             if (f == 0.0)
                 continue;
-            for (j = col + 1; j < n; j++)
-                ar[j] -= f * ac[j];
+            row_update(a + r * n + col + 1, a + col * n + col + 1, f,
+                       n - col - 1);
             b[r] -= f * b[col];
         }
     }
