@@ -172,6 +172,11 @@ typedef struct loy_funnel_units {
     uint32_t *flags;      /**< LOY_FUNNEL_EMPTY, _DEGENERATE, _BELOW, ... */
 } loy_funnel_units;
 
+/** Static initialiser of loy_funnel_units: no outputs (all NULL).
+ *  @since 1.1 */
+#define LOY_FUNNEL_UNITS_INIT {sizeof(loy_funnel_units), NULL, NULL, NULL, \
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+
 /**
  * @brief Summary of a funnel: target, dispersion, multiplicity,
  *        heterogeneity.
@@ -427,6 +432,11 @@ typedef struct loy_chart_units {
     uint32_t *flags;           /**< LOY_CHART_* unit flags. */
 } loy_chart_units;
 
+/** Static initialiser of loy_chart_units: no outputs (all NULL).
+ *  @since 1.1 */
+#define LOY_CHART_UNITS_INIT {sizeof(loy_chart_units), NULL, NULL, NULL,    \
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+
 /**
  * @brief Per-point outputs of loy_chart_compute(): arrays of
  *        n_units * n_periods entries (unit-major), each optional (NULL).
@@ -451,6 +461,11 @@ typedef struct loy_chart_points {
     double *cusum_lower;     /**< C-_t (standardised, >= 0). */
     uint32_t *codes;         /**< LOY_SIGNAL_* bits. */
 } loy_chart_points;
+
+/** Static initialiser of loy_chart_points: no outputs (all NULL).
+ *  @since 1.1 */
+#define LOY_CHART_POINTS_INIT {sizeof(loy_chart_points), NULL, NULL, NULL,  \
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /**
  * @brief Initialise chart options to the defaults.
@@ -648,6 +663,11 @@ typedef struct loy_change_points {
     uint32_t *flags;    /**< LOY_CHANGE_NONE or LOY_NPS_* flags. */
 } loy_change_points;
 
+/** Static initialiser of loy_change_points: no outputs (all NULL).
+ *  @since 1.1 */
+#define LOY_CHANGE_POINTS_INIT {sizeof(loy_change_points), NULL, NULL, NULL, \
+    NULL, NULL, NULL, NULL}
+
 /**
  * @brief Period-over-period NPS change for every unit and period, by the
  *        two-sample comparison of loy_nps_compare().
@@ -705,6 +725,11 @@ typedef struct loy_trend_units {
     size_t *n_periods;    /**< Periods used (P + A > 0). */
     uint32_t *flags;      /**< LOY_TREND_* flags. */
 } loy_trend_units;
+
+/** Static initialiser of loy_trend_units: no outputs (all NULL).
+ *  @since 1.1 */
+#define LOY_TREND_UNITS_INIT {sizeof(loy_trend_units), NULL, NULL, NULL,    \
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /**
  * @brief Trend of the top-box share P / (P + A) over periods: are 9-10
