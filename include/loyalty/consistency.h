@@ -409,8 +409,8 @@ typedef struct loy_chart_options {
  *        entries, each optional (NULL).
  *
  * For units that are not charted (#LOY_CHART_NO_BASELINE,
- * #LOY_CHART_DEGENERATE) only `flags`, the point counts and the first_*
- * entries (#LOY_NO_INDEX) are written.
+ * #LOY_CHART_DEGENERATE) only `flags`, `n_points` and the first_* entries
+ * (#LOY_NO_INDEX) are written.
  * @since 1.1
  */
 typedef struct loy_chart_units {
