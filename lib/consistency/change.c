@@ -36,12 +36,6 @@ as_tally(loy_nps_tally *t, const uint64_t *counts, size_t stride, size_t i)
     t->rejected = 0;
 }
 
-#define PUT(arr, i, v)                                                      \
-    do {                                                                    \
-        if ((arr) != NULL)                                                  \
-            (arr)[i] = (v);                                                 \
-    } while (0)
-
 /* One comparison: period i against period j (both with answers). */
 static void
 compare_one(const loy_change_points *out, size_t i, const uint64_t *counts,
@@ -55,15 +49,15 @@ compare_one(const loy_change_points *out, size_t i, const uint64_t *counts,
     as_tally(&b, counts, stride, j);
     d.struct_size = sizeof d;
     rc = loy_nps_compare(&d, &a, &b, method, level, opts);
-    PUT(out->diff, i, d.diff);
-    PUT(out->se, i, d.se);
-    PUT(out->flags, i, d.flags);
+    LOY__PUT(out->diff, i, d.diff);
+    LOY__PUT(out->se, i, d.se);
+    LOY__PUT(out->flags, i, d.flags);
     if (rc != LOY_OK)
         return; /* LOY_EDEGENERATE: no test, no interval */
-    PUT(out->z, i, d.z_stat);
-    PUT(out->p_value, i, d.p_value);
-    PUT(out->lower, i, d.lower);
-    PUT(out->upper, i, d.upper);
+    LOY__PUT(out->z, i, d.z_stat);
+    LOY__PUT(out->p_value, i, d.p_value);
+    LOY__PUT(out->lower, i, d.lower);
+    LOY__PUT(out->upper, i, d.upper);
 }
 
 int
@@ -94,7 +88,7 @@ loy_change_compute(const loy_change_points *out, const uint64_t *counts,
                            + c[1 - (ptrdiff_t)(lag * stride)]
                            + c[2 - (ptrdiff_t)(lag * stride)]
                        == 0) {
-                PUT(out->flags, i, LOY_CHANGE_NONE);
+                LOY__PUT(out->flags, i, LOY_CHANGE_NONE);
                 continue;
             }
             compare_one(out, i, counts, stride, i - lag, method, level, opts);

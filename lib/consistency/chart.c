@@ -63,7 +63,7 @@ read_options(loy__chart_cfg *c, const loy_chart_options *opts)
         double p0 = o.target_promoters, d0 = o.target_detractors;
         LOY__TRY(loy__target_check(p0, d0));
         c->fixed_cl = p0 - d0;
-        c->fixed_var = p0 * (1.0 - p0) + d0 * (1.0 - d0) + 2.0 * p0 * d0;
+        c->fixed_var = loy__answer_var(p0, d0);
     }
     c->limit = o.limit;
     c->lambda = o.ewma_lambda;
@@ -93,35 +93,29 @@ unit_init(loy__chart_unit *u)
     u->first[0] = u->first[1] = u->first[2] = u->first[3] = LOY_NO_INDEX;
 }
 
-#define PUT(arr, i, v)                                                      \
-    do {                                                                    \
-        if ((arr) != NULL)                                                  \
-            (arr)[i] = (v);                                                 \
-    } while (0)
-
 static void
 write_unit(const loy_chart_units *o, size_t i, const loy__chart_unit *u,
            loy__runs_cache *rc)
 {
     if (o == NULL)
         return;
-    PUT(o->flags, i, u->flags);
-    PUT(o->n_points, i, u->n_points);
-    PUT(o->first_shewhart, i, u->first[LOY__FIRST_SHEWHART]);
-    PUT(o->first_laney, i, u->first[LOY__FIRST_LANEY]);
-    PUT(o->first_ewma, i, u->first[LOY__FIRST_EWMA]);
-    PUT(o->first_cusum, i, u->first[LOY__FIRST_CUSUM]);
+    LOY__PUT(o->flags, i, u->flags);
+    LOY__PUT(o->n_points, i, u->n_points);
+    LOY__PUT(o->first_shewhart, i, u->first[LOY__FIRST_SHEWHART]);
+    LOY__PUT(o->first_laney, i, u->first[LOY__FIRST_LANEY]);
+    LOY__PUT(o->first_ewma, i, u->first[LOY__FIRST_EWMA]);
+    LOY__PUT(o->first_cusum, i, u->first[LOY__FIRST_CUSUM]);
     if (!u->charted)
         return;
-    PUT(o->centre, i, u->cl);
-    PUT(o->sigma, i, u->sigma);
+    LOY__PUT(o->centre, i, u->cl);
+    LOY__PUT(o->sigma, i, u->sigma);
     if (u->laney)
-        PUT(o->sigma_z, i, u->sigma_z);
-    PUT(o->n_useful, i, u->n_useful);
-    PUT(o->longest_run, i, u->longest);
-    PUT(o->longest_run_limit, i, loy__runs_longest_limit(u->n_useful));
-    PUT(o->crossings, i, u->runs > 0 ? u->runs - 1 : 0);
-    PUT(o->crossings_limit, i, loy__runs_crossings_limit(rc, u->n_useful));
+        LOY__PUT(o->sigma_z, i, u->sigma_z);
+    LOY__PUT(o->n_useful, i, u->n_useful);
+    LOY__PUT(o->longest_run, i, u->longest);
+    LOY__PUT(o->longest_run_limit, i, loy__runs_longest_limit(u->n_useful));
+    LOY__PUT(o->crossings, i, u->runs > 0 ? u->runs - 1 : 0);
+    LOY__PUT(o->crossings_limit, i, loy__runs_crossings_limit(rc, u->n_useful));
 }
 
 /* One unit by the scalar path. */

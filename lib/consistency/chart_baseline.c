@@ -47,7 +47,7 @@ loy__chart_params(loy__chart_unit *u, const loy__chart_cfg *c)
         double n = (double)u->base_n;
         double p = (double)u->base_p / n, d = (double)u->base_d / n;
         u->cl = ((double)u->base_p - (double)u->base_d) / n;
-        u->var = p * (1.0 - p) + d * (1.0 - d) + 2.0 * p * d;
+        u->var = loy__answer_var(p, d);
         if (u->base_p == u->base_n || u->base_d == u->base_n
             || u->base_p + u->base_d == 0) {
             u->flags |= LOY_CHART_DEGENERATE;

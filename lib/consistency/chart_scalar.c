@@ -36,12 +36,6 @@ max0(double v)
     return v > 0.0 ? v : 0.0;
 }
 
-#define PUT(arr, i, v)                                                      \
-    do {                                                                    \
-        if ((arr) != NULL)                                                  \
-            (arr)[i] = (v);                                                 \
-    } while (0)
-
 /* Runs bookkeeping of one charted point on `side` (-1, 0, +1). */
 static void
 runs_step(loy__chart_unit *u, run_state *s, int side)
@@ -114,17 +108,17 @@ put_values(const loy_chart_points *p, size_t i, const loy__chart_unit *u,
 {
     double st = u->sigma * (sq * inv); /* sigma / sqrt(n) */
     double ew = c->ewma_limit * sqrt(u->var * s->a);
-    PUT(p->shewhart_lower, i, clip1(u->cl - c->limit * st));
-    PUT(p->shewhart_upper, i, clip1(u->cl + c->limit * st));
+    LOY__PUT(p->shewhart_lower, i, clip1(u->cl - c->limit * st));
+    LOY__PUT(p->shewhart_upper, i, clip1(u->cl + c->limit * st));
     if (u->laney) {
-        PUT(p->laney_lower, i, clip1(u->cl - c->limit * u->sigma_z * st));
-        PUT(p->laney_upper, i, clip1(u->cl + c->limit * u->sigma_z * st));
+        LOY__PUT(p->laney_lower, i, clip1(u->cl - c->limit * u->sigma_z * st));
+        LOY__PUT(p->laney_upper, i, clip1(u->cl + c->limit * u->sigma_z * st));
     }
-    PUT(p->ewma, i, s->e);
-    PUT(p->ewma_lower, i, clip1(u->cl - ew));
-    PUT(p->ewma_upper, i, clip1(u->cl + ew));
-    PUT(p->cusum_upper, i, s->cp);
-    PUT(p->cusum_lower, i, s->cm);
+    LOY__PUT(p->ewma, i, s->e);
+    LOY__PUT(p->ewma_lower, i, clip1(u->cl - ew));
+    LOY__PUT(p->ewma_upper, i, clip1(u->cl + ew));
+    LOY__PUT(p->cusum_upper, i, s->cp);
+    LOY__PUT(p->cusum_lower, i, s->cm);
     (void)x;
 }
 
@@ -150,7 +144,7 @@ loy__chart_main_scalar(loy__chart_unit *u, const uint64_t *row,
         }
         if (p.n == 0) {
             if (pts != NULL)
-                PUT(pts->codes, base + t, code | LOY_SIGNAL_GAP);
+                LOY__PUT(pts->codes, base + t, code | LOY_SIGNAL_GAP);
             continue;
         }
         u->n_points++;
@@ -159,7 +153,7 @@ loy__chart_main_scalar(loy__chart_unit *u, const uint64_t *row,
         sq = sqrt(nd);
         x = ((double)p.p - (double)p.d) * inv;
         if (pts != NULL)
-            PUT(pts->nps, base + t, x);
+            LOY__PUT(pts->nps, base + t, x);
         if (u->charted) {
             z = ((x - u->cl) * sq) * u->inv_sigma;
             side = (x > u->cl) - (x < u->cl);
@@ -171,7 +165,7 @@ loy__chart_main_scalar(loy__chart_unit *u, const uint64_t *row,
                 put_values(pts, base + t, u, c, &s, x, sq, inv);
         }
         if (pts != NULL)
-            PUT(pts->codes, base + t, code);
+            LOY__PUT(pts->codes, base + t, code);
     }
     return LOY_OK;
 }

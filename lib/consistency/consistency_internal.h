@@ -44,6 +44,22 @@ loy__add_u64(uint64_t *acc, uint64_t v)
     return LOY_OK;
 }
 
+/* Variance of one answer, p + d - (p - d)^2, for promoter and detractor
+ * shares p and d, written p(1-p) + d(1-d) + 2pd: a sum of non-negative
+ * terms, so it cannot cancel to a negative. */
+static inline double
+loy__answer_var(double p, double d)
+{
+    return p * (1.0 - p) + d * (1.0 - d) + 2.0 * p * d;
+}
+
+/* Write v to an optional output array (NULL: not asked for). */
+#define LOY__PUT(arr, i, v)                                                 \
+    do {                                                                    \
+        if ((arr) != NULL)                                                  \
+            (arr)[i] = (v);                                                 \
+    } while (0)
+
 /* Validate a strided units (x periods) array: non-NULL, stride >= 3, the
  * product of the sizes representable. Returns the number of tallies. */
 int loy__tally_array_check(size_t *n_tallies, const uint64_t *counts,

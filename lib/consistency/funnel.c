@@ -126,11 +126,8 @@ set_target(loy_funnel_result *r, const totals *t,
         r->target_detractors = (double)t->d / (double)t->n;
     }
     r->target = r->target_promoters - r->target_detractors;
-    /* p(1-p) + d(1-d) + 2pd: the target variance without cancellation. */
     r->target_variance =
-        r->target_promoters * (1.0 - r->target_promoters)
-        + r->target_detractors * (1.0 - r->target_detractors)
-        + 2.0 * r->target_promoters * r->target_detractors;
+        loy__answer_var(r->target_promoters, r->target_detractors);
 }
 
 /* z-scores of the used units into f->z; sums of w = n/sigma0^2. */
@@ -265,12 +262,6 @@ unit_flags(fit *f, const loy__tri *u, double theta, double za, double pv,
     return fl;
 }
 
-#define PUT(arr, i, v)                                                      \
-    do {                                                                    \
-        if ((arr) != NULL)                                                  \
-            (arr)[i] = (v);                                                 \
-    } while (0)
-
 /* The output pass: per-unit values and flags. */
 static void
 write_units(fit *f, const loy_funnel_units *out, const uint64_t *counts,
@@ -285,14 +276,12 @@ write_units(fit *f, const loy_funnel_units *out, const uint64_t *counts,
         (void)loy__tri_read(&u, counts, stride, i);
         if (u.n == 0) {
             if (out != NULL)
-                PUT(out->flags, i, LOY_FUNNEL_EMPTY);
+                LOY__PUT(out->flags, i, LOY_FUNNEL_EMPTY);
             continue;
         }
         n = (double)u.n;
         theta = unit_theta(&u);
-        var = (double)u.p / n * (1.0 - (double)u.p / n)
-              + (double)u.d / n * (1.0 - (double)u.d / n)
-              + 2.0 * (double)u.p / n * (double)u.d / n;
+        var = loy__answer_var((double)u.p / n, (double)u.d / n);
         za = adjusted_z(r, f->z[m], n);
         if (f->exact)
             loy__trinomial_tails(&ex[0], &ex[1], u.n,
@@ -303,19 +292,19 @@ write_units(fit *f, const loy_funnel_units *out, const uint64_t *counts,
                     (fl & LOY_FUNNEL_DEGENERATE ? r->target_variance : var)
                         / n);
         if (out != NULL) {
-            PUT(out->nps, i, theta);
-            PUT(out->variance, i, var);
-            PUT(out->se, i, sqrt(r->target_variance / n));
-            PUT(out->z, i, f->z[m]);
-            PUT(out->z_adjusted, i, za);
-            PUT(out->p_value, i, f->p[m]);
+            LOY__PUT(out->nps, i, theta);
+            LOY__PUT(out->variance, i, var);
+            LOY__PUT(out->se, i, sqrt(r->target_variance / n));
+            LOY__PUT(out->z, i, f->z[m]);
+            LOY__PUT(out->z_adjusted, i, za);
+            LOY__PUT(out->p_value, i, f->p[m]);
             if (f->exact) {
-                PUT(out->p_lower, i, ex[0]);
-                PUT(out->p_upper, i, ex[1]);
+                LOY__PUT(out->p_lower, i, ex[0]);
+                LOY__PUT(out->p_upper, i, ex[1]);
             }
-            PUT(out->shrunk, i, est);
-            PUT(out->shrunk_se, i, se);
-            PUT(out->flags, i, fl);
+            LOY__PUT(out->shrunk, i, est);
+            LOY__PUT(out->shrunk_se, i, se);
+            LOY__PUT(out->flags, i, fl);
         }
         m++;
     }

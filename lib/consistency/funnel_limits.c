@@ -70,7 +70,7 @@ loy_funnel_limits(double *lower, double *upper, const loy_funnel_result *fit,
     p0 = fit->target_promoters;
     d0 = fit->target_detractors;
     theta0 = p0 - d0;
-    s2 = p0 * (1.0 - p0) + d0 * (1.0 - d0) + 2.0 * p0 * d0;
+    s2 = loy__answer_var(p0, d0);
     for (i = 0; i < m; i++) {
         if (method == LOY_FUNNEL_LIMITS_EXACT) {
             double q = 0.5 * (1.0 - level);

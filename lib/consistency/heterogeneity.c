@@ -17,13 +17,12 @@
  */
 #include "consistency/consistency_internal.h"
 
-/* Per-response variance p(1-p) + d(1-d) + 2pd (= p + d - theta^2, but a
- * sum of non-negative terms, so it never cancels to a negative). */
+/* Per-response variance of a tally. */
 static double
 own_variance(const loy__tri *t)
 {
-    double n = (double)t->n, p = (double)t->p / n, d = (double)t->d / n;
-    return p * (1.0 - p) + d * (1.0 - d) + 2.0 * p * d;
+    double n = (double)t->n;
+    return loy__answer_var((double)t->p / n, (double)t->d / n);
 }
 
 static int

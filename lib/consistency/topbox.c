@@ -133,12 +133,6 @@ fit(double b[2], moments *mo, const series *s)
     return 1;
 }
 
-#define PUT(arr, i, v)                                                      \
-    do {                                                                    \
-        if ((arr) != NULL)                                                  \
-            (arr)[i] = (v);                                                 \
-    } while (0)
-
 static double
 expit(double v)
 {
@@ -153,13 +147,13 @@ trend_unit(const loy_trend_units *out, size_t i, series *s, double z,
     moments mo;
     uint32_t fl = 0;
     series_scan(s);
-    PUT(out->n_periods, i, s->used);
+    LOY__PUT(out->n_periods, i, s->used);
     if (s->used < 2) {
-        PUT(out->flags, i, LOY_TREND_EMPTY);
+        LOY__PUT(out->flags, i, LOY_TREND_EMPTY);
         return;
     }
     if (s->ysum == 0.0 || s->ysum == s->msum || fit(b, &mo, s) != 0) {
-        PUT(out->flags, i, LOY_TREND_SEPARATED);
+        LOY__PUT(out->flags, i, LOY_TREND_SEPARATED);
         return;
     }
     det = mo.i00 * mo.i11 - mo.i01 * mo.i01;
@@ -176,15 +170,15 @@ trend_unit(const loy_trend_units *out, size_t i, series *s, double z,
     } else {
         pv = 2.0 * loy__normal_sf(fabs(b[1] / se));
     }
-    PUT(out->slope, i, b[1]);
-    PUT(out->se, i, se);
-    PUT(out->lower, i, b[1] - z * se);
-    PUT(out->upper, i, b[1] + z * se);
-    PUT(out->p_value, i, pv);
-    PUT(out->dispersion, i, phi);
-    PUT(out->share_first, i, expit(b[0] + b[1] * ((double)s->first - s->tbar)));
-    PUT(out->share_last, i, expit(b[0] + b[1] * ((double)s->last - s->tbar)));
-    PUT(out->flags, i, fl);
+    LOY__PUT(out->slope, i, b[1]);
+    LOY__PUT(out->se, i, se);
+    LOY__PUT(out->lower, i, b[1] - z * se);
+    LOY__PUT(out->upper, i, b[1] + z * se);
+    LOY__PUT(out->p_value, i, pv);
+    LOY__PUT(out->dispersion, i, phi);
+    LOY__PUT(out->share_first, i, expit(b[0] + b[1] * ((double)s->first - s->tbar)));
+    LOY__PUT(out->share_last, i, expit(b[0] + b[1] * ((double)s->last - s->tbar)));
+    LOY__PUT(out->flags, i, fl);
 }
 
 int

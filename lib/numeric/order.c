@@ -9,15 +9,7 @@
  * of equal values (many z-scores of 0) cost one pass.
  */
 #include "numeric/order.h"
-
-static uint64_t
-next_random(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+#include "numeric/splitmix.h"
 
 static double
 median3(double a, double b, double c)
@@ -47,9 +39,9 @@ loy__select(double *v, size_t n, size_t k)
     uint64_t seed = 0x5DEECE66Dull;
     while (hi - lo > 1) {
         size_t m = hi - lo;
-        double pivot = median3(v[lo + next_random(&seed) % m],
-                               v[lo + next_random(&seed) % m],
-                               v[lo + next_random(&seed) % m]);
+        double pivot = median3(v[lo + loy__splitmix64(&seed) % m],
+                               v[lo + loy__splitmix64(&seed) % m],
+                               v[lo + loy__splitmix64(&seed) % m]);
         /* Three-way partition: [lo, lt) < pivot, [lt, i) == pivot,
          * [gt, hi) > pivot. */
         size_t lt = lo, i = lo, gt = hi;
