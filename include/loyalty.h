@@ -114,5 +114,6 @@
 #include "loyalty/segment.h"
 #include "loyalty/churn.h"
 #include "loyalty/drivers.h"
+#include "loyalty/consistency.h"
 
 #endif /* LOYALTY_H_7A41C2 */

@@ -12,7 +12,9 @@ three kinds of customers (Home, Office, Cafe). The script writes:
                  then seven attribute ratings on 0-10 (key-driver analysis):
                  taste;freshness;delivery_on_time;order_accuracy;
                  value_for_money;personal_touch;app_ease, each sometimes
-                 blank (not applicable)
+                 blank (not applicable), then the answer's date (ISO) and the
+                 branch that served the order (consistency over units and
+                 time: `loyalty track`)
   customers.csv  customer_id,segment,revenue,score,potential
                  (the input of `loyalty segment`: revenue from the log, the
                  customer's latest survey score or blank, a potential estimate)
@@ -26,9 +28,16 @@ linearly ("performance" attributes), delivery on time and order accuracy are
 basic factors (a failure drags the score down, a perfect rating does not lift
 it), the personal touch is an excitement factor (delight lifts promoters, its
 absence costs little), and the app barely matters. They come from a second
-generator, so the columns before them are the same as without them. Standard
-library only; the fixed seeds make the output identical byte for byte on every
-run.
+generator, so the columns before them are the same as without them.
+
+The date and branch of each answer come from a third generator and carry two
+built-in signals for the funnel and the control charts, without changing any
+score: one branch (Bremen) draws more detractors and fewer promoters than the
+others all along, and from Monday 2 June 2025 (a price rise) every branch
+does. Each answer's (branch, before/after) cell is drawn with probabilities
+tilted by its class, so the scores stay where they were and only their
+placement in branches and time carries the signal. Standard library only; the
+fixed seeds make the output identical byte for byte on every run.
 
 Usage: python3 generate.py [OUTPUT_DIR [CUSTOMERS]]
   (defaults: the script's folder, 3000 customers; bench/cli_bench.sh asks
@@ -177,16 +186,56 @@ def attribute_ratings(arng, score):
     return cells
 
 
+# Branches (shops that served the order) with their share of answers.
+BRANCHES = (("Hamburg", 0.22), ("Berlin", 0.19), ("Bremen", 0.14),
+            ("Hannover", 0.13), ("Kiel", 0.10), ("Luebeck", 0.09),
+            ("Rostock", 0.07), ("Flensburg", 0.06))
+WEAK_BRANCH = "Bremen"
+STEP_DATE = datetime.date(2025, 6, 2)   # the price rise, a Monday
+# Log-odds tilts of detractors and promoters (passives 0): in the weak
+# branch, and from the step date on.
+TILT_BRANCH = (0.6, 0.0, -0.55)
+TILT_STEP = (0.5, 0.0, -0.45)
+
+
+def survey_visit(vrng, first_order, score):
+    """Date (ISO) and branch of one answer; score None when left blank."""
+    cls = None if score is None else (0 if score <= 6 else (1 if score <= 8 else 2))
+    cells = []
+    total = 0.0
+    for name, share in BRANCHES:
+        for after in (0, 1):
+            w = share * (0.35 if after else 0.65)
+            if cls is not None:
+                w *= math.exp(TILT_BRANCH[cls] * (name == WEAK_BRANCH)
+                              + TILT_STEP[cls] * after)
+            total += w
+            cells.append((w, name, after))
+    u = vrng.random() * total
+    for w, name, after in cells:
+        u -= w
+        if u < 0.0:
+            break
+    if after:
+        lo, hi = STEP_DATE, END
+    else:
+        lo, hi = max(first_order, START), STEP_DATE - datetime.timedelta(days=1)
+    day = lo + datetime.timedelta(days=vrng.randrange((hi - lo).days + 1))
+    return day.isoformat(), name
+
+
 def write_survey(path, customers, rng):
     """About 55% of customers were surveyed; 6% of them left the score blank.
 
-    The attribute ratings draw from their own generator (seeded from SEED),
-    so adding them left every earlier column unchanged.
+    The attribute ratings, and then the date and branch, draw from their
+    own generators (seeded from SEED), so adding them left every earlier
+    column unchanged.
     """
     scores = {}
     arng = random.Random(SEED + 14)
+    vrng = random.Random(SEED + 15)
     with open(path, "w", newline="\n", encoding="utf-8-sig") as f:
-        f.write("response_id;customer_id;segment;score;comment;%s\n"
+        f.write("response_id;customer_id;segment;score;comment;%s;date;branch\n"
                 % ";".join(ATTRIBUTES))
         rid = 0
         for c in customers:
@@ -201,8 +250,11 @@ def write_survey(path, customers, rng):
             if not blank:
                 scores[c["id"]] = int(score)
             attrs = attribute_ratings(arng, None if blank else int(score))
-            f.write("R%05d;%s;%s;%s;%s;%s\n" % (rid, c["id"], c["segment"], score,
-                                                 comment, ";".join(attrs)))
+            day, branch = survey_visit(vrng, c["orders"][0][0],
+                                       None if blank else int(score))
+            f.write("R%05d;%s;%s;%s;%s;%s;%s;%s\n" % (rid, c["id"], c["segment"],
+                                                       score, comment,
+                                                       ";".join(attrs), day, branch))
     return scores
 
 

@@ -11,23 +11,15 @@
  * is the SD of the M pair means over sqrt(M).
  */
 #include "drivers/drivers_internal.h"
+#include "numeric/splitmix.h"
 
 #include <stdlib.h>
-
-static uint64_t
-next64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 /* Uniform integer in [0, n): multiply-shift; bias below n / 2^64. */
 static size_t
 below(uint64_t *s, size_t n)
 {
-    uint64_t r = next64(s);
+    uint64_t r = loy__splitmix64(s);
 #if defined(__SIZEOF_INT128__)
     __extension__ typedef unsigned __int128 u128;
     return (size_t)(((u128)r * (u128)n) >> 64);
