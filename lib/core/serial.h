@@ -39,6 +39,9 @@
 #define LOY__SER_KIND_NPS_WTALLY 2u
 #define LOY__SER_KIND_MOMENTS 3u
 #define LOY__SER_KIND_PATTERNS 4u
+#define LOY__SER_KIND_SCORE_TALLY 5u
+#define LOY__SER_KIND_RFM_CUSTOMER 6u
+#define LOY__SER_KIND_SEGMENT_TALLY 7u
 
 /*
  * Writer. It counts every byte it is asked to write, but stores only what
@@ -50,6 +53,7 @@ typedef struct loy__wbuf {
     uint8_t *buf;
     size_t cap;
     size_t len;
+    int query; /* buf NULL and cap 0: the caller only asks for the size */
 } loy__wbuf;
 
 static inline void
@@ -58,6 +62,7 @@ loy__wbuf_init(loy__wbuf *w, uint8_t *buf, size_t cap)
     w->buf = buf;
     w->cap = buf != NULL ? cap : 0u;
     w->len = 0u;
+    w->query = buf == NULL && cap == 0u;
 }
 
 static inline void
@@ -125,14 +130,16 @@ loy__wr_header(loy__wbuf *w, uint16_t kind, uint16_t version, uint64_t payload_l
 
 /*
  * Finish a write: *len_out (optional) gets the bytes needed; LOY_EBUFSIZE
- * when they did not fit (then the buffer's contents are unspecified).
+ * when they did not fit (then the buffer's contents are unspecified),
+ * except for a size query (buf NULL, cap 0), which is LOY_OK: the public
+ * two-call pattern of every loy_*_serialize().
  */
 static inline int
 loy__wbuf_finish(const loy__wbuf *w, size_t *len_out)
 {
     if (len_out != NULL)
         *len_out = w->len;
-    return w->len <= w->cap ? LOY_OK : LOY_EBUFSIZE;
+    return (w->len <= w->cap || w->query) ? LOY_OK : LOY_EBUFSIZE;
 }
 
 /*
