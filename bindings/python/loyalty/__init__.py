@@ -15,10 +15,10 @@ from .errors import (LoyaltyError, BadInputError, DomainError,
 # The modules, importable as loyalty.nps etc. (each declares its C
 # functions once at import).
 from . import (stats, nps, segment, clv, bgnbd, ggamma, pnbd, mbgnbd, bgbb,
-               sbg, churn)
+               sbg, churn, mergeable)
 
 __all__ = ["stats", "nps", "segment", "clv", "bgnbd", "ggamma", "pnbd",
-           "mbgnbd", "bgbb", "sbg", "churn", "ABI_VERSION", "library_path", "version", "version_number",
+           "mbgnbd", "bgbb", "sbg", "churn", "mergeable", "ABI_VERSION", "library_path", "version", "version_number",
            "abi_version", "strerror", "LoyaltyError", "BadInputError",
            "DomainError", "NotConvergedError", "OutOfMemoryError"]
 
