@@ -73,24 +73,41 @@ loy__wr_bytes(loy__wbuf *w, const void *src, size_t n)
     w->len = (n > SIZE_MAX - w->len) ? SIZE_MAX : w->len + n;
 }
 
+/* On little-endian hosts the bytes of an integer are already in order:
+ * one 8-byte copy instead of eight byte stores (which also defeat
+ * store-to-load forwarding when the bytes are read back at once). */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LOY__SER_LE 1
+#endif
+#endif
+
 static inline void
 loy__wr_u64(loy__wbuf *w, uint64_t v)
 {
+#ifdef LOY__SER_LE
+    loy__wr_bytes(w, &v, 8u);
+#else
     uint8_t b[8];
     int i;
     for (i = 0; i < 8; i++)
         b[i] = (uint8_t)(v >> (8 * i));
     loy__wr_bytes(w, b, 8u);
+#endif
 }
 
 static inline void
 loy__wr_u32(loy__wbuf *w, uint32_t v)
 {
+#ifdef LOY__SER_LE
+    loy__wr_bytes(w, &v, 4u);
+#else
     uint8_t b[4];
     int i;
     for (i = 0; i < 4; i++)
         b[i] = (uint8_t)(v >> (8 * i));
     loy__wr_bytes(w, b, 4u);
+#endif
 }
 
 static inline void
@@ -169,6 +186,11 @@ loy__rd_bytes(loy__rbuf *r, void *dst, size_t n)
 static inline uint64_t
 loy__rd_u64(loy__rbuf *r)
 {
+#ifdef LOY__SER_LE
+    uint64_t v;
+    loy__rd_bytes(r, &v, 8u);
+    return v;
+#else
     uint8_t b[8];
     uint64_t v = 0u;
     int i;
@@ -176,11 +198,17 @@ loy__rd_u64(loy__rbuf *r)
     for (i = 7; i >= 0; i--)
         v = (v << 8) | b[i];
     return v;
+#endif
 }
 
 static inline uint32_t
 loy__rd_u32(loy__rbuf *r)
 {
+#ifdef LOY__SER_LE
+    uint32_t v;
+    loy__rd_bytes(r, &v, 4u);
+    return v;
+#else
     uint8_t b[4];
     uint32_t v = 0u;
     int i;
@@ -188,6 +216,7 @@ loy__rd_u32(loy__rbuf *r)
     for (i = 3; i >= 0; i--)
         v = (v << 8) | b[i];
     return v;
+#endif
 }
 
 static inline uint16_t
