@@ -37,12 +37,6 @@ ddb_struct(idx_t n, const char *const *names, duckdb_logical_type *types)
     return s;
 }
 
-int
-ddb_valid(const uint64_t *validity, idx_t row)
-{
-    return validity == NULL || ((validity[row / 64] >> (row % 64)) & 1u);
-}
-
 void
 ddb_set_null(duckdb_vector v, idx_t row)
 {

@@ -21,7 +21,12 @@ duckdb_logical_type ddb_struct(idx_t n, const char *const *names,
                                duckdb_logical_type *types);
 
 /* ---- vectors ---- */
-int ddb_valid(const uint64_t *validity, idx_t row);
+static inline int
+ddb_valid(const uint64_t *validity, idx_t row)
+{
+    return validity == NULL || ((validity[row / 64] >> (row % 64)) & 1u);
+}
+
 void ddb_set_null(duckdb_vector v, idx_t row);
 void ddb_set_blob(duckdb_vector v, idx_t row, const uint8_t *buf, size_t len);
 /* The bytes of a BLOB/VARCHAR element (not owned). */

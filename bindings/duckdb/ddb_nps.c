@@ -95,12 +95,11 @@ nps_update(duckdb_function_info info, duckdb_data_chunk in,
     stamp = ddb_next_stamp();
     for (i = 0; i < n; i++) {
         NpsState *s = (NpsState *) states[i];
-        int32_t x;
-        if (!ddb_valid(val, i))
+        uint32_t x = (uint32_t) sc[i];
+        if (val != NULL && !ddb_valid(val, i))
             continue;
-        x = sc[i];
-        if (x < 0 || x > 255) {
-            score_error(info, LOY_ESCALE, x);
+        if (x > 255u) { /* negative scores wrap to large values */
+            score_error(info, LOY_ESCALE, sc[i]);
             return;
         }
         if (s->s.stamp != stamp) {
@@ -118,13 +117,19 @@ nps_update(duckdb_function_info info, duckdb_data_chunk in,
         score_error(info, rc, t_u8[bad]);
         return;
     }
+    /* counts into the states: a checked add in place (the merge call,
+     * with its struct-size handling, cost a third of the query) */
     for (g = 0; g < ng; g++) {
-        loy_nps_tally t = LOY_NPS_TALLY_INIT;
-        t.detractors = t_counts[4 * g];
-        t.passives = t_counts[4 * g + 1];
-        t.promoters = t_counts[4 * g + 2];
-        if (tally_add(info, &gs[g]->t, &t) != 0)
+        loy_nps_tally *t = &gs[g]->t;
+        const uint64_t *c = &t_counts[4 * g];
+        if (t->detractors + c[0] < c[0] || t->passives + c[1] < c[1]
+            || t->promoters + c[2] < c[2]) {
+            ddb_agg_error(info, LOY_EOVERFLOW, "nps_tally", "counts exceed 2^64 - 1");
             return;
+        }
+        t->detractors += c[0];
+        t->passives += c[1];
+        t->promoters += c[2];
     }
 }
 

@@ -170,6 +170,13 @@ patterns_add(FunctionCallInfo fcinfo)
         LOY_PG_CHECK(rc, "pattern_table");
         s->obj = p;
     }
+    if (s->extra == NULL) {
+        /* the table's flags, kept beside it: reading them through
+         * loy_patterns_get_info() sums every weight */
+        LOY_PG_CHECK(loy_patterns_get_info(&info, s->obj), "pattern_table");
+        s->extra = MemoryContextAlloc(s->hdr.eoh_context, sizeof(bool));
+        *(bool *) s->extra = (info.flags & LOY_PATTERNS_MONETARY) != 0;
+    }
     x = PG_GETARG_FLOAT8(1);
     tx = PG_GETARG_FLOAT8(2);
     T = PG_GETARG_FLOAT8(3);
@@ -177,8 +184,7 @@ patterns_add(FunctionCallInfo fcinfo)
         m = PG_GETARG_FLOAT8(4);
     if (nargs > 5)
         w = PG_GETARG_FLOAT8(5);
-    LOY_PG_CHECK(loy_patterns_get_info(&info, s->obj), "pattern_table");
-    if (has_m != ((info.flags & LOY_PATTERNS_MONETARY) != 0))
+    if (has_m != *(bool *) s->extra)
         loy_pg_error(LOY_EINVAL, "pattern_table",
                      "monetary is %s on this row but %s on the group's first",
                      has_m ? "given" : "NULL", has_m ? "NULL" : "given");
