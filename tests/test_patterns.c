@@ -85,7 +85,7 @@ table_of(const sim *s, size_t lo, size_t hi, uint32_t flags)
 static void
 test_build_and_rows(void **state)
 {
-    sim s = simulate(5000, 1);
+    sim s = simulate(2000, 1);
     loy_patterns *p = table_of(&s, 0, s.n, 0);
     loy_patterns_info info = LOY_PATTERNS_INFO_INIT;
     double *x, *tx, *T, *w, tot = 0.0;
@@ -128,13 +128,13 @@ test_build_and_rows(void **state)
 static void
 test_split_merge_bytes(void **state)
 {
-    sim s = simulate(6000, 2);
+    sim s = simulate(3000, 2);
     uint32_t flags[2] = {0, LOY_PATTERNS_MONETARY};
     int f;
     (void)state;
     for (f = 0; f < 2; f++) {
         loy_patterns *all = table_of(&s, 0, s.n, flags[f]), *acc = NULL;
-        size_t cuts[4] = {0, 1500, 1501, 6000}, len, l2, k;
+        size_t cuts[4] = {0, 1000, 1001, 3000}, len, l2, k;
         uint8_t *one = table_bytes(all, &len), *two;
         assert_ok(loy_patterns_new(&acc, flags[f]));
         for (k = 3; k > 0; k--) {
@@ -371,10 +371,10 @@ test_malformed(void **state)
 static void
 test_fits(void **state)
 {
-    sim s = simulate(4000, 5);
+    sim s = simulate(1500, 5);
     loy_patterns *all = table_of(&s, 0, s.n, LOY_PATTERNS_MONETARY);
-    loy_patterns *a = table_of(&s, 0, 2222, LOY_PATTERNS_MONETARY);
-    loy_patterns *b = table_of(&s, 2222, s.n, LOY_PATTERNS_MONETARY);
+    loy_patterns *a = table_of(&s, 0, 777, LOY_PATTERNS_MONETARY);
+    loy_patterns *b = table_of(&s, 777, s.n, LOY_PATTERNS_MONETARY);
     loy_fit_report r1 = LOY_FIT_REPORT_INIT, r2 = LOY_FIT_REPORT_INIT;
     double p1[4], p2[4], p3[4];
     int k;
