@@ -29,7 +29,7 @@ CREATE FUNCTION nps_tally_recv(internal) RETURNS nps_tally
     AS 'MODULE_PATHNAME', 'loyalty_nps_tally_recv'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION nps_tally_send(nps_tally) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'loyalty_state_send'
+    AS 'MODULE_PATHNAME', 'loyalty_nps_tally_send'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE nps_tally (
     INPUT = nps_tally_in, OUTPUT = nps_tally_out,
@@ -179,7 +179,7 @@ CREATE FUNCTION nps_wtally_recv(internal) RETURNS nps_wtally
     AS 'MODULE_PATHNAME', 'loyalty_nps_wtally_recv'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION nps_wtally_send(nps_wtally) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'loyalty_state_send'
+    AS 'MODULE_PATHNAME', 'loyalty_nps_wtally_send'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE nps_wtally (
     INPUT = nps_wtally_in, OUTPUT = nps_wtally_out,

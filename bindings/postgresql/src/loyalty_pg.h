@@ -200,6 +200,47 @@ typedef struct LoySchema {
     const LoyItem *items;
 } LoySchema;
 
+/* One SQL state type: its text schema and how its bytes are checked. */
+typedef struct LoyType {
+    const LoySchema *schema;
+    const LoyKind *kind;  /* expanded states; NULL for flat ones */
+    void (*check)(const uint8_t *buf, size_t len); /* flat ones: ereport */
+} LoyType;
+
+Datum loy_pg_type_in(FunctionCallInfo fcinfo, const LoyType *t);
+Datum loy_pg_type_out(FunctionCallInfo fcinfo, const LoyType *t);
+Datum loy_pg_type_recv(FunctionCallInfo fcinfo, const LoyType *t);
+Datum loy_pg_type_send(FunctionCallInfo fcinfo, const LoyType *t);
+Datum loy_pg_type_from_bytea(FunctionCallInfo fcinfo, const LoyType *t);
+
+/* The entry points loyalty_<name>_{in,out,recv,send,from_bytea}. */
+#define LOY_PG_TYPE_IO(name, type)                                          \
+    PG_FUNCTION_INFO_V1(loyalty_##name##_in);                               \
+    Datum loyalty_##name##_in(PG_FUNCTION_ARGS)                             \
+    {                                                                       \
+        return loy_pg_type_in(fcinfo, &(type));                             \
+    }                                                                       \
+    PG_FUNCTION_INFO_V1(loyalty_##name##_out);                              \
+    Datum loyalty_##name##_out(PG_FUNCTION_ARGS)                            \
+    {                                                                       \
+        return loy_pg_type_out(fcinfo, &(type));                            \
+    }                                                                       \
+    PG_FUNCTION_INFO_V1(loyalty_##name##_recv);                             \
+    Datum loyalty_##name##_recv(PG_FUNCTION_ARGS)                           \
+    {                                                                       \
+        return loy_pg_type_recv(fcinfo, &(type));                           \
+    }                                                                       \
+    PG_FUNCTION_INFO_V1(loyalty_##name##_send);                             \
+    Datum loyalty_##name##_send(PG_FUNCTION_ARGS)                           \
+    {                                                                       \
+        return loy_pg_type_send(fcinfo, &(type));                           \
+    }                                                                       \
+    PG_FUNCTION_INFO_V1(loyalty_##name##_from_bytea);                       \
+    Datum loyalty_##name##_from_bytea(PG_FUNCTION_ARGS)                     \
+    {                                                                       \
+        return loy_pg_type_from_bytea(fcinfo, &(type));                     \
+    }
+
 /* JSON text of serialized bytes (palloc'd). */
 char *loy_pg_bytes_to_json(const LoySchema *s, const uint8_t *buf, size_t len);
 

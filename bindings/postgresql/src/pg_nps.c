@@ -13,7 +13,6 @@
 #include <math.h>
 
 #include "utils/builtins.h"
-#include "libpq/pqformat.h"
 
 #define TALLY_LEN 48u
 #define WTALLY_LEN 96u
@@ -68,65 +67,32 @@ tally_datum(const loy_nps_tally *t)
     return b;
 }
 
-PG_FUNCTION_INFO_V1(loyalty_nps_tally_in);
-Datum
-loyalty_nps_tally_in(PG_FUNCTION_ARGS)
+/* The checks of the flat types: a tally that deserializes. */
+static void
+tally_check(const uint8_t *buf, size_t len)
 {
-    bytea *b = loy_pg_json_to_bytes(&tally_schema, PG_GETARG_CSTRING(0));
-    loy_nps_tally t;
-    tally_of(&t, PointerGetDatum(b));
-    PG_RETURN_BYTEA_P(b);
+    loy_nps_tally t = LOY_NPS_TALLY_INIT;
+    int rc = loy_nps_tally_deserialize(&t, buf, len);
+    if (rc != LOY_OK)
+        loy_pg_error(rc, "nps_tally", "malformed nps_tally value of %zu bytes",
+                     len);
 }
 
-PG_FUNCTION_INFO_V1(loyalty_nps_tally_out);
-Datum
-loyalty_nps_tally_out(PG_FUNCTION_ARGS)
+static void
+wtally_check(const uint8_t *buf, size_t len)
 {
-    bytea *b = PG_GETARG_BYTEA_PP(0);
-    PG_RETURN_CSTRING(loy_pg_bytes_to_json(&tally_schema,
-                                           (uint8_t *) VARDATA_ANY(b),
-                                           VARSIZE_ANY_EXHDR(b)));
+    loy_nps_wtally t = LOY_NPS_WTALLY_INIT;
+    int rc = loy_nps_wtally_deserialize(&t, buf, len);
+    if (rc != LOY_OK)
+        loy_pg_error(rc, "nps_wtally", "malformed nps_wtally value of %zu bytes",
+                     len);
 }
 
-/* recv/send: the binary form is the serialized bytes themselves. */
-static bytea *
-recv_bytes(StringInfo buf)
-{
-    int len = buf->len - buf->cursor;
-    bytea *b = loy_pg_flat_new(CurrentMemoryContext, (size_t) len);
-    pq_copymsgbytes(buf, VARDATA(b), len);
-    return b;
-}
+static const LoyType nps_tally_type = {&tally_schema, NULL, tally_check};
+static const LoyType nps_wtally_type = {&wtally_schema, NULL, wtally_check};
 
-PG_FUNCTION_INFO_V1(loyalty_nps_tally_recv);
-Datum
-loyalty_nps_tally_recv(PG_FUNCTION_ARGS)
-{
-    bytea *b = recv_bytes((StringInfo) PG_GETARG_POINTER(0));
-    loy_nps_tally t;
-    tally_of(&t, PointerGetDatum(b));
-    PG_RETURN_BYTEA_P(b);
-}
-
-/* Shared by every state type: send the bytes as they are. */
-PG_FUNCTION_INFO_V1(loyalty_state_send);
-Datum
-loyalty_state_send(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_P_COPY(0);
-    PG_RETURN_BYTEA_P(b);
-}
-
-/* bytea -> nps_tally: the bytes must be a valid tally. */
-PG_FUNCTION_INFO_V1(loyalty_nps_tally_from_bytea);
-Datum
-loyalty_nps_tally_from_bytea(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_P_COPY(0);
-    loy_nps_tally t;
-    tally_of(&t, PointerGetDatum(b));
-    PG_RETURN_BYTEA_P(b);
-}
+LOY_PG_TYPE_IO(nps_tally, nps_tally_type)
+LOY_PG_TYPE_IO(nps_wtally, nps_wtally_type)
 
 PG_FUNCTION_INFO_V1(loyalty_make_nps_tally);
 Datum
@@ -522,46 +488,6 @@ wtally_store(bytea *st, const loy_nps_wtally *t)
     size_t len;
     LOY_PG_CHECK(loy_nps_wtally_serialize((uint8_t *) VARDATA(st), WTALLY_LEN,
                                           &len, t), "nps_wtally");
-}
-
-PG_FUNCTION_INFO_V1(loyalty_nps_wtally_in);
-Datum
-loyalty_nps_wtally_in(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_json_to_bytes(&wtally_schema, PG_GETARG_CSTRING(0));
-    loy_nps_wtally t;
-    wtally_of(&t, PointerGetDatum(b));
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_nps_wtally_out);
-Datum
-loyalty_nps_wtally_out(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_PP(0);
-    PG_RETURN_CSTRING(loy_pg_bytes_to_json(&wtally_schema,
-                                           (uint8_t *) VARDATA_ANY(b),
-                                           VARSIZE_ANY_EXHDR(b)));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_nps_wtally_recv);
-Datum
-loyalty_nps_wtally_recv(PG_FUNCTION_ARGS)
-{
-    bytea *b = recv_bytes((StringInfo) PG_GETARG_POINTER(0));
-    loy_nps_wtally t;
-    wtally_of(&t, PointerGetDatum(b));
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_nps_wtally_from_bytea);
-Datum
-loyalty_nps_wtally_from_bytea(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_P_COPY(0);
-    loy_nps_wtally t;
-    wtally_of(&t, PointerGetDatum(b));
-    PG_RETURN_BYTEA_P(b);
 }
 
 /* nps_wtally(state, score float8, weight float8 [, breaks]); the _extra

@@ -64,59 +64,9 @@ static const LoySchema pattern_schema = {"pattern_table", 4, 1, 8,
 /* type I/O                                                            */
 /* ------------------------------------------------------------------ */
 
-static void
-validate(bytea *b)
-{
-    (void) loy_pg_deserialize_owned(&pattern_kind, (uint8_t *) VARDATA(b),
-                                    VARSIZE(b) - VARHDRSZ);
-}
+static const LoyType pattern_table_type = {&pattern_schema, &pattern_kind, NULL};
 
-PG_FUNCTION_INFO_V1(loyalty_pattern_table_in);
-Datum
-loyalty_pattern_table_in(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_json_to_bytes(&pattern_schema, PG_GETARG_CSTRING(0));
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_pattern_table_out);
-Datum
-loyalty_pattern_table_out(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_estate_flatten(PG_GETARG_DATUM(0), &pattern_kind);
-    PG_RETURN_CSTRING(loy_pg_bytes_to_json(&pattern_schema,
-                                           (uint8_t *) VARDATA(b),
-                                           VARSIZE(b) - VARHDRSZ));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_pattern_table_recv);
-Datum
-loyalty_pattern_table_recv(PG_FUNCTION_ARGS)
-{
-    StringInfo buf = (StringInfo) PG_GETARG_POINTER(0);
-    int len = buf->len - buf->cursor;
-    bytea *b = loy_pg_flat_new(CurrentMemoryContext, (size_t) len);
-    pq_copymsgbytes(buf, VARDATA(b), len);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_pattern_table_send);
-Datum
-loyalty_pattern_table_send(PG_FUNCTION_ARGS)
-{
-    PG_RETURN_BYTEA_P(loy_pg_estate_flatten(PG_GETARG_DATUM(0), &pattern_kind));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_pattern_table_from_bytea);
-Datum
-loyalty_pattern_table_from_bytea(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_P_COPY(0);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
+LOY_PG_TYPE_IO(pattern_table, pattern_table_type)
 
 /* ------------------------------------------------------------------ */
 /* aggregates                                                          */

@@ -77,59 +77,9 @@ static const LoySchema rfm_schema = {"rfm_customer", 6, 1, 19, rfm_items};
 /* type I/O                                                            */
 /* ------------------------------------------------------------------ */
 
-static void
-validate(bytea *b)
-{
-    (void) loy_pg_deserialize_owned(&rfm_kind, (uint8_t *) VARDATA(b),
-                                    VARSIZE(b) - VARHDRSZ);
-}
+static const LoyType rfm_customer_type = {&rfm_schema, &rfm_kind, NULL};
 
-PG_FUNCTION_INFO_V1(loyalty_rfm_customer_in);
-Datum
-loyalty_rfm_customer_in(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_json_to_bytes(&rfm_schema, PG_GETARG_CSTRING(0));
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_rfm_customer_out);
-Datum
-loyalty_rfm_customer_out(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_estate_flatten(PG_GETARG_DATUM(0), &rfm_kind);
-    PG_RETURN_CSTRING(loy_pg_bytes_to_json(&rfm_schema,
-                                           (uint8_t *) VARDATA(b),
-                                           VARSIZE(b) - VARHDRSZ));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_rfm_customer_recv);
-Datum
-loyalty_rfm_customer_recv(PG_FUNCTION_ARGS)
-{
-    StringInfo buf = (StringInfo) PG_GETARG_POINTER(0);
-    int len = buf->len - buf->cursor;
-    bytea *b = loy_pg_flat_new(CurrentMemoryContext, (size_t) len);
-    pq_copymsgbytes(buf, VARDATA(b), len);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_rfm_customer_send);
-Datum
-loyalty_rfm_customer_send(PG_FUNCTION_ARGS)
-{
-    PG_RETURN_BYTEA_P(loy_pg_estate_flatten(PG_GETARG_DATUM(0), &rfm_kind));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_rfm_customer_from_bytea);
-Datum
-loyalty_rfm_customer_from_bytea(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_P_COPY(0);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
+LOY_PG_TYPE_IO(rfm_customer, rfm_customer_type)
 
 /* ------------------------------------------------------------------ */
 /* aggregates                                                          */

@@ -58,59 +58,9 @@ static const LoySchema score_schema = {"score_tally", 5, 1, 4, score_items};
 /* type I/O                                                            */
 /* ------------------------------------------------------------------ */
 
-static void
-validate(bytea *b)
-{
-    (void) loy_pg_deserialize_owned(&score_kind, (uint8_t *) VARDATA(b),
-                                    VARSIZE(b) - VARHDRSZ);
-}
+static const LoyType score_tally_type = {&score_schema, &score_kind, NULL};
 
-PG_FUNCTION_INFO_V1(loyalty_score_tally_in);
-Datum
-loyalty_score_tally_in(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_json_to_bytes(&score_schema, PG_GETARG_CSTRING(0));
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_score_tally_out);
-Datum
-loyalty_score_tally_out(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_estate_flatten(PG_GETARG_DATUM(0), &score_kind);
-    PG_RETURN_CSTRING(loy_pg_bytes_to_json(&score_schema,
-                                           (uint8_t *) VARDATA(b),
-                                           VARSIZE(b) - VARHDRSZ));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_score_tally_recv);
-Datum
-loyalty_score_tally_recv(PG_FUNCTION_ARGS)
-{
-    StringInfo buf = (StringInfo) PG_GETARG_POINTER(0);
-    int len = buf->len - buf->cursor;
-    bytea *b = loy_pg_flat_new(CurrentMemoryContext, (size_t) len);
-    pq_copymsgbytes(buf, VARDATA(b), len);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_score_tally_send);
-Datum
-loyalty_score_tally_send(PG_FUNCTION_ARGS)
-{
-    PG_RETURN_BYTEA_P(loy_pg_estate_flatten(PG_GETARG_DATUM(0), &score_kind));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_score_tally_from_bytea);
-Datum
-loyalty_score_tally_from_bytea(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_P_COPY(0);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
+LOY_PG_TYPE_IO(score_tally, score_tally_type)
 
 /* ------------------------------------------------------------------ */
 /* aggregates                                                          */

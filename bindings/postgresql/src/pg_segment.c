@@ -267,59 +267,9 @@ static const LoyItem segment_items[] = {
 static const LoySchema segment_schema = {"segment_tally", 7, 1, 5,
                                          segment_items};
 
-static void
-validate(bytea *b)
-{
-    (void) loy_pg_deserialize_owned(&segment_kind, (uint8_t *) VARDATA(b),
-                                    VARSIZE(b) - VARHDRSZ);
-}
+static const LoyType segment_tally_type = {&segment_schema, &segment_kind, NULL};
 
-PG_FUNCTION_INFO_V1(loyalty_segment_tally_in);
-Datum
-loyalty_segment_tally_in(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_json_to_bytes(&segment_schema, PG_GETARG_CSTRING(0));
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_segment_tally_out);
-Datum
-loyalty_segment_tally_out(PG_FUNCTION_ARGS)
-{
-    bytea *b = loy_pg_estate_flatten(PG_GETARG_DATUM(0), &segment_kind);
-    PG_RETURN_CSTRING(loy_pg_bytes_to_json(&segment_schema,
-                                           (uint8_t *) VARDATA(b),
-                                           VARSIZE(b) - VARHDRSZ));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_segment_tally_recv);
-Datum
-loyalty_segment_tally_recv(PG_FUNCTION_ARGS)
-{
-    StringInfo buf = (StringInfo) PG_GETARG_POINTER(0);
-    int len = buf->len - buf->cursor;
-    bytea *b = loy_pg_flat_new(CurrentMemoryContext, (size_t) len);
-    pq_copymsgbytes(buf, VARDATA(b), len);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
-
-PG_FUNCTION_INFO_V1(loyalty_segment_tally_send);
-Datum
-loyalty_segment_tally_send(PG_FUNCTION_ARGS)
-{
-    PG_RETURN_BYTEA_P(loy_pg_estate_flatten(PG_GETARG_DATUM(0), &segment_kind));
-}
-
-PG_FUNCTION_INFO_V1(loyalty_segment_tally_from_bytea);
-Datum
-loyalty_segment_tally_from_bytea(PG_FUNCTION_ARGS)
-{
-    bytea *b = PG_GETARG_BYTEA_P_COPY(0);
-    validate(b);
-    PG_RETURN_BYTEA_P(b);
-}
+LOY_PG_TYPE_IO(segment_tally, segment_tally_type)
 
 /* Value class code of 'A', 'B' or 'C'. */
 static uint8_t
