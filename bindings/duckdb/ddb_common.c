@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "loyalty_duckdb.h"
@@ -241,6 +242,129 @@ ddb_method(const char *s, size_t len)
 }
 
 /* ------------------------------------------------------------------ */
+/* states holding a library handle                                     */
+/* ------------------------------------------------------------------ */
+
+void
+ddb_h_init(duckdb_function_info info, duckdb_aggregate_state state)
+{
+    DdbHState *s = (DdbHState *) state;
+    memset(s, 0, sizeof *s);
+    s->kind = (const DdbKind *) duckdb_aggregate_function_get_extra_info(info);
+}
+
+void
+ddb_h_destroy(duckdb_aggregate_state *states, idx_t count)
+{
+    idx_t i;
+    for (i = 0; i < count; i++) {
+        DdbHState *s = (DdbHState *) states[i];
+        if (s->h != NULL)
+            s->kind->free(s->h);
+        s->h = NULL;
+    }
+}
+
+/* A copy of a handle through its bytes. */
+static int
+copy_handle(const DdbKind *k, void **out, const void *src)
+{
+    uint8_t *buf;
+    size_t len = 0;
+    int rc = k->serialize(NULL, 0, &len, src);
+    if (rc != LOY_OK)
+        return rc;
+    if ((buf = malloc(len)) == NULL)
+        return LOY_ENOMEM;
+    rc = k->serialize(buf, len, &len, src);
+    if (rc == LOY_OK)
+        rc = k->deserialize(out, buf, len);
+    free(buf);
+    return rc;
+}
+
+int
+ddb_h_merge(duckdb_function_info info, DdbHState *dst, const void *add)
+{
+    int rc = dst->h == NULL ? copy_handle(dst->kind, &dst->h, add)
+                            : dst->kind->merge(dst->h, add);
+    if (rc != LOY_OK) {
+        ddb_agg_error(info, rc, dst->kind->name, "%s", rc == LOY_EINVAL
+                      ? "these states cannot be merged (different scales, "
+                        "options or shapes)" : loy_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+void
+ddb_h_combine(duckdb_function_info info, duckdb_aggregate_state *src,
+              duckdb_aggregate_state *dst, idx_t count)
+{
+    idx_t i;
+    for (i = 0; i < count; i++) {
+        const DdbHState *b = (const DdbHState *) src[i];
+        if (b->h != NULL && ddb_h_merge(info, (DdbHState *) dst[i], b->h) != 0)
+            return;
+    }
+}
+
+/* The roll-up aggregate: state += each BLOB. */
+void
+ddb_h_update_blob(duckdb_function_info info, duckdb_data_chunk in,
+                  duckdb_aggregate_state *states)
+{
+    idx_t n = duckdb_data_chunk_get_size(in), i;
+    duckdb_vector v = duckdb_data_chunk_get_vector(in, 0);
+    duckdb_string_t *b = (duckdb_string_t *) duckdb_vector_get_data(v);
+    const uint64_t *val = duckdb_vector_get_validity(v);
+    for (i = 0; i < n; i++) {
+        DdbHState *s = (DdbHState *) states[i];
+        void *h = NULL;
+        size_t len;
+        const uint8_t *bytes;
+        int rc;
+        if (!ddb_valid(val, i))
+            continue;
+        bytes = ddb_blob(&b[i], &len);
+        rc = s->kind->deserialize(&h, bytes, len);
+        if (rc != LOY_OK) {
+            ddb_agg_error(info, rc, s->kind->name, "malformed %s of %zu bytes",
+                          s->kind->name, len);
+            return;
+        }
+        rc = ddb_h_merge(info, s, h);
+        s->kind->free(h);
+        if (rc != 0)
+            return;
+    }
+}
+
+void
+ddb_h_final_blob(duckdb_function_info info, duckdb_aggregate_state *src,
+                 duckdb_vector out, idx_t count, idx_t offset)
+{
+    idx_t i;
+    for (i = 0; i < count; i++) {
+        const DdbHState *s = (const DdbHState *) src[i];
+        uint8_t *buf;
+        size_t len = 0;
+        if (s->h == NULL) {
+            ddb_set_null(out, offset + i);
+            continue;
+        }
+        s->kind->serialize(NULL, 0, &len, s->h);
+        if ((buf = malloc(len)) == NULL) {
+            ddb_agg_error(info, LOY_ENOMEM, s->kind->name, "out of memory");
+            return;
+        }
+        s->kind->serialize(buf, len, &len, s->h);
+        ddb_set_blob(out, offset + i, buf, len);
+        free(buf);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* registration                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -256,6 +380,8 @@ make_agg(const DdbAgg *a)
         duckdb_destroy_logical_type(&t);
     }
     duckdb_aggregate_function_set_return_type(f, a->ret);
+    if (a->kind != NULL)
+        duckdb_aggregate_function_set_extra_info(f, (void *) a->kind, NULL);
     if (a->destroy != NULL)
         duckdb_aggregate_function_set_destructor(f, a->destroy);
     return f;

@@ -93,6 +93,35 @@ typedef struct DdbGroups {
 int ddb_group(DdbGroups *g, duckdb_aggregate_state *states,
               duckdb_data_chunk in, uint32_t required);
 
+/* ---- states holding a library handle ---- */
+typedef struct DdbKind {
+    const char *name; /* for messages */
+    int (*serialize)(uint8_t *buf, size_t cap, size_t *len, const void *obj);
+    int (*deserialize)(void **out, const uint8_t *buf, size_t len);
+    int (*merge)(void *acc, const void *add);
+    void (*free)(void *obj);
+} DdbKind;
+
+/* Every such state starts with this; `kind` comes from the aggregate's
+ * extra info at init, so destroy, combine, roll-up and the BLOB final
+ * function are written once. */
+typedef struct DdbHState {
+    DdbScratch s;
+    void *h;
+    const DdbKind *kind;
+} DdbHState;
+
+void ddb_h_init(duckdb_function_info info, duckdb_aggregate_state state);
+void ddb_h_destroy(duckdb_aggregate_state *states, idx_t count);
+void ddb_h_combine(duckdb_function_info info, duckdb_aggregate_state *src,
+                   duckdb_aggregate_state *dst, idx_t count);
+void ddb_h_update_blob(duckdb_function_info info, duckdb_data_chunk in,
+                       duckdb_aggregate_state *states);
+void ddb_h_final_blob(duckdb_function_info info, duckdb_aggregate_state *src,
+                      duckdb_vector out, idx_t count, idx_t offset);
+/* dst += add (a copy of add when dst is empty); 0 or -1 (error set) */
+int ddb_h_merge(duckdb_function_info info, DdbHState *dst, const void *add);
+
 /* ---- registration ---- */
 typedef struct DdbAgg {
     const char *name;
@@ -105,6 +134,7 @@ typedef struct DdbAgg {
     duckdb_aggregate_combine_t combine;
     duckdb_aggregate_finalize_t finalize;
     duckdb_aggregate_destroy_t destroy;
+    const DdbKind *kind; /* handle states: passed to init as extra info */
 } DdbAgg;
 
 int ddb_register_agg(duckdb_connection con, const DdbAgg *a, char *err,

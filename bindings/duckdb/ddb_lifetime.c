@@ -16,27 +16,32 @@
 /* pattern tables and fits                                             */
 /* ------------------------------------------------------------------ */
 
-typedef struct PState {
-    DdbScratch s;
-    loy_patterns *p;
-} PState;
-
-static void
-p_init(duckdb_function_info info, duckdb_aggregate_state state)
+static int
+pt_ser(uint8_t *buf, size_t cap, size_t *len, const void *p)
 {
-    (void) info;
-    memset(state, 0, sizeof(PState));
+    return loy_patterns_serialize(buf, cap, len, (const loy_patterns *) p);
+}
+
+static int
+pt_de(void **out, const uint8_t *buf, size_t len)
+{
+    return loy_patterns_deserialize((loy_patterns **) out, buf, len);
+}
+
+static int
+pt_merge(void *acc, const void *add)
+{
+    return loy_patterns_merge((loy_patterns *) acc, (const loy_patterns *) add);
 }
 
 static void
-p_destroy(duckdb_aggregate_state *states, idx_t count)
+pt_free(void *p)
 {
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        loy_patterns_free(((PState *) states[i])->p);
-        ((PState *) states[i])->p = NULL;
-    }
+    loy_patterns_free((loy_patterns *) p);
 }
+
+static const DdbKind pattern_kind = {"pattern_table", pt_ser, pt_de, pt_merge,
+                                     pt_free};
 
 static _Thread_local double c_x[4096], c_tx[4096], c_T[4096], c_m[4096];
 
@@ -68,7 +73,7 @@ p_update_cols(duckdb_function_info info, duckdb_data_chunk in,
     if (ddb_group(&g, states, in, monetary ? 0xFu : 0x7u) != 0)
         return;
     for (k = 0; k < g.n_groups; k++) {
-        PState *s = (PState *) g.state[k];
+        DdbHState *s = (DdbHState *) g.state[k];
         size_t n = 0, bad = 0;
         int rc;
         for (j = g.start[k]; j < g.start[k + 1]; j++) {
@@ -80,12 +85,13 @@ p_update_cols(duckdb_function_info info, duckdb_data_chunk in,
                 c_m[n] = m[r];
             n++;
         }
-        if (s->p == NULL
-            && loy_patterns_new(&s->p, monetary ? LOY_PATTERNS_MONETARY : 0u) != LOY_OK) {
+        if (s->h == NULL
+            && loy_patterns_new((loy_patterns **) &s->h,
+                                monetary ? LOY_PATTERNS_MONETARY : 0u) != LOY_OK) {
             ddb_agg_error(info, LOY_ENOMEM, "pattern_table", "out of memory");
             return;
         }
-        rc = loy_patterns_add(s->p, c_x, c_tx, c_T, m ? c_m : NULL, NULL, n, &bad);
+        rc = loy_patterns_add(s->h, c_x, c_tx, c_T, m ? c_m : NULL, NULL, n, &bad);
         if (rc != LOY_OK) {
             ddb_agg_error(info, rc, "pattern_table", "customer (x %g, t_x %g, T %g): %s",
                           c_x[bad], c_tx[bad], c_T[bad],
@@ -107,95 +113,6 @@ p_update4(duckdb_function_info info, duckdb_data_chunk in,
           duckdb_aggregate_state *states)
 {
     p_update_cols(info, in, states, 1);
-}
-
-/* merge b into a's table (created like b's when a has none) */
-static int
-p_merge(duckdb_function_info info, PState *a, const loy_patterns *b)
-{
-    int rc;
-    if (a->p == NULL) {
-        loy_patterns_info bi = LOY_PATTERNS_INFO_INIT;
-        loy_patterns_get_info(&bi, b);
-        if (loy_patterns_new(&a->p, bi.flags) != LOY_OK) {
-            ddb_agg_error(info, LOY_ENOMEM, "pattern_table", "out of memory");
-            return -1;
-        }
-    }
-    rc = loy_patterns_merge(a->p, b);
-    if (rc != LOY_OK) {
-        ddb_agg_error(info, rc, "pattern_table", "tables with and without "
-                      "monetary values cannot be merged");
-        return -1;
-    }
-    return 0;
-}
-
-/* roll-up: pattern_table(BLOB) */
-static void
-p_update_blob(duckdb_function_info info, duckdb_data_chunk in,
-              duckdb_aggregate_state *states)
-{
-    idx_t n = duckdb_data_chunk_get_size(in), i;
-    duckdb_vector v = duckdb_data_chunk_get_vector(in, 0);
-    duckdb_string_t *b = (duckdb_string_t *) duckdb_vector_get_data(v);
-    const uint64_t *val = duckdb_vector_get_validity(v);
-    for (i = 0; i < n; i++) {
-        loy_patterns *p = NULL;
-        size_t len;
-        const uint8_t *bytes;
-        int rc;
-        if (!ddb_valid(val, i))
-            continue;
-        bytes = ddb_blob(&b[i], &len);
-        rc = loy_patterns_deserialize(&p, bytes, len);
-        if (rc != LOY_OK) {
-            ddb_agg_error(info, rc, "pattern_table", "malformed pattern_table "
-                          "of %zu bytes", len);
-            return;
-        }
-        rc = p_merge(info, (PState *) states[i], p);
-        loy_patterns_free(p);
-        if (rc != 0)
-            return;
-    }
-}
-
-static void
-p_combine(duckdb_function_info info, duckdb_aggregate_state *src,
-          duckdb_aggregate_state *dst, idx_t count)
-{
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        PState *b = (PState *) src[i];
-        if (b->p != NULL && p_merge(info, (PState *) dst[i], b->p) != 0)
-            return;
-    }
-}
-
-static void
-p_final_blob(duckdb_function_info info, duckdb_aggregate_state *src,
-             duckdb_vector out, idx_t count, idx_t offset)
-{
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        PState *s = (PState *) src[i];
-        uint8_t *buf;
-        size_t len = 0;
-        if (s->p == NULL) {
-            ddb_set_null(out, offset + i);
-            continue;
-        }
-        loy_patterns_serialize(NULL, 0, &len, s->p);
-        buf = malloc(len);
-        if (buf == NULL) {
-            ddb_agg_error(info, LOY_ENOMEM, "pattern_table", "out of memory");
-            return;
-        }
-        loy_patterns_serialize(buf, len, &len, s->p);
-        ddb_set_blob(out, offset + i, buf, len);
-        free(buf);
-    }
 }
 
 typedef enum { M_BGNBD, M_MBGNBD, M_PNBD, M_GGAMMA, M_COUNT } Model;
@@ -275,13 +192,13 @@ fit_final(duckdb_function_info info, duckdb_aggregate_state *src,
 {
     idx_t i;
     for (i = 0; i < count; i++) {
-        PState *s = (PState *) src[i];
+        const DdbHState *s = (const DdbHState *) src[i];
         char msg[512];
-        if (s->p == NULL) {
+        if (s->h == NULL) {
             ddb_set_null(out, offset + i);
             continue;
         }
-        if (fit_row(out, offset + i, s->p, m, msg, sizeof msg) != LOY_OK) {
+        if (fit_row(out, offset + i, s->h, m, msg, sizeof msg) != LOY_OK) {
             duckdb_aggregate_function_set_error(info, msg);
             return;
         }
@@ -415,29 +332,49 @@ expected_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
 /* purchase-log summary per customer                                   */
 /* ------------------------------------------------------------------ */
 
+static int
+rc_ser(uint8_t *buf, size_t cap, size_t *len, const void *c)
+{
+    return loy_rfm_customer_serialize(buf, cap, len, (const loy_rfm_customer *) c);
+}
+
+static int
+rc_de(void **out, const uint8_t *buf, size_t len)
+{
+    return loy_rfm_customer_deserialize((loy_rfm_customer **) out, buf, len);
+}
+
+static int
+rc_merge(void *acc, const void *add)
+{
+    return loy_rfm_customer_merge((loy_rfm_customer *) acc,
+                                  (const loy_rfm_customer *) add);
+}
+
+static void
+rc_free(void *c)
+{
+    loy_rfm_customer_free((loy_rfm_customer *) c);
+}
+
+static const DdbKind rfm_kind = {"rfm_summary", rc_ser, rc_de, rc_merge,
+                                 rc_free};
+
+/* The handle state, and the options its first row fixed (checked on every
+ * later row of the group). */
 typedef struct RState {
-    DdbScratch s;
-    loy_rfm_customer *c;
+    DdbHState h;
     int64_t obs_end;
     int64_t period_length;
     double freq;
+    int known; /* the fields above hold the group's options */
 } RState;
 
 static void
 r_init(duckdb_function_info info, duckdb_aggregate_state state)
 {
-    (void) info;
     memset(state, 0, sizeof(RState));
-}
-
-static void
-r_destroy(duckdb_aggregate_state *states, idx_t count)
-{
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        loy_rfm_customer_free(((RState *) states[i])->c);
-        ((RState *) states[i])->c = NULL;
-    }
+    ddb_h_init(info, state);
 }
 
 static _Thread_local int64_t r_t[4096];
@@ -480,12 +417,15 @@ r_update(duckdb_function_info info, duckdb_data_chunk in,
             }
             if (fm != NULL)
                 o.freq_multiplier = fm[r];
-            if (s->c == NULL) {
-                rc = loy_rfm_customer_new(&s->c, end[r], &o);
+            if (s->h.h == NULL) {
+                rc = loy_rfm_customer_new((loy_rfm_customer **) &s->h.h, end[r], &o);
                 if (rc != LOY_OK) {
                     ddb_agg_error(info, rc, "rfm_summary", "invalid options");
                     return;
                 }
+            }
+            if (!s->known) {
+                s->known = 1;
                 s->obs_end = end[r];
                 s->period_length = o.period_length;
                 s->freq = o.freq_multiplier;
@@ -499,43 +439,10 @@ r_update(duckdb_function_info info, duckdb_data_chunk in,
             r_t[n] = day[r];
             c_m[n++] = amt[r];
         }
-        rc = loy_rfm_customer_add(s->c, r_t, c_m, n, &bad);
+        rc = loy_rfm_customer_add(s->h.h, r_t, c_m, n, &bad);
         if (rc != LOY_OK) {
             ddb_agg_error(info, rc, "rfm_summary", "purchase (day %lld, amount "
                           "%g) is invalid", (long long) r_t[bad], c_m[bad]);
-            return;
-        }
-    }
-}
-
-static void
-r_combine(duckdb_function_info info, duckdb_aggregate_state *src,
-          duckdb_aggregate_state *dst, idx_t count)
-{
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        RState *a = (RState *) dst[i], *b = (RState *) src[i];
-        int rc;
-        if (b->c == NULL)
-            continue;
-        if (a->c == NULL) {
-            uint8_t *buf;
-            size_t len = 0;
-            loy_rfm_customer_serialize(NULL, 0, &len, b->c);
-            buf = malloc(len);
-            if (buf == NULL)
-                return;
-            loy_rfm_customer_serialize(buf, len, &len, b->c);
-            rc = loy_rfm_customer_deserialize(&a->c, buf, len);
-            free(buf);
-            a->obs_end = b->obs_end;
-            a->period_length = b->period_length;
-            a->freq = b->freq;
-        } else {
-            rc = loy_rfm_customer_merge(a->c, b->c);
-        }
-        if (rc != LOY_OK) {
-            ddb_agg_error(info, rc, "rfm_summary", "cannot merge states");
             return;
         }
     }
@@ -559,10 +466,10 @@ r_final(duckdb_function_info info, duckdb_aggregate_state *src,
     idx_t i;
     (void) info;
     for (i = 0; i < count; i++) {
-        RState *s = (RState *) src[i];
+        const DdbHState *s = (const DdbHState *) src[i];
         double row[6];
         int k;
-        if (s->c == NULL || loy_rfm_customer_row(row, 6, NULL, s->c) != LOY_OK) {
+        if (s->h == NULL || loy_rfm_customer_row(row, 6, NULL, s->h) != LOY_OK) {
             ddb_set_null(out, offset + i);
             continue;
         }
@@ -584,25 +491,27 @@ int
 ddb_register_lifetime(duckdb_connection con, char *err, size_t err_len)
 {
     DdbAgg aggs[] = {
-        {"pattern_table", 3, {DBL, DBL, DBL}, ddb_type(BLB), sizeof(PState),
-         p_init, p_update3, p_combine, p_final_blob, p_destroy},
-        {"pattern_table", 4, {DBL, DBL, DBL, DBL}, ddb_type(BLB), sizeof(PState),
-         p_init, p_update4, p_combine, p_final_blob, p_destroy},
-        {"pattern_table", 1, {BLB}, ddb_type(BLB), sizeof(PState),
-         p_init, p_update_blob, p_combine, p_final_blob, p_destroy},
-        {"bgnbd_fit", 3, {DBL, DBL, DBL}, fit_type(), sizeof(PState),
-         p_init, p_update3, p_combine, bgnbd_final, p_destroy},
-        {"mbgnbd_fit", 3, {DBL, DBL, DBL}, fit_type(), sizeof(PState),
-         p_init, p_update3, p_combine, mbgnbd_final, p_destroy},
-        {"pnbd_fit", 3, {DBL, DBL, DBL}, fit_type(), sizeof(PState),
-         p_init, p_update3, p_combine, pnbd_final, p_destroy},
-        {"ggamma_fit", 4, {DBL, DBL, DBL, DBL}, fit_type(), sizeof(PState),
-         p_init, p_update4, p_combine, ggamma_final, p_destroy},
+#define HS sizeof(DdbHState), ddb_h_init
+        {"pattern_table", 3, {DBL, DBL, DBL}, ddb_type(BLB), HS, p_update3,
+         ddb_h_combine, ddb_h_final_blob, ddb_h_destroy, &pattern_kind},
+        {"pattern_table", 4, {DBL, DBL, DBL, DBL}, ddb_type(BLB), HS, p_update4,
+         ddb_h_combine, ddb_h_final_blob, ddb_h_destroy, &pattern_kind},
+        {"pattern_table", 1, {BLB}, ddb_type(BLB), HS, ddb_h_update_blob,
+         ddb_h_combine, ddb_h_final_blob, ddb_h_destroy, &pattern_kind},
+        {"bgnbd_fit", 3, {DBL, DBL, DBL}, fit_type(), HS, p_update3,
+         ddb_h_combine, bgnbd_final, ddb_h_destroy, &pattern_kind},
+        {"mbgnbd_fit", 3, {DBL, DBL, DBL}, fit_type(), HS, p_update3,
+         ddb_h_combine, mbgnbd_final, ddb_h_destroy, &pattern_kind},
+        {"pnbd_fit", 3, {DBL, DBL, DBL}, fit_type(), HS, p_update3,
+         ddb_h_combine, pnbd_final, ddb_h_destroy, &pattern_kind},
+        {"ggamma_fit", 4, {DBL, DBL, DBL, DBL}, fit_type(), HS, p_update4,
+         ddb_h_combine, ggamma_final, ddb_h_destroy, &pattern_kind},
+#undef HS
         {"rfm_summary", 3, {DAT, DBL, DAT}, rfm_type(), sizeof(RState),
-         r_init, r_update, r_combine, r_final, r_destroy},
+         r_init, r_update, ddb_h_combine, r_final, ddb_h_destroy, &rfm_kind},
         {"rfm_summary", 5, {DAT, DBL, DAT, VCH, DBL}, rfm_type(), sizeof(RState),
-         r_init, r_update, r_combine, r_final, r_destroy},
-        {NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL},
+         r_init, r_update, ddb_h_combine, r_final, ddb_h_destroy, &rfm_kind},
+        {NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     };
     DdbScalar fns[] = {
         {"fit_patterns", 2, {ddb_type(BLB), ddb_type(VCH)}, fit_type(),

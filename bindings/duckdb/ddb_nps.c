@@ -474,27 +474,33 @@ w_final(duckdb_function_info info, duckdb_aggregate_state *src,
 /* score tallies: CSAT and CES                                         */
 /* ------------------------------------------------------------------ */
 
-typedef struct SState {
-    DdbScratch s;
-    loy_score_tally *t;
-} SState;
-
-static void
-s_init(duckdb_function_info info, duckdb_aggregate_state state)
+static int
+st_ser(uint8_t *buf, size_t cap, size_t *len, const void *t)
 {
-    (void) info;
-    memset(state, 0, sizeof(SState));
+    return loy_score_tally_serialize(buf, cap, len, (const loy_score_tally *) t);
+}
+
+static int
+st_de(void **out, const uint8_t *buf, size_t len)
+{
+    return loy_score_tally_deserialize((loy_score_tally **) out, buf, len);
+}
+
+static int
+st_merge(void *acc, const void *add)
+{
+    return loy_score_tally_merge((loy_score_tally *) acc,
+                                 (const loy_score_tally *) add);
 }
 
 static void
-s_destroy(duckdb_aggregate_state *states, idx_t count)
+st_free(void *t)
 {
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        loy_score_tally_free(((SState *) states[i])->t);
-        ((SState *) states[i])->t = NULL;
-    }
+    loy_score_tally_free((loy_score_tally *) t);
 }
+
+static const DdbKind score_kind = {"score_tally", st_ser, st_de, st_merge,
+                                   st_free};
 
 /* Add the rows of each group: scale fixed (lo, hi) or from columns. */
 static void
@@ -513,22 +519,22 @@ s_update_scale(duckdb_function_info info, duckdb_data_chunk in,
     if (ddb_group(&g, states, in, scale_cols ? 0x7u : 0x1u) != 0)
         return;
     for (k = 0; k < g.n_groups; k++) {
-        SState *s = (SState *) g.state[k];
+        DdbHState *s = (DdbHState *) g.state[k];
         size_t m = 0, bad = 0;
         int32_t slo, shi;
         int rc;
         for (j = g.start[k]; j < g.start[k + 1]; j++) {
             uint32_t r = g.row[j];
             int32_t l = scale_cols ? clo[r] : lo, h = scale_cols ? chi[r] : hi;
-            if (s->t == NULL) {
-                rc = loy_score_tally_new(&s->t, l, h);
+            if (s->h == NULL) {
+                rc = loy_score_tally_new((loy_score_tally **) &s->h, l, h);
                 if (rc != LOY_OK) {
                     ddb_agg_error(info, rc, "score_tally", "scale %d..%d is empty "
                                   "or too wide", l, h);
                     return;
                 }
             }
-            loy_score_tally_scale(&slo, &shi, s->t);
+            loy_score_tally_scale(&slo, &shi, s->h);
             if (l != slo || h != shi) {
                 ddb_agg_error(info, LOY_EINVAL, "score_tally", "scale %d..%d "
                               "differs from the group's %d..%d", l, h, slo, shi);
@@ -536,7 +542,7 @@ s_update_scale(duckdb_function_info info, duckdb_data_chunk in,
             }
             t_i32[m++] = sc[r];
         }
-        rc = loy_score_tally_add_i32(s->t, t_i32, m, 0, &bad);
+        rc = loy_score_tally_add_i32(s->h, t_i32, m, 0, &bad);
         if (rc != LOY_OK) {
             ddb_agg_error(info, rc, "score_tally", "score %d is outside the "
                           "scale %d..%d", t_i32[bad], slo, shi);
@@ -566,52 +572,6 @@ score_update(duckdb_function_info info, duckdb_data_chunk in,
     s_update_scale(info, in, states, 0, 0, 1);
 }
 
-static void
-s_combine(duckdb_function_info info, duckdb_aggregate_state *src,
-          duckdb_aggregate_state *dst, idx_t count)
-{
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        SState *a = (SState *) dst[i], *b = (SState *) src[i];
-        int rc;
-        if (b->t == NULL)
-            continue;
-        if (a->t == NULL) {
-            int32_t lo, hi;
-            loy_score_tally_scale(&lo, &hi, b->t);
-            if (loy_score_tally_new(&a->t, lo, hi) != LOY_OK) {
-                ddb_agg_error(info, LOY_ENOMEM, "score_tally", "out of memory");
-                return;
-            }
-        }
-        rc = loy_score_tally_merge(a->t, b->t);
-        if (rc != LOY_OK) {
-            ddb_agg_error(info, rc, "score_tally", "cannot merge tallies of "
-                          "different scales");
-            return;
-        }
-    }
-}
-
-static void
-s_final_blob(duckdb_function_info info, duckdb_aggregate_state *src,
-             duckdb_vector out, idx_t count, idx_t offset)
-{
-    idx_t i;
-    (void) info;
-    for (i = 0; i < count; i++) {
-        SState *s = (SState *) src[i];
-        uint8_t buf[16 + 16 + 8 * LOY_SCORE_TALLY_MAX_BINS];
-        size_t len = 0;
-        if (s->t == NULL) {
-            ddb_set_null(out, offset + i);
-            continue;
-        }
-        loy_score_tally_serialize(buf, sizeof buf, &len, s->t);
-        ddb_set_blob(out, offset + i, buf, len);
-    }
-}
-
 static uint64_t t_hist[LOY_SCORE_TALLY_MAX_BINS];
 
 static int
@@ -633,11 +593,11 @@ csat_final(duckdb_function_info info, duckdb_aggregate_state *src,
 {
     idx_t i;
     for (i = 0; i < count; i++) {
-        SState *s = (SState *) src[i];
+        const DdbHState *s = (const DdbHState *) src[i];
         uint64_t h[5];
         int32_t lo, hi, scale[3] = {1, 4, 5};
         loy_csat_result r;
-        if (s->t == NULL || !hist_of(s->t, &lo, &hi, h)) {
+        if (s->h == NULL || !hist_of(s->h, &lo, &hi, h)) {
             ddb_set_null(out, offset + i);
             continue;
         }
@@ -663,11 +623,11 @@ ces_final(duckdb_function_info info, duckdb_aggregate_state *src,
 {
     idx_t i;
     for (i = 0; i < count; i++) {
-        SState *s = (SState *) src[i];
+        const DdbHState *s = (const DdbHState *) src[i];
         uint64_t h[7];
         int32_t lo, hi, scale[4] = {1, 3, 5, 7};
         loy_ces_result r;
-        if (s->t == NULL || !hist_of(s->t, &lo, &hi, h)) {
+        if (s->h == NULL || !hist_of(s->h, &lo, &hi, h)) {
             ddb_set_null(out, offset + i);
             continue;
         }
@@ -797,22 +757,23 @@ ddb_register_nps(duckdb_connection con, char *err, size_t err_len)
 {
     DdbAgg aggs[] = {
         {"nps_tally", 1, {INT}, ddb_type(BLB), sizeof(NpsState), nps_init,
-         nps_update, nps_combine, nps_final_blob, NULL},
+         nps_update, nps_combine, nps_final_blob, NULL, NULL},
         {"nps_tally", 1, {BLB}, ddb_type(BLB), sizeof(NpsState), nps_init,
-         nps_update_blob, nps_combine, nps_final_blob, NULL},
+         nps_update_blob, nps_combine, nps_final_blob, NULL, NULL},
         {"nps", 1, {INT}, ddb_type(DBL), sizeof(NpsState), nps_init,
-         nps_update, nps_combine, nps_final_point, NULL},
+         nps_update, nps_combine, nps_final_point, NULL, NULL},
         {"nps_ci", 1, {INT}, interval_type(), sizeof(NpsState), nps_init,
-         nps_update, nps_combine, nps_final_ci, NULL},
+         nps_update, nps_combine, nps_final_ci, NULL, NULL},
         {"nps_wtally", 2, {DBL, DBL}, ddb_type(BLB), sizeof(WState), w_init,
-         w_update, w_combine, w_final, NULL},
-        {"csat", 1, {INT}, csat_type(), sizeof(SState), s_init, csat_update,
-         s_combine, csat_final, s_destroy},
-        {"ces", 1, {INT}, ces_type(), sizeof(SState), s_init, ces_update,
-         s_combine, ces_final, s_destroy},
-        {"score_tally", 3, {INT, INT, INT}, ddb_type(BLB), sizeof(SState), s_init,
-         score_update, s_combine, s_final_blob, s_destroy},
-        {NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL},
+         w_update, w_combine, w_final, NULL, NULL},
+        {"csat", 1, {INT}, csat_type(), sizeof(DdbHState), ddb_h_init,
+         csat_update, ddb_h_combine, csat_final, ddb_h_destroy, &score_kind},
+        {"ces", 1, {INT}, ces_type(), sizeof(DdbHState), ddb_h_init,
+         ces_update, ddb_h_combine, ces_final, ddb_h_destroy, &score_kind},
+        {"score_tally", 3, {INT, INT, INT}, ddb_type(BLB), sizeof(DdbHState),
+         ddb_h_init, score_update, ddb_h_combine, ddb_h_final_blob,
+         ddb_h_destroy, &score_kind},
+        {NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     };
     DdbScalar fns[] = {
         {"nps_estimate", 1, {ddb_type(BLB)}, interval_type(), estimate_fn},

@@ -178,27 +178,33 @@ class_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
 /* the crossing                                                        */
 /* ------------------------------------------------------------------ */
 
-typedef struct XState {
-    DdbScratch s;
-    loy_segment_tally *t;
-} XState;
-
-static void
-x_init(duckdb_function_info info, duckdb_aggregate_state state)
+static int
+sg_ser(uint8_t *buf, size_t cap, size_t *len, const void *t)
 {
-    (void) info;
-    memset(state, 0, sizeof(XState));
+    return loy_segment_tally_serialize(buf, cap, len, (const loy_segment_tally *) t);
+}
+
+static int
+sg_de(void **out, const uint8_t *buf, size_t len)
+{
+    return loy_segment_tally_deserialize((loy_segment_tally **) out, buf, len);
+}
+
+static int
+sg_merge(void *acc, const void *add)
+{
+    return loy_segment_tally_merge((loy_segment_tally *) acc,
+                                   (const loy_segment_tally *) add);
 }
 
 static void
-x_destroy(duckdb_aggregate_state *states, idx_t count)
+sg_free(void *t)
 {
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        loy_segment_tally_free(((XState *) states[i])->t);
-        ((XState *) states[i])->t = NULL;
-    }
+    loy_segment_tally_free((loy_segment_tally *) t);
 }
+
+static const DdbKind segment_kind = {"abc_loyalty", sg_ser, sg_de, sg_merge,
+                                     sg_free};
 
 static _Thread_local double x_val[4096];
 static _Thread_local uint8_t x_cls[4096];
@@ -221,7 +227,7 @@ x_update(duckdb_function_info info, duckdb_data_chunk in,
     if (ddb_group(&g, states, in, 0x5u) != 0)
         return;
     for (k = 0; k < g.n_groups; k++) {
-        XState *s = (XState *) g.state[k];
+        DdbHState *s = (DdbHState *) g.state[k];
         loy_segment_input inp = LOY_SEGMENT_INPUT_INIT;
         size_t n = 0, bad = 0;
         int rc;
@@ -238,7 +244,7 @@ x_update(duckdb_function_info info, duckdb_data_chunk in,
             x_loy[n] = ddb_valid(sval, r) ? sc[r] : LOY_SEGMENT_NO_ANSWER;
             x_val[n++] = val[r];
         }
-        if (s->t == NULL && loy_segment_tally_new(&s->t) != LOY_OK) {
+        if (s->h == NULL && loy_segment_tally_new((loy_segment_tally **) &s->h) != LOY_OK) {
             ddb_agg_error(info, LOY_ENOMEM, "abc_loyalty", "out of memory");
             return;
         }
@@ -247,87 +253,13 @@ x_update(duckdb_function_info info, duckdb_data_chunk in,
         inp.value_class = x_cls;
         inp.loyalty = x_loy;
         inp.flags = LOY_SEGMENT_RAW_SCORES;
-        rc = loy_segment_tally_add(s->t, &inp, &bad);
+        rc = loy_segment_tally_add(s->h, &inp, &bad);
         if (rc != LOY_OK) {
             ddb_agg_error(info, rc, "abc_loyalty", "customer (score %d, value "
                           "%g): a score outside 0..10 or a negative or "
                           "non-finite value", x_loy[bad], x_val[bad]);
             return;
         }
-    }
-}
-
-static int
-x_merge(duckdb_function_info info, XState *a, const loy_segment_tally *b)
-{
-    if (a->t == NULL && loy_segment_tally_new(&a->t) != LOY_OK) {
-        ddb_agg_error(info, LOY_ENOMEM, "abc_loyalty", "out of memory");
-        return -1;
-    }
-    if (loy_segment_tally_merge(a->t, b) != LOY_OK) {
-        ddb_agg_error(info, LOY_EINVAL, "abc_loyalty", "tallies of different "
-                      "shapes cannot be merged");
-        return -1;
-    }
-    return 0;
-}
-
-static void
-x_update_blob(duckdb_function_info info, duckdb_data_chunk in,
-              duckdb_aggregate_state *states)
-{
-    idx_t n = duckdb_data_chunk_get_size(in), i;
-    duckdb_vector v = duckdb_data_chunk_get_vector(in, 0);
-    duckdb_string_t *b = (duckdb_string_t *) duckdb_vector_get_data(v);
-    const uint64_t *val = duckdb_vector_get_validity(v);
-    for (i = 0; i < n; i++) {
-        loy_segment_tally *t = NULL;
-        size_t len;
-        const uint8_t *bytes;
-        int rc;
-        if (!ddb_valid(val, i))
-            continue;
-        bytes = ddb_blob(&b[i], &len);
-        rc = loy_segment_tally_deserialize(&t, bytes, len);
-        if (rc != LOY_OK) {
-            ddb_agg_error(info, rc, "abc_loyalty", "malformed segment_tally");
-            return;
-        }
-        rc = x_merge(info, (XState *) states[i], t);
-        loy_segment_tally_free(t);
-        if (rc != 0)
-            return;
-    }
-}
-
-static void
-x_combine(duckdb_function_info info, duckdb_aggregate_state *src,
-          duckdb_aggregate_state *dst, idx_t count)
-{
-    idx_t i;
-    for (i = 0; i < count; i++) {
-        XState *b = (XState *) src[i];
-        if (b->t != NULL && x_merge(info, (XState *) dst[i], b->t) != 0)
-            return;
-    }
-}
-
-static void
-x_final(duckdb_function_info info, duckdb_aggregate_state *src,
-        duckdb_vector out, idx_t count, idx_t offset)
-{
-    idx_t i;
-    (void) info;
-    for (i = 0; i < count; i++) {
-        XState *s = (XState *) src[i];
-        uint8_t buf[1040];
-        size_t len = 0;
-        if (s->t == NULL) {
-            ddb_set_null(out, offset + i);
-            continue;
-        }
-        loy_segment_tally_serialize(buf, sizeof buf, &len, s->t);
-        ddb_set_blob(out, offset + i, buf, len);
     }
 }
 
@@ -406,12 +338,14 @@ ddb_register_segment(duckdb_connection con, char *err, size_t err_len)
 {
     DdbAgg aggs[] = {
         {"abc_thresholds", 1, {DBL}, abc_type(), sizeof(VState), v_init,
-         v_update, v_combine, v_final, v_destroy},
-        {"abc_loyalty", 3, {VCH, INT, DBL}, ddb_type(BLB), sizeof(XState),
-         x_init, x_update, x_combine, x_final, x_destroy},
-        {"abc_loyalty", 1, {BLB}, ddb_type(BLB), sizeof(XState),
-         x_init, x_update_blob, x_combine, x_final, x_destroy},
-        {NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL},
+         v_update, v_combine, v_final, v_destroy, NULL},
+        {"abc_loyalty", 3, {VCH, INT, DBL}, ddb_type(BLB), sizeof(DdbHState),
+         ddb_h_init, x_update, ddb_h_combine, ddb_h_final_blob, ddb_h_destroy,
+         &segment_kind},
+        {"abc_loyalty", 1, {BLB}, ddb_type(BLB), sizeof(DdbHState),
+         ddb_h_init, ddb_h_update_blob, ddb_h_combine, ddb_h_final_blob,
+         ddb_h_destroy, &segment_kind},
+        {NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     };
     DdbScalar fns[] = {
         {"abc_class", 3, {ddb_type(DBL), ddb_type(DBL), ddb_type(DBL)},
