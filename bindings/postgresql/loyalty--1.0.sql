@@ -657,3 +657,135 @@ CREATE FUNCTION abc_loyalty_classes(tally segment_tally, method text DEFAULT 'wa
                    nps_upper float8, rw_nps float8, value_at_risk float8)
     AS 'MODULE_PATHNAME', 'loyalty_abc_loyalty_classes'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
+
+-- =====================================================================
+-- key-driver analysis
+-- =====================================================================
+
+CREATE TYPE moments;
+CREATE FUNCTION moments_in(cstring) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_in'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION moments_out(moments) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'loyalty_moments_out'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION moments_recv(internal) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_recv'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION moments_send(moments) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'loyalty_moments_send'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE moments (
+    INPUT = moments_in, OUTPUT = moments_out,
+    RECEIVE = moments_recv, SEND = moments_send,
+    INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE moments IS
+    'Moment tally (weighted means and co-moments of k columns, optional Poisson bootstrap replicates); mergeable';
+CREATE CAST (moments AS bytea) WITHOUT FUNCTION;
+CREATE FUNCTION moments_from_bytea(bytea) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_from_bytea'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (bytea AS moments) WITH FUNCTION moments_from_bytea(bytea);
+
+CREATE FUNCTION moments_add(moments, float8[]) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION moments_add(moments, float8[], float8) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION moments_add(moments, float8[], float8, text) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION moments_add(moments, float8[], float8, text, int8) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION prca_add(moments, float8, float8[]) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_prca_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION prca_add(moments, float8, float8[], float8, float8) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_prca_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION prca_add(moments, float8, float8[], float8, float8, float8)
+    RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_prca_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION moments_combine(moments, moments) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION moments_final(moments) RETURNS moments
+    AS 'MODULE_PATHNAME', 'loyalty_moments_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- x: the outcome first, then the drivers (NULL elements are missing);
+-- options: listwise (default) | pairwise | strict, integer, skip_invalid,
+-- scale=LO:HI, bootstrap=N, seed=N (bootstrap needs the id argument)
+CREATE AGGREGATE moments(x float8[]) (
+    SFUNC = moments_add, STYPE = moments, COMBINEFUNC = moments_combine,
+    FINALFUNC = moments_final, PARALLEL = SAFE);
+CREATE AGGREGATE moments(x float8[], weight float8) (
+    SFUNC = moments_add, STYPE = moments, COMBINEFUNC = moments_combine,
+    FINALFUNC = moments_final, PARALLEL = SAFE);
+CREATE AGGREGATE moments(x float8[], weight float8, options text) (
+    SFUNC = moments_add, STYPE = moments, COMBINEFUNC = moments_combine,
+    FINALFUNC = moments_final, PARALLEL = SAFE);
+CREATE AGGREGATE moments(x float8[], weight float8, options text, id int8) (
+    SFUNC = moments_add, STYPE = moments, COMBINEFUNC = moments_combine,
+    FINALFUNC = moments_final, PARALLEL = SAFE);
+CREATE AGGREGATE moments(moments) (
+    SFUNC = moments_combine, STYPE = moments,
+    COMBINEFUNC = moments_combine, FINALFUNC = moments_final, PARALLEL = SAFE);
+-- penalty-reward tally: columns [y, L_1..L_p, H_1..H_p], L = rating <=
+-- low_max (default 6), H = rating >= high_min (default 9)
+CREATE AGGREGATE prca_tally(y float8, ratings float8[]) (
+    SFUNC = prca_add, STYPE = moments, COMBINEFUNC = moments_combine,
+    FINALFUNC = moments_final, PARALLEL = SAFE);
+CREATE AGGREGATE prca_tally(y float8, ratings float8[], low_max float8,
+    high_min float8) (
+    SFUNC = prca_add, STYPE = moments, COMBINEFUNC = moments_combine,
+    FINALFUNC = moments_final, PARALLEL = SAFE);
+CREATE AGGREGATE prca_tally(y float8, ratings float8[], low_max float8,
+    high_min float8, weight float8) (
+    SFUNC = prca_add, STYPE = moments, COMBINEFUNC = moments_combine,
+    FINALFUNC = moments_final, PARALLEL = SAFE);
+
+CREATE TYPE moments_info AS (columns int4, n int8, sum_w float8, n_min int8,
+    rows_missing int8, rows_invalid int8, rows_zero_weight int8,
+    replicates int4, seed int8, integer_sums bool, missing text);
+CREATE FUNCTION moments_info(moments) RETURNS moments_info
+    AS 'MODULE_PATHNAME', 'loyalty_moments_info'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION moments_mean(moments) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'loyalty_moments_mean'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- population (weighted) covariances and correlations, k x k
+CREATE FUNCTION moments_cov(moments) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'loyalty_moments_cov'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION moments_cor(moments) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'loyalty_moments_cor'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- names: the outcome's, then one per driver. The lmg_share interval
+-- columns are filled from bootstrap replicates (moments(..., 'bootstrap=N',
+-- id)) or by drivers_jackknife, else NULL.
+CREATE FUNCTION drivers(m moments, names text[], level float8 DEFAULT 0.95)
+    RETURNS TABLE (driver text, lmg float8, lmg_share float8,
+                   lmg_share_se float8, lmg_share_lower float8,
+                   lmg_share_upper float8, rank int4, first float8,
+                   last float8, beta float8, beta_se float8, beta_std float8,
+                   t float8, p float8, rw_share float8, pratt float8)
+    AS 'MODULE_PATHNAME', 'loyalty_drivers'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+-- parts: G >= 2 tallies of disjoint groups of rows (e.g. GROUP BY id % 10)
+CREATE FUNCTION drivers_jackknife(parts moments[], names text[],
+    level float8 DEFAULT 0.95)
+    RETURNS TABLE (driver text, lmg float8, lmg_share float8,
+                   lmg_share_se float8, lmg_share_lower float8,
+                   lmg_share_upper float8, rank int4, first float8,
+                   last float8, beta float8, beta_se float8, beta_std float8,
+                   t float8, p float8, rw_share float8, pratt float8)
+    AS 'MODULE_PATHNAME', 'loyalty_drivers_jackknife'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+CREATE TYPE drivers_fit AS (n int8, sum_w float8, r2 float8, r2_adj float8,
+    f float8, f_p float8, df_resid float8, intercept float8);
+CREATE FUNCTION drivers_fit(m moments) RETURNS drivers_fit
+    AS 'MODULE_PATHNAME', 'loyalty_drivers_fit'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- names: one per rating; kano: basic, performance, excitement, low impact
+CREATE FUNCTION prca(m moments, names text[], alpha float8 DEFAULT 0.05)
+    RETURNS TABLE (attribute text, penalty float8, reward float8,
+                   asymmetry float8, penalty_p float8, reward_p float8,
+                   asymmetry_p float8, kano text)
+    AS 'MODULE_PATHNAME', 'loyalty_prca'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;

@@ -176,7 +176,10 @@ typedef enum LoyItemKind {
     LOY_ITEM_FIELD,  /* a named scalar */
     LOY_ITEM_ZERO,   /* a reserved scalar, always 0, not printed */
     LOY_ITEM_COUNT,  /* an element count, implied by an array's length */
-    LOY_ITEM_ARRAY   /* a named array of tuples */
+    LOY_ITEM_ARRAY,  /* a named array of tuples */
+    LOY_ITEM_BLOCKS  /* the rest of the payload: an array of blocks, each
+                        two arrays whose shape the schema's `blocks`
+                        callback derives from the items before it */
 } LoyItemKind;
 
 #define LOY_MAX_TUPLE 5
@@ -192,12 +195,25 @@ typedef struct LoyItem {
     int fixed_len;
 } LoyItem;
 
+/* The shape of a LOY_ITEM_BLOCKS item. */
+typedef struct LoyBlocks {
+    uint64_t n;              /* blocks (UINT64_MAX: the fields are invalid) */
+    uint64_t len[2];         /* elements of each array of a block */
+    LoyFieldType type[2];
+    const char *name[2];     /* their JSON names */
+} LoyBlocks;
+
+#define LOY_MAX_ITEMS 32
+
 typedef struct LoySchema {
     const char *type_name;
     uint16_t kind;      /* LOYS object kind */
     uint16_t version;
-    int nitems;
+    int nitems;         /* at most LOY_MAX_ITEMS */
     const LoyItem *items;
+    /* LOY_ITEM_BLOCKS only: the shape from fields[i], the raw value of
+     * scalar item i (fields, counts and zeros); NULL otherwise */
+    void (*blocks)(const uint64_t *fields, LoyBlocks *out);
 } LoySchema;
 
 /* One SQL state type: its text schema and how its bytes are checked. */

@@ -27,7 +27,7 @@ static const LoyItem tally_items[] = {
     {LOY_ITEM_FIELD, "promoters", 1, {LOY_F_U64}, 0, 0},
     {LOY_ITEM_FIELD, "rejected", 1, {LOY_F_U64}, 0, 0},
 };
-static const LoySchema tally_schema = {"nps_tally", 1, 1, 4, tally_items};
+static const LoySchema tally_schema = {"nps_tally", 1, 1, 4, tally_items, NULL};
 
 static const LoyItem wtally_items[] = {
     {LOY_ITEM_ARRAY, "count", 1, {LOY_F_U64}, -1, 3},
@@ -35,7 +35,7 @@ static const LoyItem wtally_items[] = {
     {LOY_ITEM_ARRAY, "sum_w2", 1, {LOY_F_F64}, -1, 3},
     {LOY_ITEM_FIELD, "rejected", 1, {LOY_F_U64}, 0, 0},
 };
-static const LoySchema wtally_schema = {"nps_wtally", 2, 1, 4, wtally_items};
+static const LoySchema wtally_schema = {"nps_wtally", 2, 1, 4, wtally_items, NULL};
 
 /* The tally of a datum of any form (validated). */
 static void

@@ -58,7 +58,7 @@ static const LoyItem pattern_items[] = {
     {LOY_ITEM_ARRAY, "spend", 3, {LOY_F_F64, LOY_F_F64, LOY_F_F64}, 1, 0},
 };
 static const LoySchema pattern_schema = {"pattern_table", 4, 1, 8,
-                                         pattern_items};
+                                         pattern_items, NULL};
 
 /* ------------------------------------------------------------------ */
 /* type I/O                                                            */

@@ -71,7 +71,7 @@ static const LoyItem rfm_items[] = {
     {LOY_ITEM_ARRAY, "periods", 1, {LOY_F_U32}, 0, 0},
     {LOY_ITEM_ARRAY, "holdout_periods", 1, {LOY_F_U32}, 1, 0},
 };
-static const LoySchema rfm_schema = {"rfm_customer", 6, 1, 19, rfm_items};
+static const LoySchema rfm_schema = {"rfm_customer", 6, 1, 19, rfm_items, NULL};
 
 /* ------------------------------------------------------------------ */
 /* type I/O                                                            */

@@ -52,7 +52,7 @@ static const LoyItem score_items[] = {
     {LOY_ITEM_FIELD, "rejected", 1, {LOY_F_U64}, 0, 0},
     {LOY_ITEM_ARRAY, "counts", 1, {LOY_F_U64}, -2, 0},
 };
-static const LoySchema score_schema = {"score_tally", 5, 1, 4, score_items};
+static const LoySchema score_schema = {"score_tally", 5, 1, 4, score_items, NULL};
 
 /* ------------------------------------------------------------------ */
 /* type I/O                                                            */

@@ -265,7 +265,7 @@ static const LoyItem segment_items[] = {
     {LOY_ITEM_ARRAY, "risk", 2, {LOY_F_F64, LOY_F_F64}, -1, 3},
 };
 static const LoySchema segment_schema = {"segment_tally", 7, 1, 5,
-                                         segment_items};
+                                         segment_items, NULL};
 
 static const LoyType segment_tally_type = {&segment_schema, &segment_kind, NULL};
 

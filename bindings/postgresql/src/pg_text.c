@@ -92,13 +92,56 @@ malformed(const LoySchema *s)
                  s->type_name);
 }
 
+/* n values of type t from buf + *pos, as a JSON array. */
+static void
+append_values(StringInfo out, const uint8_t *buf, size_t *pos, uint64_t n,
+              LoyFieldType t)
+{
+    uint64_t k;
+    appendStringInfoChar(out, '[');
+    for (k = 0; k < n; k++) {
+        appendStringInfoString(out, k ? ", " : "");
+        append_value(out, t, get_le(buf + *pos, type_size[t]));
+        *pos += (size_t) type_size[t];
+    }
+    appendStringInfoChar(out, ']');
+}
+
+/* The blocks of a LOY_ITEM_BLOCKS item, which end the payload. */
+static void
+append_blocks(StringInfo out, const LoySchema *s, const LoyItem *it,
+              const uint64_t *fields, const uint8_t *buf, size_t *pos,
+              size_t len)
+{
+    LoyBlocks b;
+    uint64_t k, rest = (uint64_t) (len - *pos), block;
+    s->blocks(fields, &b);
+    if (b.n == PG_UINT64_MAX || b.len[0] > rest / 8 || b.len[1] > rest / 8)
+        malformed(s);
+    block = (uint64_t) type_size[b.type[0]] * b.len[0]
+            + (uint64_t) type_size[b.type[1]] * b.len[1];
+    if (block == 0 || b.n != rest / block || rest % block != 0)
+        malformed(s);
+    appendStringInfo(out, ", \"%s\": [", it->name);
+    for (k = 0; k < b.n; k++) {
+        appendStringInfo(out, "%s{\"%s\": ", k ? ", " : "", b.name[0]);
+        append_values(out, buf, pos, b.len[0], b.type[0]);
+        appendStringInfo(out, ", \"%s\": ", b.name[1]);
+        append_values(out, buf, pos, b.len[1], b.type[1]);
+        appendStringInfoChar(out, '}');
+    }
+    appendStringInfoChar(out, ']');
+}
+
 char *
 loy_pg_bytes_to_json(const LoySchema *s, const uint8_t *buf, size_t len)
 {
     StringInfoData out;
     uint64_t counts[MAX_SLOTS] = {0, 0, 0, 0};
+    uint64_t fields[LOY_MAX_ITEMS];
     size_t pos = 16;
     int i, j;
+    Assert(s->nitems <= LOY_MAX_ITEMS);
     if (len < 16 || get_le(buf + 4, 2) != s->kind)
         malformed(s);
     initStringInfo(&out);
@@ -106,6 +149,10 @@ loy_pg_bytes_to_json(const LoySchema *s, const uint8_t *buf, size_t len)
     for (i = 0; i < s->nitems; i++) {
         const LoyItem *it = &s->items[i];
         uint64_t n, k, tuple = 0;
+        if (it->kind == LOY_ITEM_BLOCKS) {
+            append_blocks(&out, s, it, fields, buf, &pos, len);
+            continue;
+        }
         if (it->kind != LOY_ITEM_ARRAY) {
             int sz = type_size[it->types[0]];
             uint64_t v;
@@ -113,6 +160,7 @@ loy_pg_bytes_to_json(const LoySchema *s, const uint8_t *buf, size_t len)
                 malformed(s);
             v = get_le(buf + pos, sz);
             pos += sz;
+            fields[i] = v;
             if (it->kind == LOY_ITEM_COUNT)
                 counts[it->count_slot] = v;
             if (it->kind == LOY_ITEM_FIELD) {
@@ -227,6 +275,44 @@ array_len(const LoySchema *s, const char *json, const JsonbValue *arr,
     return JsonContainerSize(arr->val.binary.data);
 }
 
+/* The numbers of JSON array arr as values of type t. */
+static void
+write_values(StringInfo b, const LoySchema *s, const char *json,
+             const JsonbValue *arr, LoyFieldType t, const char *name)
+{
+    uint32 k, n = array_len(s, json, arr, name);
+    for (k = 0; k < n; k++)
+        put_le(b, number_bits(s, json, element(arr, k), t, name),
+               type_size[t]);
+}
+
+/* A LOY_ITEM_BLOCKS item: an array of objects holding the two arrays. */
+static void
+write_blocks(StringInfo b, const LoySchema *s, const char *json,
+             const LoyItem *it, const JsonbValue *arr, const uint64_t *fields)
+{
+    LoyBlocks shape;
+    uint32 k, n = array_len(s, json, arr, it->name);
+    s->blocks(fields, &shape);
+    if (shape.n == PG_UINT64_MAX)
+        bad_text(s, json, "the fields before the blocks are invalid");
+    for (k = 0; k < n; k++) {
+        JsonbValue *e = element(arr, k);
+        int a;
+        if (e == NULL || e->type != jbvBinary
+            || !JsonContainerIsObject(e->val.binary.data))
+            bad_text(s, json, psprintf("elements of \"%s\" must be objects",
+                                       it->name));
+        for (a = 0; a < 2; a++)
+            write_values(b, s, json,
+                         getKeyJsonValueFromContainer(e->val.binary.data,
+                                                      shape.name[a],
+                                                      strlen(shape.name[a]),
+                                                      NULL),
+                         shape.type[a], shape.name[a]);
+    }
+}
+
 static void
 write_array(StringInfo b, const LoySchema *s, const char *json,
             const LoyItem *it, const JsonbValue *arr, uint32 n)
@@ -253,6 +339,7 @@ loy_pg_json_to_bytes(const LoySchema *s, const char *json)
     Jsonb *jb;
     StringInfoData b;
     uint32 counts[MAX_SLOTS] = {0, 0, 0, 0};
+    uint64_t fields[LOY_MAX_ITEMS];
     bytea *out;
     int i;
     uint64_t payload;
@@ -280,16 +367,22 @@ loy_pg_json_to_bytes(const LoySchema *s, const char *json)
         JsonbValue *v;
         switch (it->kind) {
         case LOY_ITEM_ZERO:
+            fields[i] = 0;
             put_le(&b, 0, sz);
             break;
         case LOY_ITEM_COUNT:
+            fields[i] = counts[it->count_slot];
             put_le(&b, counts[it->count_slot], sz);
             break;
         case LOY_ITEM_FIELD:
             v = member(jb, it->name);
             if (v == NULL)
                 bad_text(s, json, psprintf("\"%s\" is missing", it->name));
-            put_le(&b, number_bits(s, json, v, it->types[0], it->name), sz);
+            fields[i] = number_bits(s, json, v, it->types[0], it->name);
+            put_le(&b, fields[i], sz);
+            break;
+        case LOY_ITEM_BLOCKS:
+            write_blocks(&b, s, json, it, member(jb, it->name), fields);
             break;
         case LOY_ITEM_ARRAY:
             v = member(jb, it->name);

@@ -35,6 +35,8 @@ SELECT '\x4c4f595301000100200000000000000001'::bytea::nps_tally;
 \echo :LAST_ERROR_SQLSTATE
 SELECT make_nps_tally(1, 2, 3)::bytea::pattern_table;
 \echo :LAST_ERROR_SQLSTATE
+SELECT '\x4c4f59530300010008000000000000000000000000000000'::bytea::moments;
+\echo :LAST_ERROR_SQLSTATE
 -- malformed text -> 22P02 invalid_text_representation
 SELECT '{"detractors": -1, "passives": 0, "promoters": 0, "rejected": 0}'::nps_tally;
 \echo :LAST_ERROR_SQLSTATE
@@ -61,6 +63,34 @@ SELECT abc_loyalty(c, s, v) FROM (VALUES ('D', 9, 1.0)) x(c, s, v);
 SELECT nps_ci(score, m) FROM (VALUES (9, 'wald'), (7, 'score')) v(score, m);
 SELECT score_tally(s, lo, 5) FROM (VALUES (3, 1), (4, 2)) v(s, lo);
 SELECT nps_wtally(s, w) FROM (VALUES (9.0, -1.0)) v(s, w);
+-- key-driver analysis
+SELECT moments(v, 1, 'listwise bootstrap') FROM (VALUES (ARRAY[1, 2]::float8[])) t(v);
+\echo :LAST_ERROR_SQLSTATE
+SELECT moments(v, 1, 'pairwise strict') FROM (VALUES (ARRAY[1, 2]::float8[])) t(v);
+SELECT moments(v, 1, 'bootstrap=10') FROM (VALUES (ARRAY[1, 2]::float8[])) t(v);
+SELECT moments(v) FROM (VALUES (ARRAY[1, 2]::float8[]), (ARRAY[1, 2, 3])) t(v);
+SELECT moments(v, 1, o) FROM (VALUES (ARRAY[1, 2]::float8[], 'listwise'),
+                                     (ARRAY[1, 2], 'pairwise')) t(v, o);
+SELECT moments(v, 1, 'strict') FROM (VALUES (ARRAY[1, 2]::float8[]), (ARRAY[NULL, 3])) t(v);
+\echo :LAST_ERROR_SQLSTATE
+SELECT moments(v, 1, 'integer') FROM (VALUES (ARRAY[1, 2.5]::float8[])) t(v);
+\echo :LAST_ERROR_SQLSTATE
+SELECT moments(v, 1, 'scale=0:10') FROM (VALUES (ARRAY[1, 11]::float8[])) t(v);
+SELECT moments(v, -1) FROM (VALUES (ARRAY[1, 2]::float8[])) t(v);
+SELECT prca_tally(y, r, 9, 6) FROM (VALUES (1.0, ARRAY[1, 2]::float8[])) t(y, r);
+\echo :LAST_ERROR_SQLSTATE
+SELECT d.* FROM (SELECT moments(ARRAY[i % 7, 3, i % 5]) m
+                 FROM generate_series(1, 50) i) s,
+     drivers(m, ARRAY['y', 'flat', 'x']) d;
+\echo :LAST_ERROR_SQLSTATE
+SELECT d.* FROM (SELECT moments(ARRAY[i % 7, i % 5]) m
+                 FROM generate_series(1, 50) i) s,
+     drivers(m, ARRAY['y']) d;
+SELECT drivers_jackknife(ARRAY[m], ARRAY['y', 'x'])
+FROM (SELECT moments(ARRAY[i % 7, i % 5]) m FROM generate_series(1, 50) i) s;
+SELECT moments_combine(a, b) FROM
+    (SELECT moments(ARRAY[i, i]) a, moments(ARRAY[i, i, i]) b
+     FROM generate_series(1, 3) i) s;
 -- transition functions refuse to be misused but never write in place
 SELECT nps_tally_add(t, 9) AS new, t AS unchanged
 FROM (SELECT make_nps_tally(1, 1, 1) t) s;

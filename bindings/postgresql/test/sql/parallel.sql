@@ -23,7 +23,18 @@ UNION ALL SELECT 'pattern_table', (SELECT pattern_table(x, t_x, t, monetary)::by
     FROM rfm_2023)
 UNION ALL SELECT 'abc_thresholds', (SELECT abc_thresholds(revenue)::text::bytea FROM crm)
 UNION ALL SELECT 'abc_loyalty', (SELECT abc_loyalty(abc_class(revenue, t), score, revenue)::bytea
-    FROM crm, crm_th);
+    FROM crm, crm_th)
+UNION ALL SELECT 'moments integer', (SELECT moments(ARRAY[score, branch, id % 11, weight * 2],
+    1, 'integer bootstrap=20 seed=3', id)::bytea FROM answers)
+UNION ALL SELECT 'moments pairwise', (SELECT moments(ARRAY[score, NULLIF(branch, 3), id % 11],
+    1, 'integer pairwise')::bytea FROM answers);
+
+CREATE TEMP TABLE parallel_drivers AS
+SELECT * FROM drivers((SELECT moments(ARRAY[score, branch, id % 11, weight]) FROM answers),
+                      ARRAY['score', 'branch', 'k', 'w']);
+CREATE TEMP TABLE serial_prca AS
+SELECT * FROM prca((SELECT prca_tally(score, ARRAY[branch, id % 11], 2, 6) FROM answers),
+                   ARRAY['b', 'k']);
 
 -- the same in forced parallel plans
 SET parallel_setup_cost = 0;
@@ -37,6 +48,7 @@ EXPLAIN (COSTS OFF) SELECT nps_tally(score) FROM answers;
 EXPLAIN (COSTS OFF) SELECT branch, nps_ci(score) FROM answers GROUP BY branch;
 EXPLAIN (COSTS OFF) SELECT pattern_table(x, t_x, t, monetary) FROM rfm_2023;
 EXPLAIN (COSTS OFF) SELECT abc_thresholds(revenue) FROM crm;
+EXPLAIN (COSTS OFF) SELECT moments(ARRAY[score, branch]) FROM answers;
 CREATE TEMP TABLE parallel AS
 SELECT 'nps_tally' AS agg, (SELECT nps_tally(score)::bytea FROM answers) AS bytes
 UNION ALL SELECT 'nps_tally by branch', (SELECT string_agg(t::text, ';' ORDER BY b)::bytea
@@ -53,12 +65,28 @@ UNION ALL SELECT 'pattern_table', (SELECT pattern_table(x, t_x, t, monetary)::by
     FROM rfm_2023)
 UNION ALL SELECT 'abc_thresholds', (SELECT abc_thresholds(revenue)::text::bytea FROM crm)
 UNION ALL SELECT 'abc_loyalty', (SELECT abc_loyalty(abc_class(revenue, t), score, revenue)::bytea
-    FROM crm, crm_th);
+    FROM crm, crm_th)
+UNION ALL SELECT 'moments integer', (SELECT moments(ARRAY[score, branch, id % 11, weight * 2],
+    1, 'integer bootstrap=20 seed=3', id)::bytea FROM answers)
+UNION ALL SELECT 'moments pairwise', (SELECT moments(ARRAY[score, NULLIF(branch, 3), id % 11],
+    1, 'integer pairwise')::bytea FROM answers);
 SELECT agg, s.bytes = p.bytes AS identical FROM serial s JOIN parallel p USING (agg)
 ORDER BY agg;
 SELECT (SELECT bgnbd_fit(x, t_x, t) FROM rfm_2023)
      = (SELECT bgnbd_fit(pattern_table(x, t_x, t, monetary)) FROM rfm_2023)
     AS parallel_fit_identical;
+
+-- double sums merge by Chan's update: the analysis agrees to rounding
+SELECT bool_and(abs(a.lmg - b.lmg) < 1e-12 AND abs(a.beta - b.beta) < 1e-10)
+    AS parallel_drivers_agree
+FROM drivers((SELECT moments(ARRAY[score, branch, id % 11, weight]) FROM answers),
+             ARRAY['score', 'branch', 'k', 'w']) a
+JOIN (SELECT * FROM parallel_drivers) b USING (driver);
+SELECT bool_and(abs(a.penalty - b.penalty) < 1e-12 AND abs(a.reward - b.reward) < 1e-12
+                AND a.kano = b.kano) AS parallel_prca_agrees
+FROM prca((SELECT prca_tally(score, ARRAY[branch, id % 11], 2, 6) FROM answers),
+          ARRAY['b', 'k']) a
+JOIN serial_prca b USING (attribute);
 
 -- partitionwise aggregation: a partial aggregate per partition, combined
 RESET ALL;
