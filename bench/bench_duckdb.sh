@@ -22,7 +22,7 @@ cache=${LOYALTY_DUCKDB_CACHE:-$HOME/.cache/loyalty-duckdb}/$version-$platform
 source "$ddb/fetch.sh"
 fetch_duckdb "$cache" "$version" "$bindings" "$platform"
 "${CC:-cc}" -std=c11 -O2 -isystem "$cache/include" -I"$prefix/include" -I"$ddb" \
-  "$ddb"/ddb_common.c "$ddb"/ddb_nps.c "$ddb"/ddb_lifetime.c "$ddb"/ddb_segment.c \
+  -I"$ddb/../common" "$ddb"/ddb_*.c \
   -D_POSIX_C_SOURCE=200809L "$here/duckdb_bench.c" -o "$build/duckdb_bench" \
   -L"$cache/lib" -lduckdb -Wl,-rpath,"$cache/lib" "$prefix/lib/libloyalty.a" -lm -lpthread
 "$build/duckdb_bench" "${3:-10000000}" "${4:-5}"

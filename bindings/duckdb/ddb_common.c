@@ -375,7 +375,10 @@ make_agg(const DdbAgg *a)
     int k;
     duckdb_aggregate_function_set_name(f, a->name);
     for (k = 0; k < a->nparams; k++) {
-        duckdb_logical_type t = ddb_type(a->params[k]);
+        /* the one list parameter type used: DOUBLE[] */
+        duckdb_logical_type t = a->params[k] == DUCKDB_TYPE_LIST
+                                    ? ddb_list_of(DUCKDB_TYPE_DOUBLE)
+                                    : ddb_type(a->params[k]);
         duckdb_aggregate_function_add_parameter(f, t);
         duckdb_destroy_logical_type(&t);
     }
@@ -465,13 +468,33 @@ ddb_register_scalar(duckdb_connection con, const DdbScalar *s, char *err,
 }
 
 int
+ddb_register_all(duckdb_connection con, const DdbAgg *aggs,
+                 const DdbScalar *fns, char *err, size_t err_len)
+{
+    int i = 0, r;
+    while (aggs[i].name != NULL) {
+        if ((r = ddb_register_agg(con, &aggs[i], err, err_len)) < 0)
+            return -1;
+        i += r;
+    }
+    i = 0;
+    while (fns[i].name != NULL) {
+        if ((r = ddb_register_scalar(con, &fns[i], err, err_len)) < 0)
+            return -1;
+        i += r;
+    }
+    return 0;
+}
+
+int
 loyalty_duckdb_register(duckdb_connection con, char *err, size_t err_len)
 {
     if (err != NULL && err_len > 0)
         err[0] = '\0';
     if (ddb_register_nps(con, err, err_len) != 0
         || ddb_register_lifetime(con, err, err_len) != 0
-        || ddb_register_segment(con, err, err_len) != 0)
+        || ddb_register_segment(con, err, err_len) != 0
+        || ddb_register_drivers(con, err, err_len) != 0)
         return -1;
     return 0;
 }

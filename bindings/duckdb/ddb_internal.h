@@ -126,7 +126,7 @@ int ddb_h_merge(duckdb_function_info info, DdbHState *dst, const void *add);
 typedef struct DdbAgg {
     const char *name;
     int nparams;
-    duckdb_type params[8];
+    duckdb_type params[8];      /* DUCKDB_TYPE_LIST means DOUBLE[] */
     duckdb_logical_type ret;    /* taken over */
     idx_t state_size;
     duckdb_aggregate_init_t init;
@@ -151,10 +151,16 @@ typedef struct DdbScalar {
 int ddb_register_scalar(duckdb_connection con, const DdbScalar *s, char *err,
                         size_t err_len);
 
+/* Both NULL-name-terminated tables (overload sets: consecutive entries of
+ * one name); 0 or -1 with the message in err. */
+int ddb_register_all(duckdb_connection con, const DdbAgg *aggs,
+                     const DdbScalar *fns, char *err, size_t err_len);
+
 /* per-file registration */
 int ddb_register_nps(duckdb_connection con, char *err, size_t err_len);
 int ddb_register_lifetime(duckdb_connection con, char *err, size_t err_len);
 int ddb_register_segment(duckdb_connection con, char *err, size_t err_len);
+int ddb_register_drivers(duckdb_connection con, char *err, size_t err_len);
 
 /* the interval method from its SQL name; -1 if unknown */
 int ddb_method(const char *s, size_t len);

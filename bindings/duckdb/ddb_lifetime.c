@@ -523,17 +523,5 @@ ddb_register_lifetime(duckdb_connection con, char *err, size_t err_len)
          ddb_type(DBL), expected_fn},
         {NULL, 0, {NULL}, NULL, NULL},
     };
-    int i = 0, r;
-    while (aggs[i].name != NULL) {
-        if ((r = ddb_register_agg(con, &aggs[i], err, err_len)) < 0)
-            return -1;
-        i += r;
-    }
-    i = 0;
-    while (fns[i].name != NULL) {
-        if ((r = ddb_register_scalar(con, &fns[i], err, err_len)) < 0)
-            return -1;
-        i += r;
-    }
-    return 0;
+    return ddb_register_all(con, aggs, fns, err, err_len);
 }

@@ -33,8 +33,8 @@ fetch_duckdb "$cache" "$version" "$bindings" "$platform"
 
 CC=${CC:-cc}
 "$CC" -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes ${LOY_DDB_CFLAGS:-} \
-  -isystem "$cache/include" -I"$prefix/include" -I"$src" \
-  "$src"/ddb_common.c "$src"/ddb_nps.c "$src"/ddb_lifetime.c "$src"/ddb_segment.c \
+  -isystem "$cache/include" -I"$prefix/include" -I"$src" -I"$src/../common" \
+  "$src"/ddb_*.c \
   "$src"/test_duckdb.c -o "$build/test_duckdb" \
   -L"$cache/lib" -lduckdb -Wl,-rpath,"$cache/lib" "$prefix/lib/libloyalty.a" -lm -lpthread
 

@@ -283,6 +283,102 @@ test_segment(void)
           "(SELECT abc_loyalty(abc_class(value, 6, 3), score, value) FROM crm)", "true");
 }
 
+/* Key-driver analysis: R's swiss data against relaimpo (MODELS.md 12.12),
+ * roll-ups, the bootstrap. */
+static void
+test_drivers(void)
+{
+    exec("CREATE TABLE swiss (id INTEGER, fertility DOUBLE, agriculture DOUBLE, "
+         "examination DOUBLE, education DOUBLE, catholic DOUBLE, "
+         "infant_mortality DOUBLE)");
+    exec("INSERT INTO swiss VALUES "
+         "(1, 80.2, 17, 15, 12, 9.96, 22.2), "
+         "(2, 83.1, 45.1, 6, 9, 84.84, 22.2), "
+         "(3, 92.5, 39.7, 5, 5, 93.4, 20.2), "
+         "(4, 85.8, 36.5, 12, 7, 33.77, 20.3), "
+         "(5, 76.9, 43.5, 17, 15, 5.16, 20.6), "
+         "(6, 76.1, 35.3, 9, 7, 90.57, 26.6), "
+         "(7, 83.8, 70.2, 16, 7, 92.85, 23.6), "
+         "(8, 92.4, 67.8, 14, 8, 97.16, 24.9), "
+         "(9, 82.4, 53.3, 12, 7, 97.67, 21), "
+         "(10, 82.9, 45.2, 16, 13, 91.38, 24.4), "
+         "(11, 87.1, 64.5, 14, 6, 98.61, 24.5), "
+         "(12, 64.1, 62, 21, 12, 8.52, 16.5), "
+         "(13, 66.9, 67.5, 14, 7, 2.27, 19.1), "
+         "(14, 68.9, 60.7, 19, 12, 4.43, 22.7), "
+         "(15, 61.7, 69.3, 22, 5, 2.82, 18.7), "
+         "(16, 68.3, 72.6, 18, 2, 24.2, 21.2), "
+         "(17, 71.7, 34, 17, 8, 3.3, 20), "
+         "(18, 55.7, 19.4, 26, 28, 12.11, 20.2), "
+         "(19, 54.3, 15.2, 31, 20, 2.15, 10.8), "
+         "(20, 65.1, 73, 19, 9, 2.84, 20), "
+         "(21, 65.5, 59.8, 22, 10, 5.23, 18), "
+         "(22, 65, 55.1, 14, 3, 4.52, 22.4), "
+         "(23, 56.6, 50.9, 22, 12, 15.14, 16.7), "
+         "(24, 57.4, 54.1, 20, 6, 4.2, 15.3), "
+         "(25, 72.5, 71.2, 12, 1, 2.4, 21), "
+         "(26, 74.2, 58.1, 14, 8, 5.23, 23.8), "
+         "(27, 72, 63.5, 6, 3, 2.56, 18), "
+         "(28, 60.5, 60.8, 16, 10, 7.72, 16.3), "
+         "(29, 58.3, 26.8, 25, 19, 18.46, 20.9), "
+         "(30, 65.4, 49.5, 15, 8, 6.1, 22.5), "
+         "(31, 75.5, 85.9, 3, 2, 99.71, 15.1), "
+         "(32, 69.3, 84.9, 7, 6, 99.68, 19.8), "
+         "(33, 77.3, 89.7, 5, 2, 100, 18.3), "
+         "(34, 70.5, 78.2, 12, 6, 98.96, 19.4), "
+         "(35, 79.4, 64.9, 7, 3, 98.22, 20.2), "
+         "(36, 65, 75.9, 9, 9, 99.06, 17.8), "
+         "(37, 92.2, 84.6, 3, 3, 99.46, 16.3), "
+         "(38, 79.3, 63.1, 13, 13, 96.83, 18.1), "
+         "(39, 70.4, 38.4, 26, 12, 5.62, 20.3), "
+         "(40, 65.7, 7.7, 29, 11, 13.79, 20.5), "
+         "(41, 72.7, 16.7, 22, 13, 11.22, 18.9), "
+         "(42, 64.4, 17.6, 35, 32, 16.92, 23), "
+         "(43, 77.6, 37.6, 15, 7, 4.97, 20), "
+         "(44, 67.6, 18.7, 25, 7, 8.65, 19.5), "
+         "(45, 35, 1.2, 37, 53, 42.34, 18), "
+         "(46, 44.7, 46.6, 16, 29, 50.43, 18.2), "
+         "(47, 42.8, 27.7, 22, 29, 58.33, 19.3)");
+    exec("CREATE TABLE swiss_m AS SELECT moments([fertility, agriculture, examination, "
+         "education, catholic, infant_mortality]) m FROM swiss");
+    check("swiss r2", "SELECT f.n, round(f.r2, 10), round(f.intercept, 6) FROM "
+          "(SELECT drivers_fit(m) f FROM swiss_m)", "47|0.7067350016|66.915182");
+    check("swiss lmg", "SELECT string_agg(d.driver || ' ' || round(d.lmg, 10) || ' ' "
+          "|| d.rank, ', ') FROM (SELECT unnest(drivers(m, ['fertility', 'agriculture', "
+          "'examination', 'education', 'catholic', 'infant_mortality'])) d FROM swiss_m)",
+          "agriculture 0.0570912208 5, examination 0.1711730289 2, "
+          "education 0.2601346786 1, catholic 0.1055701504 4, "
+          "infant_mortality 0.1127659229 3");
+    check("swiss first, last, beta", "SELECT round(d.first, 10), round(d.last, 10), "
+          "round(d.beta, 6), round(d.p, 6), d.lmg_share_se IS NULL FROM "
+          "(SELECT unnest(drivers(m, ['y', 'a', 'ex', 'ed', 'c', 'i'])) d FROM swiss_m) "
+          "WHERE d.driver = 'ed'", "0.4406156467|0.1619626931|-0.87094|2.4e-05|true");
+    check("roll-up of groups = one pass (1e-13)",
+          "SELECT bool_and(abs(a.lmg - b.lmg) < 1e-13) FROM "
+          "(SELECT unnest(drivers(m, ['y', 'a', 'ex', 'ed', 'c', 'i'])) a FROM swiss_m), "
+          "(SELECT unnest(drivers(moments(m), ['y', 'a', 'ex', 'ed', 'c', 'i'])) b FROM "
+          "(SELECT moments([fertility, agriculture, examination, education, catholic, "
+          "infant_mortality]) m FROM swiss GROUP BY id % 4)) WHERE a.driver = b.driver",
+          "true");
+    check("the library's byte format",
+          "SELECT hex(m)[1:24] FROM (SELECT moments([1.0, 2.0]) m)",
+          "4C4F59530300010088000000");
+    check("integer roll-up bytes",
+          "SELECT (SELECT moments(m) FROM (SELECT moments([score, branch, id % 11], 1, "
+          "'integer') m FROM answers GROUP BY id % 5)) = (SELECT moments([score, branch, "
+          "id % 11], 1, 'integer') FROM answers)", "true");
+    check("bootstrap intervals",
+          "SELECT bool_and(d.lmg_share_lower <= d.lmg_share AND d.lmg_share <= "
+          "d.lmg_share_upper AND d.lmg_share_se > 0) FROM (SELECT unnest(drivers(m, "
+          "['s', 'b', 'k'])) d FROM (SELECT moments([score, branch, id % 11], 1, "
+          "'integer bootstrap=50 seed=1', id) m FROM answers))", "true");
+    check("listwise: incomplete rows counted, not used",
+          "SELECT drivers_fit(a).r2 = drivers_fit(b).r2, drivers_fit(b).n FROM "
+          "(SELECT moments(x) a FROM (VALUES ([1.0, 2.0]), ([3.0, 5.0]), ([4.0, 4.0])) "
+          "t(x)), (SELECT moments(x) b FROM (VALUES ([1.0, 2.0]), ([NULL, 7.0]), "
+          "([3.0, 5.0]), (NULL), ([4.0, 4.0])) t(x))", "true|3");
+}
+
 /* The same queries with 1 thread and with 4 (on 600,000 rows: several
  * row groups, so partial states are combined): identical bytes. */
 static void
@@ -299,16 +395,18 @@ test_threads(void)
         "CAST(10 + id % 3 AS DOUBLE))) FROM big",
         "SELECT CAST(abc_thresholds(CAST(1 + (id * 7919) % 1000 AS DOUBLE)) AS VARCHAR) "
         "FROM big",
+        "SELECT hex(moments([score, branch, id % 11], 1, 'integer bootstrap=5', id)) "
+        "FROM big",
     };
-    char *one[6], err[1024];
+    char *one[7], err[1024];
     size_t k;
     exec("CREATE TABLE big AS SELECT i AS id, 1 + (i * 37) % 7 AS branch, "
          "CAST((i * 7919 + i // 7) % 11 AS INTEGER) AS score FROM range(600000) t(i)");
     exec("SET threads = 1");
-    for (k = 0; k < 6; k++)
+    for (k = 0; k < 7; k++)
         one[k] = first_row(q[k], err, sizeof err);
     exec("SET threads = 4");
-    for (k = 0; k < 6; k++) {
+    for (k = 0; k < 7; k++) {
         char name[64];
         snprintf(name, sizeof name, "threads 1 = 4, query %zu", k + 1);
         check(name, q[k], one[k] ? one[k] : "(error)");
@@ -343,6 +441,23 @@ test_errors(void)
     check_error("negative value", "SELECT abc_thresholds(-1.0)", "value -1 is negative");
     check_error("class D", "SELECT abc_loyalty('D', 9, 1.0)", "\"D\" is not A, B or C");
     check_error("csat scale", "SELECT csat(6)", "score 6 is outside the scale 1..5");
+    check_error("moments option", "SELECT moments([1.0], 1, 'bootstrap')",
+                "unknown option \"bootstrap\"");
+    check_error("moments length",
+                "SELECT moments(x) FROM (VALUES ([1.0, 2.0]), ([1.0, 2.0, 3.0])) t(x)",
+                "x has 3 elements, the tally has 2 columns");
+    check_error("moments strict", "SELECT moments([NULL, 1.0], 1, 'strict')",
+                "element 1 of x is NULL or NaN: the tally is strict");
+    check_error("moments integer", "SELECT moments([2.5], 1, 'integer')",
+                "element 1 of x = 2.5: not a whole number");
+    check_error("drivers constant",
+                "SELECT drivers(moments([i % 7, 3, i % 5]), ['y', 'flat', 'x']) "
+                "FROM range(50) t(i)", "column 2 is constant");
+    check_error("drivers names",
+                "SELECT drivers(moments([i % 7, i % 5]), ['y']) FROM range(50) t(i)",
+                "names has 1 elements, expected 2");
+    check_error("moments malformed", "SELECT drivers_fit('\\x4C\\x4F'::BLOB)",
+                "LOY_EFORMAT");
     check_error("negative amount",
                 "SELECT rfm_summary(DATE '2020-01-01', -5.0, DATE '2020-12-31')",
                 "LOY_ESCALE");
@@ -367,6 +482,7 @@ main(int argc, char **argv)
     test_rfm();
     test_lifetime(argc > 1 && argv[1][0] != '\0' ? argv[1] : NULL);
     test_segment();
+    test_drivers();
     test_threads();
     test_errors();
     duckdb_disconnect(&con);

@@ -12,9 +12,9 @@
  */
 #include "loyalty_pg.h"
 
-#include <errno.h>
+#include "moments_options.h"
+
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "catalog/pg_type.h"
@@ -29,15 +29,6 @@
 /* ------------------------------------------------------------------ */
 /* the state kind                                                      */
 /* ------------------------------------------------------------------ */
-
-/* Options of a tally (the moments() options text). */
-typedef struct MomOpts {
-    uint32_t flags;
-    uint32_t replicates;
-    uint64_t seed;
-    bool scale;
-    double lo, hi;
-} MomOpts;
 
 /* Rows not yet in the tally, and what the aggregate's rows must repeat. */
 typedef struct MomBuf {
@@ -141,79 +132,21 @@ LOY_PG_TYPE_IO(moments, moments_type)
 /* options                                                             */
 /* ------------------------------------------------------------------ */
 
-pg_attribute_noreturn() static void
-bad_option(const char *what, const char *tok)
-{
-    loy_pg_error(LOY_EINVAL, what,
-                 "unknown option \"%s\" (listwise, pairwise, strict, integer, "
-                 "skip_invalid, bootstrap=N, seed=N, scale=LO:HI)", tok);
-}
-
-static uint64_t
-option_uint(const char *what, const char *tok, const char *v, uint64_t max)
-{
-    char *end;
-    unsigned long long x;
-    errno = 0;
-    x = strtoull(v, &end, 10);
-    if (*v == '\0' || *v == '-' || *end != '\0' || errno == ERANGE || x > max)
-        bad_option(what, tok);
-    return (uint64_t) x;
-}
-
-/* Options text: words separated by spaces or commas (NULL: defaults). */
+/* Options text (NULL: defaults); errors name the offending word. */
 static void
-parse_options(MomOpts *o, text *t, const char *what)
+parse_options(LoyMomOpts *o, text *t, const char *what)
 {
-    char *str, *tok, *save = NULL;
-    bool missing_set = false;
-    memset(o, 0, sizeof *o);
-    o->flags = LOY_MOMENTS_LISTWISE;
-    if (t == NULL)
-        return;
-    str = text_to_cstring(t);
-    for (tok = strtok_r(str, " ,", &save); tok != NULL;
-         tok = strtok_r(NULL, " ,", &save)) {
-        uint32_t missing = UINT32_MAX;
-        if (strcmp(tok, "listwise") == 0)
-            missing = LOY_MOMENTS_LISTWISE;
-        else if (strcmp(tok, "pairwise") == 0)
-            missing = LOY_MOMENTS_PAIRWISE;
-        else if (strcmp(tok, "strict") == 0)
-            missing = 0;
-        else if (strcmp(tok, "integer") == 0)
-            o->flags |= LOY_MOMENTS_INTEGER;
-        else if (strcmp(tok, "skip_invalid") == 0)
-            o->flags |= LOY_MOMENTS_SKIP_INVALID;
-        else if (strncmp(tok, "bootstrap=", 10) == 0)
-            o->replicates = (uint32_t) option_uint(what, tok, tok + 10,
-                                                   LOY_MOMENTS_MAX_REPLICATES);
-        else if (strncmp(tok, "seed=", 5) == 0)
-            o->seed = option_uint(what, tok, tok + 5, PG_UINT64_MAX);
-        else if (strncmp(tok, "scale=", 6) == 0) {
-            char *end;
-            o->lo = strtod(tok + 6, &end);
-            if (end == tok + 6 || *end != ':')
-                bad_option(what, tok);
-            o->hi = strtod(end + 1, &end);
-            if (*end != '\0' || !(o->lo <= o->hi) || isinf(o->lo)
-                || isinf(o->hi))
-                bad_option(what, tok);
-            o->scale = true;
-        } else
-            bad_option(what, tok);
-        if (missing != UINT32_MAX) {
-            if (missing_set)
-                loy_pg_error(LOY_EINVAL, what, "options \"%s\": choose one of "
-                             "listwise, pairwise and strict",
-                             text_to_cstring(t));
-            o->flags = (o->flags & ~(uint32_t) (LOY_MOMENTS_LISTWISE
-                                                | LOY_MOMENTS_PAIRWISE))
-                       | missing;
-            missing_set = true;
-        }
-    }
-    pfree(str);
+    const char *bad = NULL;
+    size_t bad_len = 0;
+    int rc = t == NULL ? loy_mom_parse(o, NULL, 0, &bad, &bad_len)
+                       : loy_mom_parse(o, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+                                       &bad, &bad_len);
+    if (rc == -1)
+        loy_pg_error(LOY_EINVAL, what, "unknown option \"%.*s\" (%s)",
+                     (int) bad_len, bad, LOY_MOM_OPTIONS_HELP);
+    if (rc == -2)
+        loy_pg_error(LOY_EINVAL, what, "options \"%s\": choose one of "
+                     "listwise, pairwise and strict", text_to_cstring(t));
 }
 
 static bool
@@ -271,29 +204,12 @@ buffer_new(LoyEState *s, int k, bool prca)
     return b;
 }
 
-/* Why the library refused a value. */
-static const char *
-value_problem(int rc, double v, bool weight, const loy_moments *t)
+static uint32_t
+moments_flags(const loy_moments *t)
 {
     loy_moments_info info = LOY_MOMENTS_INFO_INIT;
     (void) loy_moments_info_get(&info, t);
-    switch (rc) {
-    case LOY_ENONFINITE:
-        return isnan(v) ? "the tally is strict (no missing values)"
-                        : "not finite";
-    case LOY_ESCALE:
-        if (weight && v < 0)
-            return "a negative weight";
-        if ((info.flags & LOY_MOMENTS_INTEGER)
-            && (v != floor(v) || fabs(v) > LOY_MOMENTS_INT_MAX))
-            return "not a whole number of magnitude at most 2^20 "
-                   "(integer tally)";
-        return "outside the tally's scale";
-    case LOY_EOVERFLOW:
-        return "the integer sums would overflow";
-    default:
-        return loy_strerror(rc);
-    }
+    return info.flags;
 }
 
 static void
@@ -331,14 +247,14 @@ mom_flush(LoyEState *s)
         loy_pg_error(rc, b->prca ? "prca_tally" : "moments", "%s %s%s: %s",
                      where, isnan(v) ? "is NULL or NaN" : "= ",
                      isnan(v) ? "" : loy_pg_f64_text(v),
-                     value_problem(rc, v, is_w, s->obj));
+                     loy_mom_value_problem(rc, v, is_w, moments_flags(s->obj)));
     }
     LOY_PG_CHECK(rc, b->prca ? "prca_tally" : "moments");
 }
 
 /* The tally of a moments() aggregate, created on its first row. */
 static LoyEState *
-moments_state(MemoryContext aggctx, int k, const MomOpts *o, const char *what)
+moments_state(MemoryContext aggctx, int k, const LoyMomOpts *o, const char *what)
 {
     MemoryContext cxt = aggctx ? aggctx : CurrentMemoryContext;
     LoyEState *s = loy_pg_estate_new(cxt, &moments_kind, NULL);
@@ -359,7 +275,7 @@ moments_state(MemoryContext aggctx, int k, const MomOpts *o, const char *what)
 
 /* Do the options of this row describe the tally they are added to? */
 static void
-check_same_options(const loy_moments *t, const MomOpts *o, const char *what)
+check_same_options(const loy_moments *t, const LoyMomOpts *o, const char *what)
 {
     loy_moments_info info = LOY_MOMENTS_INFO_INIT;
     LOY_PG_CHECK(loy_moments_info_get(&info, t), what);
@@ -395,7 +311,7 @@ loyalty_moments_add(PG_FUNCTION_ARGS)
     a = PG_GETARG_ARRAYTYPE_P(1);
     k = array_length1(a);
     if (s == NULL || s->extra == NULL) {
-        MomOpts o;
+        LoyMomOpts o;
         parse_options(&o, opt, "moments");
         if (o.replicates > 0 && nargs < 5)
             loy_pg_error(LOY_EINVAL, "moments", "bootstrap=%u needs row ids: "
@@ -492,7 +408,7 @@ loyalty_prca_add(PG_FUNCTION_ARGS)
     if (s == NULL || s->extra == NULL) {
         loy_moments_info info = LOY_MOMENTS_INFO_INIT;
         if (s == NULL) {
-            MomOpts o;
+            LoyMomOpts o;
             parse_options(&o, NULL, "prca_tally");
             s = moments_state(aggctx, 2 * p + 1, &o, "prca_tally");
         }
