@@ -6,10 +6,18 @@ CREATE FUNCTION pg_temp.u(k int, draw int) RETURNS float8
     LANGUAGE sql IMMUTABLE;
 
 CREATE TABLE survey_answers AS
-SELECT 1 + (i * 37) % 4 AS branch,
+SELECT i AS answer_id, 1 + (i * 37) % 4 AS branch,
        DATE '2024-01-01' + (i * 13) % 180 AS answered_on,
        least(10, (i::int8 * 7919) % 11 + (i * 37) % 4)::int4 AS score
 FROM generate_series(1, 4000) i;
+-- three 0-10 ratings: delivery follows the score closely, value for money
+-- loosely, the app not at all
+ALTER TABLE survey_answers ADD COLUMN delivery int4, ADD COLUMN value_for_money int4,
+    ADD COLUMN app_ease int4;
+UPDATE survey_answers
+SET delivery = greatest(0, least(10, score + (answer_id * 7) % 3 - 1)),
+    value_for_money = greatest(0, least(10, score / 2 + (answer_id * 11) % 7)),
+    app_ease = (answer_id * 13) % 11;
 
 -- customers buying as BG/NBD assumes: first purchase in the first 90 days
 -- of 2024, then at a rate lambda ~ Gamma(1, 30 days) while alive,
