@@ -9,7 +9,11 @@
 #     count(*) FILTER aggregates, serial and with 2 parallel workers;
 #  2. bgnbd_fit(x, t_x, t) over CUSTOMERS rows (default 1M) against the C
 #     fit of the same customers (exported, loy_bgnbd_fit on arrays) plus a
-#     count(*) scan of the table.
+#     count(*) scan of the table;
+#  3. the moment tally of an outcome and 8 drivers over ANSWERS rows
+#     (moments(ARRAY[y, x1..x8]), double and integer sums) against the 9
+#     avg + 9 var_pop + 36 covar_pop aggregates it replaces, serial and
+#     with 2 workers.
 # Execution times come from EXPLAIN (ANALYZE, TIMING OFF), JIT off; each
 # figure is the best of 5 runs, the two sides alternating. PREFIX holds the
 # installed libloyalty (libloyalty.a is linked in when present); BUILD_DIR
@@ -87,6 +91,7 @@ for w in 0 2; do
            w, a, b, b / a }'
 done
 
+if [ -z "${SKIP_FIT:-}" ]; then
 echo "== bgnbd_fit over $customers customers against the C fit + a count(*) scan"
 # customers drawn as BG/NBD assumes (r = 1, alpha = 4 weeks, a = 1, b = 3),
 # T over 13-39 weeks in days; uniforms from a hash, Poisson arrivals by a
@@ -128,4 +133,42 @@ for w in 0 2; do
   awk -v w="$w" -v a="$a" -v b="$b" -v c="$c_ms" 'BEGIN {
     printf "workers %d: bgnbd_fit %.0f ms; C fit %.0f ms + count(*) %.0f ms = %.0f ms; ratio %.2fx (target <= 2)\n",
            w, a, c, b, c + b, a / (c + b) }'
+done
+fi
+
+echo "== moments over $answers answers (outcome + 8 drivers) against avg/var_pop/covar_pop"
+q -c "DROP TABLE answers"
+q -c "CREATE UNLOGGED TABLE ratings AS
+      SELECT least(10, floor((x1 + x2 + x3 + x4) / 4) + (i % 3) - 1)::float8 AS y, x1, x2, x3, x4,
+             x5, x6, x7, x8
+      FROM (SELECT i, ((i * 7919) % 11)::float8 x1, ((i * 104729 + 3) % 11)::float8 x2,
+                   ((i * 1299709 + 5) % 11)::float8 x3, ((i * 15485863 + 7) % 11)::float8 x4,
+                   ((i * 32452843 + 1) % 11)::float8 x5, ((i * 49979687 + 2) % 11)::float8 x6,
+                   ((i * 67867967 + 4) % 11)::float8 x7, ((i * 86028121 + 6) % 11)::float8 x8
+            FROM generate_series(1, $answers::int8) i) s"
+q -c "VACUUM ANALYZE ratings" -c "ALTER TABLE ratings SET (parallel_workers = 2)"
+cols=(y x1 x2 x3 x4 x5 x6 x7 x8)
+aggs=""
+for c in "${cols[@]}"; do aggs="$aggs, avg($c), var_pop($c)"; done
+for ((i = 0; i < 9; i++)); do
+  for ((j = i + 1; j < 9; j++)); do aggs="$aggs, covar_pop(${cols[i]}, ${cols[j]})"; done
+done
+builtin="SELECT ${aggs#, } FROM ratings"
+mom="SELECT moments(ARRAY[y, x1, x2, x3, x4, x5, x6, x7, x8]) FROM ratings"
+momi="SELECT moments(ARRAY[y, x1, x2, x3, x4, x5, x6, x7, x8], 1, 'integer') FROM ratings"
+echo "(the built-in query has $(echo "$aggs" | grep -o '(' | wc -l) aggregates)"
+# what both sides pay whatever they compute: the scan and the deforming of
+# the nine columns
+floor="SELECT count(y), count(x8) FROM ratings"
+q -c "$mom" -c "$builtin" > /dev/null   # warm the cache
+for w in 0 2; do
+  read -r a b <<< "$(best_pair "-c max_parallel_workers_per_gather=$w" "$mom" "$builtin")"
+  read -r c d <<< "$(best_pair "-c max_parallel_workers_per_gather=$w" "$momi" "$builtin")"
+  read -r f e <<< "$(best_pair "-c max_parallel_workers_per_gather=$w" "$floor" "$floor")"
+  awk -v w="$w" -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v f="$f" -v e="$e" 'BEGIN {
+    bb = (b < d ? b : d); ff = (f < e ? f : e)
+    printf "workers %d: moments %.0f ms, moments integer %.0f ms, avg/var_pop/covar_pop %.0f ms; ratios %.2fx and %.2fx (target >= 5)\n",
+           w, a, c, bb, bb / a, bb / c
+    printf "  scan floor (count of two columns) %.0f ms; above it: %.2fx and %.2fx\n",
+           ff, (bb - ff) / (a - ff), (bb - ff) / (c - ff) }'
 done

@@ -104,6 +104,21 @@ new_tally(duckdb_function_info info, DdbHState *s, idx_t k, const LoyMomOpts *o)
     return 0;
 }
 
+/* Are the options of rows a and b the same text (or both NULL)? */
+static int
+same_text(duckdb_vector ov, idx_t a, idx_t b)
+{
+    const uint64_t *val = duckdb_vector_get_validity(ov);
+    duckdb_string_t *sv = (duckdb_string_t *) duckdb_vector_get_data(ov);
+    size_t la, lb;
+    const uint8_t *pa, *pb;
+    if (!ddb_valid(val, a) || !ddb_valid(val, b))
+        return ddb_valid(val, a) == ddb_valid(val, b);
+    pa = ddb_blob(&sv[a], &la);
+    pb = ddb_blob(&sv[b], &lb);
+    return la == lb && memcmp(pa, pb, la) == 0;
+}
+
 /* Do options o describe tally t? */
 static int
 same_options(const loy_moments *t, const LoyMomOpts *o)
@@ -172,6 +187,12 @@ m_update(duckdb_function_info info, duckdb_data_chunk in,
         for (i = 0; i < n; i++) {
             uint32_t r = gr.row[gr.start[g] + i];
             idx_t c;
+            if (ov != NULL && !same_text(ov, r0, r)) {
+                ddb_agg_error(info, LOY_EINVAL, "moments", "the options differ "
+                              "between rows: every row of a tally must give "
+                              "the same options");
+                return;
+            }
             if (e[r].length != mi.k) {
                 ddb_agg_error(info, LOY_EINVAL, "moments", "x has %llu elements, "
                               "the tally has %llu columns: every row gives the "

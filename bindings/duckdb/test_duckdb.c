@@ -443,6 +443,9 @@ test_errors(void)
     check_error("csat scale", "SELECT csat(6)", "score 6 is outside the scale 1..5");
     check_error("moments option", "SELECT moments([1.0], 1, 'bootstrap')",
                 "unknown option \"bootstrap\"");
+    check_error("moments options vary",
+                "SELECT moments(x, 1, o) FROM (VALUES ([1.0], 'listwise'), "
+                "([2.0], 'pairwise')) t(x, o)", "options differ");
     check_error("moments length",
                 "SELECT moments(x) FROM (VALUES ([1.0, 2.0]), ([1.0, 2.0, 3.0])) t(x)",
                 "x has 3 elements, the tally has 2 columns");

@@ -342,7 +342,7 @@ loyalty_moments_add(PG_FUNCTION_ARGS)
         loy_pg_error(LOY_EINVAL, "moments", "options \"%s\" differ from the "
                      "first row's: every row of a tally must give the same "
                      "options", opt ? text_to_cstring(opt) : "NULL");
-    if (b->with_ids && PG_ARGISNULL(4))
+    if (b->with_ids && (nargs < 5 || PG_ARGISNULL(4)))
         loy_pg_error(LOY_EINVAL, "moments", "a row has a NULL id: the "
                      "bootstrap replicates need every row's id");
     if (b->n == b->cap)
