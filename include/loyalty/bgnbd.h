@@ -123,6 +123,26 @@ LOY_API int loy_bgnbd_fit(double params_out[4], const double *x,
                           loy_fit_report *report, size_t *err_index);
 
 /**
+ * @brief Fit the BG/NBD model to a pattern table (see loy_patterns).
+ *
+ * The table's patterns, in ascending order, go to loy_bgnbd_fit() with
+ * their weights; compression is off unless opts asks for it. The result
+ * equals a fit on all the customers the table was built from, whatever
+ * the order and chunks in which they were added or merged.
+ * @param[out] params_out estimates {r, alpha, a, b}.
+ * @param p the pattern table.
+ * @param opts fit options or NULL.
+ * @param[out] report optional report (n_rows = patterns).
+ * @return as loy_bgnbd_fit(); LOY_EEMPTY for an empty table; LOY_EINVAL
+ *         (NULL); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_bgnbd_fit_patterns(double params_out[4],
+                                   const loy_patterns *p,
+                                   const loy_fit_options *opts,
+                                   loy_fit_report *report);
+
+/**
  * @brief BG/NBD probability that each customer is alive at T (1 when
  *        x = 0).
  * @param[out] out n probabilities in (0, 1].
@@ -339,6 +359,22 @@ LOY_API int loy_ggamma_fit(double params_out[3], const double *x,
                            const double *m, const double *weights, size_t n,
                            const loy_fit_options *opts,
                            loy_fit_report *report, size_t *err_index);
+
+/**
+ * @brief Fit the Gamma-Gamma model to the spend patterns of a pattern
+ *        table created with #LOY_PATTERNS_MONETARY.
+ * @param[out] params_out estimates {p, q, gamma}.
+ * @param p the pattern table.
+ * @param opts fit options or NULL.
+ * @param[out] report optional report.
+ * @return as loy_ggamma_fit(); LOY_EINVAL (NULL, or a table without
+ *         monetary values); LOY_EEMPTY (no spend pattern); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_ggamma_fit_patterns(double params_out[3],
+                                    const loy_patterns *p,
+                                    const loy_fit_options *opts,
+                                    loy_fit_report *report);
 
 /**
  * @brief Gamma-Gamma conditional expected value per transaction,

@@ -231,6 +231,181 @@ LOY_API int loy_fit_options_init(loy_fit_options *opts);
  */
 LOY_API int loy_fit_report_init(loy_fit_report *report);
 
+/**
+ * @brief Opaque, mergeable table of customer patterns: the sufficient
+ *        statistic of the lifetime-model likelihoods.
+ *
+ * BG/NBD, MBG/NBD and Pareto/NBD see a customer only through (x, t_x, T),
+ * Gamma-Gamma only through (x, m). The table keeps each distinct tuple once
+ * with the summed weight of the customers that share it, so that customers
+ * can be added in any chunks, tables built on different threads, shards
+ * or database partitions can be merged, serialized and sent, and a model
+ * is fitted from the merged table (loy_bgnbd_fit_patterns(), ...) exactly
+ * as from all customers at once. Rows, bytes and fits come in ascending
+ * key order, so they do not depend on the order of arrival; with
+ * whole-number weights (the default of 1 per customer) a table merged from
+ * pieces is byte for byte the table built in one pass.
+ *
+ * With #LOY_PATTERNS_MONETARY the table also keeps the spend patterns
+ * (x, m) of customers with x >= 1 and m > 0, the Gamma-Gamma sample
+ * (MODELS.md 5.3). Customers with x >= 1 and m = 0 stay in the frequency
+ * patterns but not in the spend patterns; their weight is reported
+ * (loy_patterns_get_info()). The m of a customer with x = 0 is ignored.
+ * @since 1.1
+ */
+typedef struct loy_patterns loy_patterns;
+
+/** Pattern-table flag: also keep (x, monetary) spend patterns.
+ *  @since 1.1 */
+#define LOY_PATTERNS_MONETARY 0x1u
+
+/**
+ * @brief What a pattern table holds.
+ * @since 1.1
+ */
+typedef struct loy_patterns_info {
+    size_t struct_size;          /**< sizeof(loy_patterns_info), set by the
+                                      caller. */
+    uint64_t n_patterns;         /**< Distinct (x, t_x, T) rows. */
+    uint64_t n_spend_patterns;   /**< Distinct (x, m) rows (x >= 1, m > 0). */
+    uint64_t n_rows;             /**< Customer rows added (merged tables'
+                                      rows included, zero weights too). */
+    double customers;            /**< Total weight (customers). */
+    double spend_customers;      /**< Weight of the spend patterns. */
+    double zero_spend_customers; /**< Weight of customers with x >= 1 and
+                                      m = 0, left out of the spend
+                                      patterns. */
+    uint32_t flags;              /**< Flags the table was created with. */
+} loy_patterns_info;
+
+/** Static initialiser for loy_patterns_info. @since 1.1 */
+#define LOY_PATTERNS_INFO_INIT {sizeof(loy_patterns_info), 0u, 0u, 0u, 0.0, \
+    0.0, 0.0, 0u}
+
+/**
+ * @brief Create an empty pattern table.
+ * @param[out] out the new table (NULL on error).
+ * @param flags 0 or #LOY_PATTERNS_MONETARY.
+ * @return LOY_OK; LOY_EINVAL (out NULL, unknown flag); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_patterns_new(loy_patterns **out, uint32_t flags);
+
+/**
+ * @brief Free a pattern table.
+ * @param p the table or NULL (a no-op).
+ * @since 1.1
+ */
+LOY_API void loy_patterns_free(loy_patterns *p);
+
+/**
+ * @brief Add customers (x, t_x, T [, monetary]) with optional weights.
+ *
+ * The rows are validated as for the fits (see the BG/NBD section: whole
+ * x >= 0, 0 <= t_x <= T, T > 0, t_x = 0 when x = 0, weights finite and
+ * >= 0; monetary finite and >= 0); on a bad row nothing of the chunk is
+ * added. Rows of weight 0 are counted in n_rows but add no pattern.
+ * @param p the table.
+ * @param x repeat purchases (n entries).
+ * @param t_x time of the last repeat purchase (n entries).
+ * @param T time since the first purchase (n entries).
+ * @param monetary mean repeat-transaction value (n entries): required by a
+ *        table created with #LOY_PATTERNS_MONETARY, NULL otherwise.
+ * @param weights customers per row (n entries) or NULL for 1 each.
+ * @param n number of rows; 0 adds nothing.
+ * @param[out] err_index optional: first bad row.
+ * @return LOY_OK; LOY_EINVAL (NULL table or column, monetary given or
+ *         missing against the flags); LOY_ENONFINITE; LOY_ESCALE;
+ *         LOY_EINCONSISTENT; LOY_EOVERFLOW (more than 2^64 - 1 rows);
+ *         LOY_ENOMEM (the chunk may be partly added: discard the table).
+ * @since 1.1
+ */
+LOY_API int loy_patterns_add(loy_patterns *p, const double *x,
+                             const double *t_x, const double *T,
+                             const double *monetary, const double *weights,
+                             size_t n, size_t *err_index);
+
+/**
+ * @brief Merge one pattern table into another: acc += add.
+ * @param[in,out] acc accumulating table.
+ * @param add table created with the same flags (may be acc itself).
+ * @return LOY_OK; LOY_EINVAL (NULL, different flags); LOY_EOVERFLOW;
+ *         LOY_ENOMEM (acc may be partly merged: discard it).
+ * @since 1.1
+ */
+LOY_API int loy_patterns_merge(loy_patterns *acc, const loy_patterns *add);
+
+/**
+ * @brief Counts and total weights of a pattern table.
+ * @param[in,out] info struct_size set by the caller; filled up to it.
+ * @param p the table.
+ * @return LOY_OK or LOY_EINVAL (NULL, struct_size too small).
+ * @since 1.1
+ */
+LOY_API int loy_patterns_get_info(loy_patterns_info *info,
+                                  const loy_patterns *p);
+
+/**
+ * @brief Read the frequency patterns back in ascending (x, t_x, T) order.
+ * @param[out] x n_patterns values.
+ * @param[out] t_x n_patterns values.
+ * @param[out] T n_patterns values.
+ * @param[out] weights n_patterns summed weights.
+ * @param cap capacity of each array.
+ * @param p the table.
+ * @return LOY_OK; LOY_EINVAL (NULL); LOY_EBUFSIZE (cap below
+ *         n_patterns, see loy_patterns_get_info()); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_patterns_rows(double *x, double *t_x, double *T,
+                              double *weights, size_t cap,
+                                  const loy_patterns *p);
+
+/**
+ * @brief Read the spend patterns back in ascending (x, m) order.
+ * @param[out] x n_spend_patterns repeat-transaction counts (>= 1).
+ * @param[out] m n_spend_patterns mean values (> 0).
+ * @param[out] weights n_spend_patterns summed weights.
+ * @param cap capacity of each array.
+ * @param p the table.
+ * @return LOY_OK; LOY_EINVAL; LOY_EBUFSIZE; LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_patterns_spend_rows(double *x, double *m, double *weights,
+                                    size_t cap, const loy_patterns *p);
+
+/**
+ * @brief Serialize a pattern table into the library's portable byte form.
+ *
+ * 16-byte header, 40 bytes of counts, then 32 bytes per frequency pattern
+ * and 24 per spend pattern, in ascending key order. Two-call pattern: with
+ * buf NULL and cap 0, *len_out receives the size and the call returns
+ * LOY_OK; a buffer that is too small gives #LOY_EBUFSIZE.
+ * @param[out] buf destination, or NULL to ask for the size.
+ * @param cap capacity of buf in bytes.
+ * @param[out] len_out bytes needed.
+ * @param p the table.
+ * @return LOY_OK; LOY_EINVAL; LOY_EBUFSIZE; LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_patterns_serialize(uint8_t *buf, size_t cap, size_t *len_out,
+                                   const loy_patterns *p);
+
+/**
+ * @brief Read a pattern table written by loy_patterns_serialize().
+ *
+ * Every count is checked against the buffer's length before anything is
+ * allocated, every row against the rules of loy_patterns_add(), and rows
+ * must be in strictly ascending order; anything else is #LOY_EFORMAT.
+ * @param[out] out the new table (NULL on error).
+ * @param buf the bytes.
+ * @param len their number.
+ * @return LOY_OK; LOY_EINVAL; LOY_EFORMAT; LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_patterns_deserialize(loy_patterns **out, const uint8_t *buf,
+                                     size_t len);
+
 /** @} */
 
 #ifdef __cplusplus

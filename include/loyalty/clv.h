@@ -435,6 +435,131 @@ LOY_API int loy_rfm_summary_first_times(const int64_t **out,
 LOY_API int loy_rfm_summary_info(loy_rfm_info *info,
                                  const loy_rfm_summary *s);
 
+/**
+ * @brief Opaque purchase-log summary of ONE customer as a mergeable state.
+ *
+ * The state behind a database aggregate such as
+ * `SELECT id, rfm_summary(time, amount, ...) FROM log GROUP BY id`: rows of
+ * one customer arrive in any order and pieces (workers, shards,
+ * partitions), partial states are merged or serialized, and the final row
+ * equals the row loy_rfm_summarize() gives that customer with the same
+ * observation_end and options (same rules: periods, dropped rows, merged
+ * periods, first purchase, freq_multiplier, #LOY_RFM_INCLUDE_FIRST,
+ * #LOY_RFM_CALIBRATION; value sums are compensated, so a different row
+ * order changes at most the last bits of monetary). Memory grows with the
+ * customer's distinct periods (4 bytes each). Every row added belongs to
+ * the customer: the caller groups the rows.
+ *
+ * One difference follows from seeing one customer only: an empty holdout
+ * window is not an error here (x_holdout is 0); the builder's check needs
+ * all customers.
+ * @since 1.1
+ */
+typedef struct loy_rfm_customer loy_rfm_customer;
+
+/**
+ * @brief Create an empty one-customer summary state.
+ * @param[out] out the new state (NULL on error).
+ * @param observation_end last time observed (inclusive), caller units.
+ * @param opts options or NULL for defaults (as loy_rfm_builder_new()).
+ * @return as loy_rfm_builder_new().
+ * @since 1.1
+ */
+LOY_API int loy_rfm_customer_new(loy_rfm_customer **out,
+                                 int64_t observation_end,
+                                 const loy_rfm_options *opts);
+
+/**
+ * @brief Free a one-customer summary state.
+ * @param c the state or NULL (a no-op).
+ * @since 1.1
+ */
+LOY_API void loy_rfm_customer_free(loy_rfm_customer *c);
+
+/**
+ * @brief Add purchase rows of the customer (any order, any chunking).
+ *
+ * Validated as loy_rfm_builder_add(): on error nothing of the chunk is
+ * added and err_index names the first bad row.
+ * @param c the state.
+ * @param time purchase times (n), caller units.
+ * @param amount purchase values (n), finite and >= 0, or NULL (values 0).
+ * @param n number of rows; 0 adds nothing.
+ * @param[out] err_index optional position of the first bad row.
+ * @return LOY_OK; LOY_EINVAL (NULL c, or time with n > 0); LOY_ENONFINITE;
+ *         LOY_ESCALE; LOY_EOVERFLOW (more than 2^64 - 1 rows, or 2^32 - 1
+ *         holdout rows); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_rfm_customer_add(loy_rfm_customer *c, const int64_t *time,
+                                 const double *amount, size_t n,
+                                 size_t *err_index);
+
+/**
+ * @brief Merge the rows of one state into another: acc += add.
+ * @param[in,out] acc accumulating state.
+ * @param add state with the same observation_end and options (may be acc
+ *        itself: every row counted twice, which changes only the sums).
+ * @return LOY_OK; LOY_EINVAL (NULL, different end or options);
+ *         LOY_EOVERFLOW; LOY_ENOMEM (acc may be partly merged).
+ * @since 1.1
+ */
+LOY_API int loy_rfm_customer_merge(loy_rfm_customer *acc,
+                                   const loy_rfm_customer *add);
+
+/**
+ * @brief The customer's summary row.
+ * @param[out] row n_cols values indexed by LOY_RFM_COL_*: x, t_x, T,
+ *        monetary, and with #LOY_RFM_CALIBRATION x_holdout,
+ *        monetary_holdout.
+ * @param n_cols capacity of row: at least 4, or 6 with a calibration
+ *        split.
+ * @param[out] first_time optional: raw time of the first (calibration)
+ *        purchase.
+ * @param c the state.
+ * @return LOY_OK; LOY_EINVAL (NULL, n_cols too small); LOY_EEMPTY (no row
+ *         in the (calibration) window: the builder would drop this
+ *         customer).
+ * @since 1.1
+ */
+LOY_API int loy_rfm_customer_row(double *row, size_t n_cols,
+                                 int64_t *first_time,
+                                 const loy_rfm_customer *c);
+
+/**
+ * @brief Serialize a one-customer state into the portable byte form
+ *        (16 + 136 + 4 per distinct period bytes).
+ *
+ * Two-call pattern: with buf NULL and cap 0, *len_out receives the size
+ * and the call returns LOY_OK; a buffer that is too small gives
+ * #LOY_EBUFSIZE.
+ * @param[out] buf destination, or NULL to ask for the size.
+ * @param cap capacity of buf in bytes.
+ * @param[out] len_out bytes needed.
+ * @param c the state.
+ * @return LOY_OK; LOY_EINVAL; LOY_EBUFSIZE.
+ * @since 1.1
+ */
+LOY_API int loy_rfm_customer_serialize(uint8_t *buf, size_t cap,
+                                       size_t *len_out,
+                                       const loy_rfm_customer *c);
+
+/**
+ * @brief Read a one-customer state written by loy_rfm_customer_serialize().
+ *
+ * The options are checked as loy_rfm_customer_new() would, the period
+ * lists must be strictly ordered and inside their windows, and the counts,
+ * sums and first purchase must agree with each other; anything else is
+ * #LOY_EFORMAT.
+ * @param[out] out the new state (NULL on error).
+ * @param buf the bytes.
+ * @param len their number.
+ * @return LOY_OK; LOY_EINVAL; LOY_EFORMAT; LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_rfm_customer_deserialize(loy_rfm_customer **out,
+                                         const uint8_t *buf, size_t len);
+
 /** @} */ /* Purchase-log summary */
 
 /** @} */

@@ -355,6 +355,75 @@ LOY_API int loy_nps_wtally_merge(loy_nps_wtally *acc,
                                  const loy_nps_wtally *add);
 
 /**
+ * @brief Serialize a tally into the library's portable byte form.
+ *
+ * The bytes (a 16-byte header naming the object kind and format version,
+ * then the four counts, little-endian) are what shards, threads and
+ * database aggregates exchange; they do not depend on the machine.
+ * Two-call pattern: with buf NULL and cap 0, *len_out receives the size
+ * needed and the call returns LOY_OK; a buffer that is too small gives
+ * #LOY_EBUFSIZE with the size needed in *len_out. The size of a tally is
+ * always 48 bytes.
+ * @param[out] buf destination, or NULL to ask for the size.
+ * @param cap capacity of buf in bytes.
+ * @param[out] len_out bytes needed (written on LOY_OK and #LOY_EBUFSIZE).
+ * @param tally the tally.
+ * @return LOY_OK; LOY_EINVAL (len_out or tally NULL, bad struct_size);
+ *         LOY_EBUFSIZE.
+ * @since 1.1
+ */
+LOY_API int loy_nps_tally_serialize(uint8_t *buf, size_t cap,
+                                    size_t *len_out,
+                                    const loy_nps_tally *tally);
+
+/**
+ * @brief Read a tally written by loy_nps_tally_serialize().
+ *
+ * Nothing in the bytes is trusted: a wrong magic, kind or version, a
+ * length that differs from the header's, or counts whose total overflows
+ * give #LOY_EFORMAT.
+ * @param[out] out the tally (struct_size set by the caller); untouched on
+ *        error.
+ * @param buf the bytes.
+ * @param len their number.
+ * @return LOY_OK; LOY_EINVAL (NULL, bad struct_size); LOY_EFORMAT.
+ * @since 1.1
+ */
+LOY_API int loy_nps_tally_deserialize(loy_nps_tally *out, const uint8_t *buf,
+                                      size_t len);
+
+/**
+ * @brief Serialize a weighted tally (counts, weight sums as IEEE-754
+ *        binary64 bit patterns) into the portable byte form.
+ *
+ * Two-call pattern as loy_nps_tally_serialize(); always 96 bytes.
+ * @param[out] buf destination, or NULL to ask for the size.
+ * @param cap capacity of buf in bytes.
+ * @param[out] len_out bytes needed.
+ * @param tally the weighted tally.
+ * @return LOY_OK; LOY_EINVAL; LOY_EBUFSIZE.
+ * @since 1.1
+ */
+LOY_API int loy_nps_wtally_serialize(uint8_t *buf, size_t cap,
+                                     size_t *len_out,
+                                     const loy_nps_wtally *tally);
+
+/**
+ * @brief Read a weighted tally written by loy_nps_wtally_serialize().
+ *
+ * #LOY_EFORMAT also for a NaN, infinite or negative sum, a non-zero sum in
+ * a class without responses, or counts whose total overflows.
+ * @param[out] out the weighted tally (struct_size set by the caller);
+ *        untouched on error.
+ * @param buf the bytes.
+ * @param len their number.
+ * @return LOY_OK; LOY_EINVAL; LOY_EFORMAT.
+ * @since 1.1
+ */
+LOY_API int loy_nps_wtally_deserialize(loy_nps_wtally *out,
+                                       const uint8_t *buf, size_t len);
+
+/**
  * @brief Initialise interval options to the defaults.
  * @param[out] opts options; struct_size set to sizeof.
  * @return LOY_OK, or LOY_EINVAL if opts is NULL.
@@ -564,6 +633,145 @@ LOY_API int loy_ces_from_counts(loy_ces_result *out, const uint64_t *counts,
 LOY_API int loy_ces_i32(loy_ces_result *out, const int32_t *scores, size_t n,
                         const int32_t *scale, double level, uint32_t flags,
                         size_t *err_index);
+
+/**
+ * @brief Largest number of scores (hi - lo + 1) of a score tally.
+ * @since 1.1
+ */
+#define LOY_SCORE_TALLY_MAX_BINS 1024
+
+/**
+ * @brief Opaque, mergeable histogram of whole-number ratings on a fixed
+ *        scale [lo, hi]: the state behind CSAT and CES (and, through
+ *        loy_nps_tally_hist(), NPS) when answers arrive in pieces.
+ *
+ * Add ratings in any chunks, merge tallies of the same scale, serialize
+ * them, and read the counts back for loy_csat_from_counts(),
+ * loy_ces_from_counts() or loy_nps_tally_hist(). Invalid ratings follow the
+ * NPS rules: strict by default, counted as rejected with
+ * #LOY_NPS_SKIP_INVALID.
+ * @since 1.1
+ */
+typedef struct loy_score_tally loy_score_tally;
+
+/**
+ * @brief Create an empty score tally for the scale [lo, hi].
+ * @param[out] out the new tally (NULL on error).
+ * @param lo lowest score.
+ * @param hi highest score; hi - lo + 1 <= #LOY_SCORE_TALLY_MAX_BINS.
+ * @return LOY_OK; LOY_EINVAL (out NULL); LOY_EDOMAIN (lo > hi or too many
+ *         scores); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_new(loy_score_tally **out, int32_t lo,
+                                int32_t hi);
+
+/**
+ * @brief Free a score tally.
+ * @param t the tally or NULL (a no-op).
+ * @since 1.1
+ */
+LOY_API void loy_score_tally_free(loy_score_tally *t);
+
+/**
+ * @brief Count int32_t ratings.
+ *
+ * In strict mode the first score outside [lo, hi] stops the call
+ * (#LOY_ESCALE, its index in err_index) and nothing is counted.
+ * @param t the tally.
+ * @param scores n ratings (may be NULL when n = 0).
+ * @param n number of ratings.
+ * @param flags 0 (strict) or #LOY_NPS_SKIP_INVALID.
+ * @param[out] err_index optional: index of the first invalid rating.
+ * @return LOY_OK; LOY_EINVAL (NULL, unknown flag); LOY_ESCALE;
+ *         LOY_EOVERFLOW (the tally would hold more than 2^64 - 1 ratings;
+ *         nothing counted).
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_add_i32(loy_score_tally *t, const int32_t *scores,
+                                    size_t n, uint32_t flags,
+                                    size_t *err_index);
+
+/**
+ * @brief Count double ratings, which must be whole numbers.
+ *
+ * NaN and infinities are #LOY_ENONFINITE, 3.5 or an off-scale value
+ * #LOY_ESCALE (strict mode); otherwise as loy_score_tally_add_i32().
+ * @param t the tally.
+ * @param scores n ratings (may be NULL when n = 0).
+ * @param n number of ratings.
+ * @param flags 0 (strict) or #LOY_NPS_SKIP_INVALID.
+ * @param[out] err_index optional: index of the first invalid rating.
+ * @return LOY_OK; LOY_EINVAL; LOY_ESCALE; LOY_ENONFINITE; LOY_EOVERFLOW.
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_add_f64(loy_score_tally *t, const double *scores,
+                                    size_t n, uint32_t flags,
+                                    size_t *err_index);
+
+/**
+ * @brief Add one score tally into another: acc += add.
+ * @param[in,out] acc accumulating tally.
+ * @param add tally of the same scale (may be acc itself).
+ * @return LOY_OK; LOY_EINVAL (NULL, different scales); LOY_EOVERFLOW
+ *         (acc untouched).
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_merge(loy_score_tally *acc,
+                                  const loy_score_tally *add);
+
+/**
+ * @brief The scale of a score tally.
+ * @param[out] lo lowest score.
+ * @param[out] hi highest score.
+ * @param t the tally.
+ * @return LOY_OK or LOY_EINVAL (NULL argument).
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_scale(int32_t *lo, int32_t *hi,
+                                  const loy_score_tally *t);
+
+/**
+ * @brief Copy the counts out: counts[k] ratings gave the score lo + k.
+ * @param[out] counts n_bins counts.
+ * @param n_bins must equal hi - lo + 1.
+ * @param[out] rejected optional: ratings skipped as invalid.
+ * @param t the tally.
+ * @return LOY_OK or LOY_EINVAL (NULL, wrong n_bins).
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_counts(uint64_t *counts, size_t n_bins,
+                                   uint64_t *rejected,
+                                   const loy_score_tally *t);
+
+/**
+ * @brief Serialize a score tally into the portable byte form
+ *        (16 + 16 + 8 (hi - lo + 1) bytes).
+ *
+ * Two-call pattern as loy_nps_tally_serialize().
+ * @param[out] buf destination, or NULL to ask for the size.
+ * @param cap capacity of buf in bytes.
+ * @param[out] len_out bytes needed.
+ * @param t the tally.
+ * @return LOY_OK; LOY_EINVAL; LOY_EBUFSIZE.
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_serialize(uint8_t *buf, size_t cap,
+                                      size_t *len_out,
+                                      const loy_score_tally *t);
+
+/**
+ * @brief Read a score tally written by loy_score_tally_serialize().
+ * @param[out] out the new tally (NULL on error); free it with
+ *        loy_score_tally_free().
+ * @param buf the bytes.
+ * @param len their number.
+ * @return LOY_OK; LOY_EINVAL; LOY_EFORMAT (anything malformed: header,
+ *         length, scale, counts whose total overflows); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_score_tally_deserialize(loy_score_tally **out,
+                                        const uint8_t *buf, size_t len);
 
 /** @} */
 

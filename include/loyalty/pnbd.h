@@ -120,6 +120,22 @@ LOY_API int loy_pnbd_fit(double params_out[4], const double *x,
                          loy_fit_report *report, size_t *err_index);
 
 /**
+ * @brief Fit the Pareto/NBD model to a pattern table (see loy_patterns).
+ *
+ * As loy_bgnbd_fit_patterns(), through loy_pnbd_fit().
+ * @param[out] params_out estimates in the order of loy_pnbd_fit().
+ * @param p the pattern table.
+ * @param opts fit options or NULL.
+ * @param[out] report optional report.
+ * @return as loy_pnbd_fit(); LOY_EEMPTY for an empty table; LOY_EINVAL;
+ *         LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_pnbd_fit_patterns(double params_out[4], const loy_patterns *p,
+                                  const loy_fit_options *opts,
+                                  loy_fit_report *report);
+
+/**
  * @brief Pareto/NBD probability that each customer is alive at T.
  * @param[out] out n probabilities in [0, 1].
  * @param params {r, alpha, s, beta}.
@@ -272,6 +288,22 @@ LOY_API int loy_mbgnbd_fit(double params_out[4], const double *x,
                            const double *weights, size_t n,
                            const loy_fit_options *opts,
                            loy_fit_report *report, size_t *err_index);
+
+/**
+ * @brief Fit the MBG/NBD model to a pattern table (see loy_patterns).
+ *
+ * As loy_bgnbd_fit_patterns(), through loy_mbgnbd_fit().
+ * @param[out] params_out estimates in the order of loy_mbgnbd_fit().
+ * @param p the pattern table.
+ * @param opts fit options or NULL.
+ * @param[out] report optional report.
+ * @return as loy_mbgnbd_fit(); LOY_EEMPTY for an empty table; LOY_EINVAL;
+ *         LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_mbgnbd_fit_patterns(double params_out[4], const loy_patterns *p,
+                                    const loy_fit_options *opts,
+                                    loy_fit_report *report);
 
 /**
  * @brief MBG/NBD probability that each customer is alive at T (also for

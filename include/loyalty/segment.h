@@ -498,6 +498,121 @@ LOY_API int loy_segment_cross(loy_segment_result *result, uint8_t *cells,
                               size_t *err_index);
 
 /**
+ * @brief Opaque, mergeable ABC x loyalty crossing: the per-cell sums from
+ *        which every result of loy_segment_cross() follows.
+ *
+ * Customers can be crossed in chunks (loy_segment_tally_add()), tallies
+ * built on different threads, shards or database partitions merged and
+ * serialized, and the result computed once at the end
+ * (loy_segment_tally_result()): the same numbers as one
+ * loy_segment_cross() over all customers, up to the rounding of the value
+ * sums (which are compensated; with whole-number values they are exact
+ * and the bytes of a merged tally equal those of one pass). A tally
+ * remembers whether potential, lifetime values and churn probabilities
+ * were supplied; chunks and tallies that differ in this cannot be
+ * combined.
+ * @since 1.1
+ */
+typedef struct loy_segment_tally loy_segment_tally;
+
+/**
+ * @brief Create an empty crossing tally.
+ * @param[out] out the new tally (NULL on error).
+ * @return LOY_OK; LOY_EINVAL (out NULL); LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_segment_tally_new(loy_segment_tally **out);
+
+/**
+ * @brief Free a crossing tally.
+ * @param t the tally or NULL (a no-op).
+ * @since 1.1
+ */
+LOY_API void loy_segment_tally_free(loy_segment_tally *t);
+
+/**
+ * @brief Cross a chunk of customers into the tally.
+ *
+ * The input is read as by loy_segment_cross() (arrays, breaks, potential
+ * threshold, flags); its nps_level, nps_method and small_n are ignored
+ * (they are arguments of loy_segment_tally_result()). On error nothing of
+ * the chunk is added. n = 0 adds nothing.
+ * @param t the tally.
+ * @param input arrays and options of the chunk.
+ * @param[out] err_index optional: index of the first bad customer.
+ * @return LOY_OK; the input errors of loy_segment_cross(); LOY_EINVAL also
+ *         when the chunk supplies potential, lifetime values or churn
+ *         probabilities where the tally did not (or the reverse);
+ *         LOY_EOVERFLOW (more than 2^64 - 1 customers).
+ * @since 1.1
+ */
+LOY_API int loy_segment_tally_add(loy_segment_tally *t,
+                                  const loy_segment_input *input,
+                                  size_t *err_index);
+
+/**
+ * @brief Merge one crossing tally into another: acc += add.
+ * @param[in,out] acc accumulating tally.
+ * @param add tally of the same shape, or an empty one (may be acc).
+ * @return LOY_OK; LOY_EINVAL (NULL, different shapes); LOY_EOVERFLOW.
+ * @since 1.1
+ */
+LOY_API int loy_segment_tally_merge(loy_segment_tally *acc,
+                                    const loy_segment_tally *add);
+
+/**
+ * @brief The crossing's result from a tally (as loy_segment_cross()).
+ * @param[out] result cells and summaries (struct_size set by the caller).
+ * @param t the tally.
+ * @param nps_method LOY_NPS_WALD, _ADJUSTED_WALD or _SCORE (per-class NPS
+ *        intervals).
+ * @param nps_level level of those intervals; 0 means 0.95.
+ * @param small_n cells with fewer customers are flagged; 0 means 30.
+ * @return LOY_OK; LOY_EINVAL (NULL, unknown method, bad struct_size);
+ *         LOY_EDOMAIN, LOY_ENONFINITE (level); LOY_EEMPTY (no customer, or
+ *         total value 0).
+ * @since 1.1
+ */
+LOY_API int loy_segment_tally_result(loy_segment_result *result,
+                                     const loy_segment_tally *t,
+                                     uint32_t nps_method, double nps_level,
+                                     uint32_t small_n);
+
+/**
+ * @brief Serialize a crossing tally into the portable byte form (always
+ *        1040 bytes).
+ *
+ * Two-call pattern: with buf NULL and cap 0, *len_out receives the size
+ * and the call returns LOY_OK; a buffer that is too small gives
+ * #LOY_EBUFSIZE.
+ * @param[out] buf destination, or NULL to ask for the size.
+ * @param cap capacity of buf in bytes.
+ * @param[out] len_out bytes needed.
+ * @param t the tally.
+ * @return LOY_OK; LOY_EINVAL; LOY_EBUFSIZE.
+ * @since 1.1
+ */
+LOY_API int loy_segment_tally_serialize(uint8_t *buf, size_t cap,
+                                        size_t *len_out,
+                                        const loy_segment_tally *t);
+
+/**
+ * @brief Read a crossing tally written by loy_segment_tally_serialize().
+ *
+ * #LOY_EFORMAT for a malformed header or length, unknown shape bits,
+ * counts that do not add up to the customers, sums in cells without
+ * customers, potential cells in a tally without potential, or negative or
+ * non-finite sums.
+ * @param[out] out the new tally (NULL on error).
+ * @param buf the bytes.
+ * @param len their number.
+ * @return LOY_OK; LOY_EINVAL; LOY_EFORMAT; LOY_ENOMEM.
+ * @since 1.1
+ */
+LOY_API int loy_segment_tally_deserialize(loy_segment_tally **out,
+                                          const uint8_t *buf, size_t len);
+
+/**
  * @brief Recommended action of a cell.
  *
  * Without potential (cells 0..11) the matrix of MODELS.md 8: A promoter

@@ -25,15 +25,10 @@
 #include "core/internal.h"
 #include "clv/rfm_internal.h"
 
-#define TIME_LIMIT (((int64_t)1 << 62) - 1) /* |t| <= this */
-#define MAX_OFFSET ((int64_t)0xFFFFFFFF)
-/* Smallest freq_multiplier: MAX_OFFSET / 2^-990 < 2^1022, so t_x, T and
- * the holdout duration are finite whatever the periods. */
-#define MIN_FREQ_MULTIPLIER 0x1p-990
 #define MAX_CUSTOMERS ((size_t)1 << 31)
 #define MIN_COMPACT ((size_t)1 << 22)
 #define BLOCK 32
-#define DROPPED 2u
+#define DROPPED LOY__RFM_DROPPED
 
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
@@ -46,30 +41,16 @@ typedef struct rfm_slot {
     uint64_t idx1; /* dense index + 1; 0 marks an empty slot */
 } rfm_slot;
 
-/* Exactly one 64-byte cache line (the array is line-aligned): one miss per
- * row. The id lives in the hash slot only. A streamed log can hold more
- * than 2^32 rows of one customer, so the row count has 64 bits. */
-typedef struct rfm_cust {
-    int64_t first_time;   /* earliest raw calibration time; NO_CAL: none */
-    uint32_t first_off;   /* offset of the earliest calibration period */
-    uint32_t last_off;    /* offset of the latest calibration period */
-    uint64_t hold_rows;   /* raw holdout rows */
-    double first_sum;     /* value of the earliest period so far */
-    loy__ksum rep_sum;    /* value of all later periods */
-    loy__ksum hold_sum;   /* value of the raw holdout rows */
-} rfm_cust;
+/* Per-customer state (rfm_internal.h): exactly one 64-byte cache line,
+ * and the array is line-aligned: one miss per row. The id lives in the
+ * hash slot only. */
+typedef loy__rfm_cust rfm_cust;
 
 #define CACHE_LINE 64
-/* first_time of a customer without a calibration row (no valid time). */
-#define NO_CAL INT64_MAX
 
 struct loy_rfm_builder {
-    loy_rfm_options opt;
-    int calib;
+    loy__rfm_window w;        /* options and windows */
     int no_compact;
-    int64_t obs_end, cal_end; /* raw window ends (equal without split) */
-    int64_t obs_p, cal_p;     /* their periods */
-    int64_t min_time;         /* earliest time with a 32-bit offset */
     rfm_slot *slots;
     size_t slot_mask;
     unsigned slot_bits;
@@ -101,84 +82,6 @@ loy_rfm_options_init(loy_rfm_options *opts)
     if (opts == NULL)
         return LOY_EINVAL;
     *opts = def;
-    return LOY_OK;
-}
-
-static int
-time_ok(int64_t t)
-{
-    return t >= -TIME_LIMIT && t <= TIME_LIMIT;
-}
-
-static int64_t
-period_of(const loy_rfm_builder *b, int64_t t)
-{
-    int64_t d = t - b->opt.period_origin; /* |t|, |origin| < 2^62 */
-    return b->opt.period_length == 1 ? d
-                                     : loy__floor_div(d, b->opt.period_length);
-}
-
-static int
-read_options(loy_rfm_options *o, const loy_rfm_options *opts)
-{
-    loy_rfm_options def = LOY_RFM_OPTIONS_INIT;
-    *o = def;
-    if (opts != NULL) {
-        if (!loy__struct_size_ok(opts->struct_size, sizeof def))
-            return LOY_EINVAL;
-        loy__struct_copy_in(o, opts, sizeof def);
-    }
-    if ((o->flags & ~(LOY_RFM_CALIBRATION | LOY_RFM_INCLUDE_FIRST)) != 0)
-        return LOY_EINVAL;
-    if (!loy__finite(o->freq_multiplier))
-        return LOY_ENONFINITE;
-    if (o->period_length <= 0 || !(o->freq_multiplier >= MIN_FREQ_MULTIPLIER))
-        return LOY_EDOMAIN;
-    if (!time_ok(o->period_origin))
-        return LOY_ESCALE;
-    return LOY_OK;
-}
-
-/*
- * Earliest raw time whose period lies at most MAX_OFFSET periods before
- * end_p, saturated to INT64_MIN when that is below every valid time.
- */
-static int64_t
-earliest_time(const loy_rfm_options *o, int64_t end_p)
-{
-    int64_t lo_p, prod;
-    /* end_p reaches -(2^63 - 2) for an origin and an end at opposite
-     * limits; a lo_p below INT64_MIN lies before every valid time */
-    if (end_p < INT64_MIN + MAX_OFFSET)
-        return INT64_MIN;
-    lo_p = end_p - MAX_OFFSET;
-    if (lo_p < 0 && lo_p < INT64_MIN / o->period_length)
-        return INT64_MIN;
-    prod = lo_p * o->period_length;
-    /* prod + origin <= the window's end, so it can only overflow
-     * downwards (1.0 saturated whenever prod alone was below -2^62, which
-     * with a large positive origin accepted rows billions of periods
-     * early and wrapped their offsets) */
-    if (o->period_origin < 0 && prod < INT64_MIN - o->period_origin)
-        return INT64_MIN;
-    return prod + o->period_origin;
-}
-
-static int
-setup_windows(loy_rfm_builder *b, int64_t observation_end)
-{
-    b->calib = (b->opt.flags & LOY_RFM_CALIBRATION) != 0;
-    b->obs_end = observation_end;
-    b->cal_end = b->calib ? b->opt.calibration_end : observation_end;
-    if (!time_ok(b->obs_end) || !time_ok(b->cal_end))
-        return LOY_ESCALE;
-    if (b->obs_end < b->cal_end)
-        return LOY_EINVAL;
-    b->obs_p = period_of(b, b->obs_end);
-    b->cal_p = period_of(b, b->cal_end);
-    if (b->obs_p - b->cal_p > MAX_OFFSET)
-        return LOY_ESCALE;
-    b->min_time = earliest_time(&b->opt, b->cal_p);
     return LOY_OK;
 }
 
@@ -221,9 +124,7 @@ loy_rfm_builder_new(loy_rfm_builder **out, int64_t observation_end,
     b = calloc(1, sizeof *b);
     if (b == NULL)
         return LOY_ENOMEM;
-    rc = read_options(&b->opt, opts);
-    if (rc == LOY_OK)
-        rc = setup_windows(b, observation_end);
+    rc = loy__rfm_window_init(&b->w, observation_end, opts);
     if (rc == LOY_OK)
         rc = alloc_slots(b, 10);
     if (rc != LOY_OK) {
@@ -295,7 +196,7 @@ new_customer(loy_rfm_builder *b)
         LOY__TRY(grow_customers(b));
     c = &b->cust[b->n_cust++];
     memset(c, 0, sizeof *c);
-    c->first_time = NO_CAL;
+    c->first_time = LOY__RFM_NO_CAL;
     return LOY_OK;
 }
 
@@ -327,7 +228,7 @@ loy__rfm_builder_add_holdout_rows(loy_rfm_builder *b, uint64_t id,
                                   uint64_t rows, double sum)
 {
     size_t h;
-    if (b == NULL || !b->calib)
+    if (b == NULL || !b->w.calib)
         return LOY_EINVAL;
     for (h = slot_of(b, id); b->slots[h].idx1 != 0; h = (h + 1) & b->slot_mask)
         if (b->slots[h].id == id) {
@@ -429,80 +330,6 @@ reserve_keys(loy_rfm_builder *b, size_t more)
 /* adding rows                                                         */
 /* ------------------------------------------------------------------ */
 
-static int
-validate_rows(const loy_rfm_builder *b, const int64_t *time,
-              const double *amount, size_t n, size_t *err_index)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        int64_t t = time[i];
-        if (!time_ok(t) || t < b->min_time) {
-            loy__set_index(err_index, i);
-            return LOY_ESCALE;
-        }
-        if (amount == NULL)
-            continue;
-        if (!loy__finite(amount[i])) {
-            loy__set_index(err_index, i);
-            return LOY_ENONFINITE;
-        }
-        if (amount[i] < 0.0) {
-            loy__set_index(err_index, i);
-            return LOY_ESCALE;
-        }
-    }
-    return LOY_OK;
-}
-
-/*
- * Window of a row: 0 calibration (or the whole log), 1 holdout, DROPPED.
- * Without a split rows are kept by period, as lifetimes does; with one the
- * window bounds compare raw times (lifetimes compares timestamps there).
- */
-static uint32_t
-classify(const loy_rfm_builder *b, int64_t t, int64_t p, uint32_t *off)
-{
-    if (!b->calib) {
-        if (p > b->obs_p)
-            return DROPPED;
-        *off = (uint32_t)(b->obs_p - p);
-        return 0;
-    }
-    if (t <= b->cal_end) {
-        *off = (uint32_t)(b->cal_p - p);
-        return 0;
-    }
-    if (t > b->obs_end)
-        return DROPPED;
-    *off = (uint32_t)(b->obs_p - p);
-    return 1;
-}
-
-static void
-apply_calibration(rfm_cust *c, int64_t t, uint32_t off, double a)
-{
-    if (c->first_time == NO_CAL) {
-        c->first_off = c->last_off = off;
-        c->first_sum = a;
-        c->first_time = t;
-        return;
-    }
-    if (off > c->first_off) {
-        /* an earlier period: the old first period becomes a repeat one */
-        loy__ksum_add(&c->rep_sum, c->first_sum);
-        c->first_sum = a;
-        c->first_off = off;
-    } else if (off == c->first_off) {
-        c->first_sum += a;
-    } else {
-        loy__ksum_add(&c->rep_sum, a);
-    }
-    if (off < c->last_off)
-        c->last_off = off;
-    if (t < c->first_time)
-        c->first_time = t;
-}
-
 typedef struct rfm_block {
     uint32_t win[BLOCK];
     uint32_t off[BLOCK];
@@ -521,7 +348,7 @@ add_block(loy_rfm_builder *b, const uint64_t *id, const int64_t *time,
     rfm_block k;
     size_t j;
     for (j = 0; j < m; j++) {
-        k.win[j] = classify(b, time[j], period_of(b, time[j]), &k.off[j]);
+        k.win[j] = loy__rfm_classify(&b->w, time[j], &k.off[j]);
         if (k.win[j] != DROPPED)
             PREFETCH(&b->slots[slot_of(b, id[j])]);
     }
@@ -540,7 +367,7 @@ add_block(loy_rfm_builder *b, const uint64_t *id, const int64_t *time,
         }
         c = &b->cust[k.idx[j]];
         if (k.win[j] == 0) {
-            apply_calibration(c, time[j], k.off[j], a);
+            loy__rfm_apply_cal(c, time[j], k.off[j], a);
         } else {
             loy__ksum_add(&c->hold_sum, a);
             c->hold_rows++;
@@ -567,7 +394,7 @@ loy_rfm_builder_add(loy_rfm_builder *b, const uint64_t *id,
         return LOY_OK;
     if (id == NULL || time == NULL)
         return LOY_EINVAL;
-    LOY__TRY(validate_rows(b, time, amount, n, err_index));
+    LOY__TRY(loy__rfm_check_rows(&b->w, time, amount, n, err_index));
     LOY__TRY(reserve_keys(b, n));
     for (i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
@@ -646,7 +473,7 @@ sorted_customers(const loy_rfm_builder *b, uint64_t **ids, uint32_t **idx,
         return LOY_ENOMEM;
     for (i = 0; i <= b->slot_mask; i++) {
         const rfm_slot *sl = &b->slots[i];
-        if (sl->idx1 == 0 || b->cust[sl->idx1 - 1].first_time == NO_CAL)
+        if (sl->idx1 == 0 || b->cust[sl->idx1 - 1].first_time == LOY__RFM_NO_CAL)
             continue;
         (*ids)[m] = sl->id;
         (*idx)[m++] = (uint32_t)(sl->idx1 - 1);
@@ -655,34 +482,16 @@ sorted_customers(const loy_rfm_builder *b, uint64_t **ids, uint32_t **idx,
     return loy__radix_sort_u64(*ids, *idx, m);
 }
 
-/* One output row. The value sums of finite amounts overflow only past
- * DBL_MAX: LOY_EOVERFLOW then rather than an infinite or NaN mean. */
 static int
 fill_row(loy_rfm_summary *s, size_t r, const loy_rfm_builder *b,
          const rfm_cust *c, uint64_t kc, uint64_t kh)
 {
-    double fm = b->opt.freq_multiplier;
-    double rep = loy__ksum_value(&c->rep_sum), m;
+    double row[6];
+    int col, ncol = b->w.calib ? 6 : 4;
     s->first_time[r] = c->first_time;
-    s->col[LOY_RFM_COL_T_X][r] = (double)(c->first_off - c->last_off) / fm;
-    s->col[LOY_RFM_COL_T][r] = (double)c->first_off / fm;
-    LOY__REQUIRE(rep <= DBL_MAX && c->first_sum <= DBL_MAX, LOY_EOVERFLOW);
-    if (b->opt.flags & LOY_RFM_INCLUDE_FIRST) {
-        s->col[LOY_RFM_COL_X][r] = (double)kc;
-        LOY__REQUIRE(rep + c->first_sum <= DBL_MAX, LOY_EOVERFLOW);
-        m = (rep + c->first_sum) / (double)kc;
-    } else {
-        s->col[LOY_RFM_COL_X][r] = (double)(kc - 1);
-        m = kc > 1 ? rep / (double)(kc - 1) : 0.0;
-    }
-    s->col[LOY_RFM_COL_MONETARY][r] = m;
-    if (!b->calib)
-        return LOY_OK;
-    m = loy__ksum_value(&c->hold_sum);
-    LOY__REQUIRE(m <= DBL_MAX, LOY_EOVERFLOW);
-    s->col[LOY_RFM_COL_X_HOLDOUT][r] = (double)kh;
-    s->col[LOY_RFM_COL_MONETARY_HOLDOUT][r] =
-        c->hold_rows > 0 ? m / (double)c->hold_rows : 0.0;
+    LOY__TRY(loy__rfm_fill_row(row, &b->w, c, kc, kh));
+    for (col = 0; col < ncol; col++)
+        s->col[col][r] = row[col];
     return LOY_OK;
 }
 
@@ -696,9 +505,9 @@ fill_info(loy_rfm_summary *s, const loy_rfm_builder *b, size_t n)
     in->n_rows_dropped = b->n_dropped;
     in->n_rows_holdout = b->n_holdout;
     in->n_customers_dropped = b->n_cust - n;
-    in->calibration = b->calib;
+    in->calibration = b->w.calib;
     in->duration_holdout =
-        b->calib ? (double)(b->obs_p - b->cal_p) / b->opt.freq_multiplier
+        b->w.calib ? (double)(b->w.obs_p - b->w.cal_p) / b->w.opt.freq_multiplier
                  : 0.0;
 }
 
@@ -713,7 +522,7 @@ build_summary(loy_rfm_summary **out, const loy_rfm_builder *b,
     loy_rfm_summary *s = NULL;
     if (rc == LOY_OK && n == 0)
         rc = LOY_EEMPTY;
-    if (rc == LOY_OK && (s = summary_alloc(n, b->calib)) == NULL)
+    if (rc == LOY_OK && (s = summary_alloc(n, b->w.calib)) == NULL)
         rc = LOY_ENOMEM;
     for (r = 0; rc == LOY_OK && r < n; r++) {
         s->id[r] = ids[r];
@@ -743,7 +552,7 @@ loy_rfm_builder_finish(loy_rfm_summary **out, loy_rfm_builder *b)
         return LOY_EINVAL;
     if (b->n_cust == 0)
         return LOY_EEMPTY;
-    if (b->calib && b->n_holdout == 0)
+    if (b->w.calib && b->n_holdout == 0)
         return LOY_EEMPTY;
     LOY__TRY(compact_keys(b));
     k_cal = loy__big_calloc(b->n_cust, sizeof *k_cal);

@@ -39,6 +39,9 @@
 #define LOY__SER_KIND_NPS_WTALLY 2u
 #define LOY__SER_KIND_MOMENTS 3u
 #define LOY__SER_KIND_PATTERNS 4u
+#define LOY__SER_KIND_SCORE_TALLY 5u
+#define LOY__SER_KIND_RFM_CUSTOMER 6u
+#define LOY__SER_KIND_SEGMENT_TALLY 7u
 
 /*
  * Writer. It counts every byte it is asked to write, but stores only what
@@ -50,6 +53,7 @@ typedef struct loy__wbuf {
     uint8_t *buf;
     size_t cap;
     size_t len;
+    int query; /* buf NULL and cap 0: the caller only asks for the size */
 } loy__wbuf;
 
 static inline void
@@ -58,6 +62,7 @@ loy__wbuf_init(loy__wbuf *w, uint8_t *buf, size_t cap)
     w->buf = buf;
     w->cap = buf != NULL ? cap : 0u;
     w->len = 0u;
+    w->query = buf == NULL && cap == 0u;
 }
 
 static inline void
@@ -68,24 +73,41 @@ loy__wr_bytes(loy__wbuf *w, const void *src, size_t n)
     w->len = (n > SIZE_MAX - w->len) ? SIZE_MAX : w->len + n;
 }
 
+/* On little-endian hosts the bytes of an integer are already in order:
+ * one 8-byte copy instead of eight byte stores (which also defeat
+ * store-to-load forwarding when the bytes are read back at once). */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LOY__SER_LE 1
+#endif
+#endif
+
 static inline void
 loy__wr_u64(loy__wbuf *w, uint64_t v)
 {
+#ifdef LOY__SER_LE
+    loy__wr_bytes(w, &v, 8u);
+#else
     uint8_t b[8];
     int i;
     for (i = 0; i < 8; i++)
         b[i] = (uint8_t)(v >> (8 * i));
     loy__wr_bytes(w, b, 8u);
+#endif
 }
 
 static inline void
 loy__wr_u32(loy__wbuf *w, uint32_t v)
 {
+#ifdef LOY__SER_LE
+    loy__wr_bytes(w, &v, 4u);
+#else
     uint8_t b[4];
     int i;
     for (i = 0; i < 4; i++)
         b[i] = (uint8_t)(v >> (8 * i));
     loy__wr_bytes(w, b, 4u);
+#endif
 }
 
 static inline void
@@ -125,14 +147,16 @@ loy__wr_header(loy__wbuf *w, uint16_t kind, uint16_t version, uint64_t payload_l
 
 /*
  * Finish a write: *len_out (optional) gets the bytes needed; LOY_EBUFSIZE
- * when they did not fit (then the buffer's contents are unspecified).
+ * when they did not fit (then the buffer's contents are unspecified),
+ * except for a size query (buf NULL, cap 0), which is LOY_OK: the public
+ * two-call pattern of every loy_*_serialize().
  */
 static inline int
 loy__wbuf_finish(const loy__wbuf *w, size_t *len_out)
 {
     if (len_out != NULL)
         *len_out = w->len;
-    return w->len <= w->cap ? LOY_OK : LOY_EBUFSIZE;
+    return (w->len <= w->cap || w->query) ? LOY_OK : LOY_EBUFSIZE;
 }
 
 /*
@@ -162,6 +186,11 @@ loy__rd_bytes(loy__rbuf *r, void *dst, size_t n)
 static inline uint64_t
 loy__rd_u64(loy__rbuf *r)
 {
+#ifdef LOY__SER_LE
+    uint64_t v;
+    loy__rd_bytes(r, &v, 8u);
+    return v;
+#else
     uint8_t b[8];
     uint64_t v = 0u;
     int i;
@@ -169,11 +198,17 @@ loy__rd_u64(loy__rbuf *r)
     for (i = 7; i >= 0; i--)
         v = (v << 8) | b[i];
     return v;
+#endif
 }
 
 static inline uint32_t
 loy__rd_u32(loy__rbuf *r)
 {
+#ifdef LOY__SER_LE
+    uint32_t v;
+    loy__rd_bytes(r, &v, 4u);
+    return v;
+#else
     uint8_t b[4];
     uint32_t v = 0u;
     int i;
@@ -181,6 +216,7 @@ loy__rd_u32(loy__rbuf *r)
     for (i = 3; i >= 0; i--)
         v = (v << 8) | b[i];
     return v;
+#endif
 }
 
 static inline uint16_t

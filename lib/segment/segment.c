@@ -97,13 +97,7 @@ column_of(const loyalty_map *m, int32_t code)
     return loy__seg_table_column(m, code);
 }
 
-/* Sums of the pass (compensated across blocks). */
-typedef struct seg_acc {
-    uint64_t count[NCELLS];
-    loy__ksum value[NCELLS];
-    loy__ksum ltv[NCELLS];
-    loy__ksum risk[3]; /* passives' value x churn probability */
-} seg_acc;
+typedef loy__seg_acc seg_acc;
 
 /*
  * The careful pass keeps plain sums per lane: consecutive customers add
@@ -273,7 +267,7 @@ check_input(const loy_segment_input *in)
 
 /* NPS with interval of one value class from the cell counts. */
 static int
-class_nps(loy_segment_result *r, const loy_segment_input *in, int vc)
+class_nps(loy_segment_result *r, const loy__seg_opts *in, int vc)
 {
     loy_nps_tally tally = LOY_NPS_TALLY_INIT;
     loy_nps_result est;
@@ -312,7 +306,7 @@ weighted_nps(double *out, const double *vcol)
 
 static void
 fill_cells(loy_segment_result *r, const seg_acc *acc,
-           const loy_segment_input *in)
+           const loy__seg_opts *in)
 {
     int c;
     for (c = 0; c < NCELLS; c++) {
@@ -325,7 +319,7 @@ fill_cells(loy_segment_result *r, const seg_acc *acc,
         if (c < 12 || r->with_potential)
             (void)loy_segment_cell_action(&r->action[c], (uint32_t)c,
                                           r->with_potential);
-        if (acc->count[c] > 0 && in->lifetime_value != NULL)
+        if (acc->count[c] > 0 && in->has_ltv)
             r->mean_ltv[c] = loy__ksum_value(&acc->ltv[c])
                              / (double)acc->count[c];
         if (acc->count[c] > 0 && col != LOY_SEGMENT_COL_NO_RESPONSE)
@@ -336,7 +330,7 @@ fill_cells(loy_segment_result *r, const seg_acc *acc,
 
 static int
 fill_classes(loy_segment_result *r, const seg_acc *acc,
-             const loy_segment_input *in)
+             const loy__seg_opts *in)
 {
     double all[3] = {0.0, 0.0, 0.0};
     int vc, col, lv;
@@ -362,17 +356,17 @@ fill_classes(loy_segment_result *r, const seg_acc *acc,
     return LOY_OK;
 }
 
-static int
-summarise(loy_segment_result *out, const seg_acc *acc,
-          const loy_segment_input *in)
+int
+loy__seg_summarise(loy_segment_result *out, const seg_acc *acc,
+                   const loy__seg_opts *in)
 {
     loy_segment_result r;
     loy__ksum tot = {0.0, 0.0};
     int c;
     memset(&r, 0, sizeof r);
     r.struct_size = sizeof r;
-    r.n = (uint64_t)in->n;
-    r.with_potential = in->potential != NULL;
+    r.n = in->n;
+    r.with_potential = in->with_potential;
     r.small_n = in->small_n ? in->small_n : 30u;
     for (c = 0; c < NCELLS; c++) {
         loy__ksum_add(&tot, acc->value[c].sum);
@@ -392,11 +386,24 @@ summarise(loy_segment_result *out, const seg_acc *acc,
 }
 
 int
+loy__seg_cross(seg_acc *acc, uint8_t *cells, const loy_segment_input *in,
+               size_t *err_index)
+{
+    loyalty_map map;
+    LOY__TRY(check_input(in));
+    if (in->flags & LOY_SEGMENT_RAW_SCORES)
+        LOY__TRY(map_scores(&map, in->breaks));
+    else
+        map_codes(&map);
+    return cross_all(acc, cells, in, &map, err_index);
+}
+
+int
 loy_segment_cross(loy_segment_result *result, uint8_t *cells,
                   const loy_segment_input *input, size_t *err_index)
 {
     loy_segment_input in = LOY_SEGMENT_INPUT_INIT;
-    loyalty_map map;
+    loy__seg_opts o;
     seg_acc acc;
 
     loy__set_index(err_index, LOY_NO_INDEX);
@@ -407,11 +414,12 @@ loy_segment_cross(loy_segment_result *result, uint8_t *cells,
     loy__struct_copy_in(&in, input, sizeof in);
     if (in.nps_level == 0.0)
         in.nps_level = 0.95;
-    LOY__TRY(check_input(&in));
-    if (in.flags & LOY_SEGMENT_RAW_SCORES)
-        LOY__TRY(map_scores(&map, in.breaks));
-    else
-        map_codes(&map);
-    LOY__TRY(cross_all(&acc, cells, &in, &map, err_index));
-    return summarise(result, &acc, &in);
+    LOY__TRY(loy__seg_cross(&acc, cells, &in, err_index));
+    o.n = (uint64_t)in.n;
+    o.with_potential = in.potential != NULL;
+    o.has_ltv = in.lifetime_value != NULL;
+    o.small_n = in.small_n;
+    o.nps_method = in.nps_method;
+    o.nps_level = in.nps_level;
+    return loy__seg_summarise(result, &acc, &o);
 }

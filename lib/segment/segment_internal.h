@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loyalty.h"
+#include "core/internal.h"
 
 #define LOY__SEG_CELLS LOY_SEGMENT_CELLS
 /* Raw-score scales up to this many points are classified by table. */
@@ -78,6 +78,37 @@ typedef struct loy__seg_sums {
  * vector unit is available, or for raw scores on a scale too wide for a
  * table.
  */
+/* The sums of a crossing (compensated across blocks): all its results
+ * follow from them. risk: passives' value x churn probability, by value
+ * class. */
+typedef struct loy__seg_acc {
+    uint64_t count[LOY__SEG_CELLS];
+    loy__ksum value[LOY__SEG_CELLS];
+    loy__ksum ltv[LOY__SEG_CELLS];
+    loy__ksum risk[3];
+} loy__seg_acc;
+
+/* What the summary needs besides the sums. */
+typedef struct loy__seg_opts {
+    uint64_t n;         /* customers */
+    int with_potential; /* the grid is split by potential */
+    int has_ltv;        /* lifetime values were supplied */
+    uint32_t small_n;   /* 0: 30 */
+    uint32_t nps_method;
+    double nps_level;   /* in (0, 1) */
+} loy__seg_opts;
+
+/*
+ * Check a crossing's input (nps_level already defaulted) and accumulate
+ * its sums into *acc (zeroed first); cells as loy_segment_cross().
+ */
+int loy__seg_cross(loy__seg_acc *acc, uint8_t *cells,
+                   const loy_segment_input *in, size_t *err_index);
+
+/* The result from the sums (LOY_EEMPTY for a zero total value). */
+int loy__seg_summarise(loy_segment_result *out, const loy__seg_acc *acc,
+                       const loy__seg_opts *o);
+
 int loy__seg_fast_block(loy__seg_sums *out, uint8_t *cells,
                         const loy__seg_arrays *a, const loy__seg_map *map,
                         size_t lo, size_t hi);

@@ -23,13 +23,13 @@ from .errors import (LoyaltyError, BadInputError, DomainError,
 # functions once at import). loyalty.plotting imports matplotlib only when
 # a plot is drawn.
 from . import (stats, nps, segment, clv, bgnbd, ggamma, pnbd, mbgnbd, bgbb,
-               sbg, churn, plotting)
+               sbg, churn, plotting, mergeable)
 from ._model import FittedModel, load_model
 
 __all__ = ["stats", "nps", "segment", "clv", "bgnbd", "ggamma", "pnbd",
-           "mbgnbd", "bgbb", "sbg", "churn", "plotting", "ABI_VERSION", "library_path",
-           "library_source", "version", "version_number", "abi_version", "strerror",
-           "LoyaltyError", "BadInputError", "DomainError", "NotConvergedError",
+           "mbgnbd", "bgbb", "sbg", "churn", "plotting", "mergeable", "ABI_VERSION",
+           "library_path", "library_source", "version", "version_number", "abi_version",
+           "strerror", "LoyaltyError", "BadInputError", "DomainError", "NotConvergedError",
            "OutOfMemoryError", "FittedModel", "load_model", "__version__"]
 
 

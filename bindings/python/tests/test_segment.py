@@ -237,10 +237,12 @@ class TestDeclarations(unittest.TestCase):
         self.assertTrue(callable(stats.normal_cdf))
         names = re.findall(r"LOY_API[^;(]*?\b(loy_\w+)\s*\(", self.sections())
         self.assertGreater(len(names), 25)
+        void = set(re.findall(r"LOY_API\s+void\s+(loy_\w+)\s*\(", self.sections()))
         for name in names:
             fn = getattr(lib, name)
             self.assertIsNotNone(fn.argtypes, name)
-            self.assertIsNotNone(fn.restype, name)
+            if name not in void:
+                self.assertIsNotNone(fn.restype, name)
 
     def test_struct_mirrors(self):
         import ctypes
