@@ -264,6 +264,7 @@ typedef struct clv_data {
     size_t ho_customers;    /* customers compared */
     double naive_rmse;      /* x/T * holdout length, as a benchmark */
     char why_bic[160];      /* why no holdout comparison was possible */
+    size_t n_fallback;      /* better-ranked models whose predictions failed */
     /* the chosen model */
     double params[4];
     const char *param_names[4];

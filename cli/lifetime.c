@@ -536,6 +536,7 @@ choose_and_predict(const char *cmd, const clv_input *in, clv_data *d)
             break;
         }
         d->fits[order[i]].warn |= FITW_PREDICT;
+        d->n_fallback++;
         cli_warn(cmd, "%s: predictions failed (%s)%s", models[order[i]].title,
                  loy_strerror(rc), i + 1 < n ? "; using the next model" : "");
     }
@@ -614,6 +615,7 @@ clv_choice_text(const clv_data *d, char *buf, size_t size)
 {
     const model_fit *f = d->split_auto ? &d->cal_fits[d->chosen]
                                        : &d->fits[d->chosen];
+    size_t n;
     switch (d->choice) {
     case CHOICE_NAMED:
         snprintf(buf, size, "%s, as named with --model", models[d->chosen].title);
@@ -627,5 +629,9 @@ clv_choice_text(const clv_data *d, char *buf, size_t size)
         snprintf(buf, size, "%s: lowest BIC (%.1f); no holdout test: %s",
                  models[d->chosen].title, d->fits[d->chosen].bic, d->why_bic);
     }
+    n = strlen(buf);
+    if (d->n_fallback > 0 && n < size)
+        snprintf(buf + n, size - n, "; the %zu model%s ranked before it gave no "
+                 "usable predictions", d->n_fallback, d->n_fallback == 1 ? "" : "s");
     return buf;
 }

@@ -309,7 +309,8 @@ unit_axes(FILE *fp, const char *xlabel, const char *ylabel)
         line(fp, ML, px_y(f), W - MR, px_y(f), k ? "stroke=\"" GRID "\"" : "stroke=\"" AXIS "\"");
         snprintf(buf, sizeof buf, "%d%%", k * 20);
         text_at(fp, ML - 6, px_y(f) + 4, "end", buf);
-        text_at(fp, px_x(f), H - MB + 16, "middle", buf);
+        /* the origin's x label starts at the axis, clear of the y label */
+        text_at(fp, px_x(f), H - MB + 16, k == 0 ? "start" : "middle", buf);
     }
     line(fp, ML, MT, ML, H - MB, "stroke=\"" AXIS "\"");
     text_at(fp, (ML + W - MR) / 2.0, H - 10, "middle", xlabel);
@@ -396,7 +397,7 @@ urgency_of(int32_t action)
     }
 }
 
-#define MX_ML 92
+#define MX_ML 112
 
 static void
 heat_cell(FILE *fp, const seg_data *s, int a, int lc, double x, double y,
