@@ -13,7 +13,9 @@ referenced for the duration of the C call so a temporary copy is not freed.
 """
 
 import ctypes
+from typing import Any, Dict, Optional, Tuple
 
+_np: Any
 try:
     import numpy as _np
 except ImportError:  # numpy is optional
@@ -31,23 +33,27 @@ _BUFFER_FORMATS = {
 }
 
 
-def have_numpy():
+# One element per type, kept alive: the address handed out for empty outputs.
+_EMPTY: Dict[Any, Any] = {}
+
+
+def have_numpy() -> bool:
     return _np is not None
 
 
-def _from_numpy(obj, ctype):
+def _from_numpy(obj: Any, ctype: Any) -> Tuple[Any, int, Any]:
     arr = _np.ascontiguousarray(obj, dtype=_NUMPY_DTYPES[ctype])
     if arr.ndim != 1:
         arr = arr.reshape(-1)
     return arr.ctypes.data_as(ctypes.POINTER(ctype)), arr.shape[0], arr
 
 
-def _from_buffer(obj, ctype):
+def _from_buffer(obj: Any, ctype: Any) -> Optional[Tuple[Any, int, Any]]:
     mv = memoryview(obj)
     fmt = mv.format.lstrip("@=<")
     if (fmt in _BUFFER_FORMATS[ctype] and mv.itemsize == ctypes.sizeof(ctype)
             and mv.c_contiguous and mv.ndim == 1):
-        n = mv.shape[0]
+        n = mv.shape[0] if mv.shape else 0
         if n == 0:
             return None, 0, None
         if not mv.readonly:
@@ -58,7 +64,7 @@ def _from_buffer(obj, ctype):
     return None
 
 
-def as_input(obj, ctype, name="array"):
+def as_input(obj: Any, ctype: Any, name: str = "array") -> Tuple[Any, int, Any]:
     """A read-only input array: (pointer, n, keepalive)."""
     if obj is None:
         return None, 0, None
@@ -78,7 +84,7 @@ def as_input(obj, ctype, name="array"):
     return ctypes.cast(carr, ctypes.POINTER(ctype)), len(seq), carr
 
 
-def new_output(n, ctype):
+def new_output(n: int, ctype: Any) -> Tuple[Any, Any]:
     """A fresh output array of n elements: numpy when available, else array.array."""
     if _np is not None:
         arr = _np.empty(n, dtype=_NUMPY_DTYPES[ctype])
@@ -89,12 +95,14 @@ def new_output(n, ctype):
             ctypes.c_int64: "q"}[ctype]
     arr = array.array(code, bytes(ctypes.sizeof(ctype) * n))
     if n == 0:
-        return None, arr
+        # A valid (unused) address, as numpy gives: NULL would be refused
+        # as a missing output before the library looks at n.
+        return _EMPTY.setdefault(ctype, ctypes.cast((ctype * 1)(), ctypes.POINTER(ctype))), arr
     carr = (ctype * n).from_buffer(arr)
     return ctypes.cast(carr, ctypes.POINTER(ctype)), arr
 
 
-def same_length(*pairs):
+def same_length(*pairs: Tuple[str, int]) -> int:
     """Raise ValueError unless all (name, n) pairs have the same n."""
     ns = {n for _, n in pairs}
     if len(ns) > 1:

@@ -18,14 +18,21 @@ numpy); with plain numbers they return a float.
 
 import ctypes
 import math
+from typing import Any, Dict, Optional, Sequence, Union
 
 from ._lib import declare, c_int, c_double, c_size_t, c_uint32, P
 from ._arrays import new_output
-from ._model import FittedModel, FitOptions, FitReport, customer_arrays, unwrap
+from ._api import api
+from ._model import FittedModel, FitOptions, FitReport
+from ._pandas import is_frame
+from . import _percustomer as _pc
 from .errors import errcheck, check
 
 PD = P(c_double)
 PI = P(c_size_t)
+
+ArrayLike = Any
+Params = Union[Sequence[float], Dict[str, float], FittedModel]
 
 _loglik = declare("loy_bgnbd_loglik", c_int, [PD, PD, PD, PD, PD, PD, c_size_t, PI])
 _loglik_each = declare("loy_bgnbd_loglik_each", c_int,
@@ -47,38 +54,41 @@ _clv_monthly = declare("loy_bgnbd_clv_monthly", c_int,
                        [PD, PD, PD, PD, PD, PD, c_size_t, c_uint32, c_double,
                         c_double, PI])
 
-
-def _call(fn, where, *args):
-    idx = c_size_t()
-    check(fn(*args, ctypes.byref(idx)), idx.value, where)
+PARAM_NAMES = ("r", "alpha", "a", "b")
 
 
-def _params(params):
-    if isinstance(params, FittedModel):
-        return params.param_array
-    if isinstance(params, dict):
-        params = [params[k] for k in BetaGeo.PARAM_NAMES]
-    vals = [float(v) for v in params]
-    if len(vals) != 4:
-        raise ValueError("BG/NBD needs 4 parameters (r, alpha, a, b)")
-    return (c_double * 4)(*vals)
+def _params(params: Params) -> Any:
+    return _pc.params_array(params, PARAM_NAMES)
 
 
-def loglik(params, x, t_x, T, weights=None):
+def _xtt(x: Any, t_x: Any, T: Any) -> _pc.Columns:
+    return _pc.customers(("x", "t_x", "T"), (x, t_x, T))
+
+
+def _column(data: Any, value: Any, name: str) -> Any:
+    """``value`` itself, or the column of that name when ``data`` is a DataFrame."""
+    if isinstance(value, str):
+        if not is_frame(data):
+            raise TypeError("%s=%r names a column: pass a DataFrame as x" % (name, value))
+        return data[value]
+    return value
+
+
+@api
+def loglik(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+           weights: ArrayLike = None) -> float:
     """BG/NBD sample log-likelihood sum_i w_i ln L_i (full density).
 
-    params: (r, alpha, a, b), a dict or a BetaGeo model; weights: customers
-    per row or None for 1 each.
+    params: (r, alpha, a, b), a dict or a BetaGeo model; customers as
+    (x, t_x, T) or one summary DataFrame; weights: customers per row (or a
+    column name) or None for 1 each.
     """
-    (px, pt, pT, pw), n, keep, _ = customer_arrays(
-        ("x", x), ("t_x", t_x), ("T", T), ("weights", weights))
-    out = c_double()
-    _call(_loglik, "loy_bgnbd_loglik", ctypes.byref(out), _params(params),
-          px, pt, pT, pw, n)
-    return out.value
+    return _pc.loglik_sum(_loglik, "loy_bgnbd_loglik", _params(params), _xtt(x, t_x, T),
+                          _column(x, weights, "weights"))
 
 
-def discount_rate(annual_rate, periods_per_year):
+@api
+def discount_rate(annual_rate: float, periods_per_year: float) -> float:
     """Continuous discount rate per period: ln(1 + annual_rate) / periods_per_year.
 
     For weekly data periods_per_year is e.g. 52 (the caller chooses).
@@ -93,130 +103,133 @@ class BetaGeo(FittedModel):
 
     Made by :func:`fit` (with standard errors and the fit report, see
     FittedModel) or from known parameters: ``BetaGeo((r, alpha, a, b))``.
+    Customers are arrays (x, t_x, T) or one summary DataFrame in place of
+    x (columns frequency, recency, T as ``clv.summarize`` returns them);
+    pandas input gives Series aligned to its index.
     """
 
-    PARAM_NAMES = ("r", "alpha", "a", "b")
+    PARAM_NAMES = PARAM_NAMES
 
     @classmethod
-    def fit(cls, x, t_x, T, weights=None, penalty=0.0, start=None, max_iter=0,
-            gtol=0.0, compress=None, se=True):
+    @api
+    def fit(cls, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+            weights: ArrayLike = None, penalty: float = 0.0, start: Any = None,
+            max_iter: int = 0, gtol: float = 0.0, compress: Optional[bool] = None,
+            se: bool = True) -> "BetaGeo":
         """Fit by maximum likelihood (BFGS on log-parameters).
 
-        weights: customers per row (or None); penalty: L2 penalty (the
-        lifetimes ``penalizer_coef``); start: start point (default r = 1,
-        alpha = mean T/(mean x + 1), a = 1, b = 3); max_iter, gtol: stopping
-        rule (0: library defaults); compress: None (library decides),
-        True/False to force compressing identical rows; se: False skips the
-        standard errors. Raises BadInputError (with ``.index``) on bad rows
-        and NotConvergedError (``.result`` = model at the best point).
+        x, t_x, T: arrays, or a summary DataFrame as x; weights: customers
+        per row (an array or, with a DataFrame, a column name) or None;
+        penalty: L2 penalty (the lifetimes ``penalizer_coef``); start: start
+        point (default r = 1, alpha = mean T/(mean x + 1), a = 1, b = 3);
+        max_iter, gtol: stopping rule (0: library defaults); compress: None
+        (library decides), True/False to force compressing identical rows;
+        se: False skips the standard errors. Raises BadInputError naming the
+        bad row (its label and values) and NotConvergedError (``.result`` =
+        model at the best point).
         """
-        (px, pt, pT, pw), n, keep, _ = customer_arrays(
-            ("x", x), ("t_x", t_x), ("T", T), ("weights", weights))
-        return cls._fit(_fit, (px, pt, pT, pw, n), "loy_bgnbd_fit",
-                        penalty=penalty, start=start, max_iter=max_iter,
-                        gtol=gtol, compress=compress, se=se, keepalive=keep)
+        cols = _xtt(x, t_x, T) + [("weights", _column(x, weights, "weights"))]
+        return cls._fit(_fit, cols, "loy_bgnbd_fit", penalty=penalty, start=start,
+                        max_iter=max_iter, gtol=gtol, compress=compress, se=se)
 
-    def log_likelihood(self, x, t_x, T, weights=None):
+    @api
+    def log_likelihood(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                       weights: ArrayLike = None) -> float:
         """Sample log-likelihood of these customers under the model."""
         return loglik(self, x, t_x, T, weights)
 
-    def loglik_each(self, x, t_x, T, gradient=False):
+    @api
+    def loglik_each(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                    gradient: bool = False) -> Any:
         """ln L_i per customer; with gradient=True also an n x 4 gradient
-        d ln L_i / d(r, alpha, a, b) (a numpy array, or a flat array.array
-        of 4n values without numpy): returns (loglik, gradient)."""
-        (px, pt, pT), n, keep, scalar = customer_arrays(("x", x), ("t_x", t_x), ("T", T))
-        po, out = new_output(n, c_double)
-        pg, grad = new_output(4 * n, c_double) if gradient else (None, None)
-        _call(_loglik_each, "loy_bgnbd_loglik_each", po, self.param_array,
-              px, pt, pT, n, pg)
-        if not gradient:
-            return unwrap(out, scalar)
-        if hasattr(grad, "reshape"):
-            grad = grad.reshape(n, 4)
-        return unwrap(out, scalar), grad
+        d ln L_i / d(r, alpha, a, b) (a numpy array, a DataFrame for pandas
+        input, or a flat array.array of 4n values without numpy): returns
+        (loglik, gradient)."""
+        return _pc.loglik_each(_loglik_each, "loy_bgnbd_loglik_each", self.param_array,
+                               _xtt(x, t_x, T), gradient, PARAM_NAMES)
 
-    def palive(self, x, t_x, T):
+    @api
+    def palive(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None) -> Any:
         """P(alive at T) of each customer (1 when x = 0)."""
-        (px, pt, pT), n, keep, scalar = customer_arrays(("x", x), ("t_x", t_x), ("T", T))
-        po, out = new_output(n, c_double)
-        _call(_palive, "loy_bgnbd_palive", po, self.param_array, px, pt, pT, n)
-        return unwrap(out, scalar)
+        return _pc.call(_palive, "loy_bgnbd_palive", self.param_array, _xtt(x, t_x, T),
+                        name="palive")
 
-    def expected(self, t, x, t_x, T):
+    @api
+    def expected(self, t: float, x: ArrayLike, t_x: ArrayLike = None,
+                 T: ArrayLike = None) -> Any:
         """Conditional expected purchases of each customer in (T, T + t]."""
-        (px, pt, pT), n, keep, scalar = customer_arrays(("x", x), ("t_x", t_x), ("T", T))
-        po, out = new_output(n, c_double)
-        _call(_expected, "loy_bgnbd_expected", po, self.param_array, px, pt, pT, n,
-              float(t))
-        return unwrap(out, scalar)
+        return _pc.call(_expected, "loy_bgnbd_expected", self.param_array, _xtt(x, t_x, T),
+                        (float(t),), name="expected")
 
-    def predict(self, t, x, t_x, T):
+    @api
+    def predict(self, t: float, x: ArrayLike, t_x: ArrayLike = None,
+                T: ArrayLike = None) -> Any:
         """(P(alive), expected purchases in (T, T + t]) in one pass."""
-        (px, pt, pT), n, keep, scalar = customer_arrays(("x", x), ("t_x", t_x), ("T", T))
-        pa, alive = new_output(n, c_double)
-        pc, cet = new_output(n, c_double)
-        _call(_predict, "loy_bgnbd_predict", pa, pc, self.param_array, px, pt, pT,
-              n, float(t))
-        return unwrap(alive, scalar), unwrap(cet, scalar)
+        return _pc.call(_predict, "loy_bgnbd_predict", self.param_array, _xtt(x, t_x, T),
+                        (float(t),), outputs=2, names=("palive", "expected"))
 
-    def expected_new(self, t):
+    @api
+    def expected_new(self, t: ArrayLike) -> Any:
         """Expected repeat purchases E[X(t)] of a new customer in (0, t];
         t a number (returns a float) or a sequence of horizons."""
-        (pt,), n, keep, scalar = customer_arrays(("t", t))
-        po, out = new_output(n, c_double)
-        _call(_expected_new, "loy_bgnbd_expected_new", po, self.param_array, pt, n)
-        return unwrap(out, scalar)
+        return _pc.call(_expected_new, "loy_bgnbd_expected_new", self.param_array,
+                        [("t", t)], name="expected_new")
 
-    def pmf(self, t, n):
+    @api
+    def pmf(self, t: float, n: int) -> Any:
         """P(X(t) = k) for k = 0..n-1: repeat purchases of a new customer in (0, t]."""
         po, out = new_output(int(n), c_double)
-        _call(_pmf, "loy_bgnbd_pmf", po, self.param_array, float(t), int(n))
+        idx = c_size_t()
+        check(_pmf(po, self.param_array, float(t), int(n), ctypes.byref(idx)),
+              idx.value, "loy_bgnbd_pmf")
         return out
 
-    def clv(self, x, t_x, T, margin=None, delta=None, horizon=None,
-            annual_rate=None, periods_per_year=None):
+    @api
+    def clv(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+            margin: ArrayLike = None, delta: Optional[float] = None,
+            horizon: Optional[float] = None, annual_rate: Optional[float] = None,
+            periods_per_year: Optional[float] = None) -> Any:
         """Lifetime value with continuous discounting:
         margin_i * integral_0^H e^(-delta t) dCET_i(t).
 
         margin: value per transaction per customer (e.g. profit margin times
-        GammaGamma.expected_spend) or None for 1 (the result is then the
-        discounted expected residual transactions, DERT). delta: continuous
-        discount rate per time unit, or give annual_rate and
-        periods_per_year (see :func:`discount_rate`). horizon: H in time
-        units, None for infinite (then delta must be > 0).
+        GammaGamma.expected_spend; with a DataFrame also a column name) or
+        None for 1 (the result is then the discounted expected residual
+        transactions, DERT). delta: continuous discount rate per time unit,
+        or give annual_rate and periods_per_year (see :func:`discount_rate`).
+        horizon: H in time units, None for infinite (then delta must be > 0).
         """
         if delta is None:
             if annual_rate is None or periods_per_year is None:
                 raise ValueError("give delta, or annual_rate and periods_per_year")
             delta = discount_rate(annual_rate, periods_per_year)
         H = 0.0 if horizon is None or horizon == math.inf else float(horizon)
-        (px, pt, pT, pm), n, keep, scalar = customer_arrays(
-            ("x", x), ("t_x", t_x), ("T", T), ("margin", margin))
-        po, out = new_output(n, c_double)
-        _call(_clv, "loy_bgnbd_clv", po, self.param_array, px, pt, pT, pm, n,
-              float(delta), H)
-        return unwrap(out, scalar)
+        cols = _xtt(x, t_x, T) + [("margin", _column(x, margin, "margin"))]
+        return _pc.call(_clv, "loy_bgnbd_clv", self.param_array, cols,
+                        (float(delta), H), name="clv")
 
-    def clv_monthly(self, x, t_x, T, margin=None, months=12, monthly_discount=0.01,
-                    periods_per_month=None):
+    @api
+    def clv_monthly(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                    margin: ArrayLike = None, months: int = 12,
+                    monthly_discount: float = 0.01,
+                    periods_per_month: Optional[float] = None) -> Any:
         """Lifetime value as a monthly discounted cash flow (lifetimes and
         PyMC-Marketing convention): sum over i = 1..months of
         margin [CET(i f) - CET((i-1) f)] / (1 + monthly_discount)**i.
 
         periods_per_month f (model time units per month) is required: e.g.
-        365.25/84 = 4.348 for weekly data, 30 for daily data.
+        4.345 for weekly data (lifetimes' freq="W"), 30 for daily data
+        (lifetimes' default freq="D").
         """
         if periods_per_month is None:
-            raise ValueError("periods_per_month is required (e.g. 4.348 for weeks)")
-        (px, pt, pT, pm), n, keep, scalar = customer_arrays(
-            ("x", x), ("t_x", t_x), ("T", T), ("margin", margin))
-        po, out = new_output(n, c_double)
-        _call(_clv_monthly, "loy_bgnbd_clv_monthly", po, self.param_array, px, pt,
-              pT, pm, n, int(months), float(monthly_discount),
-              float(periods_per_month))
-        return unwrap(out, scalar)
+            raise ValueError("periods_per_month is required (e.g. 4.345 for weeks)")
+        cols = _xtt(x, t_x, T) + [("margin", _column(x, margin, "margin"))]
+        return _pc.call(_clv_monthly, "loy_bgnbd_clv_monthly", self.param_array, cols,
+                        (int(months), float(monthly_discount), float(periods_per_month)),
+                        name="clv")
 
 
-def fit(x, t_x, T, weights=None, **options):
+def fit(x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None, weights: ArrayLike = None,
+        **options: Any) -> BetaGeo:
     """Fit a BG/NBD model; see :meth:`BetaGeo.fit`. Returns a BetaGeo."""
     return BetaGeo.fit(x, t_x, T, weights, **options)

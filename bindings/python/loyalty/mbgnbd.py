@@ -16,15 +16,23 @@ A scalar next to arrays is repeated to their length. ``params`` arguments accept
 sequence in model order, a dict, or a fitted ``MBGNBD``.
 """
 
+from typing import Any, Dict, Optional, Sequence, Union
+
 from ._lib import declare, c_int, c_double, c_size_t, P
-from ._model import FittedModel, FitOptions, FitReport, customer_arrays
+from ._api import api
+from ._model import FittedModel, FitOptions, FitReport
 from . import _percustomer as _pc
+from .bgnbd import _column
+from .pnbd import _horizon
 
 PARAM_NAMES = ("r", "alpha", "a", "b")
 
 PD = _pc.PD
 PS = _pc.PS
 _COLS = [PD, PD, PD]  # x, t_x, T
+
+ArrayLike = Any
+Params = Union[Sequence[float], Dict[str, float], FittedModel]
 
 _loglik = declare("loy_mbgnbd_loglik", c_int, [PD, PD] + _COLS + [PD, c_size_t, PS])
 _loglik_each = declare("loy_mbgnbd_loglik_each", c_int,
@@ -37,48 +45,59 @@ _expected = declare("loy_mbgnbd_expected", c_int,
 _expected_new = declare("loy_mbgnbd_expected_new", c_int, [PD, PD, PD, c_size_t, PS])
 
 
-def _p(params):
+def _p(params: Params) -> Any:
     return _pc.params_array(params, PARAM_NAMES)
 
 
-def _cols(x, t_x, T):
-    return _pc.columns(("x", "t_x", "T"), (x, t_x, T))
+def _cols(x: Any, t_x: Any, T: Any) -> _pc.Columns:
+    return _pc.customers(("x", "t_x", "T"), (x, t_x, T))
 
 
-def loglik(params, x, t_x, T, weights=None):
+@api
+def loglik(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+           weights: ArrayLike = None) -> float:
     """Sample log-likelihood sum_i w_i ln L_i; ``weights`` default to 1 each.
 
-    Invalid rows raise BadInputError with ``.index``; a parameter <= 0
+    Invalid rows raise BadInputError naming the row; a parameter <= 0
     raises DomainError.
     """
     return _pc.loglik_sum(_loglik, "loy_mbgnbd_loglik", _p(params), _cols(x, t_x, T),
-                          weights)
+                          _column(x, weights, "weights"))
 
 
-def loglik_each(params, x, t_x, T, grad=False):
+@api
+def loglik_each(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                grad: bool = False) -> Any:
     """ln L_i of each customer; with ``grad=True`` returns ``(ll, g)`` where
     ``g[i]`` is d ln L_i / d(r, alpha, a, b) (an n x 4 numpy array)."""
     return _pc.loglik_each(_loglik_each, "loy_mbgnbd_loglik_each", _p(params),
-                           _cols(x, t_x, T), grad)
+                           _cols(x, t_x, T), grad, PARAM_NAMES)
 
 
-def palive(params, x, t_x, T):
+@api
+def palive(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None) -> Any:
     """Probability that each customer is alive at T (below 1 also for x = 0)."""
-    return _pc.call(_palive, "loy_mbgnbd_palive", _p(params), _cols(x, t_x, T))
+    return _pc.call(_palive, "loy_mbgnbd_palive", _p(params), _cols(x, t_x, T),
+                    name="palive")
 
 
-def expected(params, x, t_x, T, t):
+@api
+def expected(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+             t: Optional[float] = None) -> Any:
     """Expected purchases of each customer in (T, T + t].
 
     May raise NotConvergedError when t is much larger than alpha + T.
     """
-    return _pc.call(_expected, "loy_mbgnbd_expected", _p(params), _cols(x, t_x, T),
-                    (float(t),))
+    t_x, T, t = _horizon(x, t_x, T, t, "t")
+    return _pc.call(_expected, "loy_mbgnbd_expected", _p(params), _cols(x, t_x, T), (t,),
+                    name="expected")
 
 
-def expected_new(params, t):
+@api
+def expected_new(params: Params, t: ArrayLike) -> Any:
     """Expected repeat purchases E[X(t)] of a new customer, per horizon t."""
-    return _pc.call(_expected_new, "loy_mbgnbd_expected_new", _p(params), [("t", t)])
+    return _pc.call(_expected_new, "loy_mbgnbd_expected_new", _p(params), [("t", t)],
+                    name="expected_new")
 
 
 class MBGNBD(FittedModel):
@@ -91,8 +110,11 @@ class MBGNBD(FittedModel):
     PARAM_NAMES = PARAM_NAMES
 
     @classmethod
-    def fit(cls, x, t_x, T, weights=None, penalty=0.0, start=None, max_iter=0,
-            gtol=0.0, compress=None, se=True):
+    @api
+    def fit(cls, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+            weights: ArrayLike = None, penalty: float = 0.0, start: Any = None,
+            max_iter: int = 0, gtol: float = 0.0, compress: Optional[bool] = None,
+            se: bool = True) -> "MBGNBD":
         """Fit by maximum likelihood (analytic gradient).
 
         Options as for ``pnbd.ParetoNBD.fit``: weights per row, L2
@@ -100,29 +122,32 @@ class MBGNBD(FittedModel):
         Raises NotConvergedError with ``.result`` (the best point) when the
         optimiser does not converge.
         """
-        (px, pt, pT, pw), n, keep, _ = customer_arrays(
-            ("x", x), ("t_x", t_x), ("T", T), ("weights", weights))
-        return cls._fit(_fit_c, (px, pt, pT, pw, n), "loy_mbgnbd_fit", penalty=penalty,
-                        start=start, max_iter=max_iter, gtol=gtol,
-                        compress=compress, se=se, keepalive=keep)
+        cols = _cols(x, t_x, T) + [("weights", _column(x, weights, "weights"))]
+        return cls._fit(_fit_c, cols, "loy_mbgnbd_fit", penalty=penalty, start=start,
+                        max_iter=max_iter, gtol=gtol, compress=compress, se=se)
 
-    def loglik_at(self, x, t_x, T, weights=None):
+    def loglik_at(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                  weights: ArrayLike = None) -> float:
         """Sample log-likelihood of (other) data at these parameters."""
         return loglik(self, x, t_x, T, weights)
 
-    def loglik_each(self, x, t_x, T, grad=False):
+    log_likelihood = loglik_at
+
+    def loglik_each(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                    grad: bool = False) -> Any:
         """ln L_i per customer (and the gradient with ``grad=True``)."""
         return loglik_each(self, x, t_x, T, grad)
 
-    def palive(self, x, t_x, T):
+    def palive(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None) -> Any:
         """Probability that each customer is alive at T."""
         return palive(self, x, t_x, T)
 
-    def expected(self, x, t_x, T, t):
+    def expected(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                 t: Optional[float] = None) -> Any:
         """Expected purchases of each customer in (T, T + t]."""
         return expected(self, x, t_x, T, t)
 
-    def expected_new(self, t):
+    def expected_new(self, t: ArrayLike) -> Any:
         """Expected repeat purchases of a new customer in (0, t]."""
         return expected_new(self, t)
 

@@ -15,26 +15,46 @@ copying when it can: numpy ``uint8`` arrays, ``bytes``/``bytearray``,
 non-whole or out-of-range values are reported by the library, never
 silently wrapped or truncated.
 
-Invalid scores. By default the first invalid score raises BadInputError
-whose ``index`` is its position; with ``skip_invalid=True`` invalid scores
-are counted in the tally's ``rejected`` field instead.
+Blanks and invalid scores are different things. A blank (NaN or None, the
+pandas missing value) is a non-response: with the default ``blank="skip"``
+it is counted in the result's ``blanks`` field and nowhere else. An
+invalid score (11 on a 0-10 scale, 7.5, an infinity) is an error in the
+data: by default the first one raises BadInputError (its ``index`` and,
+for pandas input, ``label`` tell where); with ``skip_invalid=True`` invalid
+scores are counted in ``rejected`` instead. ``blank="invalid"`` restores
+the 1.0 behaviour, where NaN was an invalid score like any other.
+
+Tables per group (pandas): :func:`by_group`, :func:`csat_by_group` and
+:func:`ces_by_group` return one row per group with the responses, blanks,
+invalid scores, counts, estimate and interval.
 """
 
 import ctypes
+import math
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from ._lib import (declare, c_int, c_double, c_size_t, c_uint32, c_int32,
                    c_uint8, c_uint64, P)
 from ._struct import Struct, Result, to_result
 from ._arrays import as_input, new_output, same_length, _np
-from .errors import errcheck, check, error_for, ESCALE, ENONFINITE, EINVAL
+from ._api import api
+from ._pandas import rows, index_of, is_series
+from .errors import (errcheck, check, error_for, ESCALE, ENONFINITE, EINVAL,
+                     LoyaltyError)
 
 __all__ = ["Tally", "WeightedTally", "Estimate", "Comparison",
            "WeightedEstimate", "CsatResult", "CesResult", "classify",
            "check_breaks", "tally", "tally_hist", "merge", "grouped",
            "weighted_tally", "weighted_estimate", "weighted", "estimate",
            "compare", "sample_size", "margin_of_error", "csat", "ces",
+           "by_group", "csat_by_group", "ces_by_group",
            "DETRACTOR", "PASSIVE", "PROMOTER", "SKIP_INVALID", "WALD",
            "ADJUSTED_WALD", "SCORE", "CLIPPED", "SMALL_SAMPLE", "DEGENERATE"]
+
+ArrayLike = Any  # a sequence of numbers: list, array.array, memoryview, numpy, pandas
+TallyLike = Union["Tally", Sequence[int]]
+Breaks = Optional[Sequence[int]]
 
 DETRACTOR, PASSIVE, PROMOTER = 0, 1, 2
 SKIP_INVALID = 0x1
@@ -142,59 +162,146 @@ _ces_i32 = declare("loy_ces_i32", c_int,
 _byref = ctypes.byref
 
 
+@dataclass(frozen=True, repr=False)
 class Tally(Result):
-    """Counts of one set of responses: detractors, passives, promoters, rejected.
+    """Counts of one set of responses.
 
+    ``detractors``, ``passives``, ``promoters``: responses per class;
+    ``rejected``: invalid scores skipped (an 11, a 7.5, an infinity);
+    ``blanks``: non-responses (NaN or None), never part of ``n``.
     ``n`` is detractors + passives + promoters. Tallies add with ``+`` (the
     library's overflow-checked merge); NPS values are never averaged.
     """
 
+    detractors: int
+    passives: int
+    promoters: int
+    rejected: int = 0
+    blanks: int = 0
+
     @property
-    def n(self):
-        """Responses counted in a class (rejected ones excluded)."""
+    def n(self) -> int:
+        """Responses counted in a class (rejected ones and blanks excluded)."""
         return self.detractors + self.passives + self.promoters
 
     @property
-    def nps(self):
+    def nps(self) -> float:
         """Point NPS (P - D)/n on [-1, 1]; raises BadInputError when n = 0."""
         return estimate(self, "wald").nps
 
-    def __add__(self, other):
+    def __add__(self, other: "Tally") -> "Tally":
         return merge(self, other)
 
 
+@dataclass(frozen=True, repr=False)
 class WeightedTally(Result):
-    """Counts and weight sums per class (lists indexed by DETRACTOR..PROMOTER)."""
+    """Counts and weight sums per class (lists indexed DETRACTOR..PROMOTER);
+    ``rejected`` rows had an invalid score or weight, ``blanks`` a blank score."""
 
-    def __add__(self, other):
+    count: List[int]
+    sum_w: List[float]
+    sum_w2: List[float]
+    rejected: int = 0
+    blanks: int = 0
+
+    def __add__(self, other: "WeightedTally") -> "WeightedTally":
         acc = _wtally_struct(self)
         _wtally_merge(_byref(acc), _byref(_wtally_struct(other)))
-        return to_result(WeightedTally, acc)
+        return to_result(WeightedTally, acc, blanks=self.blanks + other.blanks)
 
 
+@dataclass(frozen=True, repr=False)
 class Estimate(Result):
-    """NPS, variance, standard error and confidence interval of one sample."""
+    """NPS (on [-1, 1]), variance, standard error and confidence interval of
+    one sample; ``centre``/``interval_se`` are those of the interval (the
+    adjusted NPS' for the adjusted Wald); ``flags``: CLIPPED, SMALL_SAMPLE,
+    DEGENERATE."""
+
+    n: int
+    nps: float
+    variance: float
+    se: float
+    level: float
+    z: float
+    centre: float
+    interval_se: float
+    lower: float
+    upper: float
+    method: int
+    flags: int
 
 
+@dataclass(frozen=True, repr=False)
 class Comparison(Result):
     """Difference NPS_a - NPS_b with its standard error, z test and interval."""
 
+    diff: float
+    se: float
+    z_stat: float
+    p_value: float
+    level: float
+    lower: float
+    upper: float
+    method: int
+    flags: int
 
+
+@dataclass(frozen=True, repr=False)
 class WeightedEstimate(Result):
     """Weighted NPS with Kish effective size, design effect and standard errors."""
 
+    n: int
+    sum_w: float
+    nps: float
+    n_eff: float
+    deff: float
+    se_kish: float
+    se_lin: float
+    level: float
+    lower: float
+    upper: float
+    flags: int
 
+
+@dataclass(frozen=True, repr=False)
 class CsatResult(Result):
-    """CSAT (top-box share) with a Wilson interval."""
+    """CSAT (top-box share) with a Wilson interval; ``blanks`` counts
+    non-responses (NaN/None), ``rejected`` invalid scores (skip mode)."""
+
+    n: int
+    top: int
+    rejected: int
+    csat: float
+    se: float
+    level: float
+    lower: float
+    upper: float
+    flags: int
+    blanks: int = 0
 
 
+@dataclass(frozen=True, repr=False)
 class CesResult(Result):
-    """CES: mean rating with interval, agree and disagree shares."""
+    """CES: mean rating with interval, agree and disagree shares; ``blanks``
+    counts non-responses, ``rejected`` invalid scores (skip mode)."""
+
+    n: int
+    rejected: int
+    mean: float
+    sd: float
+    se: float
+    level: float
+    lower: float
+    upper: float
+    agree: float
+    disagree: float
+    flags: int
+    blanks: int = 0
 
 
 # ----------------------------------------------------------------- helpers
 
-def _int_array(values, n_expected, name):
+def _int_array(values: Optional[Sequence[int]], n_expected: int, name: str) -> Any:
     if values is None:
         return None, None
     vals = [int(v) for v in values]
@@ -204,15 +311,15 @@ def _int_array(values, n_expected, name):
     return ctypes.cast(arr, _PI32), arr
 
 
-def _breaks(breaks):
+def _breaks(breaks: Breaks) -> Any:
     return _int_array(breaks, 4, "breaks")
 
 
-def _flags(skip_invalid):
+def _flags(skip_invalid: bool) -> int:
     return SKIP_INVALID if skip_invalid else 0
 
 
-def _method(method):
+def _method(method: Union[str, int]) -> int:
     if isinstance(method, str):
         try:
             return _METHODS[method.lower()]
@@ -222,7 +329,7 @@ def _method(method):
     return int(method)
 
 
-def _options(pseudo):
+def _options(pseudo: Optional[Sequence[float]]) -> Any:
     if pseudo is None:
         return None
     opts = _Options()
@@ -231,7 +338,17 @@ def _options(pseudo):
     return _byref(opts)
 
 
-def _buffer_format(obj):
+def _blank_mode(blank: str) -> bool:
+    """True when NaN/None are blanks (skipped and counted), False when invalid."""
+    if blank == "skip":
+        return True
+    if blank == "invalid":
+        return False
+    raise ValueError("blank must be 'skip' (NaN is a non-response) or 'invalid', not %r"
+                     % (blank,))
+
+
+def _buffer_format(obj: Any) -> Optional[str]:
     """The struct format letter of a buffer-protocol object, or None."""
     if _np is not None and isinstance(obj, _np.ndarray):
         return obj.dtype.char if obj.dtype.isnative else None
@@ -243,7 +360,7 @@ def _buffer_format(obj):
     return None
 
 
-def _u8_input(obj):
+def _u8_input(obj: Any) -> Any:
     """(pointer, n, keepalive) for a uint8 buffer; bytes are shared read-only."""
     if isinstance(obj, bytes):
         n = len(obj)
@@ -251,7 +368,43 @@ def _u8_input(obj):
     return as_input(obj, c_uint8)
 
 
-def _kind(scores):
+def _as_numpy(scores: Any) -> Any:
+    """pandas objects as numpy (extension dtypes with pd.NA as float NaN)."""
+    if is_series(scores):
+        dtype = scores.dtype
+        if getattr(dtype, "kind", "O") in "iufb" and not hasattr(dtype, "na_value"):
+            return scores.to_numpy()
+        if getattr(dtype, "kind", "O") in "iufb":
+            return scores.to_numpy(dtype="float64", na_value=_np.nan)
+        return _object_scores(scores.to_numpy())
+    return scores
+
+
+def _object_scores(values: Any) -> Any:
+    """float64 scores from an object array: None/NaN/pd.NA stay blanks (NaN),
+    other non-numbers become +inf (invalid, never blank)."""
+    out = _np.empty(len(values), dtype="float64")
+    for i, v in enumerate(values):
+        if _is_missing(v):
+            out[i] = _np.nan
+            continue
+        try:
+            out[i] = float(v)
+        except (TypeError, ValueError):
+            out[i] = _np.inf
+    return out
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(v != v)  # NaN, pd.NaT
+    except (TypeError, ValueError):
+        return type(v).__name__ == "NAType"
+
+
+def _kind(scores: Any) -> str:
     """Which C tally routine takes these scores without conversion."""
     if _np is not None and not isinstance(scores, _np.ndarray) \
             and hasattr(scores, "__array__") and not hasattr(scores, "typecode"):
@@ -270,7 +423,45 @@ def _kind(scores):
     return "f64"
 
 
-def _whole_or_sentinel(scores, lo, hi, skip, dtype_name):
+def _floats(scores: Any) -> Any:
+    """Scores as float64 (numpy) or a list of floats, None -> NaN."""
+    scores = _as_numpy(scores)
+    if _np is not None:
+        if isinstance(scores, _np.ndarray) and scores.dtype == object:
+            return _object_scores(scores)
+        try:
+            return _np.asarray(scores, dtype="float64").reshape(-1)
+        except (TypeError, ValueError):
+            return _object_scores(_np.asarray(list(scores), dtype=object))
+    out = []
+    for v in scores:
+        if v is None:
+            out.append(math.nan)
+            continue
+        try:
+            out.append(float(v))
+        except (TypeError, ValueError):
+            out.append(math.inf)
+    return out
+
+
+def _split_blanks(scores: Any) -> Tuple[Any, Any, int]:
+    """(non-blank scores as floats, their positions or None, number of blanks)."""
+    a = _floats(scores)
+    if _np is not None and isinstance(a, _np.ndarray):
+        blank = _np.isnan(a)
+        nb = int(blank.sum())
+        if nb == 0:
+            return a, None, 0
+        keep = _np.flatnonzero(~blank)
+        return a[keep], keep, nb
+    pos = [i for i, v in enumerate(a) if v == v]
+    if len(pos) == len(a):
+        return a, None, 0
+    return [a[i] for i in pos], pos, len(a) - len(pos)
+
+
+def _whole_or_sentinel(scores: Any, lo: int, hi: int, skip: bool, dtype_name: str) -> Any:
     """Scores as a list/array of exact integers in [lo-1, hi+1].
 
     Values that are not whole numbers inside [lo, hi] are reported
@@ -282,7 +473,7 @@ def _whole_or_sentinel(scores, lo, hi, skip, dtype_name):
     """
     sentinel = lo - 1 if lo > (0 if dtype_name == "uint8" else -2**31) else hi + 1
     if _np is not None:
-        a = _np.asarray(scores, dtype=float).reshape(-1)
+        a = _np.asarray(_floats(scores), dtype=float).reshape(-1)
         finite = _np.isfinite(a)
         ok = finite & (a == _np.floor(_np.where(finite, a, 0))) & (a >= lo) & (a <= hi)
         if not ok.all():
@@ -292,8 +483,7 @@ def _whole_or_sentinel(scores, lo, hi, skip, dtype_name):
             a = _np.where(ok, a, sentinel)
         return a.astype(dtype_name)
     out = []
-    for i, v in enumerate(scores):
-        v = float(v)
+    for i, v in enumerate(_floats(scores)):
         if v != v or v in (float("inf"), float("-inf")):
             code = ENONFINITE
         elif v != int(v) or not lo <= v <= hi:
@@ -307,7 +497,7 @@ def _whole_or_sentinel(scores, lo, hi, skip, dtype_name):
     return out
 
 
-def _tally_struct(t):
+def _tally_struct(t: Any) -> Any:
     if isinstance(t, _Tally):
         return t
     if isinstance(t, Tally):
@@ -320,7 +510,7 @@ def _tally_struct(t):
                       rejected=vals[3] if len(vals) == 4 else 0)
 
 
-def _wtally_struct(t):
+def _wtally_struct(t: WeightedTally) -> Any:
     s = _WTally.new()
     s.count = (c_uint64 * 3)(*t.count)
     s.sum_w = (c_double * 3)(*t.sum_w)
@@ -331,7 +521,8 @@ def _wtally_struct(t):
 
 # ----------------------------------------------------------------- tallies
 
-def classify(score, breaks=None):
+@api
+def classify(score: int, breaks: Breaks = None) -> int:
     """Class of one score: DETRACTOR (0), PASSIVE (1) or PROMOTER (2).
 
     Raises BadInputError (LOY_ESCALE) for a score off the scale and
@@ -343,42 +534,87 @@ def classify(score, breaks=None):
     return out.value
 
 
-def check_breaks(breaks):
+@api
+def check_breaks(breaks: Breaks) -> None:
     """Raise DomainError unless lo <= det_max <= pas_max < hi (None is valid)."""
     pb, kb = _breaks(breaks)
     _breaks_check(pb)
 
 
-def tally(scores, breaks=None, skip_invalid=False):
+def _tally_f64_call(scores: Any, pb: Any, flags: int) -> Tuple[int, Any, int, Any]:
+    ps, n, keep = as_input(scores, c_double, "scores")
+    out = _Tally.new()
+    idx = c_size_t()
+    rc = _tally_f64(_byref(out), ps, n, pb, flags, _byref(idx))
+    return rc, out, idx.value, keep
+
+
+def _count_nan(keep: Any) -> int:
+    if _np is not None and isinstance(keep, _np.ndarray):
+        return int(_np.isnan(keep).sum())
+    return sum(1 for v in keep if v != v)
+
+
+def _tally_floats(scores: Any, pb: Any, skip_invalid: bool, blanks: bool) -> Tally:
+    """Tally float scores; NaN blanks cost nothing unless present.
+
+    Fast path: one C call on the caller's array. Only when the library
+    reports a non-finite score (strict) or rejected some (skip mode) are
+    the NaNs counted, and in strict mode removed for a second call.
+    """
+    if not (_np is not None and isinstance(scores, _np.ndarray)):
+        scores = _floats(scores)
+    rc, out, idx, keep = _tally_f64_call(scores, pb, _flags(skip_invalid))
+    nblank = 0
+    if blanks and rc == ENONFINITE and keep[idx] != keep[idx]:
+        vals, pos, nblank = _split_blanks(keep)
+        rc, out, idx, keep = _tally_f64_call(vals, pb, _flags(skip_invalid))
+        if rc < 0 and pos is not None:
+            idx = int(pos[idx])
+    elif blanks and rc >= 0 and out.rejected:
+        nblank = _count_nan(keep)
+        out.rejected -= nblank
+    check(rc, idx, "loy_nps_tally_f64")
+    return to_result(Tally, out, blanks=nblank)
+
+
+@api
+def tally(scores: ArrayLike, breaks: Breaks = None, skip_invalid: bool = False,
+          blank: str = "skip") -> Tally:
     """Count detractors, passives and promoters in a sequence of scores.
 
     The C routine (uint8, int32 or float64) is chosen from the input's type
     as the module documentation explains; contiguous numpy arrays of those
-    dtypes are passed without copying. Returns a Tally. Raises
-    BadInputError for an invalid score (strict mode; ``index`` tells where)
-    and DomainError for inconsistent breaks.
+    dtypes are passed without copying. NaN and None are blanks (counted in
+    ``blanks``) unless ``blank="invalid"``. Returns a Tally. Raises
+    BadInputError for an invalid score (strict mode; ``index`` and
+    ``label`` tell where) and DomainError for inconsistent breaks.
     """
+    skip_blanks = _blank_mode(blank)
     pb, kb = _breaks(breaks)
-    kind = _kind(scores)
-    out = _Tally.new()
-    idx = c_size_t()
-    if kind == "u8":
-        ps, n, keep = _u8_input(scores)
-        rc = _tally_u8(_byref(out), ps, n, pb, _flags(skip_invalid), _byref(idx))
-        where = "loy_nps_tally_u8"
-    elif kind == "i32":
-        ps, n, keep = as_input(scores, c_int32, "scores")
-        rc = _tally_i32(_byref(out), ps, n, pb, _flags(skip_invalid), _byref(idx))
-        where = "loy_nps_tally_i32"
-    else:
-        ps, n, keep = as_input(scores, c_double, "scores")
-        rc = _tally_f64(_byref(out), ps, n, pb, _flags(skip_invalid), _byref(idx))
-        where = "loy_nps_tally_f64"
-    check(rc, idx.value, where)
-    return to_result(Tally, out)
+    index = index_of(("scores", scores))
+    with rows([("scores", scores)], index):
+        if isinstance(scores, (int, float)):
+            raise TypeError("scores must be a sequence of numbers")
+        kind = _kind(scores)
+        if kind == "f64":
+            return _tally_floats(_as_numpy(scores), pb, skip_invalid, skip_blanks)
+        out = _Tally.new()
+        idx = c_size_t()
+        if kind == "u8":
+            ps, n, keep = _u8_input(scores)
+            rc = _tally_u8(_byref(out), ps, n, pb, _flags(skip_invalid), _byref(idx))
+            where = "loy_nps_tally_u8"
+        else:
+            ps, n, keep = as_input(scores, c_int32, "scores")
+            rc = _tally_i32(_byref(out), ps, n, pb, _flags(skip_invalid), _byref(idx))
+            where = "loy_nps_tally_i32"
+        check(rc, idx.value, where)
+        return to_result(Tally, out)
 
 
-def tally_hist(hist, breaks=None):
+@api
+def tally_hist(hist: ArrayLike, breaks: Breaks = None) -> Tally:
     """Tally a histogram: hist[k] responses gave the score lo + k.
 
     ``len(hist)`` must be hi - lo + 1 (11 on the 0-10 scale).
@@ -390,55 +626,18 @@ def tally_hist(hist, breaks=None):
     return to_result(Tally, out)
 
 
-def merge(*tallies):
+@api
+def merge(*tallies: TallyLike) -> Tally:
     """Sum of tallies (counts added; DomainError on uint64 overflow)."""
     acc = _Tally.new()
+    blanks = 0
     for t in tallies:
         _tally_merge(_byref(acc), _byref(_tally_struct(t)))
-    return to_result(Tally, acc)
+        blanks += getattr(t, "blanks", 0)
+    return to_result(Tally, acc, blanks=blanks)
 
 
-def grouped(scores, groups, n_groups, breaks=None, skip_invalid=False,
-            as_array=False):
-    """Tally scores into groups in one pass (loy_nps_tally_grouped_u8).
-
-    ``groups[i]`` is the group (0 <= g < n_groups) of ``scores[i]``. uint8
-    scores and uint32 groups are passed without copying; other inputs are
-    checked and converted once (scores that are not whole numbers in
-    0..255 are invalid). Returns a list of n_groups Tally objects, or with
-    ``as_array=True`` the raw counts (numpy array of shape (n_groups, 4),
-    else a flat array.array) in the order detractors, passives,
-    promoters, rejected.
-    """
-    n_groups = int(n_groups)
-    if n_groups < 1:
-        raise error_for(EINVAL, None, "loy_nps_tally_grouped_u8")
-    pb, kb = _breaks(breaks)
-    if _kind(scores) == "u8":
-        ps, n1, k1 = _u8_input(scores)
-    else:
-        lo, hi = (0, 10) if breaks is None else (int(breaks[0]), int(breaks[3]))
-        if lo <= 0 and hi >= 255 and skip_invalid:
-            raise ValueError("skip_invalid needs a uint8 input when the scale "
-                             "covers 0..255")
-        conv = _whole_or_sentinel(scores, max(lo, 0), min(hi, 255), skip_invalid,
-                                  "uint8")
-        ps, n1, k1 = as_input(conv, c_uint8, "scores")
-    pg, n2, k2 = _groups_input(groups, n_groups)
-    n = same_length(("scores", n1), ("groups", n2))
-    pc, counts = new_output(4 * n_groups, c_uint64)
-    idx = c_size_t()
-    check(_grouped_u8(pc, n_groups, ps, pg, n, pb, _flags(skip_invalid), _byref(idx)),
-          idx.value, "loy_nps_tally_grouped_u8")
-    if as_array:
-        return counts.reshape(n_groups, 4) if _np is not None else counts
-    c = list(counts)
-    return [Tally(detractors=c[4 * g], passives=c[4 * g + 1],
-                  promoters=c[4 * g + 2], rejected=c[4 * g + 3])
-            for g in range(n_groups)]
-
-
-def _groups_input(groups, n_groups):
+def _groups_input(groups: Any, n_groups: int) -> Any:
     if _buffer_format(groups) == "I" and (_np is None or not isinstance(groups, _np.ndarray)
                                           or groups.dtype == "uint32"):
         return as_input(groups, c_uint32, "groups")
@@ -457,40 +656,147 @@ def _groups_input(groups, n_groups):
     return as_input(g, c_uint32, "groups")
 
 
+def _grouped_counts(scores: Any, groups: Any, n_groups: int, breaks: Breaks,
+                    skip_invalid: bool, blanks: bool) -> Tuple[Any, Any]:
+    """Raw (n_groups x 4) counts and blanks per group (None when no blanks)."""
+    pb, kb = _breaks(breaks)
+    nblank = None
+    positions = None
+    if _kind(scores) == "u8":
+        ps, n1, k1 = _u8_input(scores)
+    else:
+        lo, hi = (0, 10) if breaks is None else (int(breaks[0]), int(breaks[3]))
+        if lo <= 0 and hi >= 255 and skip_invalid:
+            raise ValueError("skip_invalid needs a uint8 input when the scale "
+                             "covers 0..255")
+        vals: Any = _as_numpy(scores)
+        if blanks:
+            vals, positions, nb = _split_blanks(vals)
+            if positions is not None:
+                if _np is not None:
+                    g_all = _np.asarray(groups).reshape(-1)
+                    if len(g_all) != len(positions) + nb:
+                        same_length(("scores", len(positions) + nb), ("groups", len(g_all)))
+                    blank_groups = _np.delete(g_all, positions)
+                    groups = g_all[positions]
+                    _groups_input(blank_groups, n_groups)
+                    nblank = _np.bincount(blank_groups.astype("int64"), minlength=n_groups)
+                else:
+                    g_all = list(groups)
+                    keep = set(positions)
+                    nblank = [0] * n_groups
+                    for i, g in enumerate(g_all):
+                        if i not in keep:
+                            if not 0 <= int(g) < n_groups:
+                                raise error_for(EINVAL, i, "loy_nps_tally_grouped_u8")
+                            nblank[int(g)] += 1
+                    groups = [g_all[i] for i in positions]
+        try:
+            conv = _whole_or_sentinel(vals, max(lo, 0), min(hi, 255), skip_invalid, "uint8")
+        except LoyaltyError as exc:
+            if positions is not None and exc.index is not None:
+                exc.locate(index=int(positions[exc.index]))
+            raise
+        ps, n1, k1 = as_input(conv, c_uint8, "scores")
+    pg, n2, k2 = _groups_input(groups, n_groups)
+    n = same_length(("scores", n1), ("groups", n2))
+    pc, counts = new_output(4 * n_groups, c_uint64)
+    idx = c_size_t()
+    rc = _grouped_u8(pc, n_groups, ps, pg, n, pb, _flags(skip_invalid), _byref(idx))
+    if rc < 0:
+        i = idx.value
+        if positions is not None and i < len(positions):
+            i = int(positions[i])
+        check(rc, i, "loy_nps_tally_grouped_u8")
+    return counts, nblank
+
+
+@api
+def grouped(scores: ArrayLike, groups: ArrayLike, n_groups: int, breaks: Breaks = None,
+            skip_invalid: bool = False, as_array: bool = False,
+            blank: str = "skip") -> Any:
+    """Tally scores into groups in one pass (loy_nps_tally_grouped_u8).
+
+    ``groups[i]`` is the group (0 <= g < n_groups) of ``scores[i]``. uint8
+    scores and uint32 groups are passed without copying; other inputs are
+    checked and converted once (scores that are not whole numbers in
+    0..255 are invalid; NaN/None are blanks unless ``blank="invalid"``).
+    Returns a list of n_groups Tally objects (with ``blanks`` per group),
+    or with ``as_array=True`` the raw counts (numpy array of shape
+    (n_groups, 4), else a flat array.array) in the order detractors,
+    passives, promoters, rejected (blanks are not part of that array; see
+    :func:`by_group` for a table with them).
+    """
+    n_groups = int(n_groups)
+    if n_groups < 1:
+        raise error_for(EINVAL, None, "loy_nps_tally_grouped_u8", argument="n_groups")
+    index = index_of(("scores", scores), ("groups", groups))
+    with rows([("scores", scores), ("groups", groups)], index):
+        counts, nblank = _grouped_counts(scores, groups, n_groups, breaks, skip_invalid,
+                                         _blank_mode(blank))
+    if as_array:
+        return counts.reshape(n_groups, 4) if _np is not None else counts
+    c = list(counts)
+    return [Tally(detractors=c[4 * g], passives=c[4 * g + 1], promoters=c[4 * g + 2],
+                  rejected=c[4 * g + 3], blanks=int(nblank[g]) if nblank is not None else 0)
+            for g in range(n_groups)]
+
+
 # ----------------------------------------------------------------- weights
 
-def weighted_tally(scores, weights, breaks=None, skip_invalid=False):
+@api
+def weighted_tally(scores: ArrayLike, weights: ArrayLike, breaks: Breaks = None,
+                   skip_invalid: bool = False, blank: str = "skip") -> WeightedTally:
     """Counts and survey-weight sums per class (loy_nps_wtally_f64).
 
-    Weights must be finite and >= 0. Returns a WeightedTally (they add with
-    ``+``).
+    Weights must be finite and >= 0. A blank score (NaN/None) is skipped
+    and counted in ``blanks`` whatever its weight, unless
+    ``blank="invalid"``. Returns a WeightedTally (they add with ``+``).
     """
     pb, kb = _breaks(breaks)
-    ps, n1, k1 = as_input(scores, c_double, "scores")
-    pw, n2, k2 = as_input(weights, c_double, "weights")
-    n = same_length(("scores", n1), ("weights", n2))
-    out = _WTally.new()
-    idx = c_size_t()
-    check(_wtally_f64(_byref(out), ps, pw, n, pb, _flags(skip_invalid), _byref(idx)),
-          idx.value, "loy_nps_wtally_f64")
-    return to_result(WeightedTally, out)
+    index = index_of(("scores", scores), ("weights", weights))
+    positions, nb = None, 0
+    vals: Any = _floats(scores)
+    w: Any = weights
+    if _blank_mode(blank):
+        vals, positions, nb = _split_blanks(vals)
+        if positions is not None:
+            w_all = _floats(weights)
+            same_length(("scores", len(positions) + nb), ("weights", len(w_all)))
+            w = w_all[positions] if _np is not None else [w_all[i] for i in positions]
+    with rows([("scores", scores), ("weights", weights)], index, positions):
+        ps, n1, k1 = as_input(vals, c_double, "scores")
+        pw, n2, k2 = as_input(w, c_double, "weights")
+        n = same_length(("scores", n1), ("weights", n2))
+        out = _WTally.new()
+        idx = c_size_t()
+        check(_wtally_f64(_byref(out), ps, pw, n, pb, _flags(skip_invalid), _byref(idx)),
+              idx.value, "loy_nps_wtally_f64")
+    return to_result(WeightedTally, out, blanks=nb)
 
 
-def weighted_estimate(wtally, level=0.95):
+@api
+def weighted_estimate(wtally: WeightedTally, level: float = 0.95) -> WeightedEstimate:
     """Weighted NPS, Kish n_eff, design effect, se_kish, se_lin and interval."""
     out = _WResult.new()
     _westimate(_byref(out), _byref(_wtally_struct(wtally)), level)
     return to_result(WeightedEstimate, out)
 
 
-def weighted(scores, weights, level=0.95, breaks=None, skip_invalid=False):
+@api
+def weighted(scores: ArrayLike, weights: ArrayLike, level: float = 0.95,
+             breaks: Breaks = None, skip_invalid: bool = False,
+             blank: str = "skip") -> WeightedEstimate:
     """Weighted NPS of scores with survey weights: weighted_estimate(weighted_tally(...))."""
-    return weighted_estimate(weighted_tally(scores, weights, breaks, skip_invalid), level)
+    return weighted_estimate(weighted_tally(scores, weights, breaks, skip_invalid, blank),
+                             level)
 
 
 # --------------------------------------------------------------- estimates
 
-def estimate(tally, method="adjusted", level=0.95, pseudo=None):
+@api
+def estimate(tally: TallyLike, method: Union[str, int] = "adjusted", level: float = 0.95,
+             pseudo: Optional[Sequence[float]] = None) -> Estimate:
     """NPS with a confidence interval.
 
     ``tally`` is a Tally or (detractors, passives, promoters). ``method`` is
@@ -505,7 +811,9 @@ def estimate(tally, method="adjusted", level=0.95, pseudo=None):
     return to_result(Estimate, out)
 
 
-def compare(a, b, method="adjusted", level=0.95, pseudo=None):
+@api
+def compare(a: TallyLike, b: TallyLike, method: Union[str, int] = "adjusted",
+            level: float = 0.95, pseudo: Optional[Sequence[float]] = None) -> Comparison:
     """Compare the NPS of two independent samples (a minus b).
 
     ``method`` is "wald" or "adjusted". Raises DomainError (LOY_EDEGENERATE)
@@ -517,17 +825,21 @@ def compare(a, b, method="adjusted", level=0.95, pseudo=None):
     return to_result(Comparison, out)
 
 
-def sample_size(margin, level=0.95, promoters=0.5, detractors=0.5):
+@api
+def sample_size(margin: float, level: float = 0.95, promoters: float = 0.5,
+                detractors: float = 0.5) -> int:
     """Responses needed for a Wald half-width ``margin`` on the [-1, 1] scale.
 
     The defaults (p = d = 0.5) are the worst case: sample_size(0.05) = 1537.
     """
     out = c_uint64()
     _sample_size(_byref(out), margin, level, promoters, detractors)
-    return out.value
+    return int(out.value)
 
 
-def margin_of_error(n, level=0.95, promoters=0.5, detractors=0.5):
+@api
+def margin_of_error(n: int, level: float = 0.95, promoters: float = 0.5,
+                    detractors: float = 0.5) -> float:
     """Wald half-width z*sigma/sqrt(n) for expected promoter/detractor shares."""
     out = c_double()
     _margin(_byref(out), int(n), level, promoters, detractors)
@@ -536,54 +848,78 @@ def margin_of_error(n, level=0.95, promoters=0.5, detractors=0.5):
 
 # --------------------------------------------------------------- CSAT, CES
 
-def _scores_i32(scores, scale, default, skip):
+def _scores_i32(scores: Any, scale: Optional[Sequence[int]], default: Sequence[int],
+                skip: bool) -> Any:
     if _kind(scores) == "i32":
         return as_input(scores, c_int32, "scores")
     lo, hi = (default[0], default[-1]) if scale is None else (int(scale[0]), int(scale[-1]))
     return as_input(_whole_or_sentinel(scores, lo, hi, skip, "int32"), c_int32, "scores")
 
 
-def csat(scores=None, counts=None, scale=None, level=0.95, skip_invalid=False):
+def _survey_scores(scores: Any, blank: str) -> Tuple[Any, Any, int]:
+    """Scores without blanks (when ``blank="skip"``), positions, blanks."""
+    if not _blank_mode(blank) or _kind(scores) != "f64":
+        return scores, None, 0
+    return _split_blanks(scores)
+
+
+@api
+def csat(scores: Optional[ArrayLike] = None, counts: Optional[ArrayLike] = None,
+         scale: Optional[Sequence[int]] = None, level: float = 0.95,
+         skip_invalid: bool = False, blank: str = "skip") -> CsatResult:
     """CSAT (top-box share) with a Wilson interval.
 
     Give either per-respondent ``scores`` (loy_csat_i32) or a histogram
     ``counts`` where counts[k] responses gave the score lo + k
     (loy_csat_from_counts). ``scale`` is (lo, top_min, hi); None means
     (1, 4, 5), top-2-box on 1-5. Scores that are not int32 are checked to
-    be whole numbers on the scale before conversion.
+    be whole numbers on the scale before conversion; NaN/None are blanks.
     """
     ps_, ks_ = _int_array(scale, 3, "scale")
     out = _Csat.new()
     if (scores is None) == (counts is None):
         raise TypeError("give exactly one of scores and counts")
+    nb = 0
     if counts is not None:
         pc, n, keep = as_input(counts, c_uint64, "counts")
         _csat_counts(_byref(out), pc, n, ps_, level)
     else:
-        p, n, keep = _scores_i32(scores, scale, (1, 4, 5), skip_invalid)
-        idx = c_size_t()
-        check(_csat_i32(_byref(out), p, n, ps_, level, _flags(skip_invalid),
-                        _byref(idx)), idx.value, "loy_csat_i32")
-    return to_result(CsatResult, out)
+        vals, positions, nb = _survey_scores(scores, blank)
+        with rows([("scores", scores)], index_of(("scores", scores)), positions):
+            p, n, keep = _scores_i32(vals, scale, (1, 4, 5), skip_invalid)
+            idx = c_size_t()
+            check(_csat_i32(_byref(out), p, n, ps_, level, _flags(skip_invalid),
+                            _byref(idx)), idx.value, "loy_csat_i32")
+    return to_result(CsatResult, out, blanks=nb)
 
 
-def ces(scores=None, counts=None, scale=None, level=0.95, skip_invalid=False):
+@api
+def ces(scores: Optional[ArrayLike] = None, counts: Optional[ArrayLike] = None,
+        scale: Optional[Sequence[int]] = None, level: float = 0.95,
+        skip_invalid: bool = False, blank: str = "skip") -> CesResult:
     """CES: mean rating with interval, agree and disagree shares.
 
     Give either ``scores`` (loy_ces_i32) or a histogram ``counts``
     (loy_ces_from_counts). ``scale`` is (lo, disagree_max, agree_min, hi);
-    None means CES 2.0 on 1-7, (1, 3, 5, 7).
+    None means CES 2.0 on 1-7, (1, 3, 5, 7). NaN/None scores are blanks.
     """
     ps_, ks_ = _int_array(scale, 4, "scale")
     out = _Ces.new()
     if (scores is None) == (counts is None):
         raise TypeError("give exactly one of scores and counts")
+    nb = 0
     if counts is not None:
         pc, n, keep = as_input(counts, c_uint64, "counts")
         _ces_counts(_byref(out), pc, n, ps_, level)
     else:
-        p, n, keep = _scores_i32(scores, scale, (1, 3, 5, 7), skip_invalid)
-        idx = c_size_t()
-        check(_ces_i32(_byref(out), p, n, ps_, level, _flags(skip_invalid),
-                       _byref(idx)), idx.value, "loy_ces_i32")
-    return to_result(CesResult, out)
+        vals, positions, nb = _survey_scores(scores, blank)
+        with rows([("scores", scores)], index_of(("scores", scores)), positions):
+            p, n, keep = _scores_i32(vals, scale, (1, 3, 5, 7), skip_invalid)
+            idx = c_size_t()
+            check(_ces_i32(_byref(out), p, n, ps_, level, _flags(skip_invalid),
+                           _byref(idx)), idx.value, "loy_ces_i32")
+    return to_result(CesResult, out, blanks=nb)
+
+
+# The per-group tables (pandas) live in their own module.
+from ._groups import by_group, csat_by_group, ces_by_group  # noqa: E402

@@ -20,12 +20,18 @@ Example (Fader & Hardie's "regular" cohort, percent still active)::
 """
 
 import ctypes
+from typing import Any, Dict, Optional, Sequence, Union
 
 from ._lib import declare, c_int, c_double, c_size_t, c_uint32, P
 from ._model import FittedModel, FitOptions, FitReport
 from ._arrays import as_input, new_output, same_length
 from .errors import errcheck, check, NO_INDEX
 from . import _percustomer as _pc
+from ._api import api
+from ._pandas import rows, index_of
+
+ArrayLike = Any
+Params = Union[Sequence[float], Dict[str, float], FittedModel]
 
 PARAM_NAMES = ("alpha", "beta")
 
@@ -46,11 +52,11 @@ _del = declare("loy_sbg_del", c_int, [PD, PD, c_double], errcheck)
 _derl = declare("loy_sbg_derl", c_int, [PD, PD, c_double, c_uint32], errcheck)
 
 
-def _p(params):
+def _p(params: Params) -> Any:
     return _pc.params_array(params, PARAM_NAMES)
 
 
-def _curve(fn, params, length, *extra):
+def _curve(fn: Any, params: Params, length: int, *extra: Any) -> Any:
     length = int(length)
     if length < 0:
         raise ValueError("length must be >= 0")
@@ -59,43 +65,50 @@ def _curve(fn, params, length, *extra):
     return out
 
 
-def loglik_cohort(params, survivors):
+@api
+def loglik_cohort(params: Params, survivors: ArrayLike) -> float:
     """Cohort log-likelihood sum_t lost_t ln P(T = t) + s_K ln S(K).
 
     ``survivors[t]`` is the number (or share) still active at t = 0..K.
     Raises BadInputError with ``.index`` for an increasing, negative or NaN
     value.
     """
-    ps, n, keep = as_input(survivors, c_double, "survivors")
-    out = c_double()
-    idx = c_size_t(NO_INDEX)
-    check(_loglik_cohort(ctypes.byref(out), _p(params), ps, n, ctypes.byref(idx)),
-          idx.value, "loy_sbg_loglik_cohort")
+    with rows([("survivors", survivors)], index_of(("survivors", survivors))):
+        ps, n, keep = as_input(survivors, c_double, "survivors")
+        out = c_double()
+        idx = c_size_t(NO_INDEX)
+        check(_loglik_cohort(ctypes.byref(out), _p(params), ps, n, ctypes.byref(idx)),
+              idx.value, "loy_sbg_loglik_cohort")
     return out.value
 
 
-def survival(params, length):
+@api
+def survival(params: Params, length: int) -> Any:
     """Survival curve S(0) = 1, S(1), ..., S(length - 1)."""
     return _curve(_survival, params, length)
 
 
-def retention(params, length):
+@api
+def retention(params: Params, length: int) -> Any:
     """Retention rates r_1, ..., r_length with r_t = S(t) / S(t - 1)."""
     return _curve(_retention, params, length)
 
 
-def churn_pmf(params, length):
+@api
+def churn_pmf(params: Params, length: int) -> Any:
     """Churn distribution P(T = 1), ..., P(T = length)."""
     return _curve(_churn_pmf, params, length)
 
 
-def project(params, length, active, age=0):
+@api
+def project(params: Params, length: int, active: float, age: float = 0) -> Any:
     """Expected survivors at age + 1, ..., age + length of a cohort that has
     ``active`` customers (or a share) ``age`` whole periods after acquisition."""
     return _curve(_project, params, length, float(active), float(age))
 
 
-def del_(params, d):
+@api
+def del_(params: Params, d: float) -> float:
     """Discounted expected lifetime DEL(d) = sum_{t>=0} S(t) / (1 + d)^t.
 
     E(CLV) = margin * DEL. d = 0 with alpha <= 1 (infinite lifetime) raises
@@ -106,7 +119,8 @@ def del_(params, d):
     return out.value
 
 
-def derl(params, d, n=1):
+@api
+def derl(params: Params, d: float, n: int = 1) -> float:
     """Discounted expected residual lifetime of a customer who has renewed
     n - 1 times (n >= 1); the upcoming payment counts undiscounted.
     d = 0 with alpha <= 1 raises DomainError."""
@@ -126,8 +140,9 @@ class SBG(FittedModel):
     PARAM_NAMES = PARAM_NAMES
 
     @classmethod
-    def fit_cohort(cls, survivors, penalty=0.0, start=None, max_iter=0, gtol=0.0,
-                   se=True):
+    @api
+    def fit_cohort(cls, survivors: ArrayLike, penalty: float = 0.0, start: Any = None,
+                   max_iter: int = 0, gtol: float = 0.0, se: bool = True) -> "SBG":
         """Fit to a cohort's survival curve by maximum likelihood.
 
         ``survivors[t]``: customers still active at t = 0..K as counts,
@@ -136,56 +151,51 @@ class SBG(FittedModel):
         was lost or nobody renewed (no finite maximum), NotConvergedError
         with ``.result`` when the optimiser does not converge.
         """
-        ps, n, keep = as_input(survivors, c_double, "survivors")
-        return cls._fit(_fit_cohort, (ps, n), "loy_sbg_fit_cohort", penalty=penalty,
-                        start=start, max_iter=max_iter, gtol=gtol, se=se,
-                        keepalive=keep)
+        return cls._fit(_fit_cohort, [("survivors", survivors)], "loy_sbg_fit_cohort",
+                        penalty=penalty, start=start, max_iter=max_iter, gtol=gtol, se=se)
 
     @classmethod
-    def fit_tenures(cls, tenure, censored, weights=None, penalty=0.0, start=None,
-                    max_iter=0, gtol=0.0, compress=None, se=True):
+    @api
+    def fit_tenures(cls, tenure: ArrayLike, censored: ArrayLike, weights: ArrayLike = None,
+                    penalty: float = 0.0, start: Any = None, max_iter: int = 0,
+                    gtol: float = 0.0, compress: Optional[bool] = None,
+                    se: bool = True) -> "SBG":
         """Fit to individual tenures with right censoring.
 
         ``tenure[i]``: whole periods; ``censored[i]``: 0 when the customer
         churned at renewal ``tenure[i]`` (>= 1), 1 when still active after
         ``tenure[i]`` renewals. ``weights``: customers per row (None: 1 each).
         """
-        pt, n1, kt = as_input(tenure, c_double, "tenure")
-        pc, n2, kc = as_input(censored, c_int, "censored")
-        pw, n3, kw = as_input(weights, c_double, "weights")
-        lens = [("tenure", n1), ("censored", n2)]
-        if weights is not None:
-            lens.append(("weights", n3))
-        n = same_length(*lens)
-        return cls._fit(_fit_tenures, (pt, pc, pw, n), "loy_sbg_fit_tenures",
-                        penalty=penalty, start=start, max_iter=max_iter, gtol=gtol,
-                        compress=compress, se=se, keepalive=(kt, kc, kw))
+        cols = [("tenure", tenure), ("censored", censored), ("weights", weights)]
+        return cls._fit(_fit_tenures, cols, "loy_sbg_fit_tenures", penalty=penalty,
+                        start=start, max_iter=max_iter, gtol=gtol, compress=compress,
+                        se=se, ctype_columns={"censored": c_int})
 
-    def loglik_cohort(self, survivors):
+    def loglik_cohort(self, survivors: ArrayLike) -> float:
         """Cohort log-likelihood at these parameters."""
         return loglik_cohort(self, survivors)
 
-    def survival(self, length):
+    def survival(self, length: int) -> Any:
         """Survival curve S(0..length-1)."""
         return survival(self, length)
 
-    def retention(self, length):
+    def retention(self, length: int) -> Any:
         """Retention rates r_1..r_length."""
         return retention(self, length)
 
-    def churn_pmf(self, length):
+    def churn_pmf(self, length: int) -> Any:
         """P(T = 1..length)."""
         return churn_pmf(self, length)
 
-    def project(self, length, active, age=0):
+    def project(self, length: int, active: float, age: float = 0) -> Any:
         """Expected survivors over the next ``length`` periods."""
         return project(self, length, active, age)
 
-    def del_(self, d):
+    def del_(self, d: float) -> float:
         """Discounted expected lifetime at discount rate d per period."""
         return del_(self, d)
 
-    def derl(self, d, n=1):
+    def derl(self, d: float, n: int = 1) -> float:
         """Discounted expected residual lifetime before renewal decision n."""
         return derl(self, d, n)
 

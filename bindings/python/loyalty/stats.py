@@ -19,7 +19,7 @@ _byref = ctypes.byref
 _double = c_double
 
 
-def normal_cdf(x):
+def normal_cdf(x: float) -> float:
     """Standard normal distribution function Phi(x) = P(Z <= x).
 
     Full relative accuracy in the lower tail (normal_cdf(-30) is about
@@ -30,7 +30,7 @@ def normal_cdf(x):
     return out.value
 
 
-def normal_quantile(p):
+def normal_quantile(p: float) -> float:
     """Standard normal quantile Phi^-1(p), for p strictly inside (0, 1).
 
     normal_quantile(0.975) is 1.959963984540054. Raises DomainError for

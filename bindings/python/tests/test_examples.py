@@ -69,6 +69,43 @@ class TestExamples(unittest.TestCase):
             else:
                 self.assertIn("no plot", out)
 
+    def test_lifetimes_quickstart(self):
+        if not os.path.exists(os.path.join(CDNOW, "cdnow_customers_summary.csv")):
+            self.skipTest("../shared/data absent")
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            self.skipTest("pandas not installed")
+        with tempfile.TemporaryDirectory() as tmp:
+            args = [CDNOW] + (["--plots", tmp] if have_matplotlib() else [])
+            p = run_example("lifetimes_quickstart.py", *args, cwd=tmp)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            if have_matplotlib():
+                for name in ("frequency_recency_matrix", "probability_alive_matrix",
+                             "period_transactions", "calibration_vs_holdout",
+                             "cumulative_transactions"):
+                    with open(os.path.join(tmp, name + ".png"), "rb") as f:
+                        self.assertEqual(f.read(8), PNG_SIGNATURE, name)
+        out = p.stdout
+        self.assertNotIn("rank differs", out)
+        # every published number: printed identically, or within 2e-6
+        # (the optimisers stop at slightly different points)
+        compared = [ln for ln in out.splitlines()
+                    if ln.rstrip().endswith("same") or "(relative)" in ln]
+        self.assertEqual(len(compared), 48)
+        same = [ln for ln in compared if ln.rstrip().endswith("same")]
+        self.assertGreaterEqual(len(same), 24)
+        for ln in compared:
+            if "(relative)" in ln:
+                self.assertLessEqual(float(ln.split("differs by ")[1].split()[0]), 2e-6, ln)
+        for ln in ("customer 509", "customer 1516", "r coef", "alpha coef", "a coef",
+                   "corr(monetary, frequency)", "average profit"):
+            self.assertTrue(any(c.lstrip().startswith(ln) and c.rstrip().endswith("same")
+                                for c in compared), ln)
+        # the MODELS.md 6.9 facts from the raw log
+        self.assertIn("from 6919 purchases: 2357 customers, 1411 with no repeat purchase, "
+                      "2457 repeat purchases in calibration, 1882 in the 39-week holdout", out)
+
     def test_cdnow_missing_data_fails_cleanly(self):
         with tempfile.TemporaryDirectory() as tmp:
             p = run_example("bgnbd_cdnow.py", tmp, cwd=tmp)

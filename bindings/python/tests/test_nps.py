@@ -109,8 +109,12 @@ class TestTally(unittest.TestCase):
             self.assertEqual(cm.exception.name, "LOY_ESCALE")
             t = nps.tally(obj, skip_invalid=True)
             self.assertEqual((t.detractors, t.passives, t.promoters, t.rejected), (1, 1, 1, 1))
+        # NaN is a blank (non-response), not an invalid score...
+        t = nps.tally([9, float("nan")])
+        self.assertEqual((t.promoters, t.rejected, t.blanks, t.n), (1, 0, 1, 1))
+        # ...unless asked for the 1.0 behaviour
         with self.assertRaises(loyalty.BadInputError) as cm:
-            nps.tally([9, float("nan")])
+            nps.tally([9, float("nan")], blank="invalid")
         self.assertEqual((cm.exception.index, cm.exception.name), (1, "LOY_ENONFINITE"))
         with self.assertRaises(loyalty.BadInputError) as cm:
             nps.tally([9, 8, 7.5])
@@ -323,7 +327,10 @@ class TestCsatCes(unittest.TestCase):
         self.assertEqual(cm.exception.index, 107)
         r = nps.csat(bad, skip_invalid=True)
         self.assertEqual((r.n, r.top, r.rejected), (108, 75, 2))
-        self.assertEqual(nps.csat(bad + [4.5, float("nan")], skip_invalid=True).rejected, 4)
+        r = nps.csat(bad + [4.5, float("nan")], skip_invalid=True)
+        self.assertEqual((r.rejected, r.blanks), (3, 1))
+        r = nps.csat(bad + [4.5, float("nan")], skip_invalid=True, blank="invalid")
+        self.assertEqual((r.rejected, r.blanks), (4, 0))
         with self.assertRaises(loyalty.BadInputError) as cm:
             nps.csat([4, 4.5])
         self.assertEqual(cm.exception.index, 1)
