@@ -222,6 +222,7 @@ void seg_print(out_w *o, const seg_data *d, const seg_input *in);
 #define FITW_NO_SE 0x4u     /* standard errors missing (singular Hessian) */
 #define FITW_HOLDOUT 0x8u   /* poor holdout fit */
 #define FITW_PREDICT 0x10u  /* predictions failed */
+#define FITW_LIMIT 0x20u    /* the fit is a limit of the family (1.1) */
 
 /* How the model was chosen. */
 enum { CHOICE_NAMED, CHOICE_HOLDOUT, CHOICE_BIC };
@@ -234,6 +235,7 @@ typedef struct model_fit {
     /* holdout comparison (NaN without one) */
     double ho_rmse, ho_mae, ho_predicted, ho_actual;
     unsigned warn;          /* FITW_* */
+    uint32_t limit;         /* LOY_LIMIT_* of the library's report (1.1) */
 } model_fit;
 
 typedef struct clv_input {
@@ -262,6 +264,7 @@ typedef struct clv_data {
     int64_t split_end;      /* calibration end of the comparison */
     double ho_duration;     /* holdout length (model time units) */
     size_t ho_customers;    /* customers compared */
+    size_t ho_sampled;      /* of how many (0: all were compared) */
     double naive_rmse;      /* x/T * holdout length, as a benchmark */
     char why_bic[160];      /* why no holdout comparison was possible */
     size_t n_fallback;      /* better-ranked models whose predictions failed */

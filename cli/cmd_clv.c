@@ -13,6 +13,31 @@
 
 /* ---- printing ------------------------------------------------------------ */
 
+/* What a limit of the model family means for a manager. */
+static const char *
+limit_text(uint32_t limit)
+{
+#ifdef LOY_FIT_REPORT_LIMIT
+    int nodrop = (limit & LOY_LIMIT_NO_DROPOUT) != 0;
+    int rate = (limit & LOY_LIMIT_FIXED_RATE) != 0;
+    int drop = (limit & LOY_LIMIT_FIXED_DROPOUT) != 0;
+    if (nodrop && rate)
+        return "nobody seems to drop out and everyone buys at the same rate "
+               "(P(alive) near 1 for all; expect a Poisson forecast)";
+    if (nodrop)
+        return "nobody seems to drop out (P(alive) near 1 for all)";
+    if (rate && drop)
+        return "everyone buys at the same rate and drops out with the same "
+               "probability";
+    if (rate)
+        return "everyone seems to buy at the same rate";
+    if (drop)
+        return "everyone seems to drop out with the same probability";
+#endif
+    (void)limit;
+    return "a reduced model";
+}
+
 /* Warnings about the chosen model, to standard error and the output. */
 void
 clv_warnings_text(const clv_data *d, char *buf, size_t size)
@@ -27,6 +52,9 @@ clv_warnings_text(const clv_data *d, char *buf, size_t size)
     if (f->warn & FITW_NOCONV)
         ADD("%sthe fit did not converge (results use the best point found)",
             n ? "; " : "");
+    if (f->warn & FITW_LIMIT)
+        ADD("%sthe data sit at a limit of the model, which was fitted there: %s",
+            n ? "; " : "", limit_text(f->limit));
     if (f->warn & FITW_BOUNDARY) {
         for (k = 0; k < 4 && (f->params[k] > 1e-4 && f->params[k] < 1e5); k++)
             ;
@@ -76,6 +104,8 @@ warn_flags(unsigned w, char *buf, size_t size)
         snprintf(buf + strlen(buf), size - strlen(buf), "poor-holdout ");
     if (w & FITW_PREDICT)
         snprintf(buf + strlen(buf), size - strlen(buf), "predict-failed ");
+    if (w & FITW_LIMIT)
+        snprintf(buf + strlen(buf), size - strlen(buf), "limit ");
     if (buf[0] != '\0')
         buf[strlen(buf) - 1] = '\0';
 }
@@ -102,6 +132,9 @@ print_comparison(out_w *o, const clv_data *d)
         out_str(o, "calibration_end", "holdout after", date);
         out_num(o, "holdout_length", "holdout length (time units)", d->ho_duration, 2);
         out_int(o, "holdout_customers", "customers compared", (int64_t)d->ho_customers);
+        if (d->ho_sampled > 0)
+            out_int(o, "holdout_sampled_from", "(a sample, every k-th of)",
+                    (int64_t)d->ho_sampled);
         out_num(o, "naive_rmse", "naive forecast RMSE (x/T rate)", d->naive_rmse, 3);
         out_str(o, "holdout_split", "split", d->split_auto
                 ? "automatic: last third of the log held out, models refitted "

@@ -18,7 +18,9 @@
  *      loss a conditional mean minimises. The naive forecast x/T times the
  *      holdout length is shown as a benchmark.
  *   2. Otherwise (a summary file without dates, or a short log) the lowest
- *      BIC = -2 ln L + 4 ln n on the whole history wins.
+ *      BIC = -2 ln L + k ln n on the whole history wins (k = 4, or the
+ *      parameters of the reduced model when the fit sits at a limit of its
+ *      family).
  * Fits that failed are out; a fit that did not converge is chosen only if
  * no converged one is left. The predictions then use the chosen model fitted
  * to the whole history (with an automatic split) or to the calibration
@@ -44,6 +46,7 @@
 #define HOLDOUT_MIN_FIT 30      /* calibration customers needed */
 #define HOLDOUT_MIN_PURCHASES 10
 #define POOR_HOLDOUT 0.2        /* aggregate holdout error called poor */
+#define HOLDOUT_SAMPLE 50000    /* customers the comparison fits at most */
 
 typedef int (*fit_fn)(double *, const double *, const double *, const double *,
                       const double *, size_t, const loy_fit_options *,
@@ -156,6 +159,18 @@ at_boundary(const model_fit *f)
     return 0;
 }
 
+/* Free parameters of a fit: 4, or those of the reduced model at a limit. */
+static unsigned
+n_params(const model_fit *f)
+{
+#ifdef LOY_FIT_REPORT_LIMIT
+    if (f->report.flags & LOY_FIT_REPORT_LIMIT)
+        return f->report.n_reduced;
+#endif
+    (void)f;
+    return 4;
+}
+
 static void
 fit_one(int k, const fit_set *fs, const clv_input *in, model_fit *f)
 {
@@ -170,11 +185,26 @@ fit_one(int k, const fit_set *fs, const clv_input *in, model_fit *f)
     f->bic = CLI_NAN;
     if (f->status != LOY_OK && f->status != LOY_ENOCONV)
         return;
-    f->bic = -2.0 * f->report.loglik + 4.0 * log((double)fs->n);
+    f->bic = -2.0 * f->report.loglik + (double)n_params(f) * log((double)fs->n);
     if (!isfinite(f->bic))
         f->status = LOY_ENONFINITE;
     if (f->status == LOY_ENOCONV)
         f->warn |= FITW_NOCONV;
+#ifdef LOY_FIT_REPORT_LIMIT
+    /* The library (1.1) recognises the limits of each model family and
+     * flags boundaries, missing standard errors and caps itself. */
+    f->limit = f->report.limit;
+    if (f->report.flags & LOY_FIT_REPORT_LIMIT)
+        f->warn |= FITW_LIMIT;
+    if (f->report.flags & LOY_FIT_REPORT_BOUNDARY)
+        f->warn |= FITW_BOUNDARY;
+    if (f->report.flags & LOY_FIT_REPORT_NO_SE)
+        f->warn |= FITW_NO_SE;
+    if (f->report.flags & (LOY_FIT_REPORT_MAX_ITER | LOY_FIT_REPORT_MAX_EVALS))
+        f->warn |= FITW_NOCONV;
+    if (f->warn & FITW_LIMIT)
+        return;     /* the limit's parameters are infinite by design */
+#endif
     for (j = 0; j < 4; j++)
         if (!isfinite(f->report.se[j]))
             f->warn |= FITW_NO_SE;
@@ -310,6 +340,19 @@ auto_split(const char *cmd, const clv_input *in, const log_data *log, clv_data *
     if (fit_set_make(&fs, &cal) != 0) {
         log_data_free(&cal);
         return -1;
+    }
+    if (fs.n > HOLDOUT_SAMPLE) {
+        /* The comparison needs the ranking, not the last digit: every k-th
+         * customer (in order of first purchase) keeps its cost bounded. */
+        size_t stride = (fs.n + HOLDOUT_SAMPLE - 1) / HOLDOUT_SAMPLE, j = 0;
+        for (i = 0; i < fs.n; i += stride, j++) {
+            fs.x[j] = fs.x[i];
+            fs.t_x[j] = fs.t_x[i];
+            fs.T[j] = fs.T[i];
+            fs.row[j] = fs.row[i];
+        }
+        d->ho_sampled = fs.n;
+        fs.n = j;
     }
     for (i = 0; i < fs.n; i++)
         purchases += cal.x_holdout[fs.row[i]];
