@@ -288,6 +288,8 @@ typedef struct clv_data {
 
 /* Names of model k of the table: "bgnbd", ... and "BG/NBD", ... */
 const char *model_key(int k);
+/* 1 when name is "auto" or a model of the table. */
+int model_known(const char *name);
 const char *model_title(int k);
 
 /* Check --horizon, --discount, --margin, --penalty; 0 or EXIT_USAGE. */

@@ -560,6 +560,10 @@ cmd_clv(int argc, char **argv)
     if ((rc = cli_common_finish(&c, "clv")) != 0
         || (rc = clv_check_options("clv", &in)) != 0)
         return rc;
+    if (!model_known(in.model)) {
+        cli_error("clv", "unknown --model '%s' (auto, bgnbd, mbgnbd or pnbd)", in.model);
+        return EXIT_USAGE;
+    }
     if (npos != 1) {
         cli_error("clv", "need one FILE (see loyalty clv --help)");
         return EXIT_USAGE;

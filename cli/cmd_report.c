@@ -384,7 +384,7 @@ print_report(out_w *o, const report_data *r, const cli_common *c)
     print_value(o, r);
     if (shown > r->n_cust)
         shown = r->n_cust;
-    customers_print(o, r, shown);
+    customers_print(o, r, shown, 0);    /* the csv is --customers-csv */
     cli_rows_note(o, shown, r->n_cust);
     out_end(o);
 }
@@ -408,7 +408,7 @@ print_customer_list(out_w *o, const report_data *r, const cli_common *c)
     out_int(o, "customers_at_risk", "customers with value at risk",
             (int64_t)r->at_risk_customers);
     out_section_end(o);
-    customers_print(o, r, shown);
+    customers_print(o, r, shown, 1);
     cli_rows_note(o, shown, r->n_cust);
     out_end(o);
 }
@@ -482,6 +482,11 @@ finish_options(const char *cmd, report_data *r, report_opts *ro)
         cli_error(cmd, ro->is_customers ? "need --purchases FILE (see loyalty "
                   "customers --help)" : "need --survey FILE and --purchases FILE "
                   "(see loyalty report --help)");
+        return EXIT_USAGE;
+    }
+    if (!model_known(r->clv_in.model)) {
+        cli_error(cmd, "unknown --model '%s' (auto, bgnbd, mbgnbd or pnbd)",
+                  r->clv_in.model);
         return EXIT_USAGE;
     }
     if (nps_parse_method(ro->method, &r->nps_in.method) != 0) {

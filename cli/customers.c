@@ -158,13 +158,13 @@ what_to_do(const cust_row *c)
 }
 
 void
-customers_print(out_w *o, const report_data *r, size_t shown)
+customers_print(out_w *o, const report_data *r, size_t shown, int primary)
 {
     static const char *const abc[3] = {"A", "B", "C"};
     size_t i;
     /* the long description only where a table may be wide: csv and json */
     out_table(o, "customers", "Customers by priority (value at risk that a call "
-              "can still save)", 1, cols, o->format == OUT_TEXT ? 13 : 14);
+              "can still save)", primary, cols, o->format == OUT_TEXT ? 13 : 14);
     for (i = 0; i < shown && i < r->n_cust; i++) {
         const cust_row *c = &r->cust[i];
         out_cell_int(o, (int64_t)i + 1);
@@ -200,7 +200,7 @@ customers_write_csv(const char *cmd, const char *path, const report_data *r)
         return EXIT_DATA;
     }
     out_init(&o, fp, OUT_CSV);
-    customers_print(&o, r, r->n_cust);
+    customers_print(&o, r, r->n_cust, 1);
     bad = ferror(fp);
     if (fp != stdout)
         bad |= fclose(fp) != 0;

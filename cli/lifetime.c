@@ -98,6 +98,12 @@ find_model(const char *name)
     return -1;
 }
 
+int
+model_known(const char *name)
+{
+    return strcmp(name, "auto") == 0 || find_model(name) >= 0;
+}
+
 /* ---- the fit arrays ------------------------------------------------------ */
 
 typedef struct fit_set {

@@ -90,8 +90,8 @@ void report_warn(report_data *r, const char *cmd, const char *fmt, ...)
 
 /* Build the action list (r->cust) from the analysis; 0 or -1 (memory). */
 int customers_build(report_data *r);
-/* Print it: the first `shown` rows in text, all in csv/json. */
-void customers_print(out_w *o, const report_data *r, size_t shown);
+/* Print it: the first `shown` rows (primary: in csv output too). */
+void customers_print(out_w *o, const report_data *r, size_t shown, int primary);
 /* Write it as CSV to path; 0 or an exit code. */
 int customers_write_csv(const char *cmd, const char *path, const report_data *r);
 /* Action text of a row (cell action, or a win-back when lapsing). */

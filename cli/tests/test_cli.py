@@ -1010,6 +1010,12 @@ class Joins(unittest.TestCase):
     def test_id_normalize_rules(self):
         self.assertEqual(run("report", "--survey", self.survey, "--purchases",
                              self.log, "--id-normalize", "bogus")[0], 2)
+        self.assertEqual(run("report", "--survey", self.survey, "--purchases",
+                             self.log, "--model", "bogus")[0], 2)
+        rc, out, _ = run("report", "--survey", self.survey, "--purchases", self.log,
+                         "--id-normalize", "zeros", "--model", "bgnbd", "--format", "csv")
+        self.assertEqual(rc, 0)
+        self.assertNotIn("value_at_risk", out)   # the list is --customers-csv
 
 
 class CustomerList(unittest.TestCase):
@@ -1019,7 +1025,7 @@ class CustomerList(unittest.TestCase):
     def setUpClass(cls):
         cls.t = Tmp()
         cls.csv = os.path.join(cls.t.dir.name, "customers.csv")
-        cls.rep = run_json("report", "--survey", SURVEY, "--purchases", PURCHASES,
+        cls.rep = run_json("report", "--model", "bgnbd", "--survey", SURVEY, "--purchases", PURCHASES,
                            "--customers-csv", cls.csv)
         with open(cls.csv, newline="") as f:
             cls.rows = list(csv.DictReader(f))
@@ -1053,21 +1059,21 @@ class CustomerList(unittest.TestCase):
             self.assertTrue(close(v, want, 1e-9, 1e-9), r)
 
     def test_command_text_top_and_all(self):
-        rc, out, _ = run("customers", "--purchases", PURCHASES, "--survey", SURVEY)
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--survey", SURVEY)
         self.assertEqual(rc, 0)
         lines = [l for l in out.splitlines() if l[:7].strip().isdigit()]
         self.assertEqual(len(lines), 20)
         self.assertIn("2980 more not shown", out)
-        rc, out, _ = run("customers", "--purchases", PURCHASES, "--top", 5)
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--top", 5)
         self.assertEqual(len([l for l in out.splitlines() if l[:7].strip().isdigit()]), 5)
-        rc, out, _ = run("customers", "--purchases", PURCHASES, "--all")
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--all")
         self.assertEqual(len([l for l in out.splitlines() if l[:7].strip().isdigit()]),
                          3000)
-        rc, out, _ = run("customers", "--purchases", PURCHASES, "--format", "csv")
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--format", "csv")
         self.assertEqual(len(list(csv.DictReader(io.StringIO(out)))), 3000)
 
     def test_same_list_from_both_commands(self):
-        rc, out, _ = run("customers", "--purchases", PURCHASES, "--survey", SURVEY,
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--survey", SURVEY,
                          "--format", "csv")
         self.assertEqual(list(csv.DictReader(io.StringIO(out))), self.rows)
 
