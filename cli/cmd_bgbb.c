@@ -244,8 +244,8 @@ cmd_bgbb(int argc, char **argv)
         out_num(&o, "customers", "customers (sum of weights)", sw, 0);
         out_int(&o, "rows", "rows", (int64_t)f.n);
         out_num(&o, "loglik", "log-likelihood", rep.loglik, 3);
-        out_num(&o, "expected_alive", "expected alive at the next opportunity", s_alive, 1);
-        out_num(&o, "expected_transactions", "expected transactions, next opportunities",
+        out_num(&o, "expected_alive", "expected alive, next opportunity", s_alive, 1);
+        out_num(&o, "expected_transactions", "expected transactions ahead",
                 s_exp, 1);
         out_num(&o, "opportunities", "opportunities ahead", nstar, 0);
         out_num(&o, "discount", "discount rate per opportunity", discount, 4);

@@ -597,9 +597,9 @@ run_command(int argc, char **argv, int is_customers)
             CLI_COMMON_SPECS(ro.c)};
         size_t nspecs = sizeof specs / sizeof *specs;
         if (is_customers) {
-            /* no page, no title: drop --html, --customers-csv, --title */
-            memmove(&specs[2], &specs[5], (nspecs - 5) * sizeof *specs);
-            nspecs -= 3;
+            /* no page: drop --html, --customers-csv, --title, --currency */
+            memmove(&specs[2], &specs[6], (nspecs - 6) * sizeof *specs);
+            nspecs -= 4;
         }
         rc = args_parse(argc, argv, specs, nspecs,
                         is_customers ? &customers_help : &report_help, pos, 0, &npos);
