@@ -444,6 +444,10 @@ clv_section(FILE *fp, const report_data *r)
     }
     model_table(fp, r);
     value_table(fp, r);
+    fputs("<p class=\"note\">CLV is already weighted by the chance that each "
+          "customer is still active; the value at risk is the value a customer "
+          "would bring if still active, times the chance of losing it (all of it "
+          "for a detractor), so the two are not parts of one total.</p>\n", fp);
     snprintf(note, sizeof note, "CLV per customer, next %.0f months",
              r->clv_in.horizon);
     chart_open(fp);
