@@ -541,9 +541,10 @@ static const cmd_help customers_help = {
     "class (ABC of revenue), the loyalty class and last score (with a\n"
     "survey), P(alive), expected purchases and CLV over the horizon (the\n"
     "lifetime model chosen as in `loyalty clv`), the ABC x loyalty segment,\n"
-    "the action and the value at risk, sorted by priority (value at risk,\n"
-    "then CLV, then revenue). Text output shows the first --top rows\n"
-    "(default 20), --all every row; csv and json always every row.",
+    "the action and the value at risk, sorted by priority: the value at\n"
+    "risk that a call can still save (value at risk x P(alive)). Text\n"
+    "output shows the first --top rows (default 20), --all every row; csv\n"
+    "and json always every row.",
     "Value at risk = the customer's value over the horizon if still active\n"
     "(CLV / P(alive)) x the chance of losing it: 1 - P(alive), or all of it\n"
     "for a detractor. Its sum over non-detractors is the silent-churn value\n"
