@@ -38,6 +38,18 @@ limit_text(uint32_t limit)
     return "a reduced model";
 }
 
+/* A fit at the no-dropout limit: everyone's P(alive) is 1 anyway. */
+static int
+no_dropout(const model_fit *f)
+{
+#ifdef LOY_LIMIT_NO_DROPOUT
+    return (f->warn & FITW_LIMIT) && (f->limit & LOY_LIMIT_NO_DROPOUT);
+#else
+    (void)f;
+    return 0;
+#endif
+}
+
 /* Warnings about the chosen model, to standard error and the output. */
 void
 clv_warnings_text(const clv_data *d, char *buf, size_t size)
@@ -73,7 +85,7 @@ clv_warnings_text(const clv_data *d, char *buf, size_t size)
             100.0 * (h->ho_predicted - h->ho_actual) / h->ho_actual);
     if (isfinite(h->ho_rmse) && isfinite(d->naive_rmse) && h->ho_rmse >= d->naive_rmse)
         ADD("%sthe holdout forecast is no better than the naive rate x/T", n ? "; " : "");
-    if (d->chosen == 0 && d->one_time_buyers > 0)
+    if (d->chosen == 0 && d->one_time_buyers > 0 && !no_dropout(f))
         ADD("%sit gives the %zu customers without a repeat purchase P(alive) = 1 "
             "(BG/NBD lets customers leave only right after a purchase)",
             n ? "; " : "", d->one_time_buyers);
