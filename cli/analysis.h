@@ -257,7 +257,8 @@ typedef struct clv_data {
     /* the model comparison */
     int choice;             /* CHOICE_* */
     int chosen;             /* index into the model table */
-    int tried[N_MODELS];    /* fitted (all for auto, one if named) */
+    int tried[N_MODELS];    /* candidates (all for auto, one if named) */
+    int fitted[N_MODELS];   /* fits[k] holds a fit to the whole data */
     model_fit fits[N_MODELS];      /* on the data the predictions use */
     model_fit cal_fits[N_MODELS];  /* on the calibration part (auto split) */
     int split_auto;         /* the holdout was split off here */

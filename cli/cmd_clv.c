@@ -93,8 +93,10 @@ clv_warnings_text(const clv_data *d, char *buf, size_t size)
 }
 
 static const char *
-fit_status_text(const model_fit *f)
+fit_status_text(const model_fit *f, int fitted)
 {
+    if (!fitted)
+        return "holdout only";
     if (f->status == LOY_OK)
         return "converged";
     if (f->status == LOY_ENOCONV)
@@ -163,8 +165,8 @@ print_comparison(out_w *o, const clv_data *d)
         warn_flags(f->warn | h->warn, buf, sizeof buf);
         out_cell_str(o, model_title(k));
         out_cell_str(o, k == d->chosen ? "yes" : "");
-        out_cell_str(o, fit_status_text(f));
-        out_cell_num(o, f->status == LOY_OK || f->status == LOY_ENOCONV
+        out_cell_str(o, fit_status_text(f, d->fitted[k]));
+        out_cell_num(o, d->fitted[k] && (f->status == LOY_OK || f->status == LOY_ENOCONV)
                             ? f->report.loglik : CLI_NAN);
         out_cell_num(o, f->bic);
         out_cell_num(o, h->ho_rmse);

@@ -353,7 +353,7 @@ model_table(FILE *fp, const report_data *r)
     for (k = 0; k < N_MODELS; k++) {
         const model_fit *f = &d->fits[k];
         const model_fit *h = d->split_auto ? &d->cal_fits[k] : f;
-        int ok = f->status == LOY_OK || f->status == LOY_ENOCONV;
+        int ok = d->fitted[k] && (f->status == LOY_OK || f->status == LOY_ENOCONV);
         char name[64];
         if (!d->tried[k])
             continue;
@@ -361,8 +361,8 @@ model_table(FILE *fp, const report_data *r)
                  k == d->chosen ? " (chosen)" : "");
         fputs(k == d->chosen ? "<tr class=\"chosen\">" : "<tr>", fp);
         td(fp, 1, name);
-        td(fp, 1, f->status == LOY_OK ? "converged" : f->status == LOY_ENOCONV
-                  ? "not converged" : loy_strerror(f->status));
+        td(fp, 1, !d->fitted[k] ? "holdout only" : f->status == LOY_OK ? "converged"
+                  : f->status == LOY_ENOCONV ? "not converged" : loy_strerror(f->status));
         tdf(fp, ok ? f->report.loglik : CLI_NAN, 1);
         tdf(fp, f->bic, 1);
         tdf(fp, h->ho_rmse, 3);

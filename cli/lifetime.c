@@ -283,12 +283,20 @@ criterion(const clv_data *d, int k)
     return d->fits[k].bic;
 }
 
+/* The fit that speaks for model k in the ranking: the whole-log fit, or
+ * the calibration fit while the whole log is not fitted yet. */
+static const model_fit *
+rank_fit(const clv_data *d, int k)
+{
+    return d->fitted[k] ? &d->fits[k] : &d->cal_fits[k];
+}
+
 /* a ranks before b: converged first, then with a criterion, then lower. */
 static int
 ranks_before(const clv_data *d, int a, int b)
 {
-    int na = (d->fits[a].warn & FITW_NOCONV) != 0;
-    int nb = (d->fits[b].warn & FITW_NOCONV) != 0;
+    int na = (rank_fit(d, a)->warn & FITW_NOCONV) != 0;
+    int nb = (rank_fit(d, b)->warn & FITW_NOCONV) != 0;
     double ca = criterion(d, a), cb = criterion(d, b);
     if (na != nb)
         return na < nb;
@@ -304,7 +312,7 @@ rank_models(const clv_data *d, int order[N_MODELS])
 {
     int n = 0, k, i, j;
     for (k = 0; k < N_MODELS; k++)
-        if (d->tried[k] && usable(&d->fits[k]))
+        if (d->tried[k] && usable(rank_fit(d, k)))
             order[n++] = k;
     for (i = 1; i < n; i++)
         for (j = i; j > 0 && ranks_before(d, order[j], order[j - 1]); j--) {
@@ -519,28 +527,38 @@ adopt_fit_set(clv_data *d, fit_set *fs)
     memset(fs, 0, sizeof *fs);
 }
 
-/* Fit the candidate models to the data the predictions use. */
-static int
-fit_candidates(const char *cmd, const clv_input *in, clv_data *d, progress *pg)
+/* The models to try: the one named, or all three. */
+static void
+select_candidates(const clv_input *in, clv_data *d)
+{
+    int k, named = find_model(in->model);
+    for (k = 0; k < N_MODELS; k++) {
+        d->tried[k] = named < 0 || k == named;
+        d->fits[k].bic = d->fits[k].ho_rmse = d->fits[k].ho_mae = CLI_NAN;
+        d->fits[k].ho_predicted = d->fits[k].ho_actual = CLI_NAN;
+        d->cal_fits[k] = d->fits[k];
+    }
+}
+
+/* Fit model k to the data the predictions use (once). */
+static void
+fit_full(int k, const clv_input *in, clv_data *d, progress *pg)
 {
     fit_set fs = {d->n_fit, d->x, d->t_x, d->T, d->row};
-    int k, named = strcmp(in->model, "auto") != 0;
-    if (named && (k = find_model(in->model)) >= 0)
-        d->tried[k] = 1;
-    else if (named) {
-        cli_error(cmd, "unknown --model '%s' (auto, bgnbd, mbgnbd or pnbd)",
-                  in->model);
-        return EXIT_USAGE;
-    } else
-        for (k = 0; k < N_MODELS; k++)
-            d->tried[k] = 1;
-    for (k = 0; k < N_MODELS; k++) {
-        if (!d->tried[k])
-            continue;
-        progress_step(pg, "fitting %s", models[k].title);
-        fit_one(k, &fs, in, &d->fits[k]);
-    }
-    return 0;
+    if (d->fitted[k])
+        return;
+    progress_step(pg, "fitting %s", models[k].title);
+    fit_one(k, &fs, in, &d->fits[k]);
+    d->fitted[k] = 1;
+}
+
+static void
+fit_all(const clv_input *in, clv_data *d, progress *pg)
+{
+    int k;
+    for (k = 0; k < N_MODELS; k++)
+        if (d->tried[k])
+            fit_full(k, in, d, pg);
 }
 
 /* Set up the comparison (holdout or BIC) for the chosen models. */
@@ -551,6 +569,8 @@ compare(const char *cmd, const clv_input *in, const log_data *log, clv_data *d,
     fit_set fs = {d->n_fit, d->x, d->t_x, d->T, d->row};
     int k, rc;
     d->choice = strcmp(in->model, "auto") != 0 ? CHOICE_NAMED : CHOICE_BIC;
+    if (log->calibration || d->choice == CHOICE_NAMED)
+        fit_all(in, d, pg);
     if (log->calibration) {
         /* the user's split: the models were fitted on the calibration part */
         d->ho_duration = log->info.duration_holdout;
@@ -570,15 +590,43 @@ compare(const char *cmd, const clv_input *in, const log_data *log, clv_data *d,
         cli_error(cmd, "out of memory");
         return EXIT_DATA;
     }
+    /* With a holdout ranking on a large base, only the models that are
+     * needed get fitted to the whole log (choose_and_predict); otherwise
+     * all of them, for the BIC and the table. */
+    if (rc == 0 && d->choice == CHOICE_HOLDOUT) {
+        int usable_cal = 0;
+        for (k = 0; k < N_MODELS; k++)
+            usable_cal += d->tried[k] && usable(&d->cal_fits[k])
+                          && isfinite(d->cal_fits[k].ho_rmse);
+        if (usable_cal == 0) {
+            d->choice = CHOICE_BIC;
+            d->split_auto = 0;
+            snprintf(d->why_bic, sizeof d->why_bic, "no model could be fitted "
+                     "to the calibration part");
+        }
+    }
+    if (rc == 0 && !(d->choice == CHOICE_HOLDOUT && d->n_fit > HOLDOUT_SAMPLE))
+        fit_all(in, d, pg);
     return rc;
 }
 
 /* Predict with the best model whose predictions work. */
 static int
-choose_and_predict(const char *cmd, const clv_input *in, clv_data *d)
+choose_and_predict(const char *cmd, const clv_input *in, clv_data *d,
+                   progress *pg)
 {
     int order[N_MODELS], n = rank_models(d, order), i, rc = LOY_EDEGENERATE;
     for (i = 0; i < n; i++) {
+        fit_full(order[i], in, d, pg);
+        if (!usable(&d->fits[order[i]])) {
+            rc = d->fits[order[i]].status;
+            d->n_fallback++;
+            cli_warn(cmd, "%s: the fit to the whole log failed (%s)%s",
+                     models[order[i]].title, loy_strerror(rc),
+                     i + 1 < n ? "; using the next model" : "");
+            continue;
+        }
+        progress_step(pg, "predicting with %s", models[order[i]].title);
         rc = predict(order[i], d->fits[order[i]].params, in, d);
         if (rc == LOY_OK) {
             d->chosen = order[i];
@@ -626,13 +674,12 @@ clv_run(const char *cmd, const clv_input *in, const log_data *log, clv_data *d)
         return EXIT_DATA;
     }
     progress_init(&pg, cmd);
-    rc = fit_candidates(cmd, in, d, &pg);
-    if (rc == 0)
-        rc = compare(cmd, in, log, d, &pg);
+    select_candidates(in, d);
+    rc = compare(cmd, in, log, d, &pg);
     if (rc == 0) {
-        progress_step(&pg, "predicting");
+        progress_step(&pg, "fitting the spend model");
         spend_model(log, d);
-        rc = choose_and_predict(cmd, in, d);
+        rc = choose_and_predict(cmd, in, d, &pg);
     }
     progress_clear(&pg);
     if (rc != 0)
