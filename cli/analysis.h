@@ -60,6 +60,10 @@ typedef struct nps_input {
     const score_scale *scale;
     const csv_dialect *dialect;
     int skip_bad;
+    /* With drivers: the rows of a key-driver analysis are kept on the way
+     * (struct drivers_input / drivers_data of keydrivers.h). */
+    const struct drivers_input *drivers_in;
+    struct drivers_data *drivers;
 } nps_input;
 
 typedef struct nps_group {

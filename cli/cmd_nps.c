@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "keydrivers.h"
 #include "parse.h"
 
 #define ALL_NAME "(all)"
@@ -146,6 +147,8 @@ nps_row(nps_data *d, const csv_reader *r, badrows *b, const nps_input *in,
     int32_t iscore = 0;
     int cls = scale_classify(in->scale, r, b, c->score, in->score_col, &iscore);
     int rc = cls >= 0 ? 0 : cls == -1 ? -2 : -1;
+    if (in->drivers != NULL && drivers_row(r, b, in->drivers) != 0)
+        return -1;
     if (c->group >= 0 && (gname = cli_field_text(r, b, c->group, in->group_col,
                                                  &glen)) == NULL)
         return 0;
@@ -194,6 +197,8 @@ nps_columns(const char *cmd, const csv_reader *r, const nps_input *in,
         return -1;
     if (in->id_col != NULL
         && (c->id = cli_column(cmd, r, in->id_col, "survey-id-column")) < 0)
+        return -1;
+    if (in->drivers != NULL && drivers_columns(cmd, r, in->drivers_in, in->drivers) != 0)
         return -1;
     if (in->group_col != NULL
         && (c->group = cli_column(cmd, r, in->group_col, "group-column")) < 0)

@@ -239,6 +239,12 @@ report_run(const char *cmd, report_data *r)
     double month = strcmp(r->log_in.unit, "day") == 0 ? 30.4375 : 30.4375 / 7.0;
     if (r->have_survey && (rc = nps_run(cmd, &r->nps_in, &r->nps)) != 0)
         return rc;
+    if (r->have_drivers) {
+        r->drivers_status = drivers_analyse(cmd, &r->drv, &r->drv_in);
+        if (r->drivers_status != 0)
+            report_warn(r, cmd, "no key-driver section: the analysis failed "
+                        "(see above)");
+    }
     if ((rc = log_run(cmd, &r->log_in, &r->log)) != 0)
         return rc;
     n = (size_t)idmap_count(r->log.ids);
@@ -376,6 +382,8 @@ print_report(out_w *o, const report_data *r, const cli_common *c)
     print_retention(o, r);
     if (r->have_survey)
         print_join(o, r);
+    if (r->have_drivers && r->drivers_status == 0)
+        drivers_print(o, &r->drv, &r->drv_in);
     seg_print(o, &r->seg, &r->seg_in);
     print_class_value(o, r);
     print_sbg(o, r);
@@ -441,6 +449,7 @@ report_free(report_data *r)
     free(r->loyalty);
     free(r->score);
     free(r->cust);
+    drivers_data_free(&r->drv);
     for (i = 0; i < r->n_warnings; i++)
         free(r->warnings[i]);
 }
@@ -489,6 +498,13 @@ finish_options(const char *cmd, report_data *r, report_opts *ro)
                   r->clv_in.model);
         return EXIT_USAGE;
     }
+    if (r->drv_in.drivers != NULL
+        && ((rc = drivers_parse_model(cmd, r->drv_model, &r->drv_in.model)) != 0))
+        return rc;
+    if (r->drv_in.drivers != NULL && r->survey_path == NULL) {
+        cli_error(cmd, "--drivers needs --survey (the ratings are in the survey)");
+        return EXIT_USAGE;
+    }
     if (nps_parse_method(ro->method, &r->nps_in.method) != 0) {
         cli_error(cmd, "unknown --method '%s' (wald, adjusted or score)", ro->method);
         return EXIT_USAGE;
@@ -513,6 +529,14 @@ finish_options(const char *cmd, report_data *r, report_opts *ro)
     r->clv_in.log_in = &r->log_in;
     if (r->have_survey && r->nps_in.group_col == NULL)
         r->nps_in.group_col = default_group(r->survey_path, &ro->c.dialect);
+    if (r->drv_in.drivers != NULL) {
+        r->have_drivers = 1;
+        r->drv_in.outcome = r->nps_in.score_col;
+        r->drv_in.breaks = r->scale.b;
+        r->drv_in.level = 0.95;
+        r->nps_in.drivers_in = &r->drv_in;
+        r->nps_in.drivers = &r->drv;
+    }
     return 0;
 }
 
@@ -574,6 +598,7 @@ run_command(int argc, char **argv, int is_customers)
     r->seg_in = (seg_input){"fixed", LOY_ABC_DEFAULT_CUT_A, LOY_ABC_DEFAULT_CUT_B, 0, 0.95};
     r->clv_in = (clv_input){"auto", 12.0, 0.01, 1.0, 0, 0.0, 0.0, NULL};
     r->title = "Loyalty report";
+    r->drv_model = "linear";
     {
         opt_spec specs[] = {
             {"survey", OPT_STR, &r->survey_path, NULL, "FILE", "survey export (customer id, score, group)"},
@@ -582,6 +607,8 @@ run_command(int argc, char **argv, int is_customers)
             {"customers-csv", OPT_STR, &r->customers_csv, NULL, "OUT", "also write the action list (every customer) as CSV"},
             {"title", OPT_STR, &r->title, NULL, "TEXT", "title of the HTML page (default 'Loyalty report')"},
             {"currency", OPT_STR, &r->currency, NULL, "SYM", "currency of amounts on the page, e.g. '$', 'EUR'"},
+            {"drivers", OPT_STR, &r->drv_in.drivers, NULL, "A,B,C", "key drivers: survey columns of rated attributes"},
+            {"drivers-model", OPT_STR, &r->drv_model, NULL, "M", "key drivers of the score: linear (default), logistic or ordinal"},
             {"model", OPT_STR, &r->clv_in.model, NULL, "M", "lifetime model: auto (default), bgnbd, mbgnbd or pnbd"},
             {"horizon", OPT_NUM, &r->clv_in.horizon, NULL, "MONTHS", "CLV horizon in months (default 12)"},
             {"discount", OPT_NUM, &r->clv_in.discount, NULL, "D", "discount rate per month (default 0.01)"},
@@ -598,9 +625,10 @@ run_command(int argc, char **argv, int is_customers)
             CLI_COMMON_SPECS(ro.c)};
         size_t nspecs = sizeof specs / sizeof *specs;
         if (is_customers) {
-            /* no page: drop --html, --customers-csv, --title, --currency */
-            memmove(&specs[2], &specs[6], (nspecs - 6) * sizeof *specs);
-            nspecs -= 4;
+            /* no page: drop --html, --customers-csv, --title, --currency,
+             * --drivers, --drivers-model */
+            memmove(&specs[2], &specs[8], (nspecs - 8) * sizeof *specs);
+            nspecs -= 6;
         }
         rc = args_parse(argc, argv, specs, nspecs,
                         is_customers ? &customers_help : &report_help, pos, 0, &npos);

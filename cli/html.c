@@ -289,6 +289,51 @@ join_section(FILE *fp, const report_data *r)
     fputs("</tr>\n</table></div>\n", fp);
 }
 
+/* ---- key drivers ------------------------------------------------------------------ */
+
+static void
+drivers_section(FILE *fp, const report_data *r)
+{
+    static const char *const names[7] = {"driver", "importance", "performance",
+                                         "top box", "quadrant", "opportunity",
+                                         "effect"};
+    static const int left[7] = {1, 0, 0, 0, 1, 0, 0};
+    const drivers_data *d = &r->drv;
+    size_t order[64], i;
+    char note[400], buf[64];
+    snprintf(note, sizeof note, "What moves the score: each rated attribute's share "
+             "of what the attributes explain together (R\xC2\xB2 = %.2f, %s model, "
+             "%llu answers), today's performance (mean rating on 0-100), and the "
+             "opportunity importance x (100 - performance): work on the top rows "
+             "first. Priority fix = important and below the average performance.",
+             d->summary.r2, d->model == LOY_DRIVERS_MODEL_LINEAR ? "linear"
+             : d->model == LOY_DRIVERS_MODEL_LOGISTIC ? "logistic" : "ordinal",
+             (unsigned long long)d->summary.n);
+    heading(fp, "drivers", "Key drivers", note);
+    chart_open(fp);
+    svg_drivers(fp, d);
+    chart_close(fp);
+    drivers_order(d, order);
+    fputs("<div class=\"scroll\"><table id=\"table-drivers\">\n", fp);
+    th_row(fp, names, left, 7);
+    for (i = 0; i < d->p; i++) {
+        size_t j = order[i];
+        fputs("<tr>", fp);
+        td(fp, 1, d->names[j]);
+        snprintf(buf, sizeof buf, "%.1f%%", 100 * d->share[j]);
+        td(fp, 0, buf);
+        tdf(fp, d->performance[j], 1);
+        snprintf(buf, sizeof buf, "%.0f%%", 100 * d->top_box[j]);
+        td(fp, 0, buf);
+        td(fp, 1, loy_drivers_quadrant_name(d->quadrant[j]));
+        tdf(fp, 100 * d->opportunity[j], 1);
+        td(fp, 0, !(d->pvalue[j] <= 0.05) ? "no clear effect"
+                  : d->beta_std[j] > 0 ? "raises the score" : "lowers the score");
+        fputs("</tr>\n", fp);
+    }
+    fputs("</table></div>\n", fp);
+}
+
 /* ---- segmentation ---------------------------------------------------------------- */
 
 static void
@@ -582,6 +627,8 @@ html_report(FILE *fp, const report_data *r)
     cards(fp, r);
     if (r->have_survey) {
         nps_section(fp, r);
+        if (r->have_drivers && r->drivers_status == 0)
+            drivers_section(fp, r);
         join_section(fp, r);
     }
     segment_section(fp, r);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "analysis.h"
+#include "keydrivers.h"
 
 #define RETENTION_MAX 60
 #define RETENTION_MIN_AT_RISK 30    /* months shown need this many observed */
@@ -76,6 +77,11 @@ typedef struct report_data {
     size_t n_cust;
     double clv_total, var_total;    /* sums over the action list */
     uint64_t at_risk_customers;     /* value at risk > 0 */
+    /* key drivers (--drivers): rows kept while the survey is read */
+    drivers_input drv_in;
+    drivers_data drv;
+    const char *drv_model;
+    int have_drivers, drivers_status;
     /* warnings for the reader, also printed on standard error */
     char *warnings[REPORT_MAX_WARNINGS];
     size_t n_warnings;

@@ -589,3 +589,55 @@ svg_retention(FILE *fp, const double *x, const double *y, const double *y2,
     text_cls(fp, 8, MT - 14, "start", "axis-title", "still active");
     svg_end(fp);
 }
+
+/* ---- key drivers -------------------------------------------------------------- */
+
+#define DRV_ML 150
+
+static const char *
+quadrant_color(int32_t q)
+{
+    switch (q) {
+    case LOY_IPA_PRIORITY_FIX: return "#c0392b";
+    case LOY_IPA_KEY_STRENGTH: return GREEN;
+    case LOY_IPA_SECONDARY_STRENGTH: return "#7bc67b";
+    default: return GREY;
+    }
+}
+
+void
+svg_drivers(FILE *fp, const drivers_data *d)
+{
+    static const legend_spec leg[4] = {
+        {"#c0392b", 0, NULL, "priority fix"}, {GREEN, 0, NULL, "key strength"},
+        {"#7bc67b", 0, NULL, "secondary strength"}, {GREY, 0, NULL, "low priority"}};
+    size_t order[64], i;
+    double max = 0.0, step, top, x;
+    int h = MT + MB + 30 * (int)d->p;
+    char buf[64], name[64];
+    drivers_order(d, order);
+    for (i = 0; i < d->p; i++)
+        max = d->share[i] > max ? d->share[i] : max;
+    step = nice_step(max, 4, &top);
+    svg_begin(fp, "chart-drivers", "Key drivers: importance (share of what the "
+              "drivers explain)", W, h);
+    legend_row(fp, W - MR, 42, leg, 4);
+    for (x = 0; x <= top * (1 + 1e-9); x += step) {
+        double px = DRV_ML + x / top * (W - DRV_ML - MR - 60);
+        line(fp, px, MT + 4, px, h - MB, x == 0 ? "stroke=\"" AXIS "\"" : "stroke=\"" GRID "\"");
+        snprintf(buf, sizeof buf, "%.0f%%", 100 * x);
+        text_at(fp, px, h - MB + 16, "middle", buf);
+    }
+    for (i = 0; i < d->p; i++) {
+        size_t j = order[i];
+        double y = MT + 12 + 30.0 * (double)i, w = d->share[j] / top * (W - DRV_ML - MR - 60);
+        text_at(fp, DRV_ML - 8, y + 13, "end", fit_text(d->names[j], DRV_ML - 14, name,
+                                                        sizeof name));
+        rect(fp, DRV_ML, y, w, 18, quadrant_color(d->quadrant[j]));
+        snprintf(buf, sizeof buf, "%.1f%%", 100 * d->share[j]);
+        text_at(fp, DRV_ML + w + 6, y + 13, "start", buf);
+    }
+    text_at(fp, DRV_ML + (W - DRV_ML - MR - 60) / 2.0, h - 10, "middle",
+            "importance (most opportunity first)");
+    svg_end(fp);
+}

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "analysis.h"
+#include "keydrivers.h"
 
 /* Write text with &, <, >, " escaped for XML/HTML. */
 void xml_text(FILE *fp, const char *s);
@@ -33,6 +34,9 @@ void svg_matrix(FILE *fp, const seg_data *s, const char *currency);
 void svg_histogram(FILE *fp, const char *id, const char *title,
                    const double *v, size_t n, const char *xlabel,
                    const char *currency);
+/* Key drivers: importance per driver, coloured by IPA quadrant, most
+ * opportunity first. */
+void svg_drivers(FILE *fp, const drivers_data *d);
 /* Retention: observed y(x) and an optional model curve y2, both in [0, 1]. */
 void svg_retention(FILE *fp, const double *x, const double *y,
                    const double *y2, size_t n);

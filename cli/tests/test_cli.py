@@ -1494,5 +1494,110 @@ class Robustness(unittest.TestCase):
             self.assertTrue(math.isfinite(c["clv"]))
 
 
+def ols_r2(rows, cols):
+    """R squared of y (column 0) on the given columns, by normal equations."""
+    n = len(rows)
+    X = [[1.0] + [r[c] for c in cols] for r in rows]
+    y = [r[0] for r in rows]
+    k = len(X[0])
+    A = [[sum(X[i][a] * X[i][b] for i in range(n)) for b in range(k)] for a in range(k)]
+    v = [sum(X[i][a] * y[i] for i in range(n)) for a in range(k)]
+    for c in range(k):                      # Gauss-Jordan
+        piv = A[c][c]
+        for j in range(c, k):
+            A[c][j] /= piv
+        v[c] /= piv
+        for r in range(k):
+            if r != c:
+                f = A[r][c]
+                for j in range(c, k):
+                    A[r][j] -= f * A[c][j]
+                v[r] -= f * v[c]
+    my = sum(y) / n
+    fit = [sum(X[i][a] * v[a] for a in range(k)) for i in range(n)]
+    ss_res = sum((y[i] - fit[i]) ** 2 for i in range(n))
+    ss_tot = sum((yy - my) ** 2 for yy in y)
+    return 1 - ss_res / ss_tot
+
+
+class Drivers(unittest.TestCase):
+    """Phase 2: key drivers (loyalty drivers and the report's section)."""
+
+    @classmethod
+    def setUpClass(cls):
+        rnd = random.Random(21)
+        cls.t = Tmp()
+        cls.rows = []
+        lines = ["id,score,speed,friendliness,price"]
+        for i in range(400):
+            sp, fr, pr = rnd.randint(1, 5), rnd.randint(1, 5), rnd.randint(1, 5)
+            y = max(0, min(10, round(1.6 * sp + 0.7 * fr + 0.2 * pr - 1.5
+                                     + rnd.gauss(0, 1.5))))
+            cls.rows.append((float(y), float(sp), float(fr), float(pr)))
+            lines.append("C%d,%d,%d,%d,%d" % (i, y, sp, fr, pr))
+        cls.path = cls.t.file("drv.csv", "\n".join(lines) + "\n")
+
+    def test_lmg_shares_against_shapley(self):
+        res = run_json("drivers", "--drivers", "speed,friendliness,price", self.path)
+        got = {d["driver"]: d["importance"] for d in res["drivers"]}
+        full = ols_r2(self.rows, [1, 2, 3])
+        self.assertTrue(close(res["drivers_fit"]["r2"], full, 1e-9))
+        import itertools
+        for j, name in ((1, "speed"), (2, "friendliness"), (3, "price")):
+            others = [c for c in (1, 2, 3) if c != j]
+            lmg = 0.0
+            for size in range(3):
+                for s in itertools.combinations(others, size):
+                    wgt = math.factorial(size) * math.factorial(2 - size) / 6.0
+                    base = ols_r2(self.rows, list(s)) if s else 0.0
+                    lmg += wgt * (ols_r2(self.rows, list(s) + [j]) - base)
+            self.assertTrue(close(got[name], lmg / full, 1e-9), (name, got[name], lmg / full))
+        # most opportunity first, quadrants named
+        opp = [d["opportunity"] for d in res["drivers"]]
+        self.assertEqual(opp, sorted(opp, reverse=True))
+        self.assertEqual(res["drivers_fit"]["scale"], "1-5")
+
+    def test_models_options_and_errors(self):
+        for model in ("logistic", "ordinal"):
+            res = run_json("drivers", "--drivers", "3,4,5", "--outcome", "2",
+                           "--model", model, self.path)
+            self.assertTrue(close(sum(d["importance"] for d in res["drivers"]), 1.0,
+                                  1e-9))
+        res = run_json("drivers", "--drivers", "speed,price", "--bootstrap", 100,
+                       "--prca", self.path)
+        for d in res["drivers"]:
+            self.assertLessEqual(d["lower"], d["importance"])
+            self.assertGreaterEqual(d["upper"], d["importance"])
+            self.assertIn(d["kano"], ("basic", "performance", "excitement", "low impact"))
+        self.assertEqual(run("drivers", self.path)[0], 2)
+        self.assertEqual(run("drivers", "--drivers", "speed", "--model", "x",
+                             self.path)[0], 2)
+        rc, _, err = run("drivers", "--drivers", "speed,nope", self.path)
+        self.assertEqual(rc, 1)
+        self.assertIn("no column 'nope'", err)
+        const = self.t.file("c.csv", "score,a,b\n" + "".join(
+            "%d,3,%d\n" % (i % 11, i % 5) for i in range(50)))
+        rc, _, err = run("drivers", "--drivers", "a,b", const)
+        self.assertEqual(rc, 1)
+        self.assertIn("'a' is constant", err)
+
+    def test_report_section(self):
+        html = os.path.join(self.t.dir.name, "d.html")
+        survey = self.t.file("s.csv", "customer_id,score,speed,friendliness\n" + "".join(
+            "C%05d,%d,%d,%d\n" % (i + 1, r[0], r[1], r[2])
+            for i, r in enumerate(self.rows)))
+        rc, out, err = run("report", "--survey", survey, "--purchases", PURCHASES,
+                           "--drivers", "speed,friendliness", "--model", "bgnbd",
+                           "--html", html)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("Key drivers", out)
+        root = html_root(html)
+        rows = table_rows(root, "table-drivers")
+        self.assertEqual([r[0] for r in rows[1:]][:1], ["speed"])
+        svg_of(root, "chart-drivers")
+        self.assertEqual(run("customers", "--purchases", PURCHASES, "--drivers",
+                             "speed")[0], 2)
+
+
 if __name__ == "__main__":
     unittest.main()

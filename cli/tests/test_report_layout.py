@@ -30,11 +30,14 @@ def stress_data(d):
               "Public sector & education", "\u00dcn\u00efc\u00f6d\u00e9 gr\u00fcppe",
               "A", "Partners <resellers>", "Very very long segment name number seven"]
     with open(os.path.join(d, "survey.csv"), "w", encoding="utf-8") as f:
-        f.write("customer_id,segment,score\n")
+        f.write("customer_id,segment,score,delivery speed,the friendliness of "
+                "our staff in the shops,price,app\n")
         for i in range(400):
             g = groups[i % len(groups)]
             s = 0 if g == "A" else 10 if g == "SMB" else rnd.randrange(11)
-            f.write('%d,"%s",%d\n' % (i + 1, g, s))
+            r = [max(1, min(5, round(s / 2.0 * a + rnd.gauss(0, 1))))
+                 for a in (0.9, 0.5, 0.2, 0.05)]
+            f.write('%d,"%s",%d,%d,%d,%d,%d\n' % ((i + 1, g, s) + tuple(r)))
     d0 = datetime.date(2024, 1, 1)
     with open(os.path.join(d, "purchases.csv"), "w") as f:
         f.write("customer_id,date,amount\n")
@@ -63,6 +66,8 @@ def main():
         subprocess.run([BIN, "report", "--survey", os.path.join(tmp, "survey.csv"),
                         "--purchases", os.path.join(tmp, "purchases.csv"),
                         "--id-normalize", "zeros", "--model", "bgnbd", "--html", stress,
+                        "--drivers", "delivery speed,the friendliness of our staff "
+                        "in the shops,price,app",
                         "--currency", "EUR", "--title",
                         "A very long report title for the board meeting of 2025"],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
