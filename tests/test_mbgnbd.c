@@ -332,12 +332,12 @@ test_bad_input(void **state)
     assert_status(loy_mbgnbd_fit(p, x, tx, T, NULL, 2, NULL, NULL, &ei),
                   LOY_ESCALE);
     assert_true(ei == 0);
-    /* a horizon so long that the series cannot converge is reported */
+    /* a horizon so long that the series cannot converge: the mean over
+     * p by quadrature takes over (it used to be LOY_ENOCONV) */
     {
         const double tt[2] = {10.0, 1e13};
-        assert_status(loy_mbgnbd_expected_new(out, p, tt, 2, &ei),
-                      LOY_ENOCONV);
-        assert_true(ei == 1);
+        assert_ok(loy_mbgnbd_expected_new(out, p, tt, 2, &ei));
+        assert_true(isfinite(out[1]) && out[1] > out[0]);
     }
 }
 

@@ -134,7 +134,7 @@ static void
 test_iteration_cap(void **state)
 {
     double x[2] = {-1.2, 1.0}, f0, f1;
-    loy__optim_options o = {1, 0.0};
+    loy__optim_options o = {1, 0.0, 0, 0.0, NULL};
     loy__optim_report rep;
     (void)state;
     rosenbrock(NULL, x, 2, &f0, NULL);
@@ -416,7 +416,7 @@ test_fit_ml_options(void **state)
     bad[1] = (double)NAN;
     assert_status(loy__fit_ml(&prob, &o, p, NULL), LOY_EINVAL);
     o.start = NULL;
-    o.struct_size = sizeof o - 1;
+    o.struct_size = LOY__FIT_OPTIONS_V1_SIZE - 1; /* below the 1.0 size */
     assert_status(loy__fit_ml(&prob, &o, p, NULL), LOY_EINVAL);
     assert_true(p[0] == -1.0 && p[1] == -1.0); /* untouched */
     assert_status(loy__fit_ml(NULL, NULL, p, NULL), LOY_EINVAL);

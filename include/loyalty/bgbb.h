@@ -38,7 +38,10 @@ extern "C" {
  * @brief Sample log-likelihood sum_i w_i ln L_i of the BG/BB model.
  *
  * Each ln L_i is the log-sum-exp of its n - t_x + 1 terms, so it is
- * finite for any number of opportunities.
+ * finite for any number of opportunities; the beta ratios are sums of
+ * ln Gamma offsets, never differences of large ln Gamma values, so the
+ * value stays accurate (and <= 0, as the log of a probability) for any
+ * parameter size (gamma = 1e200 included).
  * @param[out] ll_out the log-likelihood.
  * @param params (alpha, beta, gamma, delta).
  * @param x transactions per row.

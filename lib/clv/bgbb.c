@@ -12,15 +12,18 @@
  *   A(x, m)  = B(alpha + x, beta + m) / B(alpha, beta)
  *   G(m)     = B(gamma, delta + m) / B(gamma, delta)    P(alive at m)
  *   G1(m)    = B(gamma + 1, delta + m) / B(gamma, delta) P(drop at m + 1)
- * All are evaluated as differences of ln Gamma values at base + integer
- * offset; those come from small tables built by the ln Gamma recurrence
- * (one log per entry instead of one lgamma), which is what makes a fit on a
- * few dozen patterns take microseconds.
+ * All are evaluated as sums of ln Gamma(base + k) - ln Gamma(base) over
+ * the six bases; those offsets come from small tables built by the
+ * recurrence (one log per entry instead of one lgamma), which is what
+ * makes a fit on a few dozen patterns take microseconds, and they never
+ * subtract two large ln Gamma values, so a base of 1e200 (where ln Gamma
+ * is 4.6e202 and one ulp is worth 1e187) is as accurate as a base of 1.
  */
 #include "clv/bgbb_internal.h"
 #include "numeric/fitcore.h"
 #include "clv/patterns.h"
 #include "numeric/specfun.h"
+#include "clv/limits.h"
 
 #include <stdlib.h>
 
@@ -34,7 +37,8 @@
 /* |gamma - 1| below which the closed forms switch to their limits. */
 #define BGBB_GAMMA1_EPS 1e-8
 
-/* ln Gamma and digamma at base + k for integer k >= 0. */
+/* ln Gamma(base + k) - ln Gamma(base) and psi(base + k) - psi(base) for
+ * integer k >= 0. */
 typedef struct lgtab {
     double base;
     size_t len;
@@ -43,11 +47,11 @@ typedef struct lgtab {
     double psi[BGBB_TAB];
 } lgtab;
 
-/* The six bases of the model: alpha, beta, alpha+beta, gamma, delta,
- * gamma+delta; plus ln B(alpha, beta) and ln B(gamma, delta). */
+/* The five bases of the model: alpha, beta, alpha+beta, delta,
+ * gamma+delta (gamma enters only as ln gamma and 1/gamma). */
 typedef struct bgbb_tabs {
-    lgtab a, b, ab, g, d, gd;
-    double lnb_ab, lnb_gd;
+    lgtab a, b, ab, d, gd;
+    double gamma, delta;
 } bgbb_tabs;
 
 static void
@@ -58,12 +62,12 @@ lgtab_build(lgtab *t, double base, double max_offset, int with_psi)
     t->base = base;
     t->len = len;
     t->has_psi = with_psi;
-    t->lg[0] = loy__lgamma(base);
+    t->lg[0] = 0.0;
     for (k = 1; k < len; k++)
         t->lg[k] = t->lg[k - 1] + log(base + (double)(k - 1));
     if (!with_psi)
         return;
-    t->psi[0] = loy__digamma(base);
+    t->psi[0] = 0.0;
     for (k = 1; k < len; k++)
         t->psi[k] = t->psi[k - 1] + 1.0 / (base + (double)(k - 1));
 }
@@ -71,14 +75,16 @@ lgtab_build(lgtab *t, double base, double max_offset, int with_psi)
 static double
 lgtab_lg(const lgtab *t, double k)
 {
-    return k < (double)t->len ? t->lg[(size_t)k] : loy__lgamma(t->base + k);
+    return k < (double)t->len ? t->lg[(size_t)k]
+                              : loy__lgamma_diff(t->base, k);
 }
 
 static double
 lgtab_psi(const lgtab *t, double k)
 {
     return k < (double)t->len ? t->psi[(size_t)k]
-                              : loy__digamma(t->base + k);
+                              : loy__digamma(t->base + k)
+                                    - loy__digamma(t->base);
 }
 
 /* Tables covering offsets 0..max_offset (larger ones are computed). */
@@ -88,11 +94,10 @@ tabs_build(bgbb_tabs *T, const double *p, double max_offset, int with_psi)
     lgtab_build(&T->a, p[0], max_offset, with_psi);
     lgtab_build(&T->b, p[1], max_offset, with_psi);
     lgtab_build(&T->ab, p[0] + p[1], max_offset, with_psi);
-    lgtab_build(&T->g, p[2], 1.0, with_psi);
     lgtab_build(&T->d, p[3], max_offset, with_psi);
-    lgtab_build(&T->gd, p[2] + p[3], max_offset, with_psi);
-    T->lnb_ab = T->a.lg[0] + T->b.lg[0] - T->ab.lg[0];
-    T->lnb_gd = T->g.lg[0] + T->d.lg[0] - T->gd.lg[0];
+    lgtab_build(&T->gd, p[2] + p[3], max_offset + 1.0, with_psi);
+    T->gamma = p[2];
+    T->delta = p[3];
 }
 
 /* ln A(x, m) and, if da is not NULL, its derivatives (alpha, beta). */
@@ -100,26 +105,35 @@ static double
 ln_a(const bgbb_tabs *T, double x, double m, double *da)
 {
     if (da != NULL) {
-        double ps = lgtab_psi(&T->ab, x + m) - T->ab.psi[0];
-        da[0] = lgtab_psi(&T->a, x) - T->a.psi[0] - ps;
-        da[1] = lgtab_psi(&T->b, m) - T->b.psi[0] - ps;
+        double ps = lgtab_psi(&T->ab, x + m);
+        da[0] = lgtab_psi(&T->a, x) - ps;
+        da[1] = lgtab_psi(&T->b, m) - ps;
     }
-    return lgtab_lg(&T->a, x) + lgtab_lg(&T->b, m) - lgtab_lg(&T->ab, x + m)
-           - T->lnb_ab;
+    return lgtab_lg(&T->a, x) + lgtab_lg(&T->b, m) - lgtab_lg(&T->ab, x + m);
 }
 
-/* ln G(m) (shift 0) or ln G1(m) (shift 1) and derivatives (gamma, delta). */
+/*
+ * ln G(m) (shift 0) or ln G1(m) (shift 1) and derivatives (gamma, delta):
+ * G1(m) = G(m) gamma/(gamma+delta+m), its log written as
+ * -ln(1 + (delta+m)/gamma) so that a huge gamma loses nothing.
+ */
 static double
 ln_g(const bgbb_tabs *T, double m, int shift, double *dg)
 {
-    double s = (double)shift;
+    double l = lgtab_lg(&T->d, m) - lgtab_lg(&T->gd, m);
     if (dg != NULL) {
-        double pg = lgtab_psi(&T->gd, m + s) - T->gd.psi[0];
-        dg[0] = T->g.psi[shift] - T->g.psi[0] - pg;
-        dg[1] = lgtab_psi(&T->d, m) - T->d.psi[0] - pg;
+        double pg = lgtab_psi(&T->gd, m);
+        dg[0] = -pg;
+        dg[1] = lgtab_psi(&T->d, m) - pg;
+        if (shift) {
+            double c = 1.0 / (T->gd.base + m);
+            dg[0] += 1.0 / T->gamma - c;
+            dg[1] -= c;
+        }
     }
-    return T->g.lg[shift] + lgtab_lg(&T->d, m) - lgtab_lg(&T->gd, m + s)
-           - T->lnb_gd;
+    if (shift)
+        l -= log1p((T->delta + m) / T->gamma);
+    return l;
 }
 
 /* One log term of L with its gradient w.r.t. the natural parameters. */
@@ -159,7 +173,8 @@ row_loglik(const bgbb_tabs *T, double x, double tx, double n, double *grad)
     }
     for (j = 0; grad != NULL && j < BGBB_NPAR; j++)
         grad[j] /= s;
-    return lmax + log(s);
+    /* L is a probability: rounding must not lift ln L above 0 */
+    return fmin(lmax + log(s), 0.0);
 }
 
 /* ---------------------------------------------------------------------
@@ -314,12 +329,15 @@ run_fit(bgbb_data *D, double total_w, const loy_fit_options *opts,
 {
     static const double start[BGBB_NPAR] = {1.0, 1.0, 1.0, 1.0};
     loy__fit_problem prob;
+    loy__fit_limit lims[LOY__MAX_LIMITS];
     prob.loglik = data_loglik;
     prob.ctx = D;
     prob.k = BGBB_NPAR;
     prob.total_weight = total_w;
     prob.n_rows = (uint64_t)D->count;
     prob.default_start = start;
+    prob.limits = lims;
+    prob.n_limits = loy__limits_two(lims, LOY__MIX_BETA, LOY__MIX_BETA);
     return loy__fit_ml(&prob, opts, params_out, report);
 }
 
@@ -382,37 +400,38 @@ loy_bgbb_palive(double *out, const double params[4], const double *x,
 }
 
 /*
- * sum_{k=1}^{N} G(n0 + k), the expected number of opportunities at which
- * a customer alive at n0 is still alive, over the next N. Short horizons
- * are summed with the ratio G(m+1)/G(m) = (delta+m)/(gamma+delta+m), which
- * is exact at gamma = 1 too; long ones use the telescoping closed form
+ * ln sum_{k=1}^{N} G(n0 + k), the log of the expected number of
+ * opportunities at which a customer alive at n0 is still alive, over the
+ * next N (in logs: the sum underflows long before its uses do). Short
+ * horizons are summed as G(n0+1) times the sum of the products of the
+ * ratios G(m+1)/G(m) = (delta+m)/(gamma+delta+m), which is exact at
+ * gamma = 1 too; long ones use the telescoping closed form
  *   delta/(gamma-1) Gamma(gamma+delta)/Gamma(1+delta) [h(n0) - h(n0+N)],
  *   h(m) = Gamma(1+delta+m)/Gamma(gamma+delta+m),
  * or its gamma -> 1 limit delta (psi(1+delta+n0+N) - psi(1+delta+n0)).
  * Gamma(gamma+delta)/Gamma(1+delta) h(n0) = exp(lh) below.
  */
 static double
-alive_sum(const bgbb_tabs *T, double gam, double del, double n0, double N)
+ln_alive_sum(const bgbb_tabs *T, double gam, double del, double n0, double N)
 {
-    double s = 0.0, gk, k, dh, lh;
+    double s = 0.0, gk = 1.0, k, dh, lh;
     if (N <= BGBB_DIRECT_SUM) {
-        gk = exp(ln_g(T, n0 + 1.0, 0, NULL));
-        for (k = 1.0; k <= N; k++) {
+        for (k = 1.0; k <= N && gk > 1e-17 * s; k++) {
             s += gk;
             gk *= (del + n0 + k) / (gam + del + n0 + k);
         }
-        return s;
+        return ln_g(T, n0 + 1.0, 0, NULL) + log(s);
     }
     if (fabs(gam - 1.0) < BGBB_GAMMA1_EPS)
-        return del * (loy__digamma(1.0 + del + n0 + N)
-                      - loy__digamma(1.0 + del + n0));
+        return log(del) + log(loy__digamma(1.0 + del + n0 + N)
+                              - loy__digamma(1.0 + del + n0));
     /* ln h differences as differences of lgamma_diff(., gamma - 1):
      * each is O(gamma - 1), so nothing large cancels near gamma = 1 */
     dh = loy__lgamma_diff(1.0 + del + n0, gam - 1.0)
          - loy__lgamma_diff(1.0 + del + n0 + N, gam - 1.0);
     lh = loy__lgamma_diff(1.0 + del, gam - 1.0)
          - loy__lgamma_diff(1.0 + del + n0, gam - 1.0);
-    return del / fabs(gam - 1.0) * exp(lh) * fabs(expm1(dh));
+    return log(del / fabs(gam - 1.0)) + lh + log(fabs(expm1(dh)));
 }
 
 int
@@ -428,10 +447,16 @@ loy_bgbb_expected(double *out, const double params[4], const double *x,
     tabs_build(&T, params, nmax + 1.0, 0);
     for (i = 0; i < n; i++) {
         double ll = row_loglik(&T, x[i], t_x[i], n_opp[i], NULL);
-        double la = ln_a(&T, x[i] + 1.0, n_opp[i] - x[i], NULL);
-        out[i] = n_star == 0.0 ? 0.0
-                 : exp(la - ll) * alive_sum(&T, params[2], params[3],
-                                            n_opp[i], n_star);
+        double la = ln_a(&T, x[i] + 1.0, n_opp[i] - x[i], NULL), v = 0.0;
+        if (n_star > 0.0)
+            v = exp(la - ll + ln_alive_sum(&T, params[2], params[3],
+                                           n_opp[i], n_star));
+        /* at most one transaction per opportunity: v <= n_star */
+        if (!loy__finite(v)) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = fmin(v, n_star);
     }
     return LOY_OK;
 }
@@ -468,9 +493,17 @@ loy_bgbb_expected_new(double *out, const double params[4],
     LOY__TRY(check_horizons(n_opp, n, &hmax, err_index));
     tabs_build(&T, params, 1.0, 0);
     pbar = params[0] / (params[0] + params[1]);
-    for (i = 0; i < n; i++)
-        out[i] = n_opp[i] == 0.0 ? 0.0
-                 : pbar * alive_sum(&T, params[2], params[3], 0.0, n_opp[i]);
+    for (i = 0; i < n; i++) {
+        double v = n_opp[i] == 0.0
+                       ? 0.0
+                       : pbar * exp(ln_alive_sum(&T, params[2], params[3],
+                                                 0.0, n_opp[i]));
+        if (!loy__finite(v)) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = fmin(v, n_opp[i]);
+    }
     return LOY_OK;
 }
 
@@ -511,8 +544,14 @@ loy_bgbb_pmf(double *out, const double params[4], const double *n_opp,
     LOY__TRY(check_horizons(n_opp, n, &hmax, err_index));
     LOY__TRY(check_horizons(x, n, &xmax, err_index));
     tabs_build(&T, params, hmax + 1.0, 0);
-    for (i = 0; i < n; i++)
-        out[i] = pmf_one(&T, n_opp[i], x[i]);
+    for (i = 0; i < n; i++) {
+        double v = pmf_one(&T, n_opp[i], x[i]);
+        if (!loy__finite(v)) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = fmin(v, 1.0);
+    }
     return LOY_OK;
 }
 
@@ -533,11 +572,15 @@ loy_bgbb_dert(double *out, const double params[4], const double *x,
     v = 1.0 / (1.0 + d);
     tabs_build(&T, params, nmax + 1.0, 0);
     for (i = 0; i < n; i++) {
-        double ll = row_loglik(&T, x[i], t_x[i], n_opp[i], NULL), f;
+        double ll = row_loglik(&T, x[i], t_x[i], n_opp[i], NULL), f, o;
         int rc = loy__beta_geom_sum(params[2], params[3] + n_opp[i] + 1.0,
                                     v, &f);
-        out[i] = exp(ln_a(&T, x[i] + 1.0, n_opp[i] - x[i], NULL)
-                     + ln_g(&T, n_opp[i] + 1.0, 0, NULL) - ll) * v * f;
+        o = exp(ln_a(&T, x[i] + 1.0, n_opp[i] - x[i], NULL)
+                + ln_g(&T, n_opp[i] + 1.0, 0, NULL) - ll + log(v * f));
+        if (rc == LOY_OK && !loy__finite(o))
+            rc = LOY_ENOCONV;
+        if (rc == LOY_OK || rc == LOY_ENOCONV)
+            out[i] = o; /* the partial sum on LOY_ENOCONV, as documented */
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
             return rc;

@@ -26,9 +26,13 @@
 #include "numeric/fitcore.h"
 #include "clv/patterns.h"
 #include "numeric/specfun.h"
+#include "clv/limits.h"
 
-#define BG_SERIES_CAP 2000000.0
+#define BG_SERIES_CAP 20000.0 /* then quadrature over p (betaexp.c) */
 #define BG_SERIES_TOL 1e-17
+/* The series' rounding error, sum |terms| eps, must stay below this
+ * fraction of the result; else quadrature over p. */
+#define BG_SERIES_COND 1e-12
 #define BG_XTAB_CAP 65536u /* largest x served by the per-x fit table */
 
 /* ------------------------------------------------------------------ */
@@ -48,8 +52,12 @@ loy__bgnbd_check(const double *params, const double *x, const double *t_x,
 /* ------------------------------------------------------------------ */
 
 /*
- * D1(x) = lnG(r+x) - lnG(r) + lnG(b+x) - lnG(b) - lnG(a+b+x) + lnG(a+b),
- * ln(b+x-1), 1/(b+x-1) and the derivatives of D1 w.r.t. (r, a, b).
+ * D1(x) = lnG(r+x) - lnG(r) - x ln r + lnG(b+x) - lnG(b) - lnG(a+b+x)
+ * + lnG(a+b), ln(b+x-1), 1/(b+x-1) and the derivatives of D1 + x ln r
+ * w.r.t. (r, a, b). The x ln r is taken out so that it can meet the
+ * -x ln(alpha + t_x) of the likelihood as x ln(r/(alpha+t_x)): when r and
+ * alpha are both huge (the Poisson limit) the two are large and nearly
+ * equal, their difference is not.
  */
 enum { XT_D1, XT_LB1, XT_IB1, XT_DR, XT_DA, XT_DB, XT_STRIDE };
 
@@ -58,7 +66,7 @@ bg_xterms_direct(const double *p, double x, double *xt)
 {
     double r = p[0], a = p[2], b = p[3];
     double pab = loy__digamma(a + b) - loy__digamma(a + b + x);
-    xt[XT_D1] = loy__lgamma_diff(r, x) + loy__lgamma_diff(b, x)
+    xt[XT_D1] = loy__lgamma_diff_scaled(r, x) + loy__lgamma_diff(b, x)
                 - loy__lgamma_diff(a + b, x);
     xt[XT_LB1] = x > 0.0 ? log(b + x - 1.0) : 0.0;
     xt[XT_IB1] = x > 0.0 ? 1.0 / (b + x - 1.0) : 0.0;
@@ -87,7 +95,7 @@ bg_xtab_fill(const double *p, size_t xmax, double *tab)
         xt[XT_DR] = dr;
         xt[XT_DA] = -dab;
         xt[XT_DB] = db - dab;
-        lr += log(r + j);
+        lr += log1p(j / r);
         lb += log(b + j);
         lab += log(a + b + j);
         dr += 1.0 / (r + j);
@@ -99,42 +107,47 @@ bg_xtab_fill(const double *p, size_t xmax, double *tab)
 /*
  * ln L of one customer with x > 0 given its per-x terms, and optionally
  * d lnL/d(r, alpha, a, b):
- *   ln L = D1 + r ln(alpha) - (r+x) ln(alpha+t_x) + LSE(c3, c4),
- *   c3 = (r+x)(ln(alpha+t_x) - ln(alpha+T)), c4 = ln a - ln(b+x-1).
+ *   ln L = D1 + x ln r + r ln(alpha) - (r+x) ln(alpha+t_x) + LSE(c3, c4),
+ *   c3 = (r+x)(ln(alpha+t_x) - ln(alpha+T)), c4 = ln a - ln(b+x-1),
+ * written as D1 + x (ln(r/alpha) - l1) - r l1, l1 = ln(1 + t_x/alpha), and
+ * c3 = -(r+x) ln(1 + (T-t_x)/(alpha+t_x)): no term is of the size of r
+ * when r and alpha are huge together (lrr = ln r - ln alpha).
  */
 static double
-bg_row_pos(const double *p, double lalpha, double la, const double *xt,
+bg_row_pos(const double *p, double lrr, double la, const double *xt,
            double x, double tx, double T, double *g)
 {
-    double r = p[0], al = p[1];
-    double ltx = log(al + tx), lT = log(al + T), rx = r + x;
-    double c3 = rx * (ltx - lT), c4 = la - xt[XT_LB1];
+    double r = p[0], al = p[1], rx = r + x;
+    double l1 = log1p(tx / al), dT = (T - tx) / (al + tx);
+    double c3 = -rx * log1p(dT), c4 = la - xt[XT_LB1];
     double d = c3 - c4, e = exp(-fabs(d)), pi3;
-    double ll = xt[XT_D1] + r * lalpha - rx * ltx + (d > 0.0 ? c3 : c4)
+    double ll = xt[XT_D1] + x * (lrr - l1) - r * l1 + (d > 0.0 ? c3 : c4)
                 + log1p(e);
     if (g != NULL) {
-        double itx = 1.0 / (al + tx), iT = 1.0 / (al + T);
+        double atx = al + tx;
         pi3 = (d > 0.0 ? 1.0 : e) / (1.0 + e);
-        g[0] = xt[XT_DR] + lalpha - ltx + pi3 * (ltx - lT);
-        g[1] = r / al - rx * itx + pi3 * rx * (itx - iT);
+        g[0] = xt[XT_DR] - l1 + pi3 * c3 / rx;
+        /* r/alpha - (r+x)/(alpha+t_x), without the two large terms */
+        g[1] = ((r / al) * tx - x) / atx
+               + pi3 * rx * dT / (al + T);
         g[2] = xt[XT_DA] + (1.0 - pi3) / p[2];
         g[3] = xt[XT_DB] - (1.0 - pi3) * xt[XT_IB1];
     }
     return ll;
 }
 
-/* x = 0: ln L = r (ln alpha - ln(alpha+T)). */
+/* x = 0: ln L = r (ln alpha - ln(alpha+T)) = -r ln(1 + T/alpha). */
 static double
-bg_row_zero(const double *p, double lalpha, double T, double *g)
+bg_row_zero(const double *p, double T, double *g)
 {
-    double lT = log(p[1] + T);
+    double l1 = log1p(T / p[1]);
     if (g != NULL) {
-        g[0] = lalpha - lT;
-        g[1] = p[0] / p[1] - p[0] / (p[1] + T);
+        g[0] = -l1;
+        g[1] = (p[0] / p[1]) * T / (p[1] + T);
         g[2] = 0.0;
         g[3] = 0.0;
     }
-    return p[0] * (lalpha - lT);
+    return -p[0] * l1;
 }
 
 static double
@@ -142,9 +155,9 @@ bg_row(const double *p, double x, double tx, double T, double *g)
 {
     double xt[XT_STRIDE];
     if (x == 0.0)
-        return bg_row_zero(p, log(p[1]), T, g);
+        return bg_row_zero(p, T, g);
     bg_xterms_direct(p, x, xt);
-    return bg_row_pos(p, log(p[1]), log(p[2]), xt, x, tx, T, g);
+    return bg_row_pos(p, log(p[0]) - log(p[1]), log(p[2]), xt, x, tx, T, g);
 }
 
 /*
@@ -209,6 +222,8 @@ loy_bgnbd_loglik(double *out, const double params[4], const double *x,
         if (w != 0.0)
             loy__ksum_add(&acc, w * ll);
     }
+    /* huge weights can overflow the sum */
+    LOY__REQUIRE(loy__finite(loy__ksum_value(&acc)), LOY_EOVERFLOW);
     *out = loy__ksum_value(&acc);
     return LOY_OK;
 }
@@ -224,7 +239,10 @@ loy_bgnbd_loglik_each(double *out, const double params[4], const double *x,
     for (i = 0; i < n; i++) {
         out[i] = bg_row(params, x[i], t_x[i], T[i],
                         grad != NULL ? grad + 4 * i : NULL);
-        if (!loy__finite(out[i])) {
+        if (!loy__finite(out[i])
+            || (grad != NULL
+                && !loy__finite(grad[4 * i] + grad[4 * i + 1]
+                                + grad[4 * i + 2] + grad[4 * i + 3]))) {
             loy__set_index(err_index, i);
             return LOY_ENOCONV;
         }
@@ -251,23 +269,22 @@ typedef struct bg_fit_data {
 } bg_fit_data;
 
 static void
-bg_sum_zero(const bg_fit_data *d, const double *p, double lalpha, double *ll,
-            double *g)
+bg_sum_zero(const bg_fit_data *d, const double *p, double *ll, double *g)
 {
-    double s0 = 0.0, s1 = 0.0, wsum = 0.0;
+    double s0 = 0.0, s1 = 0.0;
     size_t i;
-    /* sum w ln(alpha+T) and sum w/(alpha+T) are all the x = 0 rows add */
+    /* sum w ln(1 + T/alpha) and sum w T/(alpha+T) are all the x = 0 rows
+     * add (in this form also when alpha is huge) */
     for (i = 0; i < d->n0; i++) {
-        double w = d->w0 != NULL ? d->w0[i] : 1.0, y = p[1] + d->T0[i];
-        s0 += w * log(y);
+        double w = d->w0 != NULL ? d->w0[i] : 1.0, T = d->T0[i];
+        s0 += w * log1p(T / p[1]);
         if (g != NULL)
-            s1 += w / y;
-        wsum += w;
+            s1 += w * T / (p[1] + T);
     }
-    *ll = p[0] * (lalpha * wsum - s0);
+    *ll = -p[0] * s0;
     if (g != NULL) {
-        g[0] = lalpha * wsum - s0;
-        g[1] = p[0] * (wsum / p[1] - s1);
+        g[0] = -s0;
+        g[1] = p[0] / p[1] * s1;
         g[2] = 0.0;
         g[3] = 0.0;
     }
@@ -277,12 +294,12 @@ static int
 bg_fit_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
 {
     const bg_fit_data *d = ctx;
-    double lalpha = log(p[1]), la = log(p[2]);
+    double lrr = log(p[0]) - log(p[1]), la = log(p[2]);
     double acc = 0.0, ga[4] = {0.0, 0.0, 0.0, 0.0}, gr[4], xt[XT_STRIDE];
     size_t i, j;
     (void)k;
     bg_xtab_fill(p, d->xmax, d->xtab);
-    bg_sum_zero(d, p, lalpha, &acc, g != NULL ? ga : NULL);
+    bg_sum_zero(d, p, &acc, g != NULL ? ga : NULL);
     for (i = 0; i < d->np; i++) {
         double w = d->w != NULL ? d->w[i] : 1.0, x = d->x[i];
         const double *row = xt;
@@ -290,7 +307,7 @@ bg_fit_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
             row = d->xtab + XT_STRIDE * (size_t)x;
         else
             bg_xterms_direct(p, x, xt);
-        acc += w * bg_row_pos(p, lalpha, la, row, x, d->tx[i], d->T[i],
+        acc += w * bg_row_pos(p, lrr, la, row, x, d->tx[i], d->T[i],
                               g != NULL ? gr : NULL);
         for (j = 0; g != NULL && j < 4; j++)
             ga[j] += w * gr[j];
@@ -385,9 +402,10 @@ static int
 bg_use_patterns(const loy_fit_options *opts, const double *x,
                 const double *tx, const double *T, size_t n)
 {
-    uint32_t flags = 0;
-    if (opts != NULL && opts->struct_size >= sizeof(loy_fit_options))
-        flags = opts->flags;
+    loy_fit_options o;
+    uint32_t flags;
+    loy__fit_options_read(opts, &o);
+    flags = o.flags;
     if (flags & LOY_FIT_NO_COMPRESS)
         return 0;
     if (flags & LOY_FIT_COMPRESS)
@@ -403,6 +421,7 @@ bg_fit_rows(double params_out[4], const double *x, const double *tx,
     bg_fit_data d;
     bg_fit_store s;
     loy__fit_problem prob;
+    loy__fit_limit lims[LOY__MAX_LIMITS];
     double start[4], sw = 0.0;
     size_t i;
     int rc;
@@ -417,6 +436,8 @@ bg_fit_rows(double params_out[4], const double *x, const double *tx,
     prob.total_weight = sw;
     prob.n_rows = n_rows;
     prob.default_start = start;
+    prob.limits = lims;
+    prob.n_limits = loy__limits_two(lims, LOY__MIX_GAMMA, LOY__MIX_BETA);
     rc = loy__fit_ml(&prob, opts, params_out, report);
     free(s.buf);
     return rc;
@@ -448,80 +469,63 @@ loy_bgnbd_fit(double params_out[4], const double *x, const double *t_x,
 
 /*
  * H = sum_{k>=1} G_k z^k (file comment). Once every factor is positive and
- * the ratio is below 1 the tail after a term g is below g z/(1-z).
+ * the ratio is below 1 the tail after a term g is below g z/(1-z). *mag
+ * gets sum |G_k z^k|, the scale of the rounding error. At most
+ * BG_SERIES_CAP terms (LOY_ENOCONV after).
  */
 static int
-bg_series_h(double A, double a, double C, double z, double scale, double *out)
+bg_series_h(double A, double a, double C, double z, double scale, double *out,
+            double *mag)
 {
-    double g = A / C * z, sum = g, k;
+    double g = A / C * z, sum = g, k, m = fabs(g);
     for (k = 1.0; k < BG_SERIES_CAP; k += 1.0) {
         double ratio = (A + k) * (a + k - 1.0) / ((C + k) * (k + 1.0)) * z;
         g *= ratio;
         sum += g;
+        m += fabs(g);
         if (A + k > 0.0 && fabs(ratio) < 1.0
             && fabs(g) <= BG_SERIES_TOL * (1.0 - z) * (fabs(sum) + scale)) {
             *out = sum;
+            *mag = m;
             return LOY_OK;
         }
+        if (!loy__finite(m))
+            break;
     }
     return LOY_ENOCONV;
 }
 
+/*
+ * E_new by the Euler series when it is short and well conditioned: r well
+ * above a + b makes A = a+b-1-r negative and the terms alternate with a
+ * size far above the sum; a large a makes them grow like (a z)^k / k!
+ * before they fall. Otherwise (and for C < 1) quadrature over p, whose
+ * cost does not depend on the parameters.
+ */
 int
 loy__bgnbd_enew(double r, double alpha, double a, double b, double t,
                 double *out)
 {
-    double C = a + b - 1.0, A = C - r, q = t / alpha, l, z, e, first, h;
+    double C = a + b - 1.0, A = C - r, q = t / alpha, l, z, e, first, h, mag;
+    double v;
     if (t == 0.0) {
         *out = 0.0;
         return LOY_OK;
     }
-    if (C < 1.0)
+    if (C < 1.0 || a > 1e4 || A < -50.0)
         return loy__bgnbd_enew_quad(r, alpha, a, b, t, out);
     l = -log1p(q);
     z = q / (1.0 + q);
     e = a - 1.0;
     first = e == 0.0 ? -l : -expm1(e * l) / e;
-    LOY__TRY(bg_series_h(A, a, C, z, fabs(first), &h));
-    *out = C * (first - exp(e * l) * h);
+    if (bg_series_h(A, a, C, z, fabs(first), &h, &mag) != LOY_OK)
+        return loy__bgnbd_enew_quad(r, alpha, a, b, t, out);
+    v = first - exp(e * l) * h;
+    if (!((fabs(first) + exp(e * l) * mag) * 2.3e-16
+          <= BG_SERIES_COND * fabs(v)))
+        return loy__bgnbd_enew_quad(r, alpha, a, b, t, out);
+    *out = C * v;
     return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
-}
-
-/*
- * E[f(p)] for p ~ Beta(a, b) by the tanh-sinh rule (endpoint singularities
- * of p^(a-1) (1-p)^(b-1) are harmless to it), refined level by level until
- * two levels agree to 1e-13. p = (1 + tanh(pi/2 sinh s))/2; 1 - p is
- * formed directly so that points next to p = 1 keep their precision. f
- * receives p and 1 - p and reports failures through its own context.
- */
-int
-loy__beta_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
-{
-    const double hpi = 1.5707963267948966;
-    double lbeta = loy__lbeta(a, b), h = 0.25, sum = 0.0, prev = 0.0;
-    int level;
-    /* Start coarse (tanh-sinh converges double-exponentially on these
-     * smooth integrands) and halve down to h = 1/512 at most. */
-    for (level = 0; level < 8; level++, h *= 0.5) {
-        double s, acc = 0.0;
-        for (s = -6.0; s <= 6.0; s += h) {
-            double u = hpi * sinh(s), ch = cosh(u), w, p, q;
-            if (level > 0 && fmod(fabs(s) / h, 2.0) < 0.5)
-                continue; /* node of a coarser level, already summed */
-            w = hpi * cosh(s) / (ch * ch) * 0.5;
-            p = 1.0 / (1.0 + exp(-2.0 * u));
-            q = 1.0 / (1.0 + exp(2.0 * u));
-            if (p > 0.0 && q > 0.0)
-                acc += w * f(ctx, p, q) *
-                       exp((a - 1.0) * log(p) + (b - 1.0) * log(q) - lbeta);
-        }
-        sum = level == 0 ? acc * h : 0.5 * sum + acc * h;
-        if (level > 2 && fabs(sum - prev) <= 1e-13 * fabs(sum))
-            break;
-        prev = sum;
-    }
-    *out = sum;
-    return loy__finite(sum) ? LOY_OK : LOY_ENOCONV;
 }
 
 /* E_new = E[(1 - (alpha/(alpha+p t))^r)/p] over p ~ Beta(a, b). */
@@ -534,6 +538,8 @@ bg_enew_f(void *ctx, double p, double q)
 {
     const bg_enew_ctx *c = ctx;
     (void)q;
+    if (p == 0.0) /* no dropout: r t / alpha purchases */
+        return c->r * (c->t / c->alpha);
     return -expm1(-c->r * log1p(p * c->t / c->alpha)) / p;
 }
 
@@ -769,7 +775,10 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double tx, double T,
         return LOY_OK;
     }
     C = p[2] + p[3] + x - 1.0;
-    if (tab == NULL || x > (double)tab->xmax || C < 1.0) {
+    /* the tables serve the well-conditioned series only (A > -1: terms of
+     * one sign after the first; a moderate) */
+    if (tab == NULL || x > (double)tab->xmax || C < 1.0
+        || !(p[2] + p[3] - p[0] > 0.0 && p[2] <= 50.0)) {
         LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
         *out = pa * h;
         return LOY_OK;
@@ -787,9 +796,11 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double tx, double T,
     e = p[2] - 1.0;
     em = expm1(e * l); /* (1-z)^(a-1) - 1 */
     first = e == 0.0 ? -l : -em / e;
-    if (bg_ctab_h(tab, (size_t)x, z, fabs(first), &h) != LOY_OK)
-        LOY__TRY(bg_series_h(p[2] + p[3] - 1.0 - p[0], p[2], C, z,
-                             fabs(first), &h));
+    if (bg_ctab_h(tab, (size_t)x, z, fabs(first), &h) != LOY_OK) {
+        LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
+        *out = pa * h;
+        return LOY_OK;
+    }
     *out = pa * C * (first - (1.0 + em) * h);
     return LOY_OK;
 }
@@ -860,10 +871,15 @@ loy_bgnbd_expected_new(double *out, const double params[4], const double *t,
     LOY__REQUIRE(out != NULL && params != NULL && t != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
     LOY__TRY(loy__btyd_check_params(params, 4, err_index));
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) { /* every horizon before any output */
         int rc = bg_check_t(t[i]);
-        if (rc == LOY_OK)
-            rc = loy__bgnbd_enew(params[0], params[1], params[2], params[3],
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            return rc;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        int rc = loy__bgnbd_enew(params[0], params[1], params[2], params[3],
                                  t[i], &out[i]);
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
@@ -902,8 +918,15 @@ loy_bgnbd_pmf(double *out, const double params[4], double t, size_t n,
         if (i > 0) {
             if (z > 0.0)
                 LOY__TRY(loy__betainc(k, r, z, &ib));
-            out[i] += exp(loy__lbeta(a + 1.0, b + k - 1.0) - lbab) * ib;
+            /* b + (k - 1): b + k - 1 rounds to 0 for a tiny b */
+            if (ib > 0.0)
+                out[i] += exp(loy__lbeta(a + 1.0, b + (k - 1.0)) - lbab) * ib;
         }
+        if (!loy__finite(out[i])) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = fmin(out[i], 1.0);
     }
     return LOY_OK;
 }

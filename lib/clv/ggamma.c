@@ -9,6 +9,7 @@
 
 #include "numeric/fitcore.h"
 #include "numeric/specfun.h"
+#include "clv/limits.h"
 
 /* x a whole number >= 1 (>= 0 when allow_zero), m finite and > 0 when x >= 1. */
 static int
@@ -60,19 +61,34 @@ gg_check(const double *params, const double *x, const double *m,
     return LOY_OK;
 }
 
-/* ln f(m | p, q, gamma, x) and optionally its gradient in (p, q, gamma). */
+/*
+ * ln f(m | p, q, gamma, x) and optionally its gradient in (p, q, gamma):
+ *   lnG(px+q) - lnG(px) - lnG(q) - ln m - px ln(1 + gamma/(x m))
+ *   - q ln(1 + x m/gamma),
+ * with the gamma-function part written around the larger of px and q
+ * (lnG(y+d) - lnG(y) = d ln y + [the scaled difference]) and its d ln y
+ * merged with the log1p term of the same size: no term of the size of
+ * q (p) is left when q and gamma (p and 1/gamma) run to infinity together,
+ * the limits of a homogeneous spend scale (of a constant spend per
+ * customer).
+ */
 static double
 gg_row(const double *prm, double x, double m, double *g)
 {
-    double p = prm[0], q = prm[1], gm = prm[2], px = p * x;
-    double lgx = log(gm + x * m), lm = log(m), lx = log(x);
-    double ll = loy__lgamma_diff(px, q) - loy__lgamma(q) + q * log(gm)
-                + (px - 1.0) * lm + px * lx - (px + q) * lgx;
+    double p = prm[0], q = prm[1], gm = prm[2], px = p * x, xm = x * m;
+    double l_gm = log1p(gm / xm), l_xm = log1p(xm / gm), ll;
+    if (px >= q)
+        ll = loy__lgamma_diff_scaled(px, q) - loy__lgamma(q)
+             + q * (log(px) - l_xm) - px * l_gm;
+    else
+        ll = loy__lgamma_diff_scaled(q, px) - loy__lgamma(px)
+             + px * (log(q) - l_gm) - q * l_xm;
+    ll -= log(m);
     if (g != NULL) {
         double psq = loy__digamma(px + q);
-        g[0] = x * (psq - loy__digamma(px) + lm + lx - lgx);
-        g[1] = psq - loy__digamma(q) + log(gm) - lgx;
-        g[2] = q / gm - (px + q) / (gm + x * m);
+        g[0] = x * (psq - loy__digamma(px) - l_gm);
+        g[1] = psq - loy__digamma(q) - l_xm;
+        g[2] = ((q / gm) * xm - px) / (gm + xm);
     }
     return ll;
 }
@@ -130,6 +146,7 @@ loy_ggamma_fit(double params_out[3], const double *x, const double *m,
 {
     gg_data d;
     loy__fit_problem prob;
+    loy__fit_limit lims[LOY__MAX_LIMITS];
     double start[3], sw = 0.0, sm = 0.0;
     size_t i;
     LOY__REQUIRE(params_out != NULL, LOY_EINVAL);
@@ -154,6 +171,8 @@ loy_ggamma_fit(double params_out[3], const double *x, const double *m,
     prob.total_weight = sw;
     prob.n_rows = (uint64_t)n;
     prob.default_start = start;
+    prob.limits = lims;
+    prob.n_limits = loy__limits_ggamma(lims);
     return loy__fit_ml(&prob, opts, params_out, report);
 }
 
@@ -163,7 +182,9 @@ loy_ggamma_population_mean(double *out, const double params[3])
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__TRY(gg_check_params(params, NULL));
     LOY__REQUIRE(params[1] > 1.0, LOY_EDOMAIN);
-    *out = params[0] * params[2] / (params[1] - 1.0);
+    LOY__REQUIRE(loy__finite(params[0] * (params[2] / (params[1] - 1.0))),
+                 LOY_EOVERFLOW);
+    *out = params[0] * (params[2] / (params[1] - 1.0));
     return LOY_OK;
 }
 
@@ -177,14 +198,26 @@ loy_ggamma_expected_spend(double *out, const double params[3],
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__TRY(gg_check(params, x, m, NULL, n, 1, err_index));
     p = params[0], q = params[1], gm = params[2];
+    /* every row is checked before any is written: out is untouched on
+     * error */
     for (i = 0; i < n; i++) {
-        double den = p * x[i] + q - 1.0;
+        double den = p * x[i] + q - 1.0, v;
         if (!(den > 0.0)) {
             /* q <= 1: infinite population mean (x = 0) or p x + q <= 1 */
             loy__set_index(err_index, i);
             return LOY_EDOMAIN;
         }
-        out[i] = p * (gm + (x[i] > 0.0 ? x[i] * m[i] : 0.0)) / den;
+        /* p (gamma + x m)/den, each part scaled first: gamma and q may
+         * be huge together (a homogeneous spend scale) */
+        v = p / den * gm + (x[i] > 0.0 ? p * x[i] / den * m[i] : 0.0);
+        if (!loy__finite(v)) {
+            loy__set_index(err_index, i);
+            return LOY_EOVERFLOW;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        double den = p * x[i] + q - 1.0;
+        out[i] = p / den * gm + (x[i] > 0.0 ? p * x[i] / den * m[i] : 0.0);
     }
     return LOY_OK;
 }
@@ -212,6 +245,8 @@ loy_ggamma_correlation(double *out, const double *x, const double *m,
         sxm += dx * dm;
     }
     LOY__REQUIRE(sxx > 0.0 && smm > 0.0, LOY_EDEGENERATE);
+    /* sums of squares of values near the double limit overflow */
+    LOY__REQUIRE(loy__finite(sxm / sqrt(sxx * smm)), LOY_EOVERFLOW);
     *out = sxm / sqrt(sxx * smm);
     return LOY_OK;
 }

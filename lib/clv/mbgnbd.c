@@ -4,24 +4,23 @@
  * MODELS.md 6.2): BG/NBD in which the customer may also drop out at time 0.
  * Log-likelihood with analytic gradient, ML fit, P(alive), CET, E[X(t)].
  *
- * Both expectations have the shape  K/(a-1) * [1 - (1-z)^(a-1) F],
- * F = 2F1(A, a-1; C; z) (Euler form, parameters independent of x), with a
- * removable singularity at a = 1. Since F - 1 carries the factor a-1,
- *   [1 - (1-z)^(a-1) F]/(a-1) = -expm1((a-1) l)/(a-1) - e^((a-1) l) H,
- *   l = ln(1-z),  H = sum_{k>=1} (A)_k (a)_(k-1) / ((C)_k k!) z^k,
- * which is exact for every a, cancels nothing near a = 1 and reduces to the
- * limit of MODELS.md at a = 1 (no switch, no nudging of a).
+ * Both expectations are BG/NBD ones: given (lambda, p) a customer alive
+ * at the start buys (1 - p)(1 - e^(-lambda p t))/p times in (0, t], and
+ * E_p[(1-p) g(p)] over Beta(a, b) is b/(a+b) E_p[g(p)] over Beta(a, b+1),
+ * so E[X(t)] = b/(a+b) E_new^BG(r, alpha, a, b+1) and
+ * CET = P(alive) E_new^BG(r+x, alpha+T, a, b+x+1) (MODELS.md 6.2 in that
+ * form), with the BG/NBD module's series and its quadrature fallback.
  */
 #include "clv/pnbd_internal.h"
+#include "clv/bgnbd_internal.h"
 #include "clv/btyd.h"
 #include "numeric/specfun.h"
+#include "clv/limits.h"
 
-#define MBG_SERIES_CAP 200000.0
-#define MBG_SERIES_TOL 1e-17
 
 typedef struct mbg_par {
     double r, alpha, a, b;
-    double lalpha, la;
+    double lalpha, la, lrr; /* lrr = ln r - ln alpha */
 } mbg_par;
 
 static void
@@ -33,6 +32,7 @@ mbg_par_set(mbg_par *p, const double *params)
     p->b = params[3];
     p->lalpha = log(p->alpha);
     p->la = log(p->a);
+    p->lrr = log(p->r) - p->lalpha;
 }
 
 /*
@@ -40,8 +40,10 @@ mbg_par_set(mbg_par *p, const double *params)
  * (refreshed once per evaluation), else cached across rows sorted by x.
  */
 enum { MX_HEAD, MX_LBX, MX_DR, MX_DA, MX_DB };
-/* head = lnG(r+x) - lnG(r) + r ln alpha + lnB(a,b+x+1) - lnB(a,b),
-   lbx = ln(b+x), dr/da/db = d head / d(r, a, b) */
+/* head = lnG(r+x) - lnG(r) - x ln r + lnB(a,b+x+1) - lnB(a,b) (the
+   r ln alpha + x ln r go into the LSE below, as x ln(r/alpha) - r l:
+   nothing of the size of r is left when r and alpha are huge),
+   lbx = ln(b+x), dr = psi(r+x) - psi(r), da/db = d head / d(a, b) */
 
 typedef struct mbg_cache {
     const loy__pnbd_data *tab; /* or NULL */
@@ -53,14 +55,14 @@ typedef struct mbg_cache {
 static void
 mbg_xterms_fill(const mbg_par *p, double x, int want, double *xt)
 {
-    xt[MX_HEAD] = loy__lgamma_diff(p->r, x) + p->r * p->lalpha
+    xt[MX_HEAD] = loy__lgamma_diff_scaled(p->r, x)
                   + loy__lgamma_diff(p->b, x + 1.0)
                   - loy__lgamma_diff(p->a + p->b, x + 1.0);
     xt[MX_LBX] = log(p->b + x);
     if (want) {
         double pab = loy__digamma(p->a + p->b);
         double pabx = loy__digamma(p->a + p->b + x + 1.0);
-        xt[MX_DR] = loy__digamma(p->r + x) - loy__digamma(p->r) + p->lalpha;
+        xt[MX_DR] = loy__digamma(p->r + x) - loy__digamma(p->r);
         xt[MX_DA] = pab - pabx;
         xt[MX_DB] = loy__digamma(p->b + x + 1.0) - loy__digamma(p->b) + pab
                     - pabx;
@@ -96,24 +98,28 @@ mbg_xterms(const mbg_par *p, mbg_cache *c, double x, int want)
 }
 
 /*
- * ln L = head + LSE(p1, p2), p1 = -(r+x) ln(alpha+T) (alive),
- * p2 = ln a - ln(b+x) - (r+x) ln(alpha+t_x) (dropped out after the last
- * purchase); *u = p2 - p1 and P(alive) = 1/(1+e^u).
+ * ln L = head + LSE(p1, p2), p1 = x ln r + r ln alpha - (r+x) ln(alpha+T)
+ * (alive), p2 = ln a - ln(b+x) + x ln r + r ln alpha - (r+x)
+ * ln(alpha+t_x) (dropped out after the last purchase), both written as
+ * x (ln(r/alpha) - l) - r l with l = ln(1 + t/alpha); *u = p2 - p1 and
+ * P(alive) = 1/(1+e^u).
  */
 static void
 mbg_row(const mbg_par *p, const double *xt, double x, double tx, double T,
         double *ll, double *u, double *grad)
 {
-    double lat = log(p->alpha + T), latx = log(p->alpha + tx);
-    double p1 = -(p->r + x) * lat;
-    double p2 = p->la - xt[MX_LBX] - (p->r + x) * latx;
+    double lT = log1p(T / p->alpha), ltx = log1p(tx / p->alpha);
+    double p1 = x * (p->lrr - lT) - p->r * lT;
+    double p2 = p->la - xt[MX_LBX] + x * (p->lrr - ltx) - p->r * ltx;
     *u = p2 - p1;
     *ll = xt[MX_HEAD] + loy__lse(p1, p2);
     if (grad != NULL) {
         double pi1 = loy__expit_neg(*u), pi2 = loy__expit_neg(-*u);
-        grad[0] = xt[MX_DR] - pi1 * lat - pi2 * latx;
-        grad[1] = p->r / p->alpha
-                  - (p->r + x) * (pi1 / (p->alpha + T) + pi2 / (p->alpha + tx));
+        double ra = p->r / p->alpha;
+        grad[0] = xt[MX_DR] - pi1 * lT - pi2 * ltx;
+        /* r/alpha - (r+x)/(alpha+t) = ((r/alpha) t - x)/(alpha+t) */
+        grad[1] = pi1 * (ra * T - x) / (p->alpha + T)
+                  + pi2 * (ra * tx - x) / (p->alpha + tx);
         grad[2] = xt[MX_DA] + pi2 / p->a;
         grad[3] = xt[MX_DB] - pi2 / (p->b + x);
     }
@@ -131,44 +137,6 @@ loy__mbgnbd_loglik1(const double *params, double x, double t_x, double T,
     mbg_row(&p, mbg_xterms(&p, &c, x, grad != NULL), x, t_x, T, ll, &u,
             grad);
     return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
-}
-
-/*
- * H = sum_{k>=1} (A)_k (a)_(k-1) / ((C)_k k!) z^k, 0 <= z < 1. Terms may
- * change sign while A + k < 0; once every factor is positive and the term
- * ratio (which tends to z) is below 1 the tail after a term g is below
- * |g|/(1-z), which sets the stopping rule relative to `scale`.
- */
-static int
-mbg_series_h(double A, double a, double C, double z, double scale,
-             double *out)
-{
-    double g = A / C * z, sum = g, k;
-    for (k = 1.0; k < MBG_SERIES_CAP; k += 1.0) {
-        double ratio = (A + k) * (a + k - 1.0) / ((C + k) * (k + 1.0)) * z;
-        g *= ratio;
-        sum += g;
-        if (A + k > 0.0 && fabs(ratio) < 1.0
-            && fabs(g) <= MBG_SERIES_TOL * (1.0 - z) * (fabs(sum) + scale)) {
-            *out = sum;
-            return LOY_OK;
-        }
-    }
-    return LOY_ENOCONV;
-}
-
-/*
- * [1 - (1-z)^(a-1) 2F1(A, a-1; C; z)] / (a-1) with 1 - z = 1/(1 + q),
- * q = t/base (see the file comment).
- */
-static int
-mbg_bracket(double a, double A, double C, double q, double *out)
-{
-    double l = -log1p(q), z = q / (1.0 + q), e = a - 1.0, first, h;
-    first = e == 0.0 ? -l : -expm1(e * l) / e;
-    LOY__TRY(mbg_series_h(A, a, C, z, fabs(first), &h));
-    *out = first - exp(e * l) * h;
-    return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
 }
 
 /* ------------------------------------------------------------------ */
@@ -198,6 +166,7 @@ loy_mbgnbd_loglik(double *out, const double params[4], const double *x,
         if (w != 0.0)
             loy__ksum_add(&acc, w * ll);
     }
+    LOY__REQUIRE(loy__finite(loy__ksum_value(&acc)), LOY_EOVERFLOW);
     *out = loy__ksum_value(&acc);
     return LOY_OK;
 }
@@ -218,7 +187,9 @@ loy_mbgnbd_loglik_each(double *out, const double params[4], const double *x,
         double u;
         mbg_row(&p, mbg_xterms(&p, &c, x[i], want), x[i], t_x[i], T[i],
                 &out[i], &u, want ? grad + 4 * i : NULL);
-        if (!loy__finite(out[i])) {
+        if (!loy__finite(out[i])
+            || (want && !loy__finite(grad[4 * i] + grad[4 * i + 1]
+                                     + grad[4 * i + 2] + grad[4 * i + 3]))) {
             loy__set_index(err_index, i);
             return LOY_ENOCONV;
         }
@@ -246,12 +217,15 @@ mbg_predict(double *out, const double *params, const double *x,
             out[i] = pa;
             continue;
         }
-        if (mbg_bracket(p.a, p.a + p.b - p.r, p.a + p.b + x[i],
-                        t / (p.alpha + T[i]), &br) != LOY_OK) {
+        /* the BG/NBD new-customer expectation with b + x + 1 (file
+         * comment), with its fallbacks for ill-conditioned series */
+        if (loy__bgnbd_enew(p.r + x[i], p.alpha + T[i], p.a, p.b + x[i] + 1.0,
+                            t, &br) != LOY_OK
+            || !loy__finite(br * pa)) {
             loy__set_index(err_index, i);
             return LOY_ENOCONV;
         }
-        out[i] = (p.a + p.b + x[i]) * br * pa;
+        out[i] = br * pa;
     }
     return LOY_OK;
 }
@@ -299,11 +273,12 @@ loy_mbgnbd_expected_new(double *out, const double params[4], const double *t,
         const double r = params[0], al = params[1], a = params[2];
         const double b = params[3];
         double br;
-        if (mbg_bracket(a, a + b - r, a + b, t[i] / al, &br) != LOY_OK) {
+        if (loy__bgnbd_enew(r, al, a, b + 1.0, t[i], &br) != LOY_OK
+            || !loy__finite(br)) {
             loy__set_index(err_index, i);
             return LOY_ENOCONV;
         }
-        out[i] = b * br;
+        out[i] = b / (a + b) * br;
     }
     return LOY_OK;
 }
@@ -349,6 +324,7 @@ loy_mbgnbd_fit(double params_out[4], const double *x, const double *t_x,
 {
     static const double tail[2] = {1.0, 3.0}; /* a, b as BTYD's BG/NBD */
     static const size_t warm[2] = {LOY__PNBD_WARM_MIN, LOY__PNBD_WARM_ROWS};
-    return loy__pnbd_fit_driver(mbg_fit_loglik, tail, warm, params_out, x,
-                                t_x, T, weights, n, opts, report, err_index);
+    return loy__pnbd_fit_driver(mbg_fit_loglik, tail, warm, LOY__MIX_BETA,
+                                params_out, x, t_x, T, weights, n, opts,
+                                report, err_index);
 }

@@ -25,12 +25,19 @@
 #include "clv/patterns.h"
 #include "numeric/specfun.h"
 #include "clv/btyd.h"
+#include "clv/limits.h"
 
 #include <stdlib.h>
 
-/* Series cap: z = 0.999 needs ~36,000 terms (MODELS 0.3). */
-#define PNBD_SERIES_CAP 200000.0
+/* Series cap: z = 0.995 needs up to ~7,400 terms. The likelihood uses
+ * the series up to z = PNBD_SERIES_ZMAX (~370 terms) and integrates the
+ * dropout term directly beyond (pnbd_v_quad), whose cost does not grow
+ * as the parameters run to a limit of the family. */
+#define PNBD_SERIES_CAP 8000.0
+#define PNBD_SERIES_ZMAX 0.9
 #define PNBD_SERIES_TOL 1e-16
+/* Panels of the direct integration (10 Gauss-Legendre nodes each). */
+#define PNBD_QUAD_PANELS 160
 
 int
 loy__pnbd_check(const void *out, const double *params, const double *x,
@@ -118,6 +125,8 @@ pnbd_G(const pnbd_par *p, double x, double t, double la, double lb,
 {
     double rx = p->r + x, c = rx + p->s + 1.0, S, d[3];
     double *dp = dG != NULL ? d : NULL;
+    if (fabs(p->alpha - p->beta) > PNBD_SERIES_ZMAX * (fmax(p->alpha, p->beta) + t))
+        return LOY_ENOCONV; /* series too slow: the caller integrates */
     if (p->alpha_ge) {
         double ia = 1.0 / (p->alpha + t);
         LOY__TRY(loy__pnbd_hyp1(rx, c, (p->alpha - p->beta) * ia, &S, dp));
@@ -153,7 +162,7 @@ pnbd_G(const pnbd_par *p, double x, double t, double la, double lb,
  * G(t_x) depends on (x, t_x) only; every x = 0 customer has t_x = 0, so
  * their G(0) has a slot of its own and is computed once per evaluation.
  */
-enum { XT_LG, XT_DG, XT_LAA }; /* lnG(r+x)-lnG(r), psi(r+x)-psi(r), ln(r+s+x) */
+enum { XT_LG, XT_DG, XT_LAA }; /* lnG(r+x)-lnG(r)-x ln r, psi(r+x)-psi(r), ln(r+s+x) */
 
 typedef struct pnbd_g1 {
     double x, t;     /* key; NaN when empty */
@@ -180,7 +189,7 @@ pnbd_cache_init(pnbd_cache *c, const loy__pnbd_data *tab)
 static void
 xterms_fill(const pnbd_par *p, double x, int want, double *xt)
 {
-    xt[XT_LG] = loy__lgamma_diff(p->r, x);
+    xt[XT_LG] = loy__lgamma_diff_scaled(p->r, x);
     xt[XT_DG] = want ? loy__digamma(p->r + x) - loy__digamma(p->r)
                      : (double)NAN;
     xt[XT_LAA] = log(p->r + p->s + x);
@@ -276,6 +285,93 @@ pnbd_p2(const pnbd_par *p, pnbd_cache *c, double x, double tx, double laa,
     return LOY_OK;
 }
 
+/*
+ * The dropout term directly, for when the series is slow (shapes running
+ * to infinity, z next to 1): V = e^(p2 - p1) is
+ *   V = s integral_{t_x}^{T} e^(h(u)) du,
+ *   h(u) = (r+x) ln(1 + (T-u)/(alpha+u)) + s ln(1 + (T-u)/(beta+u))
+ *          - ln(beta+u),
+ * the rate of dying at u times the odds of the purchase history. h falls
+ * and is convex; the integral runs on 10-point Gauss-Legendre panels from
+ * t_x on, each short enough that h falls by at most 3 and the nearest
+ * singularity (u = -alpha, -beta) is at least 2 panel lengths away, until
+ * h has fallen by 40 or u = T (at most PNBD_QUAD_PANELS panels). The nodes
+ * do not move with the parameters, so the gradient is the same rule over
+ * dh/dtheta. *lv = ln V, dlv = d ln V / d(r, alpha, s, beta) if not NULL.
+ */
+static const double PQ_X[5] = {
+    0.1488743389816312, 0.4333953941292472, 0.6794095682990244,
+    0.8650633666889845, 0.9739065285171717};
+static const double PQ_W[5] = {
+    0.2955242247147529, 0.2692667193099963, 0.2190863625159820,
+    0.1494513491505806, 0.0666713443086881};
+
+static double
+pq_h(const pnbd_par *p, double rx, double T, double u, double *dh)
+{
+    double ia = 1.0 / (p->alpha + u), ib = 1.0 / (p->beta + u), D = T - u;
+    double la = log1p(D * ia), lb = log1p(D * ib);
+    if (dh != NULL) {
+        dh[0] = la;
+        dh[1] = -rx * D * ia / (p->alpha + T);
+        dh[2] = lb;
+        dh[3] = -p->s * D * ib / (p->beta + T) - ib;
+    }
+    return rx * la + p->s * lb - log(p->beta + u);
+}
+
+static int
+pnbd_v_quad(const pnbd_par *p, double x, double tx, double T, double *lv,
+            double *dlv)
+{
+    double rx = p->r + x, h0 = pq_h(p, rx, T, tx, NULL), u = tx;
+    double sum = 0.0, sd[4] = {0.0, 0.0, 0.0, 0.0}, dh[4];
+    int panel, i, j, sgn;
+    for (panel = 0; panel < PNBD_QUAD_PANELS && u < T; panel++) {
+        /* -h'(u): the fall rate at the panel's start (the largest on it) */
+        double rate = rx / (p->alpha + u) + (p->s + 1.0) / (p->beta + u);
+        double len = fmin(3.0 / rate,
+                          0.5 * fmin(p->alpha + u, p->beta + u));
+        double half, mid;
+        len = fmin(len, T - u);
+        half = 0.5 * len;
+        mid = u + half;
+        for (i = 0; i < 5; i++)
+            for (sgn = -1; sgn <= 1; sgn += 2) {
+                double v = mid + sgn * half * PQ_X[i];
+                double e = PQ_W[i] * half
+                           * exp(pq_h(p, rx, T, v, dlv != NULL ? dh : NULL)
+                                 - h0);
+                sum += e;
+                for (j = 0; dlv != NULL && j < 4; j++)
+                    sd[j] += e * dh[j];
+            }
+        u += len;
+        if (pq_h(p, rx, T, u, NULL) < h0 - 40.0)
+            break;
+    }
+    if (!(sum > 0.0) || (u < T && panel == PNBD_QUAD_PANELS))
+        return LOY_ENOCONV;
+    *lv = p->ls + h0 + log(sum);
+    for (j = 0; dlv != NULL && j < 4; j++)
+        dlv[j] = sd[j] / sum;
+    if (dlv != NULL)
+        dlv[2] += 1.0 / p->s;
+    return LOY_OK;
+}
+
+/*
+ * V <= s (T - t_x) e^h(t_x) (h falls): below e^-45 it changes ln L by
+ * less than 3e-20 and P(alive) not at all (s tiny: nobody drops out).
+ */
+static int
+pnbd_v_negligible(const pnbd_par *p, double x, double tx, double T)
+{
+    if (p->ls > -40.0)
+        return 0; /* cheap exit: only a tiny s can make V negligible */
+    return p->ls + log(T - tx) + pq_h(p, p->r + x, T, tx, NULL) < -45.0;
+}
+
 /* ln(1 + V) into *l1v and the branch weights 1/(1+V), V/(1+V). */
 static void
 pnbd_mix(double a, double m, double *l1v, double *pi1, double *pi2)
@@ -297,23 +393,52 @@ pnbd_mix(double a, double m, double *l1v, double *pi1, double *pi2)
     }
 }
 
+/*
+ * ln L = head + ln(1 + V) with the alive part
+ *   head = lnG(r+x) - lnG(r) + r ln alpha + s ln beta - (r+x) ln(alpha+T)
+ *          - s ln(beta+T)
+ *        = [lnG(r+x) - lnG(r) - x ln r] + x (ln(r/alpha) - l_a) - r l_a
+ *          - s l_b,   l_a = ln(1 + T/alpha), l_b = ln(1 + T/beta),
+ * which has no term of the size of r (or s) when the shapes and rates
+ * run to infinity together (the Poisson and fixed-dropout limits).
+ */
 static int
 pnbd_row_eval(const pnbd_par *p, pnbd_cache *c, double x, double tx,
               double T, pnbd_row *row, double *grad)
 {
     double p1, a = 0.0, m = 0.0, dp2[4] = {0.0, 0.0, 0.0, 0.0};
-    double l1v, pi1, pi2;
-    int want = grad != NULL;
+    double l1v, pi1, pi2, l_a, l_b, head;
+    int want = grad != NULL, rc = LOY_OK;
     const double *xt = xterms(p, c, x, want);
     row->lat = log(p->alpha + T);
     row->lbt = log(p->beta + T);
     p1 = -(p->r + x) * row->lat - p->s * row->lbt;
-    if (tx < T)
-        LOY__TRY(pnbd_p2(p, c, x, tx, xt[XT_LAA], row, T, p1, &a, &m,
-                         want ? dp2 : NULL));
+    if (tx < T && pnbd_v_negligible(p, x, tx, T)) {
+        m = 0.0; /* nobody dies: V below 1e-19 (the no-dropout limit) */
+    } else if (tx < T) {
+        rc = pnbd_p2(p, c, x, tx, xt[XT_LAA], row, T, p1, &a, &m,
+                     want ? dp2 : NULL);
+        if (rc == LOY_ENOCONV) {
+            /* series too long: ln V directly; dp2 = dp1 + d ln V */
+            LOY__TRY(pnbd_v_quad(p, x, tx, T, &a, want ? dp2 : NULL));
+            m = 1.0;
+            if (want) {
+                dp2[0] -= row->lat;
+                dp2[1] -= (p->r + x) / (p->alpha + T);
+                dp2[2] -= row->lbt;
+                dp2[3] -= p->s / (p->beta + T);
+            }
+        } else if (rc != LOY_OK) {
+            return rc;
+        }
+    }
     pnbd_mix(a, m, &l1v, &pi1, &pi2);
     row->pa = pi1;
-    row->ll = p->r * p->lalpha + p->s * p->lbeta + xt[XT_LG] + p1 + l1v;
+    l_a = log1p(T / p->alpha);
+    l_b = log1p(T / p->beta);
+    head = xt[XT_LG] + x * (log(p->r) - p->lalpha - l_a)
+           - p->r * l_a - p->s * l_b;
+    row->ll = head + l1v;
     if (want) {
         grad[0] = p->lalpha + xt[XT_DG] - pi1 * row->lat + pi2 * dp2[0];
         grad[1] = p->r / p->alpha - pi1 * (p->r + x) / (p->alpha + T)
@@ -367,6 +492,7 @@ loy_pnbd_loglik(double *out, const double params[4], const double *x,
         if (w != 0.0)
             loy__ksum_add(&acc, w * row.ll);
     }
+    LOY__REQUIRE(loy__finite(loy__ksum_value(&acc)), LOY_EOVERFLOW);
     *out = loy__ksum_value(&acc);
     return LOY_OK;
 }
@@ -386,7 +512,11 @@ loy_pnbd_loglik_each(double *out, const double params[4], const double *x,
     for (i = 0; i < n; i++) {
         int rc = pnbd_row_eval(&p, &c, x[i], t_x[i], T[i], &row,
                                grad != NULL ? grad + 4 * i : NULL);
-        if (rc == LOY_OK && !loy__finite(row.ll))
+        if (rc == LOY_OK
+            && (!loy__finite(row.ll)
+                || (grad != NULL
+                    && !loy__finite(grad[4 * i] + grad[4 * i + 1]
+                                    + grad[4 * i + 2] + grad[4 * i + 3]))))
             rc = LOY_ENOCONV;
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
@@ -538,9 +668,18 @@ loy_pnbd_expected_new(double *out, const double params[4], const double *t,
             return rc;
         }
     }
-    for (i = 0; i < n; i++)
-        out[i] = params[0] / params[1] * params[3]
-                 * pnbd_hfun(params[2] - 1.0, t[i], params[3]);
+    for (i = 0; i < n; i++) {
+        /* in logs: r/alpha alone overflows for alpha near DBL_MIN */
+        double h = pnbd_hfun(params[2] - 1.0, t[i], params[3]), v = 0.0;
+        if (h > 0.0)
+            v = exp(log(params[0]) - log(params[1]) + log(params[3])
+                    + log(h));
+        if (!loy__finite(v)) {
+            loy__set_index(err_index, i);
+            return LOY_EOVERFLOW;
+        }
+        out[i] = v;
+    }
     return LOY_OK;
 }
 
@@ -634,11 +773,11 @@ static int
 want_patterns(const loy_fit_options *opts, const double *x, const double *tx,
               const double *T, size_t n)
 {
-    uint32_t flags = 0;
-    /* a bad struct_size is reported by loy__fit_ml; read flags only when
-       the caller's struct has them */
-    if (opts != NULL && opts->struct_size >= sizeof(loy_fit_options))
-        flags = opts->flags;
+    loy_fit_options o;
+    uint32_t flags;
+    /* a bad struct_size is reported by loy__fit_ml */
+    loy__fit_options_read(opts, &o);
+    flags = o.flags;
     if (flags & LOY_FIT_NO_COMPRESS)
         return 0;
     if (flags & LOY_FIT_COMPRESS)
@@ -813,10 +952,10 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
     size_t step, i, m;
     int rc;
     if (d->n < warm[0] || warm[1] == 0
-        || (opts != NULL && opts->struct_size < sizeof(loy_fit_options)))
+        || (opts != NULL
+            && opts->struct_size < LOY__FIT_OPTIONS_V1_SIZE))
         return 0;
-    if (opts != NULL)
-        o = *opts;
+    loy__fit_options_read(opts, &o);
     step = d->n / warm[1] > 1 ? d->n / warm[1] : 1;
     m = d->n / step;
     buf = malloc(4 * m * sizeof(double));
@@ -840,6 +979,11 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
     o.flags |= LOY_FIT_NO_SE;
     rc = prob.total_weight > 0.0 ? loy__fit_ml(&prob, &o, est, NULL)
                                  : LOY_EEMPTY;
+    /* a subsample fit stopped on its way to a limit is a start too: the
+     * full-data fit then gets there in a few evaluations */
+    if (rc == LOY_ENOCONV && isfinite(est[0]) && isfinite(est[1])
+        && isfinite(est[2]) && isfinite(est[3]))
+        rc = LOY_OK;
     if (rc == LOY_OK) {
         pf.prob = full;
         ps.prob = &prob;
@@ -856,7 +1000,8 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
 
 int
 loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
-                     const size_t warm[2], double params_out[4],
+                     const size_t warm[2], int dropout_kind,
+                     double params_out[4],
                      const double *x,
                      const double *t_x, const double *T,
                      const double *weights, size_t n,
@@ -867,7 +1012,8 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
     loy__fit_problem prob;
     loy__pnbd_data d;
     loy_fit_options o2;
-    double start[4];
+    loy__fit_limit lims[LOY__MAX_LIMITS];
+    double start[4], ws[4];
     int rc, compress;
     loy__set_index(err_index, LOY_NO_INDEX);
     LOY__REQUIRE(params_out != NULL, LOY_EINVAL);
@@ -900,11 +1046,13 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
         prob.k = 4;
         prob.n_rows = (uint64_t)d.n;
         prob.default_start = start;
-        if (warm_start(&prob, &d, opts, warm, start)) {
-            o2 = opts != NULL ? *opts : (loy_fit_options)LOY_FIT_OPTIONS_INIT;
-            o2.start = start;
+        if (warm_start(&prob, &d, opts, warm, ws)) {
+            loy__fit_options_read(opts, &o2);
+            o2.start = ws;
             opts = &o2;
         }
+        prob.limits = lims;
+        prob.n_limits = loy__limits_two(lims, LOY__MIX_GAMMA, dropout_kind);
         rc = loy__fit_ml(&prob, opts, params_out, report);
     }
     free(d.xtab);
@@ -922,7 +1070,7 @@ loy_pnbd_fit(double params_out[4], const double *x, const double *t_x,
 {
     static const double tail[2] = {0.5, -1.0}; /* s = 0.5, beta = mean T */
     static const size_t warm[2] = {LOY__PNBD_WARM_MIN, LOY__PNBD_WARM_ROWS};
-    return loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm, params_out,
-                                x, t_x, T, weights, n, opts, report,
-                                err_index);
+    return loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm,
+                                LOY__MIX_GAMMA, params_out, x, t_x, T,
+                                weights, n, opts, report, err_index);
 }

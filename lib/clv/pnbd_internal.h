@@ -32,7 +32,8 @@ int loy__mbgnbd_loglik1(const double *params, double x, double t_x, double T,
 /*
  * S = 2F1(1, b; c; z) for 0 < b < c, 0 <= z < 1 by its positive series,
  * with d S/db, d S/dc, d S/dz in d[0..2] when d is not NULL. Returns
- * LOY_OK or LOY_ENOCONV when the iteration cap is reached.
+ * LOY_OK, or LOY_ENOCONV when the cap of 8000 terms is reached (the
+ * likelihood uses it only for z <= 0.9 and integrates directly beyond).
  */
 int loy__pnbd_hyp1(double b, double c, double z, double *S, double *d);
 
@@ -56,17 +57,19 @@ typedef struct loy__pnbd_data {
 /* Warm start of large fits (see pnbd.c): at least this many rows, and
    about this many in the subsample. */
 #define LOY__PNBD_WARM_MIN 200000u
-#define LOY__PNBD_WARM_ROWS 50000u
+#define LOY__PNBD_WARM_ROWS 20000u
 
 /*
  * Validate the rows, compress them when it pays, pick the default start
  * (r = 0.5, alpha from the purchase rate, then tail[0], tail[1]; tail[1]
  * < 0 means the mean T), warm-start when there are at least warm[0] rows
  * (subsample of ~warm[1] rows; warm[1] = 0 disables it) and run
- * loy__fit_ml with `fn`, whose ctx is a loy__pnbd_data.
+ * loy__fit_ml with `fn`, whose ctx is a loy__pnbd_data, and the limits of
+ * a family whose dropout side is dropout_kind (LOY__MIX_*).
  */
 int loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
-                         const size_t warm[2], double params_out[4],
+                         const size_t warm[2], int dropout_kind,
+                         double params_out[4],
                          const double *x, const double *t_x,
                          const double *T, const double *weights, size_t n,
                          const loy_fit_options *opts, loy_fit_report *report,

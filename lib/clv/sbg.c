@@ -14,6 +14,7 @@
 #include "clv/bgbb_internal.h"
 #include "numeric/fitcore.h"
 #include "numeric/specfun.h"
+#include "clv/limits.h"
 
 #include <stdlib.h>
 
@@ -286,6 +287,7 @@ run_fit(const sbg_cell *cells, size_t count, double total, uint64_t rows,
     static const double start[SBG_NPAR] = {1.0, 1.0};
     sbg_data D;
     loy__fit_problem prob;
+    loy__fit_limit lims[LOY__MAX_LIMITS];
     double lost = 0.0, renewed = 0.0;
     size_t i;
     /* The maximum is at the boundary when nobody churns (alpha -> 0) or
@@ -304,6 +306,8 @@ run_fit(const sbg_cell *cells, size_t count, double total, uint64_t rows,
     prob.total_weight = total;
     prob.n_rows = rows;
     prob.default_start = start;
+    prob.limits = lims;
+    prob.n_limits = loy__limits_sbg(lims);
     return loy__fit_ml(&prob, opts, params_out, report);
 }
 

@@ -36,6 +36,7 @@ typedef struct opt_state {
     void *ctx;
     size_t k;
     uint32_t evals;
+    uint32_t max_evals;
 } opt_state;
 
 /* One evaluation; an error or a non-finite value counts as unusable (0). */
@@ -338,7 +339,7 @@ nelder_mead(opt_state *st, double *x, double *f, uint32_t max_evals)
         s.f[i + 1] = nm_value(st, s.v[i + 1]);
     }
     nm_sort(&s, k);
-    while (st->evals - start < max_evals
+    while (st->evals - start < max_evals && st->evals < st->max_evals
            && !(s.f[k] - s.f[0] <= 1e-15 * fabs(s.f[0]))) {
         nm_step(st, &s, k);
         iters++;
@@ -476,16 +477,40 @@ bfgs_nm_restart(bfgs *b)
     return 1;
 }
 
+/* Largest |x - ref| (0 without a reference). */
+static double
+moved(const bfgs *b, const loy__optim_options *o)
+{
+    double m = 0.0;
+    size_t i;
+    for (i = 0; o != NULL && o->ref != NULL && i < b->k; i++)
+        m = fmax(m, fabs(b->x[i] - o->ref[i]));
+    return m;
+}
+
 static int
-bfgs_run(bfgs *b, uint32_t max_iter, double gtol)
+bfgs_run(bfgs *b, uint32_t max_iter, double gtol,
+         const loy__optim_options *o, int *cap)
 {
     int restarts = 0;
+    double mm = o != NULL && o->ref != NULL ? o->max_move : 0.0;
     while (max_abs(b->g, b->k) > gtol) {
-        if (b->iters >= max_iter)
+        if (b->iters >= max_iter || b->st.evals >= b->st.max_evals) {
+            *cap = b->iters >= max_iter ? LOY__OPTIM_CAP_ITER
+                                        : LOY__OPTIM_CAP_EVALS;
             return LOY_ENOCONV;
+        }
+        if (mm > 0.0 && moved(b, o) > 2.0 * mm) {
+            *cap = LOY__OPTIM_CAP_MOVE;
+            return LOY_ENOCONV;
+        }
         b->iters++;
         if (bfgs_iterate(b))
             continue;
+        if (mm > 0.0 && moved(b, o) > mm) {
+            *cap = LOY__OPTIM_CAP_MOVE; /* stalled far out: a limit */
+            return LOY_ENOCONV;
+        }
         if (!b->fresh) {
             bfgs_reset(b); /* retry along steepest descent */
             continue;
@@ -507,7 +532,7 @@ loy__minimize(loy__objective fn, void *ctx, double *theta, size_t k,
     uint32_t max_iter = opts != NULL && opts->max_iter > 0 ? opts->max_iter
                                                            : 500u;
     double gtol = opts != NULL && opts->gtol > 0.0 ? opts->gtol : 1e-9;
-    int rc;
+    int rc, cap = LOY__OPTIM_CAP_NONE;
     LOY__REQUIRE(fn != NULL && theta != NULL, LOY_EINVAL);
     LOY__REQUIRE(k >= 1 && k <= LOY__OPTIM_MAX_K, LOY_EINVAL);
     memset(&b, 0, sizeof b);
@@ -516,14 +541,17 @@ loy__minimize(loy__objective fn, void *ctx, double *theta, size_t k,
     b.st.k = b.k = k;
     memcpy(b.x, theta, k * sizeof *theta);
     b.st.evals = 1;
+    b.st.max_evals = opts != NULL && opts->max_evals > 0 ? opts->max_evals
+                                                         : LOY__OPTIM_MAX_EVALS;
     rc = fn(ctx, b.x, k, &b.f, b.g);
     LOY__TRY(rc);
     LOY__REQUIRE(loy__finite(b.f) && loy__finite(max_abs(b.g, k)),
                  LOY_EDOMAIN);
     bfgs_reset(&b);
-    rc = bfgs_run(&b, max_iter, gtol);
+    rc = bfgs_run(&b, max_iter, gtol, opts, &cap);
     memcpy(theta, b.x, k * sizeof *theta);
     if (rep != NULL) {
+        rep->cap = cap;
         rep->f = b.f;
         rep->grad_norm = max_abs(b.g, k);
         rep->iterations = b.iters;

@@ -21,20 +21,42 @@ typedef int (*loy__objective)(void *ctx, const double *theta, size_t k,
                               double *f, double *grad);
 
 typedef struct loy__optim_options {
-    uint32_t max_iter; /* 0: 500 */
-    double gtol;       /* max |grad| at convergence; 0: 1e-9 */
+    uint32_t max_iter;  /* 0: 500 */
+    double gtol;        /* max |grad| at convergence; 0: 1e-9 */
+    uint32_t max_evals; /* objective evaluations; 0: LOY__OPTIM_MAX_EVALS */
+    /* Boundary stop: when > 0, stop (LOY_ENOCONV, cap LOY__OPTIM_CAP_MOVE)
+     * once a coordinate is farther than max_move from ref[] and a line
+     * search fails, or farther than 2 max_move at all: a walk towards
+     * infinity, which the caller handles (limits of a model family). */
+    double max_move;
+    const double *ref;
 } loy__optim_options;
+
+/* Default cap on objective evaluations of one minimisation. */
+#define LOY__OPTIM_MAX_EVALS 5000u
+
+/* Why loy__minimize stopped without convergence (loy__optim_report.cap). */
+enum {
+    LOY__OPTIM_CAP_NONE,
+    LOY__OPTIM_CAP_ITER,
+    LOY__OPTIM_CAP_EVALS,
+    LOY__OPTIM_CAP_MOVE
+};
 
 typedef struct loy__optim_report {
     double f;          /* objective at theta */
     double grad_norm;  /* max |grad| at theta */
     uint32_t iterations;
     uint32_t evaluations;
+    int cap;           /* LOY__OPTIM_CAP_* */
 } loy__optim_report;
 
 /*
  * Minimise by BFGS with a line search (Wolfe conditions), falling back to
- * Nelder-Mead restarts if BFGS stalls. theta holds the start and receives
+ * Nelder-Mead restarts if BFGS stalls. Bounded work: at most max_iter
+ * iterations (a Nelder-Mead restart counts its steps as iterations) and
+ * about max_evals evaluations of fn (one line search, at most 60, may
+ * finish past the cap). theta holds the start and receives
  * the best point found. Returns LOY_OK on convergence, LOY_ENOCONV
  * otherwise (theta is still the best point), or the objective's error if
  * the start point itself is unusable (LOY_EDOMAIN if it returned LOY_OK

@@ -114,6 +114,18 @@ loy__lgamma_diff(double x, double d)
 }
 
 double
+loy__lgamma_diff_scaled(double x, double d)
+{
+    double y = x + d;
+    if (d == 0.0)
+        return 0.0;
+    if (x >= 10.0 && y >= 10.0)
+        return (y - 0.5) * log1p(d / x) - d
+               + (stirling_corr(y) - stirling_corr(x));
+    return loy__lgamma(y) - loy__lgamma(x) - d * log(x);
+}
+
+double
 loy__lbeta(double a, double b)
 {
     double lo = a < b ? a : b, hi = a < b ? b : a, s = a + b;
@@ -515,8 +527,14 @@ loy__gamma_upper_scaled(double a, double z, double *out)
     LOY__REQUIRE(out != NULL, LOY_EINVAL);
     LOY__REQUIRE(loy__finite(a) && loy__finite(z) && z > 0.0, LOY_EDOMAIN);
     /* where the continued fraction applies it is the scaled value itself;
-     * elsewhere z < max(1.5, a + 1) and unscaling cancels little */
-    if (z >= 1.5 && z >= a + 1.0)
+     * elsewhere z < max(1.5, a + 1) and unscaling cancels little. For
+     * a <= -8 the fraction's partial denominators z + 2n + 1 - a dominate
+     * from the start, so it converges to 1e-15 for any z > 0 (checked
+     * against mpmath down to z = 1e-6, a = -1e5), whereas the recurrence
+     * of log_gamma_upper_neg costs -a steps (2 s for a = -1e5 over a
+     * quadrature). For -8 < a it is slow at small z; the recurrence is
+     * short there. */
+    if ((z >= 1.5 || a <= -8.0) && z >= a + 1.0)
         return gamma_upper_cf_scaled(a, z, out);
     LOY__TRY(loy__log_gamma_upper(a, z, &lg, &sign));
     *out = exp(lg + z - a * log(z));

@@ -22,6 +22,11 @@ double loy__lgamma_portable(double x);
  * x is large (no cancellation of two big lgammas). */
 double loy__lgamma_diff(double x, double d);
 
+/* ln Gamma(x + d) - ln Gamma(x) - d ln x for x > 0, d >= 0: the log of
+ * the rising factorial (x)_d / x^d, accurate (absolute error ~ d eps) for
+ * any x up to 1e300, where x^d and (x)_d agree to many digits. */
+double loy__lgamma_diff_scaled(double x, double d);
+
 /* ln B(a, b) for a, b > 0 (accurate also for large a, b). */
 double loy__lbeta(double a, double b);
 

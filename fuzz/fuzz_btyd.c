@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_btyd.c - BG/NBD, MBG/NBD and Pareto/NBD likelihoods and
+ * predictions (and the BG/NBD CLV) on arbitrary parameters, customers and
+ * horizons: every call must return a known status, only finite values
+ * with LOY_OK, and leave its outputs untouched on an input error.
+ */
+#include "fuzz_models.h"
+
+#define NMAX 8
+
+typedef int (*ll_fn)(double *, const double *, const double *,
+                     const double *, const double *, const double *, size_t,
+                     size_t *);
+typedef int (*each_fn)(double *, const double *, const double *,
+                       const double *, const double *, size_t, double *,
+                       size_t *);
+typedef int (*pa_fn)(double *, const double *, const double *,
+                     const double *, const double *, size_t, size_t *);
+typedef int (*cet_fn)(double *, const double *, const double *,
+                      const double *, const double *, size_t, double,
+                      size_t *);
+typedef int (*new_fn)(double *, const double *, const double *, size_t,
+                      size_t *);
+
+static const struct model {
+    ll_fn ll;
+    each_fn each;
+    pa_fn palive;
+    cet_fn cet;
+    new_fn enew;
+} MODELS[3] = {
+    {loy_bgnbd_loglik, loy_bgnbd_loglik_each, loy_bgnbd_palive,
+     loy_bgnbd_expected, loy_bgnbd_expected_new},
+    {loy_mbgnbd_loglik, loy_mbgnbd_loglik_each, loy_mbgnbd_palive,
+     loy_mbgnbd_expected, loy_mbgnbd_expected_new},
+    {loy_pnbd_loglik, loy_pnbd_loglik_each, loy_pnbd_palive,
+     loy_pnbd_expected, loy_pnbd_expected_new},
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz f = {data, size};
+    const struct model *m = &MODELS[fz_byte(&f) % 3];
+    double p[4], x[NMAX], tx[NMAX], T[NMAX], w[NMAX], t, out[4 * NMAX];
+    double g[4 * NMAX], one;
+    size_t n = 1 + fz_byte(&f) % NMAX, i;
+    int rc;
+    for (i = 0; i < 4; i++)
+        p[i] = fz_double(&f);
+    for (i = 0; i < n; i++) {
+        x[i] = fz_count(&f, 300.0);
+        T[i] = fz_double(&f);
+        tx[i] = fz_byte(&f) & 1 ? T[i] * (fz_byte(&f) / 255.0)
+                                : fz_double(&f);
+        if (x[i] == 0.0 && (fz_byte(&f) & 1))
+            tx[i] = 0.0;
+        w[i] = fz_byte(&f) < 200 ? 1.0 : fz_double(&f);
+    }
+    t = fz_double(&f);
+
+    fz_fill(&one, 1);
+    rc = m->ll(&one, p, x, tx, T, w, n, NULL);
+    fz_check(rc, &one, 1);
+    fz_fill(out, n);
+    fz_fill(g, 4 * n);
+    rc = m->each(out, p, x, tx, T, n, g, NULL);
+    fz_check(rc, out, n);
+    fz_check(rc, g, 4 * n);
+    fz_fill(out, n);
+    rc = m->palive(out, p, x, tx, T, n, NULL);
+    fz_check(rc, out, n);
+    for (i = 0; rc == LOY_OK && i < n; i++)
+        if (!(out[i] >= 0.0 && out[i] <= 1.0))
+            abort();
+    fz_fill(out, n);
+    rc = m->cet(out, p, x, tx, T, n, t, NULL);
+    fz_check(rc, out, n);
+    for (i = 0; rc == LOY_OK && i < n; i++)
+        if (out[i] < 0.0)
+            abort();
+    fz_fill(out, n);
+    rc = m->enew(out, p, T, n, NULL);
+    fz_check(rc, out, n);
+    if (m == &MODELS[0]) {
+        double pa[NMAX], d = fz_double(&f), h = fz_double(&f);
+        fz_fill(out, n);
+        fz_fill(pa, n);
+        rc = loy_bgnbd_predict(pa, out, p, x, tx, T, n, t, NULL);
+        fz_check(rc, out, n);
+        fz_check(rc, pa, n);
+        fz_fill(out, n);
+        rc = loy_bgnbd_pmf(out, p, t, n, NULL);
+        fz_check(rc, out, n);
+        /* the CLV only on a few customers: its quadratures are the cost */
+        fz_fill(out, 2);
+        rc = loy_bgnbd_clv(out, p, x, tx, T, w, n < 2 ? n : 2, d, h, NULL);
+        fz_check(rc, out, n < 2 ? n : 2);
+        fz_fill(&one, 1);
+        rc = loy_bgnbd_discount_rate(&one, d, h);
+        fz_check(rc, &one, 1);
+    }
+    if (m == &MODELS[2]) {
+        double d = fz_double(&f);
+        fz_fill(out, n);
+        rc = loy_pnbd_dert(out, p, x, tx, T, n, d, NULL);
+        fz_check(rc, out, n);
+        fz_fill(out, n);
+        rc = loy_pnbd_palive_at(out, p, x, tx, T, n, t, NULL);
+        fz_check(rc, out, n);
+    }
+    return 0;
+}
