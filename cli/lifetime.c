@@ -446,23 +446,102 @@ spend_model(const log_data *log, clv_data *d)
     free(out);
 }
 
+/* Customers with the same (x, t_x, T) have the same predictions: the
+ * distinct histories (often a quarter of the customers or fewer) are
+ * predicted once each. */
+typedef struct patterns {
+    size_t n;               /* distinct histories */
+    double *x, *t_x, *T;
+    size_t *of;             /* pattern of each fitted customer */
+} patterns;
+
+typedef struct history {
+    double x, t_x, T;
+    size_t i;               /* fitted customer */
+} history;
+
+static int
+by_history(const void *pa, const void *pb)
+{
+    const history *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->t_x != b->t_x)
+        return a->t_x < b->t_x ? -1 : 1;
+    if (a->T != b->T)
+        return a->T < b->T ? -1 : 1;
+    return 0;
+}
+
+static void
+patterns_free(patterns *p)
+{
+    free(p->x);
+    free(p->t_x);
+    free(p->T);
+    free(p->of);
+}
+
+static int
+patterns_make(patterns *p, const clv_data *d)
+{
+    size_t m = d->n_fit ? d->n_fit : 1, i;
+    history *h = malloc(m * sizeof *h);
+    memset(p, 0, sizeof *p);
+    p->x = malloc(m * sizeof *p->x);
+    p->t_x = malloc(m * sizeof *p->t_x);
+    p->T = malloc(m * sizeof *p->T);
+    p->of = malloc(m * sizeof *p->of);
+    if (h == NULL || !p->x || !p->t_x || !p->T || !p->of) {
+        free(h);
+        patterns_free(p);
+        return -1;
+    }
+    for (i = 0; i < d->n_fit; i++) {
+        h[i].x = d->x[i];
+        h[i].t_x = d->t_x[i];
+        h[i].T = d->T[i];
+        h[i].i = i;
+    }
+    qsort(h, d->n_fit, sizeof *h, by_history);
+    for (i = 0; i < d->n_fit; i++) {
+        if (p->n == 0 || by_history(&h[i - 1], &h[i]) != 0) {
+            p->x[p->n] = h[i].x;
+            p->t_x[p->n] = h[i].t_x;
+            p->T[p->n] = h[i].T;
+            p->n++;
+        }
+        p->of[h[i].i] = p->n - 1;
+    }
+    free(h);
+    return 0;
+}
+
 /* P(alive), expected purchases and discounted CLV of the fitted rows with
  * model k; LOY_OK or the library's status (nothing written then). */
 static int
 predict(int k, const double *params, const clv_input *in, clv_data *d)
 {
-    size_t j, i, months = (size_t)ceil(in->horizon), m = d->n_fit ? d->n_fit : 1;
-    double *pa = malloc(m * sizeof *pa), *prev = calloc(m, sizeof *prev);
-    double *cur = malloc(m * sizeof *cur), *value = calloc(m, sizeof *value);
-    int rc = pa && prev && cur && value ? LOY_OK : LOY_ENOMEM;
+    size_t j, i, months = (size_t)ceil(in->horizon), m;
+    double *pa = NULL, *prev = NULL, *cur = NULL, *value = NULL;
     const model *md = &models[k];
+    patterns pt;
+    int rc;
+    if (patterns_make(&pt, d) != 0)
+        return LOY_ENOMEM;
+    m = pt.n ? pt.n : 1;
+    pa = malloc(m * sizeof *pa);
+    prev = calloc(m, sizeof *prev);
+    cur = malloc(m * sizeof *cur);
+    value = calloc(m, sizeof *value);
+    rc = pa && prev && cur && value ? LOY_OK : LOY_ENOMEM;
     if (rc == LOY_OK)
-        rc = md->palive(pa, params, d->x, d->t_x, d->T, d->n_fit, NULL);
+        rc = md->palive(pa, params, pt.x, pt.t_x, pt.T, pt.n, NULL);
     for (i = 1; rc == LOY_OK && i <= months; i++) {
         double t = (i < months ? (double)i : in->horizon) * in->per_month;
         double disc = pow(1.0 + in->discount, (double)i);
-        rc = md->expected(cur, params, d->x, d->t_x, d->T, d->n_fit, t, NULL);
-        for (j = 0; rc == LOY_OK && j < d->n_fit; j++) {
+        rc = md->expected(cur, params, pt.x, pt.t_x, pt.T, pt.n, t, NULL);
+        for (j = 0; rc == LOY_OK && j < pt.n; j++) {
             if (!isfinite(cur[j]) || !isfinite(pa[j])) {
                 rc = LOY_ENONFINITE;
                 break;
@@ -472,12 +551,13 @@ predict(int k, const double *params, const clv_input *in, clv_data *d)
         }
     }
     for (j = 0; rc == LOY_OK && j < d->n_fit; j++) {
-        size_t r = d->row[j];
+        size_t r = d->row[j], q = pt.of[j];
         double per = in->margin_absolute ? in->margin : in->margin * d->spend[r];
-        d->p_alive[r] = pa[j];
-        d->expected[r] = prev[j];
-        d->clv[r] = per * value[j];
+        d->p_alive[r] = pa[q];
+        d->expected[r] = prev[q];
+        d->clv[r] = per * value[q];
     }
+    patterns_free(&pt);
     free(pa);
     free(prev);
     free(cur);
