@@ -17,6 +17,7 @@ typedef struct churn_args {
     unsigned renewals, cohorts;
     int has_customers, has_churn, has_retention, has_margin;
     const char *sbg, *values, *value_col, *score_col;
+    score_scale scale;
 } churn_args;
 
 static void
@@ -152,23 +153,17 @@ static int
 class_row(class_file *f, const csv_reader *r, badrows *b, const churn_args *a,
           const long *col)
 {
-    double v, s;
-    int32_t cls = -1;
+    double v;
+    int32_t score;
     int rc = cli_field_number(r, b, col[0], a->value_col, &v);
-    int src;
+    int cls;
     if (rc == -2)
         badrow(b, csv_line(r), "blank value in column '%s'", a->value_col);
     if (rc != 0)
         return 0;
-    src = cli_field_number(r, b, col[1], a->score_col, &s);
-    if (src == -1)
+    cls = scale_classify(&a->scale, r, b, col[1], a->score_col, &score);
+    if (cls == -2)
         return 0;
-    if (src == 0 && (s != floor(s) || fabs(s) > 1e6
-                     || loy_nps_classify(&cls, (int32_t)s, NULL) != LOY_OK)) {
-        badrow(b, csv_line(r), "score '%s' in column '%s' is not a whole number "
-               "from 0 to 10", csv_field(r, (size_t)col[1], NULL), a->score_col);
-        return 0;
-    }
     return class_push(f, v, (int8_t)cls);
 }
 
@@ -178,7 +173,7 @@ read_classes(const churn_args *a, const cli_common *c, class_file *f)
     long col[2];
     badrows b;
     int rc;
-    csv_reader *r = cli_open_csv("churn-cost", a->values, c->delim);
+    csv_reader *r = cli_open_csv("churn-cost", a->values, &c->dialect);
     if (r == NULL)
         return EXIT_DATA;
     if ((col[0] = cli_column("churn-cost", r, a->value_col, "value-column")) < 0
@@ -272,9 +267,25 @@ static const cmd_help churn_help = {
     "         --discount 0.1\n"
     "Exit status: 0 success, 1 bad data or parameters, 2 usage."};
 
+/* A churn or retention rate per period: a fraction in [0, 1]. */
+static int
+check_fraction(const char *option, double v, int given)
+{
+    if (!given || (v >= 0.0 && v <= 1.0))
+        return 0;
+    if (v > 1.0 && v <= 100.0)
+        cli_error("churn-cost", "--%s %g: give the %s as a fraction per period "
+                  "(%g for %g%%), not in percent", option, v, option, v / 100.0, v);
+    else
+        cli_error("churn-cost", "--%s %g: the %s per period must be in [0, 1]",
+                  option, v, option);
+    return EXIT_USAGE;
+}
+
 static int
 churn_check(const churn_args *a, int nothing)
 {
+    int rc;
     if (nothing) {
         cli_error("churn-cost", "give --customers, --churn (or --retention) and "
                   "--margin, or --values FILE (see --help)");
@@ -282,6 +293,15 @@ churn_check(const churn_args *a, int nothing)
     }
     if (a->has_churn && a->has_retention) {
         cli_error("churn-cost", "give --churn or --retention, not both");
+        return EXIT_USAGE;
+    }
+    if ((rc = check_fraction("churn", a->churn, a->has_churn)) != 0
+        || (rc = check_fraction("retention", a->retention, a->has_retention)) != 0
+        || (rc = cli_check_rate("churn-cost", "discount", a->discount, "period")) != 0
+        || (rc = cli_check_level("churn-cost", "level", a->level)) != 0)
+        return rc;
+    if (a->has_customers && !(a->customers >= 0)) {
+        cli_error("churn-cost", "--customers %g: must be >= 0", a->customers);
         return EXIT_USAGE;
     }
     return 0;
@@ -313,7 +333,7 @@ cmd_churn(int argc, char **argv)
         {"score-column", OPT_STR, &a.score_col, NULL, "NAME", "score column of --values (default 'score')"},
         {"move", OPT_NUM, &a.move, NULL, "K", "customers moved between classes (default 100)"},
         {"level", OPT_NUM, &a.level, NULL, "L", "confidence level (default 0.95)"},
-        CLI_COMMON_SPECS(c)};
+        SCALE_SPEC(a.scale), CLI_COMMON_SPECS(c)};
     a.discount = 0.10;
     a.move = 100.0;
     a.level = 0.95;
@@ -323,7 +343,8 @@ cmd_churn(int argc, char **argv)
                     pos, 0, &npos);
     if (rc != 0)
         return rc == 1 ? 0 : EXIT_USAGE;
-    if ((rc = cli_common_finish(&c, "churn-cost")) != 0)
+    if ((rc = cli_common_finish(&c, "churn-cost")) != 0
+        || (rc = scale_finish("churn-cost", &a.scale)) != 0)
         return rc;
     params = a.has_customers && (a.has_churn || a.has_retention) && a.has_margin;
     if ((rc = churn_check(&a, !params && a.values == NULL)) != 0)

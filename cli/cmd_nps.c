@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "keydrivers.h"
 #include "parse.h"
 
 #define ALL_NAME "(all)"
@@ -84,36 +85,56 @@ group_index(nps_data *d, const char *name, size_t len, size_t *gi)
     return 0;
 }
 
-/* A valid score: a whole number the library classifies on 0-10. */
 static int
-check_score(const csv_reader *r, badrows *b, long col, const char *colname,
-            double v)
-{
-    int32_t cls;
-    if (v != floor(v) || fabs(v) > 1e6
-        || loy_nps_classify(&cls, (int32_t)v, NULL) != LOY_OK) {
-        size_t len;
-        const char *s = csv_field(r, (size_t)col, &len);
-        badrow(b, csv_line(r), "score '%.*s' in column '%s' is not a whole "
-               "number from 0 to 10", (int)(len > 40 ? 40 : len), s, colname);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-add_weighted(nps_group *g, double score, double w)
+add_weighted(const nps_data *d, nps_group *g, int32_t iscore, double w,
+             const nps_input *in)
 {
     loy_nps_wtally one = LOY_NPS_WTALLY_INIT;
-    int rc = loy_nps_wtally_f64(&one, &score, &w, 1, NULL, 0, NULL);
+    double score = (double)iscore;
+    int rc = loy_nps_wtally_f64(&one, &score, &w, 1,
+                                in->scale != NULL ? in->scale->b : NULL, 0, NULL);
+    (void)d;
     if (rc == LOY_OK)
         rc = loy_nps_wtally_merge(&g->wtally, &one);
     return rc;
 }
 
 typedef struct nps_cols {
-    long score, group, weight;
+    long score, group, weight, id;
 } nps_cols;
+
+/* The respondent's latest answer (later rows win); -1 on OOM. */
+static int
+remember_answer(nps_data *d, const csv_reader *r, badrows *b, const nps_input *in,
+                long col, int32_t score)
+{
+    char buf[256];
+    const char *id;
+    size_t len;
+    uint64_t idx;
+    int is_new;
+    const char *raw = cli_field_text(r, b, col, in->id_col, &len);
+    if (raw == NULL)
+        return 0;
+    len = idnorm_apply(in->id_norm, raw, len, buf, sizeof buf, &id);
+    if (field_blank(id, len)) {
+        d->resp_blank_id++;
+        return 0;
+    }
+    if (idmap_intern(d->resp, id, len, &idx, &is_new) != 0)
+        return -1;
+    if (idx >= d->resp_cap) {
+        size_t cap = d->resp_cap ? 2 * d->resp_cap : 1024;
+        int32_t *ns = realloc(d->resp_score, cap * sizeof *ns);
+        if (ns == NULL)
+            return -1;
+        d->resp_score = ns;
+        d->resp_cap = cap;
+    }
+    if (is_new || score != INT32_MIN)
+        d->resp_score[idx] = score;
+    return 0;
+}
 
 /* Read one data row into its group and the overall row; -1 on OOM. */
 static int
@@ -122,12 +143,16 @@ nps_row(nps_data *d, const csv_reader *r, badrows *b, const nps_input *in,
 {
     size_t gi = 0, glen = 0;
     const char *gname = NULL;
-    double score, w = 1.0;
-    int rc = cli_field_number(r, b, c->score, in->score_col, &score);
+    double w = 1.0;
+    int32_t iscore = 0;
+    int cls = scale_classify(in->scale, r, b, c->score, in->score_col, &iscore);
+    int rc = cls >= 0 ? 0 : cls == -1 ? -2 : -1;
+    if (in->drivers != NULL && drivers_row(r, b, in->drivers) != 0)
+        return -1;
     if (c->group >= 0 && (gname = cli_field_text(r, b, c->group, in->group_col,
                                                  &glen)) == NULL)
         return 0;
-    if (rc == -1 || (rc == 0 && check_score(r, b, c->score, in->score_col, score)))
+    if (rc == -1)
         return 0;
     if (c->weight >= 0 && rc == 0) {
         int wrc = cli_field_number(r, b, c->weight, in->weight_col, &w);
@@ -138,6 +163,9 @@ nps_row(nps_data *d, const csv_reader *r, badrows *b, const nps_input *in,
         if (wrc != 0 || w < 0.0)
             return 0;
     }
+    if (c->id >= 0 && remember_answer(d, r, b, in, c->id,
+                                      rc == 0 ? iscore : INT32_MIN) != 0)
+        return -1;
     if (gname != NULL) {
         if (field_blank(gname, glen))
             gname = "(blank)", glen = strlen(gname);
@@ -150,11 +178,12 @@ nps_row(nps_data *d, const csv_reader *r, badrows *b, const nps_input *in,
             d->groups[gi].blank++;
         return 0;
     }
-    d->groups[0].hist[(int)score]++;
+    d->groups[0].hist[iscore - d->lo]++;
     if (gi)
-        d->groups[gi].hist[(int)score]++;
-    if (d->weighted && (add_weighted(&d->groups[0], score, w) != LOY_OK
-                        || (gi && add_weighted(&d->groups[gi], score, w) != LOY_OK)))
+        d->groups[gi].hist[iscore - d->lo]++;
+    if (d->weighted && (add_weighted(d, &d->groups[0], iscore, w, in) != LOY_OK
+                        || (gi && add_weighted(d, &d->groups[gi], iscore, w, in)
+                                      != LOY_OK)))
         return -1;
     return 0;
 }
@@ -163,8 +192,13 @@ static int
 nps_columns(const char *cmd, const csv_reader *r, const nps_input *in,
             nps_cols *c)
 {
-    c->group = c->weight = -1;
+    c->group = c->weight = c->id = -1;
     if ((c->score = cli_column(cmd, r, in->score_col, "score-column")) < 0)
+        return -1;
+    if (in->id_col != NULL
+        && (c->id = cli_column(cmd, r, in->id_col, "survey-id-column")) < 0)
+        return -1;
+    if (in->drivers != NULL && drivers_columns(cmd, r, in->drivers_in, in->drivers) != 0)
         return -1;
     if (in->group_col != NULL
         && (c->group = cli_column(cmd, r, in->group_col, "group-column")) < 0)
@@ -181,7 +215,7 @@ read_survey(const char *cmd, const nps_input *in, nps_data *d)
     nps_cols c;
     badrows b;
     int rc;
-    csv_reader *r = cli_open_csv(cmd, in->path, in->delim);
+    csv_reader *r = cli_open_csv(cmd, in->path, in->dialect);
     if (r == NULL)
         return EXIT_DATA;
     if (nps_columns(cmd, r, in, &c) != 0) {
@@ -213,9 +247,11 @@ by_name(const void *a, const void *b)
 }
 
 static void
-estimate_group(nps_group *g, const nps_input *in, int weighted)
+estimate_group(nps_group *g, const nps_input *in, const nps_data *d)
 {
-    g->status = loy_nps_tally_hist(&g->tally, g->hist, 11, NULL);
+    int weighted = d->weighted;
+    g->status = loy_nps_tally_hist(&g->tally, g->hist, (size_t)(d->hi - d->lo + 1),
+                                   in->scale != NULL ? in->scale->b : NULL);
     if (g->status != LOY_OK)
         return;
     if (weighted)
@@ -232,8 +268,14 @@ nps_run(const char *cmd, const nps_input *in, nps_data *d)
     int rc;
     memset(d, 0, sizeof *d);
     d->weighted = in->weight_col != NULL;
+    d->lo = in->scale != NULL && in->scale->b != NULL ? in->scale->b[0] : 0;
+    d->hi = in->scale != NULL && in->scale->b != NULL ? in->scale->b[3] : 10;
     d->names = idmap_new();
     d->groups = malloc(sizeof *d->groups);
+    if (in->id_col != NULL && (d->resp = idmap_new()) == NULL) {
+        cli_error(cmd, "out of memory");
+        return EXIT_DATA;
+    }
     if (d->names == NULL || d->groups == NULL) {
         cli_error(cmd, "out of memory");
         return EXIT_DATA;
@@ -244,11 +286,14 @@ nps_run(const char *cmd, const nps_input *in, nps_data *d)
         return rc;
     qsort(d->groups + 1, d->n_groups - 1, sizeof *d->groups, by_name);
     for (i = 0; i < d->n_groups; i++)
-        estimate_group(&d->groups[i], in, d->weighted);
+        estimate_group(&d->groups[i], in, d);
+    if (d->groups[0].status == LOY_EEMPTY) {
+        cli_error(cmd, "%s: no scores in the file (column '%s' is blank in "
+                  "every row)", in->path, in->score_col);
+        return EXIT_DATA;
+    }
     if (d->groups[0].status != LOY_OK) {
-        cli_lib_error(cmd, d->groups[0].status == LOY_EEMPTY
-                               ? "no scores in the file" : "NPS",
-                      d->groups[0].status);
+        cli_lib_error(cmd, "NPS", d->groups[0].status);
         return EXIT_DATA;
     }
     return 0;
@@ -259,8 +304,9 @@ nps_data_free(nps_data *d)
 {
     free(d->groups);
     idmap_free(d->names);
-    d->groups = NULL;
-    d->names = NULL;
+    idmap_free(d->resp);
+    free(d->resp_score);
+    memset(d, 0, sizeof *d);
 }
 
 /* ---- printing ------------------------------------------------------------ */
@@ -313,6 +359,37 @@ print_weighted_row(out_w *o, const nps_group *g)
     out_cell_str(o, ok ? nps_flags_text(g->wres.flags, fl, sizeof fl) : "empty");
 }
 
+/* What the flags column means, under the table, for the flags shown. */
+static void
+print_flags_legend(out_w *o, const nps_data *d)
+{
+    uint32_t all = 0;
+    int empty = 0;
+    size_t i;
+    for (i = 0; i < d->n_groups; i++) {
+        const nps_group *g = &d->groups[i];
+        if (g->status != LOY_OK)
+            empty = 1;
+        else
+            all |= d->weighted ? g->wres.flags : g->res.flags;
+    }
+    if (all == 0 && !empty)
+        return;
+    out_note(o, "");
+    out_note(o, "flags:");
+    if (all & LOY_NPS_SMALL_SAMPLE)
+        out_note(o, "  small       fewer than 30 answers (effective): the "
+                 "interval is rough, read it as a range, not a number");
+    if (all & LOY_NPS_CLIPPED)
+        out_note(o, "  clipped     the interval ran past -100 or +100 and "
+                 "was cut there");
+    if (all & LOY_NPS_DEGENERATE)
+        out_note(o, "  degenerate  every answer in one class: no spread, so "
+                 "the standard error is 0");
+    if (empty)
+        out_note(o, "  empty       no scores in this group");
+}
+
 static void
 print_nps_table(out_w *o, const nps_data *d)
 {
@@ -329,6 +406,7 @@ print_nps_table(out_w *o, const nps_data *d)
             print_plain_row(o, &d->groups[i]);
     }
     out_table_end(o);
+    print_flags_legend(o, d);
 }
 
 static const nps_group *
@@ -416,7 +494,11 @@ static const cmd_help nps_help = {
     "(-1..1). Methods: wald, adjusted (adjusted Wald, Rocks 2016; default),\n"
     "score (Tango). With --weight-column the NPS is weighted and the interval\n"
     "uses the linearised standard error. --compare uses the adjusted Wald for\n"
-    "--method score.\n"
+    "--method score. Other scales: --breaks 1,4,5,7 reads 1-7 answers with\n"
+    "detractors 1-4, passives 5 and promoters 6-7.\n"
+    "The flags column: small = fewer than 30 answers (the interval is rough),\n"
+    "clipped = the interval was cut at -100 or +100, degenerate = every answer\n"
+    "in one class (standard error 0), empty = no scores in the group.\n"
     "Exit status: 0 success, 1 bad data, 2 usage."};
 
 int
@@ -425,6 +507,7 @@ cmd_nps(int argc, char **argv)
     cli_common c = {0};
     nps_input in = {0};
     nps_data d;
+    score_scale sc = {0};
     const char *method = "adjusted", *compare = NULL, *pos[1];
     size_t npos;
     int rc;
@@ -436,6 +519,7 @@ cmd_nps(int argc, char **argv)
         {"method", OPT_STR, &method, NULL, "M", "interval: wald, adjusted or score"},
         {"level", OPT_NUM, &in.level, NULL, "L", "confidence level (default 0.95)"},
         {"compare", OPT_STR, &compare, NULL, "A,B", "compare the NPS of groups A and B"},
+        SCALE_SPEC(sc),
         CLI_COMMON_SPECS(c)};
     in.score_col = "score";
     in.level = 0.95;
@@ -443,7 +527,9 @@ cmd_nps(int argc, char **argv)
                     pos, 1, &npos);
     if (rc != 0)
         return rc == 1 ? 0 : EXIT_USAGE;
-    if ((rc = cli_common_finish(&c, "nps")) != 0)
+    if ((rc = cli_common_finish(&c, "nps")) != 0
+        || (rc = scale_finish("nps", &sc)) != 0
+        || (rc = cli_check_level("nps", "level", in.level)) != 0)
         return rc;
     if (npos != 1 || nps_parse_method(method, &in.method) != 0
         || (compare != NULL && (in.group_col == NULL || in.weight_col != NULL))) {
@@ -453,7 +539,8 @@ cmd_nps(int argc, char **argv)
         return EXIT_USAGE;
     }
     in.path = pos[0];
-    in.delim = c.delim;
+    in.dialect = &c.dialect;
+    in.scale = &sc;
     in.skip_bad = c.skip_bad;
     if ((rc = nps_run("nps", &in, &d)) == 0) {
         out_init(&o, stdout, c.format);

@@ -74,13 +74,19 @@ lib_column(int loyalty)
            : LOY_SEGMENT_COL_NO_RESPONSE;
 }
 
-const char *
-seg_action(const seg_data *d, int abc, int loyalty)
+int32_t
+seg_action_code(const seg_data *d, int abc, int loyalty)
 {
     int32_t act = LOY_ACTION_NONE;
     uint32_t cell = (uint32_t)LOY_SEGMENT_CELL(abc, lib_column(loyalty), 0);
     loy_segment_cell_action(&act, cell, d->with_potential);
-    return seg_action_text(act);
+    return act;
+}
+
+const char *
+seg_action(const seg_data *d, int abc, int loyalty)
+{
+    return seg_action_text(seg_action_code(d, abc, loyalty));
 }
 
 const char *
@@ -357,6 +363,7 @@ typedef struct seg_file {
 
 typedef struct seg_names {
     const char *id, *value, *score, *potential;
+    const score_scale *scale;
 } seg_names;
 
 static int
@@ -379,26 +386,6 @@ seg_grow(seg_file *f)
     return 0;
 }
 
-/* Score field -> loyalty class, -1 for blank; -2 after reporting. */
-static int
-score_class(const csv_reader *r, badrows *b, long col, const char *name)
-{
-    double s;
-    int32_t cls;
-    int rc = cli_field_number(r, b, col, name, &s);
-    if (rc == -2)
-        return -1;
-    if (rc != 0)
-        return -2;
-    if (s != floor(s) || fabs(s) > 1e6
-        || loy_nps_classify(&cls, (int32_t)s, NULL) != LOY_OK) {
-        badrow(b, csv_line(r), "score '%s' in column '%s' is not a whole number "
-               "from 0 to 10", csv_field(r, (size_t)col, NULL), name);
-        return -2;
-    }
-    return cls;
-}
-
 static int
 seg_row(seg_file *f, const csv_reader *r, badrows *b, const seg_names *nm,
         const long *col)
@@ -406,6 +393,7 @@ seg_row(seg_file *f, const csv_reader *r, badrows *b, const seg_names *nm,
     size_t len;
     uint64_t idx;
     int is_new, cls;
+    int32_t score;
     double v, p = CLI_NAN;
     const char *id = cli_field_text(r, b, col[0], nm->id, &len);
     int rc;
@@ -414,7 +402,8 @@ seg_row(seg_file *f, const csv_reader *r, badrows *b, const seg_names *nm,
     rc = cli_field_number(r, b, col[1], nm->value, &v);
     if (rc == -2)
         badrow(b, csv_line(r), "blank value in column '%s'", nm->value);
-    if (rc != 0 || (cls = score_class(r, b, col[2], nm->score)) == -2)
+    if (rc != 0 || (cls = scale_classify(nm->scale, r, b, col[2], nm->score,
+                                         &score)) == -2)
         return 0;
     if (col[3] >= 0 && (rc = cli_field_number(r, b, col[3], nm->potential, &p)) == -1)
         return 0;
@@ -439,7 +428,7 @@ seg_read(const char *path, const cli_common *c, const seg_names *nm, seg_file *f
     long col[4] = {-1, -1, -1, -1};
     badrows b;
     int rc;
-    csv_reader *r = cli_open_csv("segment", path, c->delim);
+    csv_reader *r = cli_open_csv("segment", path, &c->dialect);
     if (r == NULL)
         return EXIT_DATA;
     if ((col[0] = cli_column("segment", r, nm->id, "id-column")) < 0
@@ -467,15 +456,16 @@ seg_read(const char *path, const cli_common *c, const seg_names *nm, seg_file *f
 }
 
 static void
-print_customers(out_w *o, const seg_data *d, const seg_file *f)
+print_customers(out_w *o, const seg_data *d, const seg_file *f,
+                const cli_common *c)
 {
     static const out_col cols[] = {
         {"customer_id", 12, 0, 0}, {"value", 10, 2, 0}, {"abc", 3, 0, 0},
         {"loyalty", 11, 0, 0}, {"segment", 19, 0, 0}, {"action", 16, 0, 0},
         {"share_of_wallet", 0, 1, 1}};
-    size_t i;
+    size_t i, shown = cli_rows_shown(c, f->n);
     out_table(o, "customers", "Customers", 1, cols, f->has_potential ? 7 : 6);
-    for (i = 0; i < f->n; i++) {
+    for (i = 0; i < shown; i++) {
         double sow = f->potential[i] > 0 ? f->value[i] / f->potential[i] : CLI_NAN;
         out_cell_str(o, idmap_name(f->ids, i));
         out_cell_num(o, f->value[i]);
@@ -487,6 +477,7 @@ print_customers(out_w *o, const seg_data *d, const seg_file *f)
             out_cell_num(o, sow);
     }
     out_table_end(o);
+    cli_rows_note(o, shown, f->n);
 }
 
 static const cmd_help segment_help = {
@@ -525,7 +516,8 @@ cmd_segment(int argc, char **argv)
 {
     cli_common c = {0};
     seg_input in = {"fixed", LOY_ABC_DEFAULT_CUT_A, LOY_ABC_DEFAULT_CUT_B, 0, 0.95};
-    seg_names nm = {"customer_id", "revenue", "score", NULL};
+    score_scale sc = {0};
+    seg_names nm = {"customer_id", "revenue", "score", NULL, NULL};
     seg_file f = {0};
     seg_data d;
     const char *rule = "after", *basis = "value", *pos[1];
@@ -543,13 +535,16 @@ cmd_segment(int argc, char **argv)
         {"rule", OPT_STR, &rule, NULL, "R", "boundary rule: after or before (default after)"},
         {"basis", OPT_STR, &basis, NULL, "B", "value or count (default value)"},
         {"level", OPT_NUM, &in.level, NULL, "L", "confidence level (default 0.95)"},
-        CLI_COMMON_SPECS(c)};
+        SCALE_SPEC(sc), CLI_LIST_SPECS(c), CLI_COMMON_SPECS(c)};
     rc = args_parse(argc, argv, specs, sizeof specs / sizeof *specs,
                     &segment_help, pos, 1, &npos);
     if (rc != 0)
         return rc == 1 ? 0 : EXIT_USAGE;
-    if ((rc = cli_common_finish(&c, "segment")) != 0)
+    if ((rc = cli_common_finish(&c, "segment")) != 0
+        || (rc = scale_finish("segment", &sc)) != 0
+        || (rc = cli_check_level("segment", "level", in.level)) != 0)
         return rc;
+    nm.scale = &sc;
     if (npos != 1 || seg_options(rule, basis, &in) != 0) {
         cli_error("segment", npos != 1 ? "need one FILE (see loyalty segment --help)"
                   : "unknown --method, --rule or --basis");
@@ -568,7 +563,7 @@ cmd_segment(int argc, char **argv)
         out_init(&o, stdout, c.format);
         out_begin(&o, "segment");
         seg_print(&o, &d, &in);
-        print_customers(&o, &d, &f);
+        print_customers(&o, &d, &f, &c);
         out_end(&o);
     }
     if (rc == 0)

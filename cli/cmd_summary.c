@@ -16,6 +16,7 @@
 
 #include "analysis.h"
 #include "parse.h"
+#include "progress.h"
 
 #define CHUNK 65536
 #define FAR_END_DAYS 2932896   /* 9999-12-31 */
@@ -58,6 +59,7 @@ typedef struct chunk {
 
 typedef struct log_cols {
     long id, date, amount;
+    int iso_dates;      /* no --date-format: the fast ISO path applies */
 } log_cols;
 
 void
@@ -146,6 +148,32 @@ add_revenue(log_data *d, const chunk *c, const log_input *in)
     return 0;
 }
 
+/* Keep (customer, day) of the chunk's rows for a later calibration split. */
+static int
+keep_rows(log_data *d, const chunk *c)
+{
+    size_t i;
+    if (d->n_rows + c->n > d->rows_cap) {
+        size_t cap = d->rows_cap ? 2 * d->rows_cap : 65536;
+        uint32_t *ni;
+        int32_t *nd;
+        while (cap < d->n_rows + c->n)
+            cap *= 2;
+        if ((ni = realloc(d->row_id, cap * sizeof *ni)) == NULL)
+            return -1;
+        d->row_id = ni;
+        if ((nd = realloc(d->row_day, cap * sizeof *nd)) == NULL)
+            return -1;
+        d->row_day = nd;
+        d->rows_cap = cap;
+    }
+    for (i = 0; i < c->n; i++) {
+        d->row_id[d->n_rows] = (uint32_t)c->id[i];
+        d->row_day[d->n_rows++] = (int32_t)c->time[i];
+    }
+    return 0;
+}
+
 /* Intern the chunk's waiting ids in one prefetching batch. */
 static int
 intern_chunk(log_data *d, chunk *c)
@@ -172,7 +200,8 @@ flush_chunk(const char *cmd, const log_input *in, log_data *d,
     int rc;
     if (c->n == 0)
         return 0;
-    if (intern_chunk(d, c) != 0 || add_revenue(d, c, in) != 0) {
+    if (intern_chunk(d, c) != 0 || add_revenue(d, c, in) != 0
+        || (in->keep_rows && keep_rows(d, c) != 0)) {
         cli_error(cmd, "out of memory");
         return EXIT_DATA;
     }
@@ -217,6 +246,7 @@ log_row(log_data *d, const csv_reader *r, badrows *b, const log_input *in,
         const log_cols *lc, chunk *c)
 {
     size_t idlen, dlen;
+    char idbuf[256];
     const char *id = cli_field_text(r, b, lc->id, in->id_col, &idlen);
     const char *ds = csv_field(r, (size_t)lc->date, &dlen);
     int64_t day;
@@ -224,11 +254,13 @@ log_row(log_data *d, const csv_reader *r, badrows *b, const log_input *in,
     int rc;
     if (id == NULL)
         return 0;
+    idlen = idnorm_apply(in->id_norm, id, idlen, idbuf, sizeof idbuf, &id);
     if (field_blank(id, idlen)) {
         badrow(b, csv_line(r), "blank customer id in column '%s'", in->id_col);
         return 0;
     }
-    if ((size_t)lc->date < csv_nfields(r) && fast_date(&c->dates, ds, dlen, &day))
+    if ((size_t)lc->date < csv_nfields(r) && lc->iso_dates
+        && fast_date(&c->dates, ds, dlen, &day))
         rc = 0;
     else
         rc = cli_field_date(r, b, lc->date, in->date_col, &day);
@@ -272,6 +304,7 @@ log_columns(const char *cmd, const csv_reader *r, const log_input *in,
             log_cols *lc)
 {
     lc->amount = -1;
+    lc->iso_dates = csv_get_dialect(r)->date_fmt == NULL;
     if ((lc->id = cli_column(cmd, r, in->id_col, "id-column")) < 0
         || (lc->date = cli_column(cmd, r, in->date_col, "date-column")) < 0)
         return -1;
@@ -287,18 +320,24 @@ read_log(const char *cmd, const log_input *in, log_data *d, loy_rfm_builder *bld
 {
     log_cols lc;
     badrows b;
+    progress pg;
+    uint64_t seen = 0;
     int rc = 0, crc;
     chunk *c = malloc(sizeof *c);
-    csv_reader *r = cli_open_csv(cmd, in->path, in->delim);
+    csv_reader *r = in->reader ? in->reader : cli_open_csv(cmd, in->path, in->dialect);
     if (c == NULL || r == NULL || log_columns(cmd, r, in, &lc) != 0) {
         free(c);
-        csv_close(r);
+        if (r != in->reader)
+            csv_close(r);
         return EXIT_DATA;
     }
     c->n = 0;
     memset(&c->dates, 0, sizeof c->dates);
     badrows_init(&b, in->path, in->skip_bad);
+    progress_init(&pg, cmd);
     while (rc == 0 && (crc = csv_next(r)) == 1) {
+        if ((++seen & 0xFFFF) == 0)
+            progress_rows(&pg, cli_basename(in->path), seen);
         if (log_row(d, r, &b, in, &lc, c) != 0) {
             cli_error(cmd, "out of memory");
             rc = EXIT_DATA;
@@ -313,7 +352,9 @@ read_log(const char *cmd, const log_input *in, log_data *d, loy_rfm_builder *bld
     }
     if (rc == 0)
         rc = flush_chunk(cmd, in, d, bld, c, lc.amount >= 0);
-    csv_close(r);
+    progress_clear(&pg);
+    if (r != in->reader)
+        csv_close(r);
     free(c);
     d->bad_rows = b.count;
     return rc != 0 ? rc : badrows_finish(&b, cmd);
@@ -420,13 +461,62 @@ log_run(const char *cmd, const log_input *in, log_data *d)
     return rc;
 }
 
+int
+log_calibrate(const char *cmd, const log_data *full, int64_t cal_end,
+              log_data *cal)
+{
+    loy_rfm_options opts = LOY_RFM_OPTIONS_INIT;
+    loy_rfm_builder *b = NULL;
+    uint64_t id[4096];
+    int64_t t[4096];
+    size_t i, k;
+    int rc;
+    memset(cal, 0, sizeof *cal);
+    cal->ids = full->ids;
+    cal->borrowed_ids = 1;
+    cal->calibration = 1;
+    cal->cal_end = cal_end;
+    cal->obs_end = full->obs_end;
+    cal->period_length = full->period_length;
+    cal->period_origin = full->period_origin;
+    cal->freq_multiplier = full->freq_multiplier;
+    cal->revenue = NULL;
+    opts.period_length = full->period_length;
+    opts.period_origin = full->period_origin;
+    opts.freq_multiplier = full->freq_multiplier;
+    opts.flags |= LOY_RFM_CALIBRATION;
+    opts.calibration_end = cal_end;
+    rc = loy_rfm_builder_new(&b, full->obs_end, &opts);
+    for (i = 0; rc == LOY_OK && i < full->n_rows; i += k) {
+        for (k = 0; k < 4096 && i + k < full->n_rows; k++) {
+            id[k] = full->row_id[i + k];
+            t[k] = full->row_day[i + k];
+        }
+        rc = loy_rfm_builder_add(b, id, t, NULL, k, NULL);
+    }
+    if (rc == LOY_OK)
+        rc = loy_rfm_builder_finish(&cal->sum, b);
+    loy_rfm_builder_free(b);
+    if (rc == LOY_OK)
+        rc = fetch_columns(cal);
+    if (rc != LOY_OK) {
+        cli_lib_error(cmd, "calibration summary", rc);
+        return EXIT_DATA;
+    }
+    cal->rows = full->rows;
+    return 0;
+}
+
 void
 log_data_free(log_data *d)
 {
     loy_rfm_summary_free(d->sum);
-    idmap_free(d->ids);
+    if (!d->borrowed_ids)
+        idmap_free(d->ids);
     free(d->T_own);
     free(d->revenue);
+    free(d->row_id);
+    free(d->row_day);
     memset(d, 0, sizeof *d);
 }
 
@@ -471,12 +561,12 @@ static const out_col summary_cols[] = {
     {"monetary_holdout", 0, 2, 0}};
 
 static void
-print_summary_table(out_w *o, const log_data *d)
+print_summary_table(out_w *o, const log_data *d, const cli_common *c)
 {
-    size_t i;
+    size_t i, shown = cli_rows_shown(c, d->n);
     out_table(o, "customers", "Customers", 1, summary_cols,
               d->calibration ? 7 : 5);
-    for (i = 0; i < d->n; i++) {
+    for (i = 0; i < shown; i++) {
         out_cell_str(o, log_customer(d, i));
         out_cell_num(o, d->x[i]);
         out_cell_num(o, d->t_x[i]);
@@ -488,6 +578,7 @@ print_summary_table(out_w *o, const log_data *d)
         }
     }
     out_table_end(o);
+    cli_rows_note(o, shown, d->n);
 }
 
 static const cmd_help summary_help = {
@@ -513,7 +604,7 @@ cmd_summary(int argc, char **argv)
     size_t npos;
     int rc;
     out_w o;
-    opt_spec specs[] = {LOG_INPUT_SPECS(in), CLI_COMMON_SPECS(c)};
+    opt_spec specs[] = {LOG_INPUT_SPECS(in), CLI_LIST_SPECS(c), CLI_COMMON_SPECS(c)};
     log_input_defaults(&in);
     rc = args_parse(argc, argv, specs, sizeof specs / sizeof *specs,
                     &summary_help, pos, 1, &npos);
@@ -526,13 +617,13 @@ cmd_summary(int argc, char **argv)
         return EXIT_USAGE;
     }
     in.path = pos[0];
-    in.delim = c.delim;
+    in.dialect = &c.dialect;
     in.skip_bad = c.skip_bad;
     if ((rc = log_run("summary", &in, &d)) == 0) {
         out_init(&o, stdout, c.format);
         out_begin(&o, "summary");
         log_print_header(&o, &in, &d, "input");
-        print_summary_table(&o, &d);
+        print_summary_table(&o, &d, &c);
         out_end(&o);
     }
     log_data_free(&d);

@@ -30,6 +30,8 @@ struct csv_reader {
     size_t cap, beg, end;
     int eof;
     char delim;
+    csv_dialect dialect;
+    int pending;        /* no header: the first record is not yet returned */
     uint64_t line;      /* line on which the next record starts */
     uint64_t rec_line;  /* line of the current record */
     const char **fields;
@@ -104,7 +106,8 @@ find_record_end(const csv_reader *r, size_t *rec_end, int *quoted)
     size_t stop = nl ? (size_t)(nl - b) : r->end;
     size_t i;
     int st = ST_START;
-    *quoted = memchr(b + r->beg, '"', stop - r->beg) != NULL;
+    *quoted = r->delim != CSV_WHITESPACE
+              && memchr(b + r->beg, '"', stop - r->beg) != NULL;
     if (!*quoted) {
         *rec_end = stop;
         return nl != NULL || r->eof;
@@ -157,6 +160,29 @@ split_plain(csv_reader *r, char *s, char *e)
         if (d == NULL)
             return 0;
         s = d + 1;
+    }
+}
+
+/* Split a whitespace-separated record [s, e) in place. */
+static int
+split_blanks(csv_reader *r, char *s, char *e)
+{
+    for (;;) {
+        char *fe;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        if (s == e)
+            return r->nfields == 0 ? push_field(r, s, 0) : 0;
+        for (fe = s; fe < e && *fe != ' ' && *fe != '\t'; fe++)
+            ;
+        if (push_field(r, s, (size_t)(fe - s)) != 0)
+            return -1;
+        if (fe == e) {
+            *fe = '\0';
+            return 0;
+        }
+        *fe = '\0';
+        s = fe + 1;
     }
 }
 
@@ -248,9 +274,22 @@ is_blank_record(const char *s, const char *e)
     return e == s || (e == s + 1 && *s == '\r');
 }
 
+static int
+blank_only(const char *s, const char *e)
+{
+    for (; s < e; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r')
+            return 0;
+    return 1;
+}
+
 int
 csv_next(csv_reader *r)
 {
+    if (r->pending) {
+        r->pending = 0;
+        return 1;
+    }
     for (;;) {
         size_t rec_end;
         int quoted, rc;
@@ -270,11 +309,14 @@ csv_next(csv_reader *r)
         if (e > s && e[-1] == '\r')
             e--;
         r->nfields = 0;
-        if (is_blank_record(s, e)) {
+        if (is_blank_record(s, e)
+            || (r->delim == CSV_WHITESPACE && blank_only(s, e))) {
             r->line++;
             continue;
         }
-        rc = quoted ? split_quoted(r, s, e, &newlines) : split_plain(r, s, e);
+        rc = quoted ? split_quoted(r, s, e, &newlines)
+             : r->delim == CSV_WHITESPACE ? split_blanks(r, s, e)
+             : split_plain(r, s, e);
         r->line += 1 + newlines;
         if (rc != 0) {
             if (r->err[0] == '\0')
@@ -285,22 +327,33 @@ csv_next(csv_reader *r)
     }
 }
 
-/* Count candidate delimiters outside quotes in the header line. */
+/* Count candidate delimiters outside quotes in the header line. A line
+ * with none of them but blanks between words is whitespace-separated. */
 static char
 detect_delimiter(const csv_reader *r)
 {
     static const char cands[3] = {',', ';', '\t'};
-    size_t count[3] = {0, 0, 0}, i, k, best = 0;
-    int inq = 0;
+    size_t count[3] = {0, 0, 0}, i, k, best = 0, inner_blanks = 0;
+    int inq = 0, seen_word = 0, after_blank = 0;
     for (i = r->beg; i < r->end && (inq || r->buf[i] != '\n'); i++) {
-        if (r->buf[i] == '"')
+        char ch = r->buf[i];
+        if (ch == '"')
             inq = !inq;
         for (k = 0; k < 3 && !inq; k++)
-            count[k] += r->buf[i] == cands[k];
+            count[k] += ch == cands[k];
+        if (ch == ' ') {
+            after_blank = seen_word;
+        } else if (ch != '\r') {
+            inner_blanks += (size_t)after_blank;
+            after_blank = 0;
+            seen_word = 1;
+        }
     }
     for (k = 1; k < 3; k++)
         if (count[k] > count[best])
             best = k;
+    if (count[best] == 0 && inner_blanks > 0)
+        return CSV_WHITESPACE;
     return cands[best];
 }
 
@@ -329,6 +382,15 @@ trimmed_copy(const char *s, size_t len)
     return c;
 }
 
+/* Without a header line the columns are called 1, 2, ... */
+static char *
+number_name(size_t i)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", i + 1);
+    return trimmed_copy(buf, strlen(buf));
+}
+
 static int
 read_header(csv_reader *r)
 {
@@ -336,16 +398,21 @@ read_header(csv_reader *r)
     int rc = csv_next(r);
     if (rc <= 0) {
         if (rc == 0)
-            snprintf(r->err, sizeof r->err, "empty file (no header line)");
+            snprintf(r->err, sizeof r->err, r->dialect.no_header
+                     ? "empty file" : "empty file (no header line)");
         return -1;
     }
     r->header = calloc(r->nfields, sizeof *r->header);
     if (r->header == NULL)
         return -1;
     r->ncols = r->nfields;
-    for (i = 0; i < r->nfields; i++)
-        if ((r->header[i] = trimmed_copy(r->fields[i], r->lens[i])) == NULL)
+    for (i = 0; i < r->nfields; i++) {
+        r->header[i] = r->dialect.no_header ? number_name(i)
+                       : trimmed_copy(r->fields[i], r->lens[i]);
+        if (r->header[i] == NULL)
             return -1;
+    }
+    r->pending = r->dialect.no_header;
     return 0;
 }
 
@@ -379,10 +446,20 @@ fail_open(csv_reader *r, char *err, size_t errlen)
 csv_reader *
 csv_open(const char *path, char delim, char *err, size_t errlen)
 {
+    csv_dialect d = {0, 0, 0, NULL};
+    d.delim = delim;
+    return csv_open_dialect(path, &d, err, errlen);
+}
+
+csv_reader *
+csv_open_dialect(const char *path, const csv_dialect *dialect, char *err,
+                 size_t errlen)
+{
     csv_reader *r = calloc(1, sizeof *r);
     err[0] = '\0';
     if (r == NULL)
         return NULL;
+    r->dialect = *dialect;
     r->line = 1;
     r->cap = CSV_CHUNK;
     r->buf = malloc(r->cap + 1);
@@ -393,7 +470,10 @@ csv_open(const char *path, char delim, char *err, size_t errlen)
     if (open_stream(r, path, err, errlen) != 0 || fill(r) < 0)
         return fail_open(r, err, errlen);
     skip_bom(r);
-    r->delim = delim ? delim : detect_delimiter(r);
+    r->delim = dialect->delim ? dialect->delim : detect_delimiter(r);
+    r->dialect.delim = r->delim;
+    if (r->dialect.decimal == 0)
+        r->dialect.decimal = r->delim == ';' ? CSV_DECIMAL_AUTO : '.';
     if (read_header(r) != 0)
         return fail_open(r, err, errlen);
     return r;
@@ -474,6 +554,12 @@ csv_column(const csv_reader *r, const char *name)
         if (same_name(r->header[i], name))
             return (long)i;
     return -1;
+}
+
+const csv_dialect *
+csv_get_dialect(const csv_reader *r)
+{
+    return &r->dialect;
 }
 
 char

@@ -5,8 +5,8 @@
  * Reads the file in chunks (never the whole file at once), so memory stays
  * bounded by the longest record. Handles a UTF-8 byte-order mark, CRLF or LF
  * line ends, quoted fields with doubled quotes and embedded delimiters or
- * line breaks, and detects the delimiter (',', ';' or tab) from the header
- * line unless one is given. Blank lines are skipped. Every record knows the
+ * line breaks, and detects the delimiter (',', ';', tab or blanks) from the
+ * header line unless one is given. Blank lines are skipped. Every record knows the
  * physical line it starts on, for FILE:LINE messages.
  */
 #ifndef LOYCLI_CSV_H
@@ -17,10 +17,36 @@
 
 typedef struct csv_reader csv_reader;
 
-/* Open `path` ("-" is standard input) and read its header line. delim is
- * ',', ';', '\t' or 0 to detect. On failure returns NULL and writes a
+/* Delimiter value for whitespace-separated files: fields are separated by
+ * runs of blanks (spaces, tabs), leading and trailing blanks are ignored
+ * and quotes are ordinary characters. */
+#define CSV_WHITESPACE ' '
+
+/* Decimal separator of ';' files unless one is given: a number with a
+ * comma has a decimal comma ("12,50", "1.234,50"), any other a decimal
+ * point ("12.50"). */
+#define CSV_DECIMAL_AUTO 'a'
+
+/* How a file is written. Zero-initialised means: detect the delimiter,
+ * the first line is the header, decimal point unless the delimiter is ';'. */
+typedef struct csv_dialect {
+    char delim;           /* ',', ';', '\t', CSV_WHITESPACE or 0: detect */
+    int no_header;        /* 1: no header line; columns are named 1, 2, ... */
+    char decimal;         /* '.', ',' or 0: CSV_DECIMAL_AUTO for ';' files,
+                             else '.' */
+    const char *date_fmt; /* NULL: ISO 8601 or YYYYMMDD (see parse.h) */
+} csv_dialect;
+
+/* Open `path` ("-" is standard input) and read its header line (or, with
+ * no_header, the first record, which csv_next then returns first). delim
+ * is ',', ';', '\t' or 0 to detect. On failure returns NULL and writes a
  * message (without the file name) to err. */
 csv_reader *csv_open(const char *path, char delim, char *err, size_t errlen);
+csv_reader *csv_open_dialect(const char *path, const csv_dialect *d, char *err,
+                             size_t errlen);
+
+/* The dialect in use (delimiter and decimal separator resolved). */
+const csv_dialect *csv_get_dialect(const csv_reader *r);
 
 /* Release the reader (NULL is fine). */
 void csv_close(csv_reader *r);

@@ -348,3 +348,331 @@ parse_date(const char *s, size_t len, int64_t *days, double *frac)
     *days = days_from_civil(y, m, d);
     return 0;
 }
+
+/* ---- numbers with separators and currencies --------------------------- */
+
+/* Currency symbols (UTF-8) and words accepted around an amount. */
+static const char *const currency_words[] = {
+    "$", "\xE2\x82\xAC" /* EUR sign */, "\xC2\xA3" /* pound */,
+    "\xC2\xA5" /* yen */, "\xE2\x82\xB9" /* rupee */, "\xE2\x82\xA9" /* won */,
+    "\xE2\x82\xBD" /* rouble */, "\xE2\x82\xBA" /* lira */,
+    "\xE2\x82\xAA" /* shekel */, "\xE2\x82\xAB" /* dong */,
+    "\xE0\xB8\xBF" /* baht */, "\xC2\xA2" /* cent */, "kr", "z\xC5\x82", "Fr."};
+
+/* Blanks between a number and its currency: space, tab, no-break space
+ * (U+00A0) and narrow no-break space (U+202F). Returns the byte length of
+ * the blank at s, or 0. */
+static size_t
+blank_len(const char *s, size_t len)
+{
+    if (len >= 1 && (s[0] == ' ' || s[0] == '\t'))
+        return 1;
+    if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+        return 2;
+    if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80
+        && ((unsigned char)s[2] == 0xAF || (unsigned char)s[2] == 0x89))
+        return 3;   /* narrow no-break space, thin space */
+    return 0;
+}
+
+static void
+trim_blanks(const char **s, size_t *len)
+{
+    size_t k;
+    while (*len > 0 && (k = blank_len(*s, *len)) > 0) {
+        *s += k;
+        *len -= k;
+    }
+    for (;;) {
+        size_t n = *len;
+        if (n >= 1 && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t'))
+            *len -= 1;
+        else if (n >= 2 && (unsigned char)(*s)[n - 2] == 0xC2
+                 && (unsigned char)(*s)[n - 1] == 0xA0)
+            *len -= 2;
+        else if (n >= 3 && (unsigned char)(*s)[n - 3] == 0xE2
+                 && (unsigned char)(*s)[n - 2] == 0x80
+                 && ((unsigned char)(*s)[n - 1] == 0xAF
+                     || (unsigned char)(*s)[n - 1] == 0x89))
+            *len -= 3;
+        else
+            return;
+    }
+}
+
+static int
+is_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* Length of a currency symbol or ISO code at the start (front) or the end
+ * (!front) of [s, s+len), or 0. */
+static size_t
+currency_len(const char *s, size_t len, int front)
+{
+    size_t i;
+    for (i = 0; i < sizeof currency_words / sizeof *currency_words; i++) {
+        size_t n = strlen(currency_words[i]);
+        if (n <= len && memcmp(front ? s : s + len - n, currency_words[i], n) == 0)
+            return n;
+    }
+    if (len >= 3) {
+        const char *c = front ? s : s + len - 3;
+        if (is_upper(c[0]) && is_upper(c[1]) && is_upper(c[2])
+            && (len == 3 || (front ? !is_upper(c[3]) : !is_upper(c[-1]))))
+            return 3;
+    }
+    return 0;
+}
+
+/* Strip a currency before or after the number (once), with blanks. */
+static void
+strip_currency(const char **s, size_t *len)
+{
+    size_t n = currency_len(*s, *len, 1);
+    if (n > 0) {
+        *s += n;
+        *len -= n;
+    } else if ((n = currency_len(*s, *len, 0)) > 0) {
+        *len -= n;
+    }
+    trim_blanks(s, len);
+}
+
+/* Length of a thousands separator at s (other than the decimal one). */
+static size_t
+group_sep_len(const char *s, size_t len, char decimal)
+{
+    size_t k = blank_len(s, len);
+    if (k > 0)
+        return k;
+    if (len >= 1 && (s[0] == '\'' || (s[0] == ',' && decimal == '.')
+                     || (s[0] == '.' && decimal == ',')))
+        return 1;
+    if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80
+        && (unsigned char)s[2] == 0x99)
+        return 3;   /* right single quotation mark, Swiss style */
+    return 0;
+}
+
+/* Copy the digits of [s, s+len) with the thousands separators removed
+ * (groups of exactly three) and the decimal separator as '.' into buf.
+ * Returns the length written, or 0 if the text is malformed. */
+static size_t
+clean_digits(const char *s, size_t len, char decimal, char *buf, size_t cap)
+{
+    size_t i = 0, n = 0, run = 0, groups = 0, sep_len = 0;
+    const char *sep = NULL;
+    while (i < len) {
+        size_t k;
+        if (is_digit(s[i])) {
+            if (n + 1 >= cap)
+                return 0;
+            buf[n++] = s[i++];
+            run++;
+            continue;
+        }
+        k = group_sep_len(s + i, len - i, decimal);
+        if (k == 0)
+            break;
+        /* the first group has 1-3 digits, later ones exactly 3, and one
+         * kind of separator throughout */
+        if (run == 0 || run > 3 || (groups > 0 && run != 3)
+            || (sep != NULL && (k != sep_len || memcmp(sep, s + i, k) != 0)))
+            return 0;
+        sep = s + i;
+        sep_len = k;
+        groups++;
+        run = 0;
+        i += k;
+    }
+    if (groups > 0 && run != 3)
+        return 0;
+    if (i < len && s[i] == decimal) {
+        if (n + 1 >= cap)
+            return 0;
+        buf[n++] = '.';
+        i++;
+        while (i < len && is_digit(s[i]) && n + 1 < cap)
+            buf[n++] = s[i++];
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E') && groups == 0) {
+        while (i < len && n + 1 < cap && (is_digit(s[i]) || s[i] == 'e'
+                                          || s[i] == 'E' || s[i] == '+'
+                                          || s[i] == '-'))
+            buf[n++] = s[i++];
+    }
+    return i == len ? n : 0;
+}
+
+int
+parse_number(const char *s, size_t len, char decimal, double *out)
+{
+    char buf[400];
+    size_t n = 0, m;
+    int negative = 0, paren = 0;
+    double v;
+    if (decimal == '.' && parse_double(s, len, out) == 0)
+        return 0;
+    trim_blanks(&s, &len);
+    if (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
+        paren = 1;
+        s++;
+        len -= 2;
+        trim_blanks(&s, &len);
+    }
+    if (len > 0 && (s[0] == '-' || s[0] == '+')) {
+        negative = s[0] == '-';
+        s++;
+        len--;
+    }
+    strip_currency(&s, &len);
+    if (len > 0 && (s[0] == '-' || s[0] == '+') && !negative) {
+        negative = s[0] == '-';   /* "$-12" */
+        s++;
+        len--;
+    }
+    if (len == 0 || (paren && negative))
+        return -1;
+    if (negative || paren)
+        buf[n++] = '-';
+    m = clean_digits(s, len, decimal, buf + n, sizeof buf - n);
+    if (m == 0)
+        return -1;
+    if (parse_double(buf, n + m, &v) != 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* ---- dates in a given layout -------------------------------------------- */
+
+static const char *const month_names[12] = {
+    "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december"};
+
+static int
+lower_ascii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Month name or three-letter abbreviation at s; returns its length. */
+static size_t
+month_name(const char *s, size_t len, unsigned *m)
+{
+    unsigned k;
+    for (k = 0; k < 12; k++) {
+        const char *name = month_names[k];
+        size_t full = strlen(name), i = 0;
+        while (i < len && i < full && lower_ascii(s[i]) == name[i])
+            i++;
+        if (i == full || (i == 3 && (i == len || !((s[i] >= 'a' && s[i] <= 'z')
+                                                 || (s[i] >= 'A' && s[i] <= 'Z'))))) {
+            *m = k + 1;
+            return i;
+        }
+    }
+    return 0;
+}
+
+/* Up to maxd digits at s (at least mind); returns the count read. */
+static size_t
+read_digits(const char *s, size_t len, size_t mind, size_t maxd, unsigned *v)
+{
+    size_t i = 0;
+    *v = 0;
+    while (i < len && i < maxd && is_digit(s[i]))
+        *v = *v * 10u + (unsigned)(s[i++] - '0');
+    return i >= mind ? i : 0;
+}
+
+int
+parse_date_fmt(const char *s, size_t len, const char *fmt, int64_t *days,
+               double *frac)
+{
+    unsigned y = 0, m = 0, d = 0, v;
+    size_t i = 0, k;
+    trim(&s, &len);
+    for (; *fmt; fmt++) {
+        if (*fmt != '%') {
+            if (i >= len || s[i] != *fmt)
+                return -1;
+            i++;
+            continue;
+        }
+        switch (*++fmt) {
+        case 'Y': k = read_digits(s + i, len - i, 4, 4, &y); break;
+        case 'y':
+            k = read_digits(s + i, len - i, 2, 2, &v);
+            y = v < 69 ? 2000u + v : 1900u + v;
+            break;
+        case 'm': k = read_digits(s + i, len - i, 1, 2, &m); break;
+        case 'd': k = read_digits(s + i, len - i, 1, 2, &d); break;
+        case 'b': k = month_name(s + i, len - i, &m); break;
+        case '%': k = i < len && s[i] == '%'; break;
+        default: return -1;
+        }
+        if (k == 0)
+            return -1;
+        i += k;
+    }
+    if (!valid_ymd(y, m, d))
+        return -1;
+    *frac = 0.0;
+    if (i < len) {
+        if (s[i] != 'T' && s[i] != ' ')
+            return -1;
+        if (parse_time(s + i + 1, len - i - 1, frac) != 0)
+            return -1;
+    }
+    *days = days_from_civil(y, m, d);
+    return 0;
+}
+
+int
+date_fmt_check(const char *fmt)
+{
+    int year = 0, month = 0, dayc = 0;
+    for (; *fmt; fmt++) {
+        if (*fmt != '%')
+            continue;
+        switch (*++fmt) {
+        case 'Y': case 'y': year++; break;
+        case 'm': case 'b': month++; break;
+        case 'd': dayc++; break;
+        case '%': break;
+        default: return -1;
+        }
+    }
+    return year == 1 && month == 1 && dayc == 1 ? 0 : -1;
+}
+
+/* ---- customer ids ---------------------------------------------------------- */
+
+size_t
+idnorm_apply(unsigned flags, const char *id, size_t len, char *buf, size_t cap,
+             const char **out)
+{
+    size_t i, n = 0;
+    int in_run = 0;
+    *out = id;
+    if (flags == 0)
+        return len;
+    if (flags & IDN_TRIM)
+        trim(&id, &len);
+    *out = id;
+    if (!(flags & (IDN_CASE | IDN_ZEROS)) || len > cap)
+        return len;
+    for (i = 0; i < len; i++) {
+        char c = id[i];
+        if ((flags & IDN_ZEROS) && c == '0' && !in_run && i + 1 < len
+            && is_digit(id[i + 1]))
+            continue;       /* a leading zero of a digit run, not its last digit */
+        in_run = is_digit(c);
+        buf[n++] = (flags & IDN_CASE) ? (char)lower_ascii(c) : c;
+    }
+    *out = buf;
+    return n;
+}

@@ -41,4 +41,43 @@ void format_date(int64_t days, char *buf, size_t size);
 /* True when the field is empty or only blanks. */
 int field_blank(const char *s, size_t len);
 
+/*
+ * Numbers as people write them in exports: parse_number accepts what
+ * parse_double accepts and also
+ *   - the decimal separator `decimal` ('.' or ','); the other one, a blank,
+ *     an apostrophe, a no-break or thin space may group thousands, but only
+ *     in groups of exactly three digits ("1,234.50", "1.234,50",
+ *     "1 234,50"), so "3,5" in point mode is an error, never 35 or 3;
+ *   - a currency symbol ($ EUR-sign GBP-sign ...) or a three-letter ISO 4217
+ *     code before or after the number ("$12.50", "12,50 EUR", "-$3");
+ *   - an accounting negative in parentheses ("(12.50)").
+ * Returns 0 on success, -1 otherwise.
+ */
+int parse_number(const char *s, size_t len, char decimal, double *out);
+
+/*
+ * Dates in a given layout: fmt holds %Y (4-digit year), %y (2-digit year,
+ * 69-99 -> 19xx, 00-68 -> 20xx), %m (month, 1 or 2 digits), %b (English
+ * month name or its first three letters, any case), %d (day, 1 or 2
+ * digits), %% and literal characters; a time of day may follow as for
+ * parse_date. Returns 0 on success, -1 otherwise.
+ */
+int parse_date_fmt(const char *s, size_t len, const char *fmt, int64_t *days,
+                   double *frac);
+
+/* 0 when fmt is a usable --date-format (a year, a month and a day, each
+ * once, and nothing unknown), -1 otherwise. */
+int date_fmt_check(const char *fmt);
+
+/* Customer-id normalisation (--id-normalize). */
+#define IDN_TRIM 0x1u       /* surrounding blanks */
+#define IDN_CASE 0x2u       /* letter case (ASCII) */
+#define IDN_ZEROS 0x4u      /* leading zeros of every digit run */
+
+/* Normalise id (len bytes) with the IDN_* flags. Returns the new length
+ * and points *out at the result: id itself when nothing changes, else buf
+ * (cap bytes; ids longer than cap are left as they are). */
+size_t idnorm_apply(unsigned flags, const char *id, size_t len, char *buf,
+                    size_t cap, const char **out);
+
 #endif

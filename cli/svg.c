@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * svg.c - inline SVG charts (see svg.h). Plain SVG 1.1 elements only.
+ *
+ * Geometry: every chart is W wide in its own units, with the plot area
+ * inside the margins; text is 12 units (the title 14), so labels are
+ * placed with text_width() estimates and enough room to spare.
  */
 #include "svg.h"
 
@@ -8,12 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 #define W 640
 #define H 320
-#define ML 110   /* margins: left, right, top, bottom */
-#define MR 20
-#define MT 34
-#define MB 44
+#define ML 64    /* margins: left, right, top, bottom */
+#define MR 24
+#define MT 52
+#define MB 48
+#define FONT 12.0
+
+#define BLUE "#1f5fa8"
+#define RED "#c0392b"
+#define GREEN "#2e8b57"
+#define GREY "#9aa5b1"
+#define AXIS "#333333"
+#define GRID "#e5e5e5"
 
 void
 xml_text(FILE *fp, const char *s)
@@ -35,8 +49,8 @@ static void
 svg_begin(FILE *fp, const char *id, const char *title, int w, int h)
 {
     fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" "
-            "class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-            "role=\"img\">\n<title>", id, w, h, w, h);
+            "class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" "
+            "preserveAspectRatio=\"xMinYMin meet\">\n<title>", id, w, h);
     xml_text(fp, title);
     fprintf(fp, "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
             "fill=\"#ffffff\"/>\n<text x=\"%d\" y=\"20\" class=\"ct\">", w, h, w / 2);
@@ -59,30 +73,205 @@ text_at(FILE *fp, double x, double y, const char *anchor, const char *s)
 }
 
 static void
+text_cls(FILE *fp, double x, double y, const char *anchor, const char *cls,
+         const char *s)
+{
+    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x,
+            y, anchor, cls);
+    xml_text(fp, s);
+    fputs("</text>\n", fp);
+}
+
+static void
 line(FILE *fp, double x1, double y1, double x2, double y2, const char *style)
 {
     fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" %s/>\n",
             x1, y1, x2, y2, style);
 }
 
-/* Axis from 0..1 mapped to pixels, with ticks every 0.2 (labels in %). */
 static void
-unit_axes(FILE *fp, const char *xlabel, const char *ylabel)
+rect(FILE *fp, double x, double y, double w, double h, const char *fill)
 {
-    char buf[32];
-    int k;
-    for (k = 0; k <= 5; k++) {
-        double f = k / 5.0, x = ML + f * (W - ML - MR), y = H - MB - f * (H - MT - MB);
-        line(fp, ML, y, W - MR, y, "stroke=\"#e5e5e5\"");
-        snprintf(buf, sizeof buf, "%d%%", k * 20);
-        text_at(fp, ML - 6, y + 4, "end", buf);
-        text_at(fp, x, H - MB + 16, "middle", buf);
-    }
-    line(fp, ML, H - MB, W - MR, H - MB, "stroke=\"#333333\"");
-    line(fp, ML, MT, ML, H - MB, "stroke=\"#333333\"");
-    text_at(fp, (ML + W - MR) / 2.0, H - 8, "middle", xlabel);
-    text_at(fp, 14, MT - 8, "start", ylabel);
+    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+            "fill=\"%s\"/>\n", x, y, w > 0 ? w : 0, h > 0 ? h : 0, fill);
 }
+
+/* Text cut to at most `px` wide, with an ellipsis. */
+static const char *
+fit_text(const char *s, double px, char *buf, size_t size)
+{
+    size_t n = strlen(s);
+    if (text_width(s, FONT) <= px || size < 8)
+        return s;
+    if (n >= size - 4)
+        n = size - 4;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    while (n > 1 && text_width(buf, FONT) + 8 > px) {
+        buf[--n] = '\0';
+        while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+            buf[--n] = '\0';        /* keep UTF-8 whole */
+        if (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0xC0)
+            buf[--n] = '\0';
+    }
+    strcat(buf, "\xE2\x80\xA6");
+    return buf;
+}
+
+/* A legend entry: a swatch (box or line) and its text; returns the x
+ * after it. */
+static double
+legend_item(FILE *fp, double x, double y, const char *color, int as_line,
+            const char *dash, const char *label)
+{
+    if (as_line)
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                "stroke=\"%s\" stroke-width=\"2.5\"%s%s%s/>\n", x, y - 4, x + 22,
+                y - 4, color, dash ? " stroke-dasharray=\"" : "", dash ? dash : "",
+                dash ? "\"" : "");
+    else
+        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
+                "fill=\"%s\" class=\"swatch\"/>\n", x, y - 10, color);
+    x += as_line ? 28 : 17;
+    text_at(fp, x, y, "start", label);
+    return x + text_width(label, FONT) + 16;
+}
+
+typedef struct legend_spec {
+    const char *color;
+    int as_line;
+    const char *dash;
+    const char *label;
+} legend_spec;
+
+/* A row of legend entries ending at x_right. */
+static void
+legend_row(FILE *fp, double x_right, double y, const legend_spec *it, int n)
+{
+    double w = 0, x;
+    int k;
+    for (k = 0; k < n; k++)
+        w += (it[k].as_line ? 28 : 17) + text_width(it[k].label, FONT) + 16;
+    x = x_right - (w - 16);
+    for (k = 0; k < n; k++)
+        x = legend_item(fp, x, y, it[k].color, it[k].as_line, it[k].dash, it[k].label);
+}
+
+/* Horizontal grid lines and labels of a y axis from 0 to top. */
+static void
+y_axis(FILE *fp, double top, double step, double x0, double x1, double y0,
+       double h, int percent, const char *currency)
+{
+    double v;
+    char buf[48];
+    for (v = 0; v <= top * (1 + 1e-9); v += step) {
+        double y = y0 - v / top * h;
+        line(fp, x0, y, x1, y, v == 0 ? "stroke=\"" AXIS "\"" : "stroke=\"" GRID "\"");
+        if (percent)
+            snprintf(buf, sizeof buf, "%.0f%%", 100 * v);
+        else
+            fmt_money_short(buf, sizeof buf, v, currency);
+        text_at(fp, x0 - 6, y + 4, "end", buf);
+    }
+}
+
+/* ---- NPS by group ---------------------------------------------------------- */
+
+#define NPS_ML 150   /* room for group names */
+
+static void
+nps_row_svg(FILE *fp, const nps_group *g, double y, int weighted)
+{
+    double v = weighted ? g->wres.nps : g->res.nps;
+    double lo = weighted ? g->wres.lower : g->res.lower;
+    double hi = weighted ? g->wres.upper : g->res.upper;
+    double scale = (W - NPS_ML - MR) / 2.0, x0 = NPS_ML + scale;
+    char buf[64], name[64];
+    double wlabel;
+    text_at(fp, NPS_ML - 10, y + 4, "end", fit_text(g->name, NPS_ML - 16, name,
+                                                    sizeof name));
+    if (g->status != LOY_OK)
+        return;
+    line(fp, x0 + lo * scale, y, x0 + hi * scale, y,
+         "stroke=\"" BLUE "\" stroke-width=\"2\"");
+    line(fp, x0 + lo * scale, y - 6, x0 + lo * scale, y + 6, "stroke=\"" BLUE "\"");
+    line(fp, x0 + hi * scale, y - 6, x0 + hi * scale, y + 6, "stroke=\"" BLUE "\"");
+    fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n",
+            x0 + v * scale, y, v >= 0 ? GREEN : RED);
+    snprintf(buf, sizeof buf, "%+.1f [%+.1f, %+.1f]", 100 * v, 100 * lo, 100 * hi);
+    wlabel = text_width(buf, FONT);
+    /* right of the bar; left of it near the right edge; else above it */
+    if (x0 + hi * scale + 8 + wlabel < W - 4)
+        text_at(fp, x0 + hi * scale + 8, y + 4, "start", buf);
+    else if (x0 + lo * scale - 8 - wlabel > NPS_ML + 2)
+        text_at(fp, x0 + lo * scale - 8, y + 4, "end", buf);
+    else
+        text_at(fp, x0 + v * scale, y - 9, "middle", buf);
+}
+
+void
+svg_nps(FILE *fp, const nps_data *d)
+{
+    int h = MT + MB + 36 * (int)d->n_groups;
+    double scale = (W - NPS_ML - MR) / 2.0, x0 = NPS_ML + scale;
+    size_t i;
+    int k;
+    svg_begin(fp, "chart-nps", "NPS by group with 95% intervals (points)", W, h);
+    for (k = -100; k <= 100; k += 50) {
+        char buf[16];
+        double x = x0 + k / 100.0 * scale;
+        line(fp, x, MT - 6, x, h - MB, k == 0 ? "stroke=\"" AXIS "\"" : "stroke=\"" GRID "\"");
+        snprintf(buf, sizeof buf, "%+d", k);
+        text_at(fp, x, h - MB + 16, "middle", k == 0 ? "0" : buf);
+    }
+    for (i = 0; i < d->n_groups; i++)
+        nps_row_svg(fp, &d->groups[i], MT + 14 + 36.0 * (double)i, d->weighted);
+    text_at(fp, x0, h - 10, "middle", "NPS (points, -100 to +100)");
+    svg_end(fp);
+}
+
+/* ---- score distribution ------------------------------------------------------ */
+
+void
+svg_scores(FILE *fp, const nps_data *d, const int32_t *breaks)
+{
+    const nps_group *all = &d->groups[0];
+    int32_t lo = d->lo, hi = d->hi, v;
+    int32_t dmax = breaks ? breaks[1] : 6, pmax = breaks ? breaks[2] : 8;
+    uint64_t max = 1;
+    double top, step, bw, ph = H - MT - MB;
+    char buf[32];
+    int nb = hi - lo + 1, every;
+    for (v = lo; v <= hi; v++)
+        max = all->hist[v - lo] > max ? all->hist[v - lo] : max;
+    step = nice_step((double)max, 4, &top);
+    if (step < 1)
+        step = 1, top = ceil((double)max);
+    bw = (W - ML - MR) / (double)nb;
+    static const legend_spec leg[3] = {{RED, 0, NULL, "detractors"},
+                                       {GREY, 0, NULL, "passives"},
+                                       {GREEN, 0, NULL, "promoters"}};
+    svg_begin(fp, "chart-scores", "Answers per score", W, H);
+    legend_row(fp, W - MR, 42, leg, 3);
+    y_axis(fp, top, step, ML, W - MR, H - MB, ph, 0, NULL);
+    /* label every score while they fit, else every 2nd, 5th or 10th */
+    every = bw >= 22 ? 1 : bw * 2 >= 22 ? 2 : bw * 5 >= 22 ? 5 : 10;
+    for (v = lo; v <= hi; v++) {
+        double hgt = (double)all->hist[v - lo] / top * ph;
+        double bx = ML + (v - lo) * bw;
+        rect(fp, bx + bw * 0.12, H - MB - hgt, bw * 0.76, hgt,
+             v <= dmax ? RED : v <= pmax ? GREY : GREEN);
+        if ((v - lo) % every == 0) {
+            snprintf(buf, sizeof buf, "%d", (int)v);
+            text_at(fp, bx + bw / 2, H - MB + 16, "middle", buf);
+        }
+    }
+    text_at(fp, (ML + W - MR) / 2.0, H - 10, "middle", "score");
+    text_cls(fp, 8, MT - 14, "start", "axis-title", "answers");
+    svg_end(fp);
+}
+
+/* ---- ABC curve ------------------------------------------------------------- */
 
 static double
 px_x(double f)
@@ -109,128 +298,165 @@ polyline(FILE *fp, const double *x, const double *y, size_t n, size_t step,
     fprintf(fp, "\" %s/>\n", style);
 }
 
-/* ---- NPS by group ---------------------------------------------------------- */
-
+/* x axis in % of customers, y in % of value. */
 static void
-nps_row_svg(FILE *fp, const nps_group *g, double y, int weighted)
+unit_axes(FILE *fp, const char *xlabel, const char *ylabel)
 {
-    double v = weighted ? g->wres.nps : g->res.nps;
-    double lo = weighted ? g->wres.lower : g->res.lower;
-    double hi = weighted ? g->wres.upper : g->res.upper;
-    double scale = (W - ML - MR) / 2.0, x0 = ML + scale;
-    char buf[64];
-    text_at(fp, ML - 8, y + 4, "end", g->name);
-    if (g->status != LOY_OK)
-        return;
-    line(fp, x0 + lo * scale, y, x0 + hi * scale, y,
-         "stroke=\"#1f5fa8\" stroke-width=\"2\"");
-    line(fp, x0 + lo * scale, y - 6, x0 + lo * scale, y + 6, "stroke=\"#1f5fa8\"");
-    line(fp, x0 + hi * scale, y - 6, x0 + hi * scale, y + 6, "stroke=\"#1f5fa8\"");
-    fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n",
-            x0 + v * scale, y, v >= 0 ? "#2e8b57" : "#c0392b");
-    snprintf(buf, sizeof buf, "%+.1f [%+.1f, %+.1f]", 100 * v, 100 * lo, 100 * hi);
-    /* The label goes right of the bar, or left of it near the right edge. */
-    if (x0 + hi * scale + 8 + 130 < W)
-        text_at(fp, x0 + hi * scale + 8, y + 4, "start", buf);
-    else
-        text_at(fp, x0 + lo * scale - 8, y + 4, "end", buf);
-}
-
-void
-svg_nps(FILE *fp, const nps_data *d)
-{
-    int h = MT + MB + 34 * (int)d->n_groups;
-    double scale = (W - ML - MR) / 2.0, x0 = ML + scale;
-    size_t i;
+    char buf[32];
     int k;
-    svg_begin(fp, "chart-nps", "NPS by group with confidence intervals (points)",
-              W, h);
-    for (k = -100; k <= 100; k += 50) {
-        char buf[16];
-        double x = x0 + k / 100.0 * scale;
-        line(fp, x, MT, x, h - MB, k == 0 ? "stroke=\"#333333\"" : "stroke=\"#e5e5e5\"");
-        snprintf(buf, sizeof buf, "%+d", k);
-        text_at(fp, x, h - MB + 16, "middle", k == 0 ? "0" : buf);
+    for (k = 0; k <= 5; k++) {
+        double f = k / 5.0;
+        line(fp, ML, px_y(f), W - MR, px_y(f), k ? "stroke=\"" GRID "\"" : "stroke=\"" AXIS "\"");
+        snprintf(buf, sizeof buf, "%d%%", k * 20);
+        text_at(fp, ML - 6, px_y(f) + 4, "end", buf);
+        /* the origin's x label starts at the axis, clear of the y label */
+        text_at(fp, px_x(f), H - MB + 16, k == 0 ? "start" : "middle", buf);
     }
-    for (i = 0; i < d->n_groups; i++)
-        nps_row_svg(fp, &d->groups[i], MT + 20 + 34.0 * (double)i, d->weighted);
-    text_at(fp, x0, h - 8, "middle", "NPS (points, -100 to +100)");
-    svg_end(fp);
+    line(fp, ML, MT, ML, H - MB, "stroke=\"" AXIS "\"");
+    text_at(fp, (ML + W - MR) / 2.0, H - 10, "middle", xlabel);
+    text_cls(fp, 8, MT - 14, "start", "axis-title", ylabel);
 }
-
-/* ---- ABC curve ------------------------------------------------------------- */
 
 void
 svg_abc(FILE *fp, const seg_data *s)
 {
     static const char *const names[3] = {"A", "B", "C"};
+    static const char *const fills[3] = {"#dbe8f6", "#eef3f9", "#f7f9fb"};
     size_t step = s->n > 800 ? s->n / 800 : 1, k = 0;
-    double cum = 0.0;
+    double xs[4], ys[4];
     int a;
     svg_begin(fp, "chart-abc", "ABC curve: share of value held by the top customers",
               W, H);
-    unit_axes(fp, "share of customers (ranked by value)", "share of value");
-    line(fp, px_x(0), px_y(0), px_x(1), px_y(1), "stroke=\"#bbbbbb\" stroke-dasharray=\"4 4\"");
-    polyline(fp, s->curve_x, s->curve_y, s->n + 1, step,
-             "stroke=\"#1f5fa8\" stroke-width=\"2\"");
-    for (a = 0; a < 2; a++) {
+    xs[0] = ys[0] = 0.0;
+    for (a = 0; a < 3; a++) {
         uint64_t cnt = s->computed ? s->comp.count[a] : s->fixed.count[a];
-        double x;
-        char buf[48];
         k += (size_t)cnt;
-        cum = s->curve_y[k];
-        x = px_x(s->curve_x[k]);
-        line(fp, x, px_y(0), x, px_y(cum), "stroke=\"#c0392b\" stroke-dasharray=\"3 3\"");
-        snprintf(buf, sizeof buf, "%s|%s at %.0f%% / %.0f%%", names[a], names[a + 1],
-                 100 * s->curve_x[k], 100 * cum);
-        text_at(fp, x + 4, px_y(cum) + 14 + 14 * a, "start", buf);
+        if (k > s->n)
+            k = s->n;
+        xs[a + 1] = s->curve_x[k];
+        ys[a + 1] = s->curve_y[k];
+    }
+    /* class bands behind the curve, with their letter when there is room */
+    for (a = 0; a < 3; a++) {
+        double x0 = px_x(xs[a]), x1 = px_x(xs[a + 1]);
+        rect(fp, x0, MT, x1 - x0, H - MT - MB, fills[a]);
+        if (x1 - x0 >= 18)
+            text_cls(fp, (x0 + x1) / 2, H - MB - 8, "middle", "band", names[a]);
+    }
+    unit_axes(fp, "share of customers (ranked by value)", "share of value");
+    line(fp, px_x(0), px_y(0), px_x(1), px_y(1),
+         "stroke=\"#bbbbbb\" stroke-dasharray=\"4 4\"");
+    polyline(fp, s->curve_x, s->curve_y, s->n + 1, step,
+             "stroke=\"" BLUE "\" stroke-width=\"2\"");
+    /* what the bands mean, as a legend in the lower right, clear of the
+     * curve (which runs through the upper left) */
+    for (a = 0; a < 3; a++) {
+        char buf[96];
+        snprintf(buf, sizeof buf, "%s: %.0f%% of customers, %.0f%% of value",
+                 names[a], 100 * (xs[a + 1] - xs[a]), 100 * (ys[a + 1] - ys[a]));
+        fprintf(fp, "<rect x=\"%d\" y=\"%.1f\" width=\"12\" height=\"12\" "
+                "fill=\"%s\" stroke=\"#8899aa\" class=\"swatch\"/>\n", W - MR - 262,
+                H - MB - 78 + 18.0 * a - 10, fills[a]);
+        text_at(fp, W - MR - 244, H - MB - 78 + 18.0 * a, "start", buf);
     }
     svg_end(fp);
 }
 
 /* ---- matrix heat map -------------------------------------------------------- */
 
-static void
-heat_cell(FILE *fp, const seg_data *s, int a, int l, double x, double y,
-          double cw, double ch, double max_share)
+/* How urgent a cell's action is: the colour of the cell and its legend. */
+typedef struct urgency {
+    const char *fill, *ink, *label;
+} urgency;
+
+static const urgency urgencies[5] = {
+    {"#c0392b", "#ffffff", "act now"},
+    {"#e67e22", "#ffffff", "act soon"},
+    {"#f6d365", "#222222", "find out"},
+    {"#7bc67b", "#222222", "keep and grow"},
+    {"#e3e7ec", "#222222", "maintain"}};
+
+static int
+urgency_of(int32_t action)
 {
-    static const int col_of[4] = {2, 1, 0, 3};  /* promoter, passive, detractor, none */
-    int lc = col_of[l];
+    switch (action) {
+    case LOY_ACTION_RESCUE:
+        return 0;
+    case LOY_ACTION_SECURE:
+    case LOY_ACTION_RECOVER:
+        return 1;
+    case LOY_ACTION_REACH_OUT:
+        return 2;
+    case LOY_ACTION_PROTECT_LEVERAGE:
+    case LOY_ACTION_GROW_WALLET:
+    case LOY_ACTION_CHEAP_LEVERAGE:
+    case LOY_ACTION_DEVELOP:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+#define MX_ML 112
+
+static void
+heat_cell(FILE *fp, const seg_data *s, int a, int lc, double x, double y,
+          double cw, double ch, const char *currency)
+{
+    int l = lc == SEG_NO_RESPONSE ? -1 : lc;
     const seg_cell *c = &s->cell[a][lc];
-    double t = max_share > 0 ? c->revenue_share / max_share : 0.0;
-    char buf[64];
-    int shade = 255 - (int)(t * 190.0);
+    const urgency *u = &urgencies[urgency_of(seg_action_code(s, a, l))];
+    char buf[80], num[48], fit[64];
     fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-            "fill=\"rgb(%d,%d,255)\" stroke=\"#ffffff\"/>\n",
-            x, y, cw, ch, shade, shade + (255 - shade) / 3);
-    text_at(fp, x + cw / 2, y + 18, "middle", seg_label(a, lc == SEG_NO_RESPONSE ? -1 : lc));
-    snprintf(buf, sizeof buf, "%llu customers", (unsigned long long)c->count);
-    text_at(fp, x + cw / 2, y + 34, "middle", buf);
+            "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"2\"/>\n",
+            x, y, cw, ch, u->fill);
+    fprintf(fp, "<g fill=\"%s\">\n", u->ink);
+    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+            "font-weight=\"bold\" fill=\"%s\" class=\"cell\">", x + cw / 2, y + 19,
+            u->ink);
+    xml_text(fp, fit_text(seg_label(a, l), (cw - 12) / 1.15, fit, sizeof fit));
+    fputs("</text>\n", fp);
+    fmt_grouped(num, sizeof num, (double)c->count, 0);
+    snprintf(buf, sizeof buf, "%s customers", num);
+    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
+            "class=\"cell\">", x + cw / 2, y + 37, u->ink);
+    xml_text(fp, fit_text(buf, cw - 10, fit, sizeof fit));
+    fputs("</text>\n", fp);
     snprintf(buf, sizeof buf, "%.1f%% of revenue", 100 * c->revenue_share);
-    text_at(fp, x + cw / 2, y + 50, "middle", buf);
+    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
+            "class=\"cell\">", x + cw / 2, y + 54, u->ink);
+    xml_text(fp, fit_text(buf, cw - 10, fit, sizeof fit));
+    fputs("</text>\n</g>\n", fp);
+    (void)currency;
 }
 
 void
-svg_matrix(FILE *fp, const seg_data *s)
+svg_matrix(FILE *fp, const seg_data *s, const char *currency)
 {
     static const char *const cols[4] = {"promoter", "passive", "detractor",
-                                        "no response"};
+                                        "no answer"};
+    static const int col_of[4] = {2, 1, 0, 3};  /* P, A, D, none */
     static const char *const rows[3] = {"A (top value)", "B", "C"};
-    double cw = (W - ML - MR) / 4.0, ch = 64, max_share = 0.0;
-    int a, l, h = MT + 24 + 3 * 64 + 10;
-    svg_begin(fp, "chart-matrix", "ABC x loyalty matrix (shade: share of revenue)",
-              W, h);
-    for (a = 0; a < 3; a++)
-        for (l = 0; l < 4; l++)
-            if (s->cell[a][l].revenue_share > max_share)
-                max_share = s->cell[a][l].revenue_share;
+    double cw = (W - MX_ML - MR) / 4.0, ch = 64;
+    legend_spec leg[5];
+    int a, l, k, h = MT + 24 + 3 * 64 + 46;
+    svg_begin(fp, "chart-matrix", "Value x loyalty: where to act", W, h);
     for (l = 0; l < 4; l++)
-        text_at(fp, ML + cw * (l + 0.5), MT + 14, "middle", cols[l]);
+        text_cls(fp, MX_ML + cw * (l + 0.5), MT + 14, "middle", "head", cols[l]);
     for (a = 0; a < 3; a++) {
-        text_at(fp, ML - 8, MT + 24 + ch * (a + 0.5) + 4, "end", rows[a]);
+        text_cls(fp, MX_ML - 8, MT + 24 + ch * (a + 0.5) + 4, "end", "head", rows[a]);
         for (l = 0; l < 4; l++)
-            heat_cell(fp, s, a, l, ML + cw * l, MT + 24 + ch * a, cw, ch, max_share);
+            heat_cell(fp, s, a, col_of[l], MX_ML + cw * l, MT + 24 + ch * a, cw, ch,
+                      currency);
     }
+    /* legend: the urgency colours, most urgent first */
+    for (k = 0; k < 5; k++) {
+        leg[k].color = urgencies[k].fill;
+        leg[k].as_line = 0;
+        leg[k].dash = NULL;
+        leg[k].label = urgencies[k].label;
+    }
+    legend_row(fp, W - MR, h - 14, leg, 5);
     svg_end(fp);
 }
 
@@ -243,92 +469,175 @@ cmp_dbl(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Upper end of the histogram: the 99th percentile, so that a few huge
- * values do not squash the rest into one bar. */
+/* Upper end of the histogram: the 98th percentile, so that a few huge
+ * values do not squash the rest into one bar (they go to the last bar). */
 static double
 hist_top(const double *v, size_t n)
 {
-    double *c = malloc(n * sizeof *c), top;
+    double *c = malloc((n ? n : 1) * sizeof *c), top;
     size_t i, m = 0;
     if (c == NULL)
-        return 0.0;
+        return 1.0;
     for (i = 0; i < n; i++)
         if (isfinite(v[i]))
             c[m++] = v[i];
     qsort(c, m, sizeof *c, cmp_dbl);
-    top = m ? c[(size_t)(0.99 * (double)(m - 1))] : 0.0;
+    top = m ? c[(size_t)(0.98 * (double)(m - 1))] : 0.0;
     free(c);
     return top > 0 ? top : 1.0;
 }
 
 void
 svg_histogram(FILE *fp, const char *id, const char *title, const double *v,
-              size_t n, const char *xlabel)
+              size_t n, const char *xlabel, const char *currency)
 {
-    enum { BINS = 30 };
-    uint64_t count[BINS] = {0}, max = 1;
-    double top = hist_top(v, n), bw = (W - ML - MR) / (double)BINS;
+    enum { MAXBINS = 40 };
+    uint64_t count[MAXBINS + 1] = {0}, max = 1, over = 0;
+    double step, top, ystep, ytop, bw, ph = H - MT - MB, t;
+    double bin_w;
     char buf[48];
     size_t i;
-    int b;
+    int b, nbins;
+    /* ticks at nice steps; bins split each tick interval in 1, 2 or 5 */
+    step = nice_step(hist_top(v, n), 5, &top);
+    nbins = (int)(top / step + 0.5);
+    nbins *= nbins <= 4 ? 5 : nbins <= 8 ? 4 : 2;
+    if (nbins > MAXBINS)
+        nbins = MAXBINS;
+    bin_w = top / nbins;
     for (i = 0; i < n; i++) {
         if (!isfinite(v[i]))
             continue;
-        b = v[i] <= 0 ? 0 : v[i] >= top ? BINS - 1 : (int)(v[i] / top * BINS);
+        if (v[i] >= top) {
+            over++;
+            b = nbins - 1;
+        } else {
+            b = v[i] <= 0 ? 0 : (int)(v[i] / bin_w);
+            if (b >= nbins)
+                b = nbins - 1;
+        }
         count[b]++;
     }
-    for (b = 0; b < BINS; b++)
+    for (b = 0; b < nbins; b++)
         max = count[b] > max ? count[b] : max;
+    ystep = nice_step((double)max, 4, &ytop);
+    if (ystep < 1)
+        ystep = 1, ytop = ceil((double)max);
+    bw = (W - ML - MR) / (double)nbins;
     svg_begin(fp, id, title, W, H);
-    line(fp, ML, H - MB, W - MR, H - MB, "stroke=\"#333333\"");
-    for (b = 0; b < BINS; b++) {
-        double hgt = (double)count[b] / (double)max * (H - MT - MB);
-        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                "fill=\"#1f5fa8\"/>\n", ML + b * bw + 1, H - MB - hgt, bw - 2, hgt);
+    y_axis(fp, ytop, ystep, ML, W - MR, H - MB, ph, 0, NULL);
+    for (b = 0; b < nbins; b++) {
+        double hgt = (double)count[b] / ytop * ph;
+        rect(fp, ML + b * bw + 1, H - MB - hgt, bw - 2, hgt, BLUE);
     }
-    for (b = 0; b <= 3; b++) {
-        snprintf(buf, sizeof buf, "%.0f%s", top * b / 3.0, b == 3 ? "+" : "");
-        text_at(fp, ML + b * (W - ML - MR) / 3.0, H - MB + 16, "middle", buf);
+    for (t = 0; t <= top * (1 + 1e-9); t += step) {
+        double x = ML + t / top * (W - ML - MR);
+        fmt_money_short(buf, sizeof buf, t, currency);
+        if (t + step > top * (1 + 1e-9) && over > 0)
+            strcat(buf, "+");
+        text_at(fp, x, H - MB + 16, t == 0 ? "start" : t + step > top * (1 + 1e-9)
+                                                          ? "end" : "middle", buf);
     }
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)max);
-    text_at(fp, ML - 6, MT + 4, "end", buf);
-    text_at(fp, ML - 6, H - MB, "end", "0");
-    text_at(fp, (ML + W - MR) / 2.0, H - 8, "middle", xlabel);
-    text_at(fp, 14, MT - 8, "start", "customers");
+    text_at(fp, (ML + W - MR) / 2.0, H - 10, "middle", xlabel);
+    text_cls(fp, 8, MT - 14, "start", "axis-title", "customers");
+    if (over > 0) {
+        fmt_grouped(buf, sizeof buf, (double)over, 0);
+        strcat(buf, " above the axis: in the last bar");
+        text_at(fp, W - MR, MT - 14, "end", buf);
+    }
     svg_end(fp);
 }
 
-/* ---- curve ---------------------------------------------------------------------- */
+/* ---- retention ------------------------------------------------------------------- */
 
 void
-svg_curve(FILE *fp, const char *id, const char *title, const double *x,
-          const double *y, const double *y2, size_t n, const char *xlabel,
-          const char *label1, const char *label2)
+svg_retention(FILE *fp, const double *x, const double *y, const double *y2,
+              size_t n)
 {
-    double xmax = n ? x[n - 1] : 1.0, *xs = malloc((n ? n : 1) * sizeof *xs);
+    double xmax = n > 1 ? x[n - 1] : 1.0, step, top, m;
+    double *xs = malloc((n ? n : 1) * sizeof *xs);
     char buf[32];
     size_t i;
-    int k;
-    svg_begin(fp, id, title, W, H);
-    unit_axes(fp, "", "share still active");
-    if (xs != NULL && xmax > 0) {
+    static const legend_spec leg[2] = {{BLUE, 1, NULL, "observed (Kaplan-Meier)"},
+                                       {RED, 1, "6 4", "sBG model"}};
+    svg_begin(fp, "chart-retention", "Retention: share of customers still active",
+              W, H);
+    legend_row(fp, W - MR, 42, leg, y2 != NULL ? 2 : 1);
+    y_axis(fp, 1.0, 0.2, ML, W - MR, H - MB, H - MT - MB, 1, NULL);
+    step = nice_step(xmax, 6, &top);
+    if (step < 1)
+        step = 1, top = ceil(xmax);
+    if (step > 2 && step < 3)
+        step = 3, top = ceil(xmax / 3) * 3;     /* months: 3, not 2.5 */
+    if (top <= 0)
+        top = 1;
+    for (m = 0; m <= top * (1 + 1e-9); m += step) {
+        snprintf(buf, sizeof buf, "%.0f", m);
+        text_at(fp, ML + m / top * (W - ML - MR), H - MB + 16, "middle", buf);
+    }
+    if (xs != NULL && n > 0) {
         for (i = 0; i < n; i++)
-            xs[i] = x[i] / xmax;
-        polyline(fp, xs, y, n, 1, "stroke=\"#1f5fa8\" stroke-width=\"2\"");
+            xs[i] = x[i] / top;
+        polyline(fp, xs, y, n, 1, "stroke=\"" BLUE "\" stroke-width=\"2.5\"");
         if (y2 != NULL)
-            polyline(fp, xs, y2, n, 1,
-                     "stroke=\"#c0392b\" stroke-width=\"2\" stroke-dasharray=\"5 3\"");
+            polyline(fp, xs, y2, n, 1, "stroke=\"" RED "\" stroke-width=\"2\" "
+                     "stroke-dasharray=\"6 4\"");
     }
     free(xs);
-    fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
-            ML, H - MB + 4, W - ML - MR, 16);
-    for (k = 0; k <= 4; k++) {
-        snprintf(buf, sizeof buf, "%.0f", xmax * k / 4.0);
-        text_at(fp, px_x(k / 4.0), H - MB + 16, "middle", buf);
+    line(fp, ML, MT, ML, H - MB, "stroke=\"" AXIS "\"");
+    text_at(fp, (ML + W - MR) / 2.0, H - 10, "middle", "months since the first purchase");
+    text_cls(fp, 8, MT - 14, "start", "axis-title", "still active");
+    svg_end(fp);
+}
+
+/* ---- key drivers -------------------------------------------------------------- */
+
+#define DRV_ML 150
+
+static const char *
+quadrant_color(int32_t q)
+{
+    switch (q) {
+    case LOY_IPA_PRIORITY_FIX: return "#c0392b";
+    case LOY_IPA_KEY_STRENGTH: return GREEN;
+    case LOY_IPA_SECONDARY_STRENGTH: return "#7bc67b";
+    default: return GREY;
     }
-    text_at(fp, (ML + W - MR) / 2.0, H - 8, "middle", xlabel);
-    text_at(fp, W - MR - 4, MT + 4, "end", label1);
-    if (y2 != NULL && label2 != NULL)
-        text_at(fp, W - MR - 4, MT + 20, "end", label2);
+}
+
+void
+svg_drivers(FILE *fp, const drivers_data *d)
+{
+    static const legend_spec leg[4] = {
+        {"#c0392b", 0, NULL, "priority fix"}, {GREEN, 0, NULL, "key strength"},
+        {"#7bc67b", 0, NULL, "secondary strength"}, {GREY, 0, NULL, "low priority"}};
+    size_t order[64], i;
+    double max = 0.0, step, top, x;
+    int h = MT + MB + 30 * (int)d->p;
+    char buf[64], name[64];
+    drivers_order(d, order);
+    for (i = 0; i < d->p; i++)
+        max = d->share[i] > max ? d->share[i] : max;
+    step = nice_step(max, 4, &top);
+    svg_begin(fp, "chart-drivers", "Key drivers: importance (share of what the "
+              "drivers explain)", W, h);
+    legend_row(fp, W - MR, 42, leg, 4);
+    for (x = 0; x <= top * (1 + 1e-9); x += step) {
+        double px = DRV_ML + x / top * (W - DRV_ML - MR - 60);
+        line(fp, px, MT + 4, px, h - MB, x == 0 ? "stroke=\"" AXIS "\"" : "stroke=\"" GRID "\"");
+        snprintf(buf, sizeof buf, "%.0f%%", 100 * x);
+        text_at(fp, px, h - MB + 16, "middle", buf);
+    }
+    for (i = 0; i < d->p; i++) {
+        size_t j = order[i];
+        double y = MT + 12 + 30.0 * (double)i, w = d->share[j] / top * (W - DRV_ML - MR - 60);
+        text_at(fp, DRV_ML - 8, y + 13, "end", fit_text(d->names[j], DRV_ML - 14, name,
+                                                        sizeof name));
+        rect(fp, DRV_ML, y, w, 18, quadrant_color(d->quadrant[j]));
+        snprintf(buf, sizeof buf, "%.1f%%", 100 * d->share[j]);
+        text_at(fp, DRV_ML + w + 6, y + 13, "start", buf);
+    }
+    text_at(fp, DRV_ML + (W - DRV_ML - MR - 60) / 2.0, h - 10, "middle",
+            "importance (most opportunity first)");
     svg_end(fp);
 }

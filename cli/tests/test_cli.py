@@ -21,11 +21,15 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import shutil
 import xml.etree.ElementTree as ET
 
 BIN = os.environ.get("LOYALTY_BIN", "loyalty")
 DATA = os.environ.get("LOYALTY_DATA", os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "data"))
+SHARED = os.environ.get("LOYALTY_SHARED", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
+CDNOW_LOG = os.path.join(SHARED, "cdnow", "CDNOW_sample.txt")
 SURVEY = os.path.join(DATA, "survey.csv")
 PURCHASES = os.path.join(DATA, "purchases.csv")
 CUSTOMERS = os.path.join(DATA, "customers.csv")
@@ -623,8 +627,8 @@ class ChurnCost(unittest.TestCase):
     def test_bad_parameters(self):
         rc, _, err = run("churn-cost", "--customers", 10, "--churn", 1.5,
                          "--margin", 1)
-        self.assertEqual(rc, 1)
-        self.assertIn("LOY_E", err)
+        self.assertEqual(rc, 2)
+        self.assertIn("--churn 1.5", err)
         self.assertEqual(run("churn-cost", "--customers", 10, "--churn", 0.1,
                              "--retention", 0.9, "--margin", 1)[0], 2)
 
@@ -638,7 +642,7 @@ class Clv(unittest.TestCase):
         cls.summary = lifetimes_summary(read_purchases())
         cls.mbg = run_json("clv", "--model", "mbgnbd", PURCHASES)
         cls.pnbd = run_json("clv", "--model", "pnbd", PURCHASES)
-        cls.bg = run_json("clv", PURCHASES)
+        cls.bg = run_json("clv", "--model", "bgnbd", PURCHASES)
 
     def test_fit_quality_and_parameters(self):
         self.assertEqual(self.bg["fit"]["model"], "BG/NBD")
@@ -722,9 +726,10 @@ class Clv(unittest.TestCase):
         rc, out, _ = run("summary", "--format", "csv", PURCHASES)
         self.assertEqual(rc, 0)
         path = t.file("sum.csv", out)
-        a = run_json("clv", path)
-        self.assertEqual(a["fit"]["loglik"], self.bg["fit"]["loglik"])
-        self.assertEqual(a["customers"], self.bg["customers"])
+        a = run_json("clv", "--model", "bgnbd", path)
+        bg = run_json("clv", "--model", "bgnbd", PURCHASES)
+        self.assertEqual(a["fit"]["loglik"], bg["fit"]["loglik"])
+        self.assertEqual(a["customers"], bg["customers"])
         bad = t.file("bad.csv", "customer_id,x,t_x,T,monetary\nA,1,2,5,3\n"
                      "B,2,6,5,1\nC,1.5,1,5,1\nD,0,1,5,0\nE,x,1,5,1\n")
         rc, _, err = run("clv", bad)
@@ -825,15 +830,15 @@ class Report(unittest.TestCase):
         res = json.loads(out)
         self.assertEqual(res["survey"]["file"], SURVEY)
         self.assertEqual(res["purchases"]["customers"], 3000)
-        self.assertEqual(res["fit"]["model"], "BG/NBD")
-        self.assertIn("silent_churn", res)
+        self.assertIn(res["fit"]["model"], ("BG/NBD", "MBG/NBD", "Pareto/NBD"))
+        self.assertIn("silent_churn_value_lost", res["value"])
         self.assertIn("retention_model", res)
         self.assertEqual(res["join"]["customers_with_score"], 1568)
         total = sum(r[2] for r in read_purchases())
         self.assertTrue(close(res["join"]["total_revenue"], total, 1e-12))
         self.assertEqual(round(100 * res["groups"][0]["nps"], 1), 6.5)
         ret = {r["month"]: r for r in res["retention"]}
-        self.assertEqual(ret[0]["still_buying"], 1.0)
+        self.assertEqual(ret[0]["still_active"], 1.0)
 
     def test_report_bad_input(self):
         t = Tmp()
@@ -843,6 +848,755 @@ class Report(unittest.TestCase):
         self.assertIn(path + ":3:", err)
         rc, _, err = run("report", "--survey", SURVEY)
         self.assertEqual(rc, 2)
+
+
+# ---------------------------------------------------------------------------
+# Issue 18: the tool and report for the people who decide. Each class below
+# covers one friction of the issue; every test failed on the code before.
+# ---------------------------------------------------------------------------
+
+def html_root(path):
+    with open(path, encoding="utf-8") as f:
+        return ET.fromstring(f.read().split("\n", 1)[1])
+
+
+def svg_of(root, chart):
+    return [e for e in root.iter("{http://www.w3.org/2000/svg}svg")
+            if e.get("id") == chart][0]
+
+
+def table_rows(root, table_id):
+    t = [t for t in root.iter("table") if t.get("id") == table_id][0]
+    return [["".join(td.itertext()) for td in tr] for tr in t]
+
+
+class ModelChoice(unittest.TestCase):
+    """Deliver 1: --model auto, the comparison and the warnings."""
+
+    def test_auto_is_default_and_compares_three_models(self):
+        res = run_json("clv", PURCHASES)
+        mc = res["model_choice"]
+        self.assertEqual(mc["rule"], "lowest holdout RMSE per customer")
+        self.assertEqual(len(res["models"]), 3)
+        chosen = [m for m in res["models"] if m["chosen"] == "yes"]
+        self.assertEqual(len(chosen), 1)
+        best = min(res["models"], key=lambda m: m["holdout_rmse"])
+        self.assertEqual(chosen[0]["model"], best["model"])
+        self.assertEqual(res["fit"]["model"], best["model"])
+        # the automatic split holds out the last third of the log
+        self.assertIn("automatic", mc["holdout_split"])
+        self.assertGreater(mc["naive_rmse"], best["holdout_rmse"])
+        for m in res["models"]:
+            self.assertGreater(m["holdout_actual"], 0)
+
+    def test_cdnow_auto_picks_with_holdout_error(self):
+        if not os.path.exists(CDNOW_LOG):
+            self.skipTest("shared data absent: " + CDNOW_LOG)
+        res = run_json("clv", "--no-header", "--id-column", 1, "--date-column", 3,
+                       "--amount-column", 5, "--calibration-end", "1997-09-30",
+                       CDNOW_LOG)
+        self.assertEqual(res["purchases"]["customers"] if "purchases" in res
+                         else res["fit"]["customers"], 2357)
+        rows = {m["model"]: m for m in res["models"]}
+        # the published fits (MODELS.md 6.9)
+        self.assertAlmostEqual(rows["BG/NBD"]["loglik"], -9582.4, delta=0.1)
+        self.assertAlmostEqual(rows["Pareto/NBD"]["loglik"], -9595.0, delta=0.1)
+        for m in rows.values():
+            self.assertEqual(m["holdout_actual"], 1882)   # MODELS.md 6.9
+            self.assertGreater(m["holdout_rmse"], 0)
+        chosen = [m for m in rows.values() if m["chosen"] == "yes"][0]
+        self.assertEqual(chosen["holdout_rmse"],
+                         min(m["holdout_rmse"] for m in rows.values()))
+        rc, out, _ = run("clv", "--no-header", "--id-column", 1, "--date-column", 3,
+                         "--amount-column", 5, CDNOW_LOG)
+        self.assertEqual(rc, 0)
+        self.assertIn("lowest holdout error (RMSE", out)
+
+    def test_bic_without_dates(self):
+        t = Tmp()
+        rc, out, _ = run("summary", "--format", "csv", PURCHASES)
+        res = run_json("clv", t.file("s.csv", out))
+        self.assertEqual(res["model_choice"]["rule"], "lowest BIC")
+        best = min(res["models"], key=lambda m: m["bic"])
+        self.assertEqual(res["fit"]["model"], best["model"])
+        self.assertIn("no holdout test", res["model_choice"]["why"])
+
+    def test_named_model_and_warnings(self):
+        res = run_json("clv", "--model", "bgnbd", PURCHASES)
+        self.assertEqual(res["model_choice"]["rule"], "named (--model)")
+        self.assertEqual(len(res["models"]), 1)
+        # BG/NBD's one-time buyers keep P(alive) = 1: said, not silent
+        self.assertIn("P(alive) = 1", res["fit"]["warnings"])
+        self.assertGreater(res["fit"]["one_time_buyers"], 0)
+        rc, _, err = run("clv", "--model", "bgnbd", PURCHASES)
+        self.assertIn("warning: BG/NBD", err)
+
+    def test_boundary_and_missing_se_are_flagged(self):
+        """No dropout at all: the fits sit at a limit of the model family."""
+        rnd = random.Random(11)
+        t = Tmp()
+        lines = ["customer_id,date,amount"]
+        for c in range(400):
+            d = 0
+            while True:
+                d += max(1, int(rnd.expovariate(1 / 14.0)))
+                if d > 500:
+                    break
+                lines.append("P%d,%s,10" % (c, datetime.date.fromordinal(
+                    EPOCH + day("2024-01-01") + d).isoformat()))
+        path = t.file("poisson.csv", "\n".join(lines) + "\n")
+        rc, out, err = run("clv", "--model", "bgnbd", "--format", "json", path)
+        self.assertIn(rc, (0, 1))
+        if rc == 0:
+            res = json.loads(out)
+            flags = res["models"][0]["warnings"]
+            self.assertTrue("boundary" in flags or "no-se" in flags
+                            or res["fit"]["warnings"] != "none", res["models"])
+            self.assertIn("warning", err)
+
+    def test_report_model_options(self):
+        a = run_json("report", "--survey", SURVEY, "--purchases", PURCHASES,
+                     "--model", "pnbd", "--horizon", 6, "--discount", 0,
+                     "--margin", 0.5, "--currency", "EUR")
+        self.assertEqual(a["fit"]["model"], "Pareto/NBD")
+        self.assertEqual(a["totals"]["horizon_months"], 6)
+        b = run_json("report", "--survey", SURVEY, "--purchases", PURCHASES,
+                     "--model", "pnbd", "--horizon", 6, "--discount", 0)
+        self.assertTrue(close(a["value"]["clv_total"], 0.5 * b["value"]["clv_total"],
+                              1e-9))
+
+
+class Joins(unittest.TestCase):
+    """Deliver 2: matched and unmatched counts; no silent empty join."""
+
+    def setUp(self):
+        self.t = Tmp()
+        self.survey = self.t.file("s.csv", "customer_id,score\n" + "".join(
+            "%d,%d\n" % (i, i % 11) for i in range(1, 201)))
+        self.log = self.t.file("p.csv", "customer_id,date,amount\n" + "".join(
+            "%04d,2024-%02d-%02d,%d\n" % (i, 1 + k * 3, 1 + i % 27, 10 + i)
+            for i in range(1, 301) for k in range(3)))
+
+    def test_zero_matches_is_an_error(self):
+        rc, out, err = run("report", "--survey", self.survey, "--purchases",
+                           self.log, "--model", "bgnbd")
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("no survey customer id matches", err)
+        self.assertIn("'0001'", err)
+        self.assertIn("--id-normalize", err)
+
+    def test_normalised_ids_match_and_counts_are_printed(self):
+        html = os.path.join(self.t.dir.name, "r.html")
+        res = run_json("report", "--survey", self.survey, "--purchases", self.log,
+                       "--id-normalize", "zeros", "--model", "bgnbd", "--html", html)
+        j = res["join"]
+        self.assertEqual((j["survey_customers"], j["matched"], j["unmatched"]),
+                         (200, 200, 0))
+        self.assertEqual(j["customers_without_score"], 100)
+        rows = table_rows(html_root(html), "table-join")
+        self.assertEqual(rows[2][1], "200")
+        rc, out, _ = run("report", "--survey", self.survey, "--purchases", self.log,
+                         "--id-normalize", "zeros", "--model", "bgnbd")
+        self.assertIn("not found in the purchase log", out)
+
+    def test_partial_match_warns(self):
+        survey = self.t.file("s2.csv", "customer_id,score\n0001,9\nX1,3\nX2,5\nX3,8\n")
+        rc, _, err = run("report", "--survey", survey, "--purchases", self.log,
+                         "--model", "bgnbd")
+        self.assertEqual(rc, 0)
+        self.assertIn("only 1 of 4 survey customers", err)
+
+    def test_id_normalize_rules(self):
+        self.assertEqual(run("report", "--survey", self.survey, "--purchases",
+                             self.log, "--id-normalize", "bogus")[0], 2)
+        self.assertEqual(run("report", "--survey", self.survey, "--purchases",
+                             self.log, "--model", "bogus")[0], 2)
+        rc, out, _ = run("report", "--survey", self.survey, "--purchases", self.log,
+                         "--id-normalize", "zeros", "--model", "bgnbd", "--format", "csv")
+        self.assertEqual(rc, 0)
+        self.assertNotIn("value_at_risk", out)   # the list is --customers-csv
+
+
+class CustomerList(unittest.TestCase):
+    """Deliver 3: who to call, by priority; totals match the report."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.t = Tmp()
+        cls.csv = os.path.join(cls.t.dir.name, "customers.csv")
+        cls.rep = run_json("report", "--model", "bgnbd", "--survey", SURVEY, "--purchases", PURCHASES,
+                           "--customers-csv", cls.csv)
+        with open(cls.csv, newline="") as f:
+            cls.rows = list(csv.DictReader(f))
+
+    def test_every_customer_with_the_fields(self):
+        self.assertEqual(len(self.rows), 3000)
+        for col in ("customer_id", "value_class", "loyalty", "last_score", "p_alive",
+                    "expected_purchases", "clv", "segment", "action",
+                    "value_at_risk"):
+            self.assertIn(col, self.rows[0])
+        pr = [float(r["priority"]) for r in self.rows]
+        self.assertEqual(pr, sorted(pr, reverse=True))
+
+    def test_totals_match_the_report(self):
+        clv = sum(float(r["clv"]) for r in self.rows if r["clv"])
+        var = sum(float(r["value_at_risk"]) for r in self.rows)
+        self.assertTrue(close(clv, self.rep["value"]["clv_total"], 1e-9))
+        self.assertTrue(close(clv, self.rep["totals"]["clv_total"], 1e-9))
+        self.assertTrue(close(var, self.rep["value"]["value_at_risk"], 1e-9))
+        # value at risk of non-detractors = the library's silent-churn value lost
+        # over the same customers minus the detractors' share
+        nd = sum(float(r["value_at_risk"]) for r in self.rows
+                 if r["loyalty"] != "detractor")
+        self.assertLessEqual(nd, self.rep["value"]["silent_churn_value_lost"] + 1e-6)
+
+    def test_value_at_risk_definition(self):
+        for r in self.rows[:200]:
+            p, c, v = float(r["p_alive"]), float(r["clv"]), float(r["value_at_risk"])
+            alive = c / p if p > 1e-9 else 0.0
+            want = alive if r["loyalty"] == "detractor" else (1 - p) * alive
+            self.assertTrue(close(v, want, 1e-9, 1e-9), r)
+
+    def test_command_text_top_and_all(self):
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--survey", SURVEY)
+        self.assertEqual(rc, 0)
+        lines = [l for l in out.splitlines() if l[:7].strip().isdigit()]
+        self.assertEqual(len(lines), 20)
+        self.assertIn("2980 more not shown", out)
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--top", 5)
+        self.assertEqual(len([l for l in out.splitlines() if l[:7].strip().isdigit()]), 5)
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--all")
+        self.assertEqual(len([l for l in out.splitlines() if l[:7].strip().isdigit()]),
+                         3000)
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--format", "csv")
+        self.assertEqual(len(list(csv.DictReader(io.StringIO(out)))), 3000)
+
+    def test_same_list_from_both_commands(self):
+        rc, out, _ = run("customers", "--model", "bgnbd", "--purchases", PURCHASES, "--survey", SURVEY,
+                         "--format", "csv")
+        self.assertEqual(list(csv.DictReader(io.StringIO(out))), self.rows)
+
+
+class ReportPage(unittest.TestCase):
+    """Deliver 4: a report a manager can forward."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.t = Tmp()
+        cls.html = os.path.join(cls.t.dir.name, "r.html")
+        rc, _, err = run("report", "--survey", os.path.abspath(SURVEY), "--purchases",
+                         os.path.abspath(PURCHASES), "--html", cls.html,
+                         "--currency", "$", "--title", "Q4 loyalty review")
+        assert rc == 0, err
+        with open(cls.html, encoding="utf-8") as f:
+            cls.text = f.read()
+        cls.root = html_root(cls.html)
+
+    def test_title_and_file_names_without_paths(self):
+        self.assertIn("<title>Q4 loyalty review</title>", self.text)
+        self.assertIn("<h1>Q4 loyalty review</h1>", self.text)
+        self.assertNotIn(os.path.abspath(DATA), self.text)
+        self.assertIn("survey.csv", self.text)
+
+    def test_currency_and_thousands_separators(self):
+        total = sum(r[2] for r in read_purchases())
+        self.assertIn("$%s" % format(round(total), ","), self.text)
+        cards = [c for c in self.root.iter("div") if c.get("id") == "cards"][0]
+        text = " ".join(cards.itertext())
+        for label in ("customer lifetime value", "value at risk", "revenue", "NPS"):
+            self.assertIn(label, text)
+
+    def test_score_distribution_and_model_comparison(self):
+        svg = svg_of(self.root, "chart-scores")
+        labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+        for s in range(11):
+            self.assertIn(str(s), labels)
+        for word in ("detractors", "passives", "promoters"):
+            self.assertIn(word, labels)
+        rows = table_rows(self.root, "table-models")
+        self.assertEqual(len(rows), 4)
+        self.assertEqual(sum("(chosen)" in r[0] for r in rows), 1)
+
+    def test_nice_ticks_on_the_clv_axis(self):
+        svg = svg_of(self.root, "chart-clv")
+        ticks = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")
+                 if t.text and t.text.startswith("$")]
+        values = [float(x.strip("$+").replace(",", "").replace("k", "e3"))
+                  for x in ticks]
+        self.assertGreaterEqual(len(values), 3)
+        step = values[1] - values[0]
+        mant = step / 10 ** math.floor(math.log10(step))
+        self.assertIn(round(mant, 6), (1, 2, 2.5, 5))
+        for a, b in zip(values, values[1:]):
+            self.assertTrue(close(b - a, step))
+
+    def test_risk_colours_point_at_action(self):
+        svg = svg_of(self.root, "chart-matrix")
+        fills = {}
+        for g in list(svg):
+            pass
+        rects = [e for e in svg.iter("{http://www.w3.org/2000/svg}rect")]
+        texts = [e for e in svg.iter("{http://www.w3.org/2000/svg}text")]
+
+        def fill_of(label):
+            t = [e for e in texts if e.text == label][0]
+            x, y = float(t.get("x")), float(t.get("y"))
+            for r in rects:
+                rx, ry = float(r.get("x")), float(r.get("y"))
+                if rx <= x <= rx + float(r.get("width")) and ry <= y <= ry + float(
+                        r.get("height")) and r.get("class") != "swatch" and \
+                        float(r.get("width")) < 300:
+                    return r.get("fill")
+        self.assertEqual(fill_of("Critical risk"), "#c0392b")
+        self.assertNotEqual(fill_of("A, no answer"), "#c0392b")
+        legend = [t.text for t in texts]
+        self.assertIn("act now", legend)
+        swatches = [r for r in rects if r.get("class") == "swatch"]
+        self.assertGreaterEqual(len(swatches), 5)
+
+    def test_retention_only_where_observed(self):
+        rows = table_rows(self.root, "table-retention")[1:]
+        self.assertTrue(all(int(r[1].replace(",", "")) >= 30 for r in rows))
+        res = run_json("report", "--survey", SURVEY, "--purchases", PURCHASES)
+        shares = [r["still_active"] for r in res["retention"]]
+        # Kaplan-Meier: never rises, and does not collapse at the window's end
+        self.assertEqual(shares, sorted(shares, reverse=True))
+        self.assertGreater(shares[-1], 0.1)
+
+    def test_self_contained_one_file(self):
+        self.assertNotIn("<script", self.text)
+        self.assertNotIn("src=", self.text)
+        self.assertIn('name="viewport"', self.text)
+
+
+class Dialects(unittest.TestCase):
+    """Deliver 5: the CSV dialects of real exports."""
+
+    def setUp(self):
+        self.t = Tmp()
+
+    def summary_of(self, text, *opts, name="d.csv"):
+        return run_json("summary", "--unit", "day", *opts, self.t.file(name, text))
+
+    def test_decimal_comma(self):
+        text = "customer_id;date;amount\nA;2024-01-01;12,50\nA;2024-01-03;1.234,50\n"
+        res = self.summary_of(text)              # ';' file: detected
+        self.assertEqual(res["customers"][0]["monetary"], 1234.5)
+        text = "customer_id\tdate\tamount\nA\t2024-01-01\t1\nA\t2024-01-03\t7,25\n"
+        res = self.summary_of(text, "--decimal-comma")
+        self.assertEqual(res["customers"][0]["monetary"], 7.25)
+        rc, _, err = run("summary", self.t.file("t.csv", text))
+        self.assertEqual(rc, 1)
+        self.assertIn("--decimal-comma", err)
+
+    def test_thousands_and_currency(self):
+        text = ('customer_id,date,amount\nA,2024-01-01,"$1,200.00"\n'
+                'A,2024-01-02,"1,234.50 USD"\nA,2024-01-03,\u20ac 7\n'
+                'A,2024-01-04,(5.00)\n')
+        rc, out, err = run("summary", "--unit", "day", "--format", "json",
+                           self.t.file("c.csv", text))
+        self.assertEqual(rc, 1)                  # the negative (5.00) is refused
+        self.assertIn("c.csv:5: negative amount", err)
+        text = text.rsplit("A,2024-01-04", 1)[0]
+        res = self.summary_of(text)
+        self.assertTrue(close(res["customers"][0]["monetary"], (1234.5 + 7) / 2))
+        rc, _, err = run("summary", self.t.file("b.csv", "customer_id,date,amount\n"
+                                                "A,2024-01-01,\"3,5\"\n"))
+        self.assertEqual(rc, 1)                  # never silently 35 or 3
+
+    def test_date_format(self):
+        text = "customer_id,date,amount\nA,31.01.2024,1\nA,02.02.2024,2\n"
+        res = self.summary_of(text, "--date-format", "%d.%m.%Y")
+        self.assertEqual(res["customers"][0]["t_x"], 2)
+        text = "customer_id,date,amount\nA,01/31/24,1\nA,3 Feb 2024,2\n"
+        rc, _, err = run("summary", "--date-format", "%m/%d/%y",
+                         self.t.file("m.csv", text))
+        self.assertIn("m.csv:3: '3 Feb 2024' in column 'date' is not a date "
+                      "(--date-format %m/%d/%y)", err)
+        self.assertEqual(run("summary", "--date-format", "%Y", PURCHASES)[0], 2)
+
+    def test_whitespace_and_headerless(self):
+        text = " 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n"
+        res = run_json("summary", "--no-header", "--unit", "day", "--id-column", 1,
+                       "--date-column", 3, "--amount-column", 5,
+                       self.t.file("w.txt", text))
+        self.assertEqual(res["customers"][0]["customer_id"], "00004")
+        self.assertEqual(res["customers"][0]["t_x"], 17)
+        rc, _, err = run("summary", "--id-column", 1, "--date-column", 3,
+                         "--amount-column", 9, self.t.file("w2.txt", text))
+        self.assertIn("--no-header", err)
+
+    def test_lifetimes_summary_names(self):
+        rc, out, _ = run("summary", "--format", "csv", PURCHASES)
+        lines = out.splitlines()
+        self.assertEqual(lines[0], "customer_id,x,t_x,T,monetary")
+        text = "\n".join(["ID,frequency,recency,T,monetary_value"] + lines[1:]) + "\n"
+        res = run_json("clv", "--model", "bgnbd", self.t.file("l.csv", text))
+        ref = run_json("clv", "--model", "bgnbd", PURCHASES)
+        self.assertEqual(res["fit"]["loglik"], ref["fit"]["loglik"])
+        self.assertEqual(res["customers"], ref["customers"])
+
+    def test_standard_input_everywhere(self):
+        with open(PURCHASES) as f:
+            log = f.read()
+        with open(SURVEY, encoding="utf-8-sig") as f:
+            survey = f.read()
+        a = run_json("clv", "--model", "bgnbd", "-", stdin=log)
+        b = run_json("clv", "--model", "bgnbd", PURCHASES)
+        self.assertEqual(a["fit"]["loglik"], b["fit"]["loglik"])
+        rc, out, err = run("report", "--survey", "-", "--purchases", PURCHASES,
+                           "--model", "bgnbd", "--format", "json", stdin=survey)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["join"]["matched"], 1568)
+        rc, out, _ = run("customers", "--purchases", "-", "--model", "bgnbd",
+                         "--format", "csv", stdin=log)
+        self.assertEqual(rc, 0)
+        for cmd in (("summary",), ("segment",), ("csat", "--scale", "0,9,10"),
+                    ("nps",)):
+            src = {"summary": log, "segment": open(CUSTOMERS).read()}.get(
+                cmd[0], "score\n9\n10\n3\n")
+            rc, _, err = run(*cmd, "-", stdin=src)
+            self.assertEqual(rc, 0, (cmd, err))
+        self.assertEqual(run("report", "--survey", "-", "--purchases", "-")[0], 2)
+
+
+class NewCommands(unittest.TestCase):
+    """Deliver 6: csat, ces, cohort, bgbb and any scale."""
+
+    def setUp(self):
+        self.t = Tmp()
+
+    def test_csat(self):
+        path = self.t.file("c.csv", "score,g\n5,a\n4,a\n3,b\n1,b\n,b\n5,b\n")
+        res = run_json("csat", "--group-column", "g", path)
+        rows = {r["group"]: r for r in res["groups"]}
+        self.assertEqual((rows["(all)"]["n"], rows["(all)"]["top"]), (5, 3))
+        n, p, z = 5, 0.6, Z95
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        self.assertTrue(close(rows["(all)"]["lower"], centre - half))
+        self.assertEqual(rows["b"]["blank"], 1)
+        res = run_json("csat", "--scale", "1,6,7", self.t.file("c7.csv",
+                                                               "score\n7\n6\n5\n1\n"))
+        self.assertEqual(res["groups"][0]["csat"], 0.5)
+        rc, _, err = run("csat", self.t.file("bad.csv", "score\n6\n"))
+        self.assertEqual(rc, 1)
+        self.assertIn("--scale", err)
+
+    def test_ces(self):
+        res = run_json("ces", self.t.file("e.csv", "score\n7\n6\n5\n4\n1\n"))
+        r = res["groups"][0]
+        self.assertTrue(close(r["mean"], 23 / 5))
+        self.assertTrue(close(r["agree"], 3 / 5))
+        self.assertTrue(close(r["disagree"], 1 / 5))
+        self.assertEqual([d["answers"] for d in res["distribution"]],
+                         [1, 0, 0, 1, 1, 1, 1])
+
+    def test_nps_on_another_scale(self):
+        path = self.t.file("s7.csv", "score\n1\n4\n5\n6\n7\n7\n")
+        row = run_json("nps", "--breaks", "1,4,5,7", path)["groups"][0]
+        self.assertEqual((row["detractors"], row["passives"], row["promoters"]),
+                         (2, 1, 3))
+        self.assertEqual(run("nps", "--breaks", "1,5,4,7", path)[0], 2)
+        rc, _, err = run("nps", path.replace("s7", "s7"))
+        self.assertEqual(rc, 0)
+
+    def test_cohort_published_fit(self):
+        path = os.path.join(SHARED, "retention", "sbg_survival.csv")
+        if not os.path.exists(path):
+            self.skipTest("shared data absent")
+        res = run_json("cohort", "--fit-periods", 7, "--discount", 0.1, path)
+        c = {r["cohort"]: r for r in res["cohorts"]}
+        self.assertAlmostEqual(c["regular"]["alpha"], 0.7041, places=3)
+        self.assertAlmostEqual(c["regular"]["beta"], 1.1820, places=3)
+        self.assertAlmostEqual(c["high_end"]["alpha"], 0.6681, places=3)
+        self.assertAlmostEqual(c["high_end"]["beta"], 3.8061, places=3)
+        curve = [r for r in res["curve"] if r["cohort"] == "regular"]
+        self.assertEqual(len(curve), 13)
+        self.assertEqual([r["in_fit"] for r in curve].count("yes"), 8)
+
+    def test_cohort_identities(self):
+        """DEL and DERL against direct sums of the sBG survival curve."""
+        path = self.t.file("k.csv", "period,a\n0,1000\n1,700\n2,560\n3,480\n4,430\n")
+        res = run_json("cohort", "--discount", 0.1, "--renewals", 2, path)
+        a, b = res["cohorts"][0]["alpha"], res["cohorts"][0]["beta"]
+        s, surv = 1.0, [1.0]
+        for t in range(1, 4000):
+            s *= (b + t - 1) / (a + b + t - 1)
+            surv.append(s)
+        dl = sum(x / 1.1 ** t for t, x in enumerate(surv))
+        self.assertTrue(close(res["cohorts"][0]["del"], dl, 1e-6))
+        n = 3
+        derl = sum(surv[t] / surv[n - 1] / 1.1 ** (t - n) for t in range(n, 4000))
+        self.assertTrue(close(res["cohorts"][0]["derl"], derl, 1e-6))
+        per = self.t.file("ten.csv", "tenure,active\n1,0\n2,0\n3,1\n3,0\n5,1\n1,0\n")
+        res = run_json("cohort", "--tenure-column", "tenure", "--active-column",
+                       "active", per)
+        self.assertEqual(res["cohorts"][0]["status"], "converged")
+
+    def test_bgbb_published_fit(self):
+        path = os.path.join(SHARED, "donations", "donations.csv")
+        if not os.path.exists(path):
+            self.skipTest("shared data absent")
+        res = run_json("bgbb", path)
+        p = {r["parameter"]: r["estimate"] for r in res["parameters"]}
+        for k, v in (("alpha", 1.204), ("beta", 0.750), ("gamma", 0.657),
+                     ("delta", 2.783)):
+            self.assertAlmostEqual(p[k], v, places=2)
+        self.assertAlmostEqual(res["fit"]["loglik"], -33225.58, places=1)
+        self.assertEqual(res["fit"]["customers"], 11104)
+
+    def test_bgbb_rows(self):
+        path = self.t.file("b.csv", "x,t_x,n\n" + "".join(
+            "%d,%d,6\n" % (x, t) for x, t in ((0, 0), (1, 1), (2, 5), (3, 6), (6, 6),
+                                              (1, 3), (2, 2), (4, 6), (0, 0), (5, 6))
+            * 20))
+        res = run_json("bgbb", "--opportunities", 3, path)
+        self.assertEqual(len(res["rows"]), 200)
+        for r in res["rows"]:
+            self.assertGreaterEqual(r["p_alive"], 0)
+            self.assertLessEqual(r["expected"], 3)
+
+
+class Plausibility(unittest.TestCase):
+    """Deliver 7: implausible values are refused, naming the option."""
+
+    def expect_usage(self, args, needle):
+        rc, out, err = run(*args)
+        self.assertEqual(rc, 2, (args, err))
+        self.assertIn(needle, err)
+
+    def test_margin_discount_level_churn(self):
+        self.expect_usage(("clv", "--margin", 30, PURCHASES), "--margin 30")
+        self.expect_usage(("clv", "--margin", -1, PURCHASES), "--margin -1")
+        self.expect_usage(("report", "--survey", SURVEY, "--purchases", PURCHASES,
+                           "--margin", 30), "--margin-absolute")
+        self.expect_usage(("clv", "--discount", 10, PURCHASES), "--discount 10")
+        self.expect_usage(("nps", "--level", 95, SURVEY), "--level 95")
+        self.expect_usage(("churn-cost", "--customers", 100, "--churn", 20,
+                           "--margin", 5), "--churn 20")
+        self.expect_usage(("churn-cost", "--customers", 100, "--churn", 0.2,
+                           "--margin", 5, "--discount", 8), "--discount 8")
+        res = run_json("clv", "--model", "bgnbd", "--margin", 3, "--margin-absolute",
+                       "--discount", 0, PURCHASES)
+        for c in res["customers"][:50]:
+            self.assertTrue(close(c["clv"], 3 * c["expected_purchases"], 1e-9, 1e-9))
+
+
+class SmallDefects(unittest.TestCase):
+    def setUp(self):
+        self.t = Tmp()
+
+    def test_row_with_two_problems_counts_once(self):
+        path = self.t.file("two.csv", "customer_id,date,amount\nA\nB,2024-01-01,1\n")
+        rc, _, err = run("summary", "--skip-bad-rows", path)
+        self.assertEqual(rc, 0)
+        self.assertIn("skipped 1 bad row", err)
+
+    def test_help_command(self):
+        rc, out, _ = run("help", "nps")
+        self.assertEqual(rc, 0)
+        self.assertIn("Usage: loyalty nps", out)
+        self.assertIn("--breaks", out)
+        self.assertEqual(run("help", "nope")[0], 2)
+
+    def test_no_scores_names_the_file(self):
+        path = self.t.file("blank.csv", "score\n\n \n")
+        rc, _, err = run("nps", path)
+        self.assertIn(path + ": no scores", err)
+
+    def test_text_output_is_cut(self):
+        rc, out, _ = run("summary", PURCHASES)
+        self.assertIn("2980 more not shown", out)
+        rc, out, _ = run("summary", "--all", PURCHASES)
+        self.assertNotIn("more not shown", out)
+
+    def test_flags_explained(self):
+        rc, out, _ = run("nps", self.t.file("few.csv", "score\n9\n10\n"))
+        self.assertIn("flags:", out)
+        self.assertIn("fewer than 30 answers", out)
+        self.assertIn("degenerate", run("nps", "--help")[1])
+
+    def test_progress_only_on_a_terminal(self):
+        import pty
+        master, slave = pty.openpty()
+        p = subprocess.Popen([BIN, "clv", "--model", "bgnbd", PURCHASES],
+                             stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        p.wait(timeout=120)
+        os.close(master)
+        self.assertIn(b"fitting BG/NBD", b"".join(chunks))
+        rc, _, err = run("clv", "--model", "bgnbd", PURCHASES)
+        self.assertNotIn("fitting", err)
+
+
+class Robustness(unittest.TestCase):
+    """Issue 20, the tool's part."""
+
+    def setUp(self):
+        self.t = Tmp()
+
+    def test_unterminated_quote_on_its_line(self):
+        path = self.t.file("q.csv", 'score,c\n9,"ok"\n10,"open\n8,x\n')
+        rc, _, err = run("nps", path)
+        self.assertIn(path + ":3: unterminated quoted field", err)
+
+    def test_ids_differing_after_nul(self):
+        path = self.t.file("nul.csv", b"customer_id,date,amount\nA\x00x,2024-01-01,1\n"
+                           b"A\x00y,2024-01-05,2\nB,2024-01-09,4\n", mode="wb")
+        rc, out, err = run("summary", "--format", "json", path)
+        self.assertEqual(rc, 1)
+        self.assertIn("nul.csv:2: NUL byte in column 'customer_id'", err)
+        self.assertIn("nul.csv:3:", err)
+
+    def test_no_leak_when_clv_fails(self):
+        path = self.t.file("t0.csv", "customer_id,x,t_x,T\nA,0,0,0\nB,0,0,0\n")
+        with open(BIN, "rb") as f:
+            sanitized = b"__asan_init" in f.read()
+        if sanitized:
+            # LeakSanitizer is in the binary: a leak changes the exit status
+            rc, _, err = run("clv", path)
+            self.assertEqual(rc, 1, err)
+            self.assertNotIn("LeakSanitizer", err)
+            return
+        vg = shutil.which("valgrind")
+        if vg is None:
+            self.skipTest("valgrind not installed")
+        p = subprocess.run([vg, "--leak-check=full", "--errors-for-leak-kinds=all",
+                            "--error-exitcode=99", BIN, "clv", path],
+                           capture_output=True, encoding="utf-8", timeout=300)
+        self.assertEqual(p.returncode, 1, p.stderr[-2000:])
+        self.assertIn("no customer with T > 0", p.stderr)
+
+    def test_degenerate_sample_gives_an_answer(self):
+        """The first 300 rows of the sample log (a 27-day window)."""
+        with open(PURCHASES) as f:
+            head = "".join(f.readlines()[:301])
+        path = self.t.file("p300.csv", head)
+        rc, out, err = run("clv", "--format", "json", path)
+        self.assertEqual(rc, 0, err)
+        res = json.loads(out)
+        self.assertEqual(res["model_choice"]["rule"], "lowest BIC")
+        good = [c for c in res["customers"] if c["p_alive"] is not None]
+        self.assertGreater(len(good), 200)
+        for c in good:
+            self.assertTrue(0 <= c["p_alive"] <= 1)
+            self.assertTrue(math.isfinite(c["clv"]))
+
+
+def ols_r2(rows, cols):
+    """R squared of y (column 0) on the given columns, by normal equations."""
+    n = len(rows)
+    X = [[1.0] + [r[c] for c in cols] for r in rows]
+    y = [r[0] for r in rows]
+    k = len(X[0])
+    A = [[sum(X[i][a] * X[i][b] for i in range(n)) for b in range(k)] for a in range(k)]
+    v = [sum(X[i][a] * y[i] for i in range(n)) for a in range(k)]
+    for c in range(k):                      # Gauss-Jordan
+        piv = A[c][c]
+        for j in range(c, k):
+            A[c][j] /= piv
+        v[c] /= piv
+        for r in range(k):
+            if r != c:
+                f = A[r][c]
+                for j in range(c, k):
+                    A[r][j] -= f * A[c][j]
+                v[r] -= f * v[c]
+    my = sum(y) / n
+    fit = [sum(X[i][a] * v[a] for a in range(k)) for i in range(n)]
+    ss_res = sum((y[i] - fit[i]) ** 2 for i in range(n))
+    ss_tot = sum((yy - my) ** 2 for yy in y)
+    return 1 - ss_res / ss_tot
+
+
+class Drivers(unittest.TestCase):
+    """Phase 2: key drivers (loyalty drivers and the report's section)."""
+
+    @classmethod
+    def setUpClass(cls):
+        rnd = random.Random(21)
+        cls.t = Tmp()
+        cls.rows = []
+        lines = ["id,score,speed,friendliness,price"]
+        for i in range(400):
+            sp, fr, pr = rnd.randint(1, 5), rnd.randint(1, 5), rnd.randint(1, 5)
+            y = max(0, min(10, round(1.6 * sp + 0.7 * fr + 0.2 * pr - 1.5
+                                     + rnd.gauss(0, 1.5))))
+            cls.rows.append((float(y), float(sp), float(fr), float(pr)))
+            lines.append("C%d,%d,%d,%d,%d" % (i, y, sp, fr, pr))
+        cls.path = cls.t.file("drv.csv", "\n".join(lines) + "\n")
+
+    def test_lmg_shares_against_shapley(self):
+        res = run_json("drivers", "--drivers", "speed,friendliness,price", self.path)
+        got = {d["driver"]: d["importance"] for d in res["drivers"]}
+        full = ols_r2(self.rows, [1, 2, 3])
+        self.assertTrue(close(res["drivers_fit"]["r2"], full, 1e-9))
+        import itertools
+        for j, name in ((1, "speed"), (2, "friendliness"), (3, "price")):
+            others = [c for c in (1, 2, 3) if c != j]
+            lmg = 0.0
+            for size in range(3):
+                for s in itertools.combinations(others, size):
+                    wgt = math.factorial(size) * math.factorial(2 - size) / 6.0
+                    base = ols_r2(self.rows, list(s)) if s else 0.0
+                    lmg += wgt * (ols_r2(self.rows, list(s) + [j]) - base)
+            self.assertTrue(close(got[name], lmg / full, 1e-9), (name, got[name], lmg / full))
+        # most opportunity first, quadrants named
+        opp = [d["opportunity"] for d in res["drivers"]]
+        self.assertEqual(opp, sorted(opp, reverse=True))
+        self.assertEqual(res["drivers_fit"]["scale"], "1-5")
+
+    def test_models_options_and_errors(self):
+        for model in ("logistic", "ordinal"):
+            res = run_json("drivers", "--drivers", "3,4,5", "--outcome", "2",
+                           "--model", model, self.path)
+            self.assertTrue(close(sum(d["importance"] for d in res["drivers"]), 1.0,
+                                  1e-9))
+        res = run_json("drivers", "--drivers", "speed,price", "--bootstrap", 100,
+                       "--prca", self.path)
+        for d in res["drivers"]:
+            self.assertLessEqual(d["lower"], d["importance"])
+            self.assertGreaterEqual(d["upper"], d["importance"])
+            self.assertIn(d["kano"], ("basic", "performance", "excitement", "low impact"))
+        self.assertEqual(run("drivers", self.path)[0], 2)
+        self.assertEqual(run("drivers", "--drivers", "speed", "--model", "x",
+                             self.path)[0], 2)
+        rc, _, err = run("drivers", "--drivers", "speed,nope", self.path)
+        self.assertEqual(rc, 1)
+        self.assertIn("no column 'nope'", err)
+        const = self.t.file("c.csv", "score,a,b\n" + "".join(
+            "%d,3,%d\n" % (i % 11, i % 5) for i in range(50)))
+        rc, _, err = run("drivers", "--drivers", "a,b", const)
+        self.assertEqual(rc, 1)
+        self.assertIn("'a' is constant", err)
+
+    def test_report_section(self):
+        html = os.path.join(self.t.dir.name, "d.html")
+        survey = self.t.file("s.csv", "customer_id,score,speed,friendliness\n" + "".join(
+            "C%05d,%d,%d,%d\n" % (i + 1, r[0], r[1], r[2])
+            for i, r in enumerate(self.rows)))
+        rc, out, err = run("report", "--survey", survey, "--purchases", PURCHASES,
+                           "--drivers", "speed,friendliness", "--model", "bgnbd",
+                           "--html", html)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("Key drivers", out)
+        root = html_root(html)
+        rows = table_rows(root, "table-drivers")
+        self.assertEqual([r[0] for r in rows[1:]][:1], ["speed"])
+        svg_of(root, "chart-drivers")
+        self.assertEqual(run("customers", "--purchases", PURCHASES, "--drivers",
+                             "speed")[0], 2)
 
 
 if __name__ == "__main__":

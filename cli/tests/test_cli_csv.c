@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "csv.h"
+#include "fmt.h"
 #include "idmap.h"
 #include "out.h"
 #include "parse.h"
@@ -422,6 +424,205 @@ test_idmap_batch(void **state)
     idmap_free(b);
 }
 
+
+/* Amounts as exports write them: separators, currencies, decimal comma. */
+static double
+amount(const char *s, char decimal)
+{
+    double v = -12345.0;
+    assert_int_equal(parse_number(s, strlen(s), decimal, &v), 0);
+    return v;
+}
+
+static int
+bad_amount(const char *s, char decimal)
+{
+    double v;
+    return parse_number(s, strlen(s), decimal, &v) != 0;
+}
+
+static void
+test_amounts(void **state)
+{
+    (void)state;
+    assert_true(amount("12.50", '.') == 12.5);
+    assert_true(amount("1,234.50", '.') == 1234.5);
+    assert_true(amount("1,234,567", '.') == 1234567.0);
+    assert_true(amount("$1,200.00", '.') == 1200.0);
+    assert_true(amount("-$3", '.') == -3.0);
+    assert_true(amount("$-3", '.') == -3.0);
+    assert_true(amount("(12.50)", '.') == -12.5);
+    assert_true(amount("12.50 USD", '.') == 12.5);
+    assert_true(amount("EUR 7", '.') == 7.0);
+    assert_true(amount("\xE2\x82\xAC" "7", '.') == 7.0);          /* euro sign */
+    assert_true(amount("7\xC2\xA0\xE2\x82\xAC", '.') == 7.0);     /* nbsp euro */
+    assert_true(amount("\xC2\xA3" "1'234.5", '.') == 1234.5);     /* pound, 1'234 */
+    assert_true(amount("12,50", ',') == 12.5);
+    assert_true(amount("1.234,50", ',') == 1234.5);
+    assert_true(amount("1 234,50", ',') == 1234.5);
+    assert_true(amount("1\xE2\x80\xAF" "234,5 \xE2\x82\xAC", ',') == 1234.5);
+    assert_true(amount("1e3", '.') == 1000.0);
+    /* never a silently wrong number */
+    assert_true(bad_amount("3,5", '.'));
+    assert_true(bad_amount("12.50", ','));      /* "." groups thousands here */
+    assert_true(bad_amount("1,23,456", '.'));
+    assert_true(bad_amount("1,234.5,6", '.'));
+    assert_true(bad_amount("1,234 567", '.'));  /* two kinds of separator */
+    assert_true(bad_amount("$", '.'));
+    assert_true(bad_amount("USD", '.'));
+    assert_true(bad_amount("-(5)", '.'));
+    assert_true(bad_amount("12 apples", '.'));
+    assert_true(amount(",5", ',') == 0.5);        /* as ".5" in point mode */
+    assert_true(bad_amount("1.234,5e3", ','));
+}
+
+static int64_t
+fday(const char *s, const char *fmt)
+{
+    int64_t d = -999999;
+    double frac;
+    assert_int_equal(parse_date_fmt(s, strlen(s), fmt, &d, &frac), 0);
+    return d;
+}
+
+static int
+bad_fdate(const char *s, const char *fmt)
+{
+    int64_t d;
+    double frac;
+    return parse_date_fmt(s, strlen(s), fmt, &d, &frac) != 0;
+}
+
+static void
+test_date_formats(void **state)
+{
+    int64_t want = day("2024-01-31");
+    (void)state;
+    assert_int_equal(fday("31.01.2024", "%d.%m.%Y"), want);
+    assert_int_equal(fday("1/31/2024", "%m/%d/%Y"), want);
+    assert_int_equal(fday("31 Jan 2024", "%d %b %Y"), want);
+    assert_int_equal(fday("31 january 2024", "%d %b %Y"), want);
+    assert_int_equal(fday("31/01/24", "%d/%m/%y"), want);
+    assert_int_equal(fday("31/01/70", "%d/%m/%y"), day("1970-01-31"));
+    assert_int_equal(fday("31.01.2024 08:15", "%d.%m.%Y"), want);
+    assert_int_equal(fday("20240131", "%Y%m%d"), want);
+    assert_true(bad_fdate("2024-01-31", "%d.%m.%Y"));
+    assert_true(bad_fdate("30.02.2024", "%d.%m.%Y"));
+    assert_true(bad_fdate("31 Jax 2024", "%d %b %Y"));
+    assert_true(bad_fdate("31.01.2024x", "%d.%m.%Y"));
+    assert_int_equal(date_fmt_check("%d.%m.%Y"), 0);
+    assert_int_equal(date_fmt_check("%d %b %y"), 0);
+    assert_int_equal(date_fmt_check("%Y"), -1);
+    assert_int_equal(date_fmt_check("%d.%m.%Y %H"), -1);
+    assert_int_equal(date_fmt_check("%d.%d.%Y"), -1);
+    assert_int_equal(date_fmt_check("%d.%m.%Y%"), -1);
+}
+
+static void
+test_id_normalize(void **state)
+{
+    char buf[64];
+    const char *out;
+    size_t n;
+    (void)state;
+    n = idnorm_apply(IDN_ZEROS, "0042", 4, buf, sizeof buf, &out);
+    assert_int_equal(n, 2);
+    assert_memory_equal(out, "42", 2);
+    n = idnorm_apply(IDN_ZEROS, "C007-0", 6, buf, sizeof buf, &out);
+    assert_memory_equal(out, "C7-0", n);
+    n = idnorm_apply(IDN_ZEROS, "100", 3, buf, sizeof buf, &out);
+    assert_memory_equal(out, "100", n);
+    n = idnorm_apply(IDN_TRIM | IDN_CASE, "  AbC ", 6, buf, sizeof buf, &out);
+    assert_int_equal(n, 3);
+    assert_memory_equal(out, "abc", 3);
+    {
+        static const char x[] = "X";
+        n = idnorm_apply(0, x, 1, buf, sizeof buf, &out);
+        assert_ptr_equal(out, x);         /* unchanged: no copy */
+        assert_int_equal(n, 1);
+    }
+}
+
+static void
+test_csv_whitespace_and_no_header(void **state)
+{
+    static const char text[] = " 00004 0001 19970101  2   29.33\n"
+                               "\t00021  0002 19970101 3 63.34  \n\n";
+    csv_dialect d = {0, 1, 0, NULL};
+    char err[128];
+    const char *path = write_tmp("ws.txt", text, sizeof text - 1);
+    csv_reader *r = csv_open_dialect(path, &d, err, sizeof err);
+    (void)state;
+    assert_non_null(r);
+    assert_int_equal(csv_delimiter(r), CSV_WHITESPACE);
+    assert_int_equal(csv_ncolumns(r), 5);
+    assert_string_equal(csv_column_name(r, 2), "3");
+    assert_int_equal(csv_next(r), 1);               /* the first line is data */
+    assert_int_equal(csv_line(r), 1);
+    expect_field(r, 0, "00004");
+    expect_field(r, 4, "29.33");
+    assert_int_equal(csv_next(r), 1);
+    assert_int_equal(csv_line(r), 2);
+    assert_int_equal(csv_nfields(r), 5);
+    expect_field(r, 1, "0002");
+    expect_field(r, 4, "63.34");
+    assert_int_equal(csv_next(r), 0);
+    csv_close(r);
+    unlink(path);
+}
+
+static void
+test_csv_decimal_of_dialect(void **state)
+{
+    csv_dialect d = {0, 0, 0, NULL};
+    char err[128];
+    const char *path = write_tmp("semi.csv", "a;b\n1;2,5\n", 10);
+    csv_reader *r = csv_open_dialect(path, &d, err, sizeof err);
+    (void)state;
+    assert_non_null(r);
+    assert_int_equal(csv_get_dialect(r)->decimal, CSV_DECIMAL_AUTO);
+    csv_close(r);
+    d.decimal = '.';
+    r = csv_open_dialect(path, &d, err, sizeof err);
+    assert_int_equal(csv_get_dialect(r)->decimal, '.');
+    csv_close(r);
+    unlink(path);
+    path = write_tmp("comma.csv", "a,b\n1,2\n", 8);
+    d.decimal = 0;
+    r = csv_open_dialect(path, &d, err, sizeof err);
+    assert_int_equal(csv_get_dialect(r)->decimal, '.');
+    csv_close(r);
+    unlink(path);
+}
+
+static void
+test_people_numbers(void **state)
+{
+    char buf[64];
+    double top, step;
+    (void)state;
+    assert_string_equal(fmt_grouped(buf, sizeof buf, 1234567.891, 2), "1,234,567.89");
+    assert_string_equal(fmt_grouped(buf, sizeof buf, -1234.5, 0), "-1,234");
+    assert_string_equal(fmt_grouped(buf, sizeof buf, 999, 0), "999");
+    assert_string_equal(fmt_grouped(buf, sizeof buf, -0.001, 2), "0.00");
+    assert_string_equal(fmt_grouped(buf, sizeof buf, (double)NAN, 2), "n/a");
+    assert_string_equal(fmt_money(buf, sizeof buf, 959465.33, "$", 0), "$959,465");
+    assert_string_equal(fmt_money(buf, sizeof buf, -5, "$", 0), "-$5");
+    assert_string_equal(fmt_money(buf, sizeof buf, 1234, "CHF", 0), "1,234 CHF");
+    assert_string_equal(fmt_money(buf, sizeof buf, 1234, NULL, 1), "1,234.0");
+    assert_string_equal(fmt_money_short(buf, sizeof buf, 25000, "$"), "$25k");
+    assert_string_equal(fmt_money_short(buf, sizeof buf, 1500000, NULL), "1.5M");
+    assert_string_equal(fmt_money_short(buf, sizeof buf, 250, "$"), "$250");
+    step = nice_step(895.0, 5, &top);       /* not 298/597/895 */
+    assert_true(step == 200.0 && top == 1000.0);
+    step = nice_step(12.0, 5, &top);
+    assert_true(step == 2.5 && top == 12.5);
+    step = nice_step(1.0, 5, &top);
+    assert_true(step == 0.2 && top == 1.0);
+    step = nice_step(0.0, 5, &top);         /* degenerate: still an axis */
+    assert_true(step > 0 && top > 0);
+}
+
 int
 main(void)
 {
@@ -437,6 +638,12 @@ main(void)
         cmocka_unit_test(test_number_output),
         cmocka_unit_test(test_idmap),
         cmocka_unit_test(test_idmap_batch),
+        cmocka_unit_test(test_amounts),
+        cmocka_unit_test(test_date_formats),
+        cmocka_unit_test(test_id_normalize),
+        cmocka_unit_test(test_csv_whitespace_and_no_header),
+        cmocka_unit_test(test_csv_decimal_of_dialect),
+        cmocka_unit_test(test_people_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
