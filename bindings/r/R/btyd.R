@@ -10,9 +10,11 @@ cols_bgbb <- list(c("x", "frequency"), c("t.x", "t_x", "recency"),
 fit_counts <- function(model, data, x, t_x, T, weights, params, start, control,
                        call, candidates = cols_xtT, labels = c("x", "t_x", "T"),
                        weight_candidates = character()) {
+  info <- model_info[[model]]
+  if (!is.null(params) && is.null(data) && is.null(x) && is.null(t_x) && is.null(T))
+    return(params_fit(model, check_params(params, model), NULL, call))
   cols <- count_columns(data, x, t_x, T, labels, candidates)
   w <- weights_column(data, weights, length(cols$x), weight_candidates)
-  info <- model_info[[model]]
   stored <- list(x = cols$x, t_x = cols$t_x, T = cols$T, weights = w,
                  names = cols$names, frame = data)
   if (!is.null(params)) {
@@ -460,11 +462,13 @@ purchase_pmf <- function(object, t, k = 0:10) {
 #' @export
 fitted.loy_fit <- function(object, ...) {
   d <- object$data
+  if (object$model == "sbg") {
+    if (is.null(d$survivors)) bad_input("this sBG model was not fitted to a survival curve", "object")
+    s <- as_num(d$survivors, "survivors")
+    return(predict(object, type = "survival", t = seq_along(s) - 1L) * s[1L])
+  }
   if (is.null(d$x)) bad_input("this model has no data", "object")
-  switch(object$model,
-    ggamma = predict(object, type = "spend"),
-    sbg = predict(object, type = "survival", t = seq_along(d$survivors) - 1L) *
-      (d$survivors[1L] %||% 1),
-    # Expected repeat purchases over each customer's own window T.
-    expected_new(object, d$T))
+  # Gamma-Gamma: expected spend; count models: expected repeat purchases
+  # over each customer's own window T.
+  if (object$model == "ggamma") predict(object, type = "spend") else expected_new(object, d$T)
 }

@@ -46,7 +46,7 @@ churn_cost <- function(customers, churn = NULL, margin, discount = 0, model = NU
 
 #' @export
 print.loy_churn_cost <- function(x, ...) {
-  f <- function(v) format(v, big.mark = ",", digits = 6)
+  f <- function(v) format(v, big.mark = ",", digits = 6, scientific = FALSE)
   cat("Churn cost over one period\n")
   cat("  customers lost:             ", f(x$customers_lost), "\n")
   cat("  margin lost per period:     ", f(x$margin_lost), "\n")

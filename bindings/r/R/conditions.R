@@ -67,7 +67,7 @@ row_detail <- function(rows, row) {
   for (nm in names(rows)) {
     v <- rows[[nm]]
     if (is.null(v) || length(v) < row) next
-    parts <- c(parts, paste0(nm, " = ", format(v[row], digits = 15)))
+    parts <- c(parts, paste0(nm, " = ", format(v[row], digits = 10)))
   }
   if (length(parts) == 0L) NULL else paste(parts, collapse = ", ")
 }

@@ -10,7 +10,10 @@ check_scale <- function(scale, len, what) {
 survey_result <- function(what, v, scale) {
   cls <- if (what == 1L) "loy_csat" else "loy_ces"
   flags <- if (bitwAnd(as.integer(v[["flags"]]), NPS_SMALL)) "small_sample" else character()
-  structure(c(as.list(v), list(scale = scale, flags = flags)), class = cls)
+  out <- as.list(v)
+  out$flags <- flags
+  out$scale <- scale
+  structure(out, class = cls)
 }
 
 survey_call <- function(what, x, scale, level, invalid) {

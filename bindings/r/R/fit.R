@@ -250,7 +250,7 @@ fit_footer <- function(x, digits, loglik = TRUE) {
                 format(stats::AIC(x), digits = digits + 3L)))
   if (!is.na(x$nobs))
     cat(sprintf("Customers: %s", format(x$nobs, big.mark = ",")),
-        if (!is.na(x$n_rows) && x$n_rows != x$nobs)
+        if (x$model != "sbg" && !is.na(x$n_rows) && x$n_rows != x$nobs)
           sprintf(" (%s distinct patterns)", format(x$n_rows, big.mark = ",")),
         "\n", sep = "")
   if (!is.null(x$n_dropped) && x$n_dropped > 0)

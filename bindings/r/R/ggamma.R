@@ -39,6 +39,12 @@ cols_spend <- list(c("x", "frequency"),
 ggamma <- function(data = NULL, x = NULL, m = NULL, weights = NULL, params = NULL,
                    start = NULL, control = fit_control()) {
   call <- match.call()
+  if (!is.null(params) && is.null(data) && is.null(x) && is.null(m)) {
+    fit <- params_fit("ggamma", check_params(params, "ggamma"), NULL, call)
+    fit$population_mean <- tryCatch(.loy(.Call(C_ggamma_mean, coef(fit))),
+                                    loyalty_domain = function(e) NA_real_)
+    return(fit)
+  }
   cx <- resolve_column(data, x, cols_spend[[1]], "x")
   cm <- resolve_column(data, m, cols_spend[[2]], "m")
   vx <- as_num(cx$value, cx$name)

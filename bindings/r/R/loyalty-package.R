@@ -21,6 +21,6 @@
 #'
 #' @keywords internal
 #' @useDynLib loyalty, .registration = TRUE, .fixes = "C_"
-#' @importFrom stats coef vcov logLik nobs confint predict fitted AIC BIC
+#' @importFrom stats coef vcov logLik nobs confint predict fitted AIC BIC setNames
 #' @importFrom utils packageVersion
 "_PACKAGE"
