@@ -20,6 +20,9 @@
 #' * Errors: [loyalty-conditions].
 #'
 #' @keywords internal
+#' @examples
+#' loyalty_version()
+#' nps(c(10, 9, 7, 3, 8, NA))
 #' @useDynLib loyalty, .registration = TRUE, .fixes = "C_"
 #' @importFrom stats coef vcov logLik nobs confint predict fitted AIC BIC setNames
 #' @importFrom utils packageVersion
