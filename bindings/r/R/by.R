@@ -86,8 +86,10 @@ nps_by <- function(data, score, by = NULL, weights = NULL, drop = FALSE, ...) {
     rows <- split(seq_along(s), factor(g$code, levels = seq_len(g$n)))
     res <- lapply(seq_len(g$n), function(k) {
       i <- rows[[k]]
-      wt <- .loy(.Call(C_nps_wtally, s[i], w[i], br, skip), c(sc$name, wc$name),
-                 setNames(list(s[i], w[i]), c(sc$name, wc$name)))
+      wt <- .Call(C_nps_wtally, s[i], w[i], br, skip)
+      # an error names the row of the whole data, not of the group
+      if (inherits(wt, "loyalty_status") && !is.na(wt[2])) wt[2] <- i[wt[2]]
+      wt <- .loy(wt, c(sc$name, wc$name), setNames(list(s, w), c(sc$name, wc$name)))
       est <- if (sum(wt[1:3]) > 0 && sum(wt[4:6]) > 0)
         .loy(.Call(C_nps_westimate, wt, level), "level") else NULL
       c(wt, if (is.null(est)) rep(NA_real_, 11) else est)

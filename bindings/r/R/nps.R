@@ -126,8 +126,7 @@ nps <- function(x, weights = NULL, breaks = c(0, 6, 8, 10),
                list(x = s, weights = w))
     return(weighted_nps(wt, level, br))
   }
-  if (is.table(x) || (is.numeric(x) && !is.null(names(x)) && is.null(dim(x)) &&
-                      inherits(x, "table"))) {
+  if (is.table(x)) {
     lo <- if (is.null(br)) 0L else br[1L]
     hi <- if (is.null(br)) 10L else br[4L]
     h <- hist_counts(x, lo, hi, "x")

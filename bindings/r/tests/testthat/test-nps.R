@@ -116,6 +116,12 @@ test_that("nps_by: factor levels in order, empty levels kept, NA groups left out
   e <- expect_error(nps_by(bad, "score", "segment"), class = "loyalty_bad_input")
   expect_identical(e$row, 17L)
   expect_equal(nps_by(bad, "score", "segment", invalid = "skip")$invalid[as.integer(bad$segment[17])], 1)
+  e <- expect_error(nps_by(bad, "score", "segment", weights = "weight"), class = "loyalty_bad_input")
+  expect_identical(e$row, 17L)
+  bad <- survey
+  bad$csat[20] <- 9
+  e <- expect_error(csat_by(bad, "csat", "segment"), class = "loyalty_bad_input")
+  expect_identical(e$row, 20L)
 })
 
 test_that("nps_by keeps data.table and tibble", {
