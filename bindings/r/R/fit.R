@@ -1,14 +1,42 @@
 # SPDX-License-Identifier: MIT
 
 # Models: label, parameter names, model code of the C table (count models).
+# rate, dropout: the parameters of each mixing distribution and the name of
+# the value they collapse to at a limit of the family (libloyalty 1.1).
 model_info <- list(
-  bgnbd = list(label = "BG/NBD", params = c("r", "alpha", "a", "b"), code = 1L),
-  pnbd = list(label = "Pareto/NBD", params = c("r", "alpha", "s", "beta"), code = 2L),
-  mbgnbd = list(label = "MBG/NBD", params = c("r", "alpha", "a", "b"), code = 3L),
-  bgbb = list(label = "BG/BB", params = c("alpha", "beta", "gamma", "delta"), code = 4L),
-  ggamma = list(label = "Gamma-Gamma", params = c("p", "q", "gamma")),
-  sbg = list(label = "sBG", params = c("alpha", "beta"))
+  bgnbd = list(label = "BG/NBD", params = c("r", "alpha", "a", "b"), code = 1L,
+               rate = list(1:2, "lambda"), dropout = list(3:4, "p")),
+  pnbd = list(label = "Pareto/NBD", params = c("r", "alpha", "s", "beta"), code = 2L,
+              rate = list(1:2, "lambda"), dropout = list(3:4, "mu")),
+  mbgnbd = list(label = "MBG/NBD", params = c("r", "alpha", "a", "b"), code = 3L,
+                rate = list(1:2, "lambda"), dropout = list(3:4, "p")),
+  bgbb = list(label = "BG/BB", params = c("alpha", "beta", "gamma", "delta"), code = 4L,
+              rate = list(1:2, "p"), dropout = list(3:4, "theta")),
+  ggamma = list(label = "Gamma-Gamma", params = c("p", "q", "gamma"),
+                rate = list(2:3, "nu")),
+  sbg = list(label = "sBG", params = c("alpha", "beta"), dropout = list(1:2, "theta"))
 )
+
+# Names of the reduced model's parameters at a limit (see btyd.h: the
+# model's own order, each collapsed distribution replaced by its value).
+reduced_names <- function(model, limit, k) {
+  info <- model_info[[model]]
+  out <- info$params
+  if (model == "ggamma" && "fixed_spend" %in% limit) {
+    out <- c("q", "g")
+  } else {
+    if ("fixed_rate" %in% limit && !is.null(info$rate)) {
+      out[info$rate[[1]]] <- c(info$rate[[2]], rep(NA, length(info$rate[[1]]) - 1L))
+    }
+    if ("fixed_dropout" %in% limit && !is.null(info$dropout)) {
+      out[info$dropout[[1]]] <- c(info$dropout[[2]], rep(NA, length(info$dropout[[1]]) - 1L))
+    }
+    if ("no_dropout" %in% limit && !is.null(info$dropout)) out[info$dropout[[1]]] <- NA
+    out <- out[!is.na(out)]
+  }
+  if (length(out) != k) out <- paste0("theta", seq_len(k))
+  out
+}
 
 # Fit flags (loy_fit_options::flags) and report flags.
 FIT_NO_COMPRESS <- 1
@@ -112,7 +140,15 @@ new_fit <- function(model, res, data, call, extra = list()) {
   se[!is.finite(se)] <- NA_real_
   dimnames(V) <- list(nm, nm)
   flags <- res$flags %||% NA_integer_
-  limit <- res$limit %||% NA_integer_
+  limit <- decode_bits(res$limit %||% NA_integer_, limit_names)
+  reduced <- res$reduced %||% numeric()
+  reduced_se <- res$reduced_se %||% numeric()
+  if (length(reduced)) {
+    rn <- reduced_names(model, limit, length(reduced))
+    names(reduced) <- rn
+    names(reduced_se) <- rn
+    reduced_se[!is.finite(reduced_se)] <- NA_real_
+  }
   fit <- c(list(
     coefficients = coefs, se = se, vcov = V,
     loglik = res$loglik, nobs = res$n_customers, n_rows = res$n_rows,
@@ -120,8 +156,7 @@ new_fit <- function(model, res, data, call, extra = list()) {
     grad_norm = res$grad_norm, converged = identical(res$status, 0L),
     status = res$status, flags = flags,
     flag_names = decode_bits(flags, report_flag_names),
-    limit = decode_bits(limit, limit_names),
-    reduced = res$reduced, reduced_se = res$reduced_se,
+    limit = limit, reduced = reduced, reduced_se = reduced_se,
     fitted_by = "loyalty", model = model, label = info$label,
     data = data, call = call), extra)
   structure(fit, class = c(paste0("loy_", model), "loy_fit"))
@@ -261,8 +296,17 @@ fit_footer <- function(x, digits, loglik = TRUE) {
                   x$iterations))
     flags <- setdiff(x$flag_names, c(NA, "limit"))
     if (length(flags)) cat("Caveats:", paste(flags, collapse = ", "), "\n")
-    if (!all(is.na(x$limit)) && length(x$limit))
-      cat("The maximum lies at a limit of the family:", paste(x$limit, collapse = ", "), "\n")
+    if (!all(is.na(x$limit)) && length(x$limit)) {
+      cat("The maximum lies at a limit of the family (", paste(x$limit, collapse = ", "),
+          "): the coefficients above are a point of the full family that reproduces\n",
+          "the reduced model, whose estimates are\n", sep = "")
+      if (length(x$reduced)) {
+        red <- cbind(Estimate = x$reduced, `Std. Error` = x$reduced_se)
+        print(signif(red, digits))
+      } else {
+        cat("  (no parameter left)\n")
+      }
+    }
   }
   invisible(NULL)
 }
@@ -272,7 +316,8 @@ fit_footer <- function(x, digits, loglik = TRUE) {
 summary.loy_fit <- function(object, level = 0.95, ...) {
   cf <- coef(object)
   se <- sqrt(diag(vcov(object)))
-  if (identical(object$fitted_by, "loyalty") && any(is.na(se)))
+  at_limit <- "limit" %in% object$flag_names
+  if (identical(object$fitted_by, "loyalty") && any(is.na(se)) && !at_limit)
     warning(loyalty_condition(-10L, warning = TRUE,
             message = "standard errors are not available (the observed information is singular or was not computed): NA"))
   ci <- suppressWarnings(confint(object, level = level))

@@ -199,3 +199,22 @@ test_that("printed fits", {
   expect_snapshot(print(summary(m), digits = 3),
                   transform = function(x) sub("after [0-9]+ iterations.*", "after N iterations", x))
 })
+
+test_that("a fit at a limit of the family says so (libloyalty 1.1)", {
+  skip_if_not(isTRUE(loyalty:::library_has_limits()), "this libloyalty reports no limits (1.0)")
+  set.seed(3)
+  n <- 2000
+  T <- runif(n, 20, 40)
+  x <- rpois(n, 0.3 * T)
+  tx <- ifelse(x > 0, T * rbeta(n, pmax(x, 1), 1), 0)
+  m <- bgnbd(x = x, t_x = tx, T = T)
+  expect_true("limit" %in% m$flag_names)
+  expect_true(all(c("no_dropout", "fixed_rate") %in% m$limit))
+  expect_named(m$reduced, "lambda")
+  # everyone buys at one rate and nobody leaves: the Poisson estimate
+  expect_equal(unname(m$reduced), sum(x) / sum(T), tolerance = 1e-6)
+  expect_output(print(m), "limit of the family")
+  expect_silent(s <- summary(m))
+  m2 <- bgnbd(x = x, t_x = tx, T = T, control = fit_control(limits = FALSE))
+  expect_false("limit" %in% m2$flag_names)
+})
