@@ -298,8 +298,8 @@ fit_footer <- function(x, digits, loglik = TRUE) {
     if (length(flags)) cat("Caveats:", paste(flags, collapse = ", "), "\n")
     if (!all(is.na(x$limit)) && length(x$limit)) {
       cat("The maximum lies at a limit of the family (", paste(x$limit, collapse = ", "),
-          "): the coefficients above are a point of the full family that reproduces\n",
-          "the reduced model, whose estimates are\n", sep = "")
+          ").\nThe coefficients are a point of the full family that reproduces the reduced model:\n",
+          sep = "")
       if (length(x$reduced)) {
         red <- cbind(Estimate = x$reduced, `Std. Error` = x$reduced_se)
         print(signif(red, digits))
