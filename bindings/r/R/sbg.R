@@ -88,6 +88,7 @@ sbg <- function(survivors = NULL, tenure = NULL, censored = NULL, weights = NULL
 #' m <- sbg(params = c(alpha = 0.704, beta = 1.182))
 #' predict(m, type = "retention", t = 1:5)
 #' predict(m, type = "del", discount = 0.1)
+#' plot(sbg(c(100, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1)))
 #' @export
 predict.loy_sbg <- function(object, newdata = NULL,
                             type = c("survival", "retention", "churn", "project",
@@ -130,4 +131,25 @@ predict.loy_sbg <- function(object, newdata = NULL,
       .loy(.Call(C_sbg_del, p, d, r), c("discount", "renewal"),
            list(discount = d, renewal = r))
     })
+}
+
+#' @rdname predict.loy_sbg
+#' @param x a `loy_sbg` model.
+#' @param periods periods to draw (default: the fitted curve and as many
+#'   again projected).
+#' @export
+plot.loy_sbg <- function(x, periods = NULL, ...) {
+  s <- x$data$survivors
+  n_obs <- if (is.null(s)) 0L else length(s)
+  periods <- periods %||% (0:max(12L, 2L * (n_obs - 1L)))
+  fit <- predict(x, type = "survival", t = periods)
+  graphics::plot(periods, 100 * fit, type = "l", ylim = c(0, 100), xlab = "period",
+                 ylab = "% surviving", main = sprintf("sBG survival (alpha %.3g, beta %.3g)",
+                                                        coef(x)[1], coef(x)[2]), ...)
+  if (n_obs > 0L) {
+    graphics::points(seq_len(n_obs) - 1L, 100 * s / s[1], pch = 16)
+    graphics::legend("topright", c("observed", "model"), pch = c(16, NA), lty = c(NA, 1),
+                     bty = "n")
+  }
+  invisible(data.frame(period = periods, survival = fit))
 }

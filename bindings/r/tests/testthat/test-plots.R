@@ -22,6 +22,8 @@ test_that("model plots", {
   expect_error(plot(ggamma(cbs)), class = "loyalty_bad_input")
   expect_true(is.matrix(plot(bgbb(donations_sim), "frequency")))
   expect_silent(plot(abc(cbs$x * cbs$m.x)))
+  sv <- plot(sbg(c(100, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1)))
+  expect_equal(nrow(sv), 15)
   expect_silent(plot(abc_loyalty(1:100, rep(c(0, 7, 10, NA), 25))))
 })
 
