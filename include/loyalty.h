@@ -77,5 +77,6 @@
 #include "loyalty/bgbb.h"
 #include "loyalty/segment.h"
 #include "loyalty/churn.h"
+#include "loyalty/drivers.h"
 
 #endif /* LOYALTY_H_7A41C2 */

@@ -8,7 +8,11 @@ three kinds of customers (Home, Office, Cafe). The script writes:
   purchases.csv  customer_id,date,amount        (ISO dates, comma, LF)
   survey.csv     survey export: UTF-8 BOM, ';' delimiter, quoted comments,
                  response_id;customer_id;segment;score;comment, with some
-                 blank scores (people who opened the survey but did not answer)
+                 blank scores (people who opened the survey but did not answer),
+                 then seven attribute ratings on 0-10 (key-driver analysis):
+                 taste;freshness;delivery_on_time;order_accuracy;
+                 value_for_money;personal_touch;app_ease, each sometimes
+                 blank (not applicable)
   customers.csv  customer_id,segment,revenue,score,potential
                  (the input of `loyalty segment`: revenue from the log, the
                  customer's latest survey score or blank, a potential estimate)
@@ -16,8 +20,15 @@ three kinds of customers (Home, Office, Cafe). The script writes:
 Customers buy by a BG/NBD-like process: purchase rate lambda ~ Gamma,
 dropout probability p ~ Beta after each repeat purchase, spend per order
 Gamma-Gamma. Satisfaction (the survey score) rises with the purchase rate and
-differs by segment. Standard library only; the fixed seed makes the output
-identical byte for byte on every run.
+differs by segment. The attribute ratings follow the score with the structure
+a driver analysis should find: taste, freshness and value for money act
+linearly ("performance" attributes), delivery on time and order accuracy are
+basic factors (a failure drags the score down, a perfect rating does not lift
+it), the personal touch is an excitement factor (delight lifts promoters, its
+absence costs little), and the app barely matters. They come from a second
+generator, so the columns before them are the same as without them. Standard
+library only; the fixed seeds make the output identical byte for byte on every
+run.
 
 Usage: python3 generate.py [OUTPUT_DIR [CUSTOMERS]]
   (defaults: the script's folder, 3000 customers; bench/cli_bench.sh asks
@@ -121,11 +132,62 @@ def csv_quote(text):
     return text
 
 
+ATTRIBUTES = ("taste", "freshness", "delivery_on_time", "order_accuracy",
+              "value_for_money", "personal_touch", "app_ease")
+
+
+def clip_rating(v):
+    return min(10, max(0, int(round(v))))
+
+
+def attribute_ratings(arng, score):
+    """Seven 0-10 ratings given the 0-10 score (None when it was left blank).
+
+    g is the respondent's overall satisfaction on a standard scale. The
+    performance attributes move with g; a basic factor fails (0-5) mostly
+    for unhappy customers and is otherwise rated 8-10 whatever g is; the
+    excitement factor is rated 9-10 mostly by the happiest customers and
+    otherwise 0-8 whatever g is; the app rating hardly depends on g.
+    """
+    if score is None:
+        g = arng.gauss(0.0, 1.0)
+    else:
+        g = (score - 7.5) / 2.2 + arng.gauss(0.0, 0.55)
+    out = []
+    for mean, load in ((7.8, 1.5), (7.5, 1.1)):                 # taste, freshness
+        out.append(clip_rating(mean + load * g + arng.gauss(0.0, 1.2)))
+    for _ in range(2):                                          # basic factors
+        p_fail = 0.03 + 0.40 / (1.0 + math.exp(3.0 * (g + 1.0)))
+        if arng.random() < p_fail:
+            out.append(arng.randrange(6))
+        else:
+            u = arng.random()
+            out.append(8 if u < 0.25 else (9 if u < 0.6 else 10))
+    out.append(clip_rating(6.6 + 1.3 * g + arng.gauss(0.0, 1.2)))  # value
+    p_delight = 0.05 + 0.55 / (1.0 + math.exp(-3.0 * (g - 0.8)))
+    if arng.random() < p_delight:                               # excitement
+        out.append(9 if arng.random() < 0.45 else 10)
+    else:
+        out.append(min(8, clip_rating(arng.gauss(5.5, 1.8))))
+    out.append(clip_rating(7.0 + 0.2 * g + arng.gauss(0.0, 1.8)))  # app
+    cells = []
+    for name, v in zip(ATTRIBUTES, out):
+        blank = arng.random() < (0.12 if name == "app_ease" else 0.03)
+        cells.append("" if blank else str(v))
+    return cells
+
+
 def write_survey(path, customers, rng):
-    """About 55% of customers were surveyed; 6% of them left the score blank."""
+    """About 55% of customers were surveyed; 6% of them left the score blank.
+
+    The attribute ratings draw from their own generator (seeded from SEED),
+    so adding them left every earlier column unchanged.
+    """
     scores = {}
+    arng = random.Random(SEED + 14)
     with open(path, "w", newline="\n", encoding="utf-8-sig") as f:
-        f.write("response_id;customer_id;segment;score;comment\n")
+        f.write("response_id;customer_id;segment;score;comment;%s\n"
+                % ";".join(ATTRIBUTES))
         rid = 0
         for c in customers:
             if rng.random() >= 0.55:
@@ -138,8 +200,9 @@ def write_survey(path, customers, rng):
                 comment = csv_quote(COMMENTS[rng.randrange(len(COMMENTS))])
             if not blank:
                 scores[c["id"]] = int(score)
-            f.write("R%05d;%s;%s;%s;%s\n" % (rid, c["id"], c["segment"], score,
-                                              comment))
+            attrs = attribute_ratings(arng, None if blank else int(score))
+            f.write("R%05d;%s;%s;%s;%s;%s\n" % (rid, c["id"], c["segment"], score,
+                                                 comment, ";".join(attrs)))
     return scores
 
 
