@@ -26,8 +26,9 @@
 #' A simulated customer survey
 #'
 #' 1,200 answers to a 0-10 recommendation question, a 1-5 satisfaction
-#' question and a 1-7 effort question, with non-responses (`NA`), from
-#' three segments and two regions, with survey weights. Simulated by
+#' question, a 1-7 effort question and five 0-10 attribute ratings, with
+#' non-responses (`NA`), from three segments and two regions, with survey
+#' weights. Simulated by
 #' `data-raw/make_data.R` (fixed seed).
 #'
 #' @format A data frame:
@@ -38,6 +39,12 @@
 #'   \item{csat}{1-5 satisfaction, `NA` when not answered}
 #'   \item{ces}{1-7 ease ("it was easy"), `NA` when not answered}
 #'   \item{weight}{survey weight}
+#'   \item{taste, freshness, value, delivery, app}{0-10 ratings of five
+#'     attributes (`NA` when not rated) for [drivers()], [prca()] and
+#'     [ipa()]: taste, freshness and value move with the score, delivery is
+#'     nearly always rated high and a low rating goes with a low score (a
+#'     basic factor), a high rating of the app goes with the happiest (an
+#'     excitement factor)}
 #' }
 #' @examples
 #' nps_by(survey, "score", "segment")

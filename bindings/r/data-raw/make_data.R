@@ -51,8 +51,27 @@ csat[runif(m) < 0.08] <- NA
 ces <- pmin(7, pmax(1, round(5 + 1.1 * mood + rnorm(m, 0, 0.8))))
 ces[runif(m) < 0.1] <- NA
 weight <- round(rgamma(m, 4, 4), 3)
+# Attribute ratings (0-10) for the driver analysis, from the same mood:
+# taste, freshness and value move with it (performance factors); delivery
+# is nearly always on time and a failure goes with low scores (a basic
+# factor); the app delights some of the happiest (an excitement factor).
+set.seed(20260102)
+zm <- (mood - mean(mood)) / stats::sd(mood)
+r10 <- function(v) as.integer(pmin(10, pmax(0, round(v))))
+taste <- r10(7 + 1.6 * zm + rnorm(m, 0, 1.2))
+freshness <- r10(7 + 1.0 * zm + rnorm(m, 0, 1.5))
+value <- r10(6 + 1.3 * zm + rnorm(m, 0, 1.4))
+delivery <- r10(ifelse(runif(m) < stats::plogis(-2.5 - 1.8 * zm), runif(m, 1, 5),
+                       9 + rnorm(m, 0, 0.7)))
+app <- r10(ifelse(runif(m) < stats::plogis(-1.5 + 1.5 * zm), 9.5 + rnorm(m, 0, 0.5),
+                  6 + rnorm(m, 0, 1)))
+for (v in c("taste", "freshness", "value", "delivery", "app")) {
+  a <- get(v)
+  a[sample(m, 12)] <- NA
+  assign(v, a)
+}
 survey <- data.frame(segment, region, score = as.integer(score), csat = as.integer(csat),
-                     ces = as.integer(ces), weight)
+                     ces = as.integer(ces), weight, taste, freshness, value, delivery, app)
 
 # donations_sim: BG/BB donors, 6 opportunities, as patterns.
 set.seed(20100601)

@@ -70,6 +70,10 @@ static const R_CallMethodDef call_methods[] = {
     ENTRY(abc_computed, 1),
     ENTRY(segment_cross, 8),
     ENTRY(action_names, 1),
+    ENTRY(drivers_linear, 8),
+    ENTRY(drivers_glm, 7),
+    ENTRY(drivers_prca, 5),
+    ENTRY(drivers_ipa, 7),
     {NULL, NULL, 0}};
 
 void R_init_loyalty(DllInfo *dll);

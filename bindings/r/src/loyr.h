@@ -116,5 +116,9 @@ SEXP loyr_abc(SEXP, SEXP, SEXP, SEXP);
 SEXP loyr_abc_computed(SEXP);
 SEXP loyr_segment_cross(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP loyr_action_names(SEXP);
+SEXP loyr_drivers_linear(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_drivers_glm(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_drivers_prca(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_drivers_ipa(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 
 #endif /* LOYR_H */
