@@ -10,6 +10,7 @@
 #'
 #' * Surveys: [nps()], [nps_by()], [nps_compare()], [nps_class()],
 #'   [csat()], [ces()], [nps_sample_size()].
+#' * Key drivers: [drivers()], [prca()], [ipa()].
 #' * Purchase logs: [rfm_summary()].
 #' * Lifetime models: [bgnbd()], [pnbd()], [mbgnbd()], [bgbb()],
 #'   [ggamma()], [sbg()]; their methods [loy_fit]; [tracking()],
