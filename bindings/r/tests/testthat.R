@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: MIT
+library(testthat)
+library(loyalty)
+
+test_check("loyalty")

@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: MIT
+# CLV formulas, churn economics, EGR (MODELS.md 4 and 9).
+
+test_that("retention CLV", {
+  expect_equal(clv_multiple(0.8, 0.1), 0.8 / (1.1 - 0.8))
+  expect_equal(clv_multiple(0.8, 0.1, timing = "beginning"), 1.1 / (1.1 - 0.8))
+  expect_equal(clv_value(100, 0.8, 0.1), 800 / 3)
+  expect_equal(clv_value(100, 0.8, 0.1, acquisition_cost = 50), 800 / 3 - 50)
+  q <- 0.8 / 1.1
+  expect_equal(clv_value(100, 0.8, 0.1, horizon = 1:3), 100 * cumsum(q^(1:3)))
+  e <- expect_error(clv_value(100, c(0.8, 1.2), 0.1), class = "loyalty_domain")
+  expect_identical(e$row, 2L)
+  expect_error(clv_multiple(0.8, 0.1, growth = 0.5), class = "loyalty_domain")
+  expect_equal(expected_lifetime(c(0, 0.5, 0.8)), c(1, 2, 5))
+  expect_equal(rescale_rate(0.8, 1 / 12), 0.8^(1 / 12))
+  expect_equal(rescale_rate(0.2, 12, "churn"), 1 - 0.8^12)
+  expect_equal(rescale_rate(0.01, 12, "discount"), 1.01^12 - 1)
+  expect_equal(saas_ltv(100, 0.8, 0.02), 4000)
+  expect_equal(viral_clv(500, 0.2), 625)
+  expect_equal(discount_rate(0.15, 52), log(1.15) / 52)
+})
+
+test_that("churn cost: simple and sBG", {
+  c1 <- churn_cost(10000, churn = 0.2, margin = 100, discount = 0.1)
+  expect_equal(c1$customers_lost, 2000)
+  expect_equal(c1$value_lost, 2000 * 100 / (1.1 - 0.8))
+  expect_equal(c1$clv_existing, 100 * 0.8 / 0.3)
+  m <- sbg(params = c(alpha = 0.704, beta = 1.182))
+  c2 <- churn_cost(10000, margin = 100, discount = 0.1, model = m, renewals = 2)
+  r3 <- predict(m, type = "retention", t = 3)
+  expect_equal(c2$customers_lost, 10000 * (1 - r3))
+  expect_true(c2$infinite)
+  expect_output(print(c2), "Churn cost")
+  expect_error(churn_cost(10, churn = 1.5, margin = 1), class = "loyalty_bad_input")
+  expect_error(churn_cost(10, margin = 1, model = bgnbd(params = c(1, 1, 1, 1))),
+               class = "loyalty_bad_input")
+})
+
+test_that("silent churn, word of mouth, class values, base value, EGR", {
+  s <- silent_churn(c(1, 0.5, 0.2), c(10, 20, 30), threshold = 0.3)
+  expect_equal(s[["expected_lost"]], 0 + 0.5 + 0.8)
+  expect_equal(s[["likely_lost"]], 1)
+  expect_equal(s[["value_lost"]], 10 + 24)
+  expect_true(is.na(s[["value_at_risk_next"]]))
+  s2 <- silent_churn(c(1, 0.5), c(10, 20), p_alive_next = c(0.9, 0.4))
+  expect_equal(s2[["value_at_risk_next"]], 0.1 * 10 + 0.1 * 20)
+  e <- expect_error(silent_churn(c(1, 0.5), c(10, 20), p_alive_next = c(0.9, 0.6)),
+                    class = "loyalty_bad_input")
+  expect_identical(e$row, 2L)
+  w <- wom_value(1000, 500, 20000, 4, deterred_customers = 200, negative_comments = 5000,
+                 comments_per_detractor = 6)
+  expect_equal(w[["promoter_value"]], 4 * 1000 * 500 / 20000)
+  expect_equal(w[["detractor_cost"]], 6 * 200 * 500 / 5000)
+  cls <- c("promoter", "promoter", "passive", "passive", "detractor", "detractor", NA)
+  cv <- class_value(c(10, 20, 5, 7, 1, 3, 1000), cls)
+  expect_equal(cv$mean, c(2, 6, 15))
+  expect_equal(cv$n, c(2, 2, 2))
+  mv <- move_value(cv, 10, "passive", "promoter")
+  expect_equal(mv[["gain"]], 10 * (15 - 6))
+  b <- base_value(10000, margin = 100, retention = 0.8, discount = 0.1)
+  expect_equal(b[["current_value"]], 10000 * 100 * 0.8 / 0.3)
+  rme <- retention_margin_equivalent(10000, margin = 100, retention = 0.8, discount = 0.1)
+  b2 <- base_value(10000, margin = 100, retention = 0.81, discount = 0.1)
+  expect_equal(rme[["value_change"]], b2[["total"]] - b[["total"]])
+  g <- egr(c(100, 50, 0, 0), c(110, 40, 30, 20), c("existing", "existing", "earned", "bought"))
+  expect_equal(g[["nrr"]], 150 / 150)
+  expect_equal(g[["egr"]], 1 + 30 / 150 - 1)
+  e <- expect_error(egr(c(100, 5), c(1, 1), c("existing", "earned")), class = "loyalty_bad_input")
+  expect_identical(e$row, 2L)
+  expect_error(egr(1, 1, "gift"), class = "loyalty_bad_input")
+})
+
+test_that("the version is reported", {
+  v <- loyalty_version()
+  expect_match(v$version, "^[0-9]+\\.[0-9]+\\.[0-9]+$")
+  expect_true(v$source %in% c("bundled", "system"))
+  expect_identical(v$abi, 1L)
+})
