@@ -51,11 +51,11 @@ extern "C" {
 /** Major version of the package. @since 1.0 */
 #define LOY_VERSION_MAJOR 1
 /** Minor version of the package. @since 1.0 */
-#define LOY_VERSION_MINOR 0
+#define LOY_VERSION_MINOR 1
 /** Patch version of the package. @since 1.0 */
 #define LOY_VERSION_PATCH 0
 /** Version as a string. @since 1.0 */
-#define LOY_VERSION_STRING "1.0.0"
+#define LOY_VERSION_STRING "1.1.0"
 /** Version as MAJOR*10000 + MINOR*100 + PATCH. @since 1.0 */
 #define LOY_VERSION_NUMBER                                                  \
     (LOY_VERSION_MAJOR * 10000 + LOY_VERSION_MINOR * 100 + LOY_VERSION_PATCH)

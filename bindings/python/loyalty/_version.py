@@ -5,4 +5,4 @@ It follows the C library's version (include/loyalty/common.h); a test
 checks that the two agree.
 """
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
