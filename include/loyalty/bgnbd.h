@@ -205,6 +205,36 @@ LOY_API int loy_bgnbd_predict(double *palive, double *cet,
                               double t, size_t *err_index);
 
 /**
+ * @brief BG/NBD P(alive) and CET(t) of a whole customer base, optionally
+ *        on several threads.
+ *
+ * The values of loy_bgnbd_predict() (bit for bit, for every thread
+ * count). Either output may be NULL when not wanted (not both).
+ * Customers are split over opts->threads POSIX threads in contiguous
+ * ranges; on an error at customer i, err_index = i is the lowest failing
+ * customer, out[0..i-1] are written and, with more than one thread,
+ * later entries may be written too.
+ * @param[out] palive n probabilities, or NULL.
+ * @param[out] cet n expected purchases in (T, T + t], or NULL.
+ * @param params {r, alpha, a, b}.
+ * @param x repeat purchases (n entries).
+ * @param t_x time of the last repeat purchase (n entries).
+ * @param T time since the first purchase (n entries).
+ * @param n number of customers.
+ * @param t horizon, finite and >= 0 (ignored when cet is NULL).
+ * @param opts thread count, or NULL for one thread.
+ * @param[out] err_index optional: first bad customer or parameter.
+ * @return LOY_OK, #LOY_ENOCONV, #LOY_EINVAL (both outputs NULL, bad
+ *         options), or an input error.
+ * @since 1.1
+ */
+LOY_API int loy_bgnbd_score(double *palive, double *cet,
+                            const double params[4], const double *x,
+                            const double *t_x, const double *T, size_t n,
+                            double t, const loy_predict_options *opts,
+                            size_t *err_index);
+
+/**
  * @brief BG/NBD expected repeat purchases E[X(t)] of a new customer in
  *        (0, t], for each of n horizons.
  * @param[out] out n expectations.

@@ -156,11 +156,48 @@ typedef struct loy_fit_options {
                                optimisation (a fit runs one, plus one per
                                limit model it tries: at most 6); 0 means
                                5000. @since 1.1 */
+    uint32_t pad0;        /**< Padding of the first 1.1 layout, ignored (it
+                               keeps threads beyond that layout's size, so
+                               that callers built before threads existed
+                               get the default). @since 1.1 */
+    uint32_t threads;     /**< POSIX threads the likelihood sums may use;
+                               0 and 1 mean the calling thread only, counts
+                               above #LOY_MAX_THREADS mean that many. The estimates, report
+                               and status are bit for bit the same for
+                               every count. @since 1.1 */
 } loy_fit_options;
+
+/** Most threads a fit or prediction starts (larger counts in
+ *  loy_fit_options::threads and loy_predict_options::threads are taken as
+ *  this). @since 1.1 */
+#define LOY_MAX_THREADS 64u
 
 /** Static initialiser for loy_fit_options (all defaults). @since 1.0 */
 #define LOY_FIT_OPTIONS_INIT {sizeof(loy_fit_options), NULL, 0.0, 0.0, 0u, 0u, \
-    0u}
+    0u, 0u, 1u}
+
+/**
+ * @brief Options of the batched per-customer predictions
+ *        (loy_bgnbd_score(), loy_pnbd_score(), loy_mbgnbd_score(),
+ *        loy_bgbb_score()). NULL means all defaults.
+ *
+ * Growable like the other option structs: set struct_size (or use
+ * #LOY_PREDICT_OPTIONS_INIT).
+ * @since 1.1
+ */
+typedef struct loy_predict_options {
+    size_t struct_size; /**< sizeof(loy_predict_options). */
+    uint32_t threads;   /**< POSIX threads to split the customers over; 0
+                             and 1 mean the calling thread only (the
+                             default), counts above #LOY_MAX_THREADS mean
+                             that many. Every
+                             customer's values are bit for bit the same
+                             for every count. */
+    uint32_t flags;     /**< Reserved, must be 0. */
+} loy_predict_options;
+
+/** Static initialiser for loy_predict_options (all defaults). @since 1.1 */
+#define LOY_PREDICT_OPTIONS_INIT {sizeof(loy_predict_options), 1u, 0u}
 
 /**
  * @brief Convergence report and estimates of a fit.

@@ -192,6 +192,35 @@ LOY_API int loy_pnbd_expected(double *out, const double params[4],
                               size_t *err_index);
 
 /**
+ * @brief Pareto/NBD P(alive) and CET(t) of a whole customer base, optionally
+ *        on several threads.
+ *
+ * The values of loy_pnbd_palive() and loy_pnbd_expected() (bit for bit, for every thread count), from one
+ * likelihood evaluation per customer. Either output may be NULL when not
+ * wanted (not both). Customers are split over opts->threads POSIX
+ * threads in contiguous ranges; on an error at customer i, err_index = i
+ * is the lowest failing customer, out[0..i-1] are written and, with more
+ * than one thread, later entries may be written too.
+ * @param[out] palive n probabilities, or NULL.
+ * @param[out] cet n expected purchases in (T, T + t], or NULL.
+ * @param params {r, alpha, s, beta}.
+ * @param x repeat purchases (n entries).
+ * @param t_x time of the last repeat purchase (n entries).
+ * @param T time since the first purchase (n entries).
+ * @param n number of customers.
+ * @param t horizon, finite and >= 0 (ignored when cet is NULL).
+ * @param opts thread count, or NULL for one thread.
+ * @param[out] err_index optional: first bad customer or parameter.
+ * @return LOY_OK, #LOY_ENOCONV, #LOY_EINVAL (both outputs NULL, bad
+ *         options), or an input error.
+ * @since 1.1
+ */
+LOY_API int loy_pnbd_score(double *palive, double *cet, const double params[4],
+                   const double *x, const double *t_x, const double *T,
+                   size_t n, double t, const loy_predict_options *opts,
+                   size_t *err_index);
+
+/**
  * @brief Pareto/NBD expected repeat purchases E[X(t)] of a new customer
  *        in (0, t], for each of n horizons.
  * @param[out] out n expectations.
@@ -342,6 +371,35 @@ LOY_API int loy_mbgnbd_expected(double *out, const double params[4],
                                 const double *x, const double *t_x,
                                 const double *T, size_t n, double t,
                                 size_t *err_index);
+
+/**
+ * @brief MBG/NBD P(alive) and CET(t) of a whole customer base, optionally
+ *        on several threads.
+ *
+ * The values of loy_mbgnbd_palive() and loy_mbgnbd_expected() (bit for bit, for every thread count), from one
+ * likelihood evaluation per customer. Either output may be NULL when not
+ * wanted (not both). Customers are split over opts->threads POSIX
+ * threads in contiguous ranges; on an error at customer i, err_index = i
+ * is the lowest failing customer, out[0..i-1] are written and, with more
+ * than one thread, later entries may be written too.
+ * @param[out] palive n probabilities, or NULL.
+ * @param[out] cet n expected purchases in (T, T + t], or NULL.
+ * @param params {r, alpha, a, b}.
+ * @param x repeat purchases (n entries).
+ * @param t_x time of the last repeat purchase (n entries).
+ * @param T time since the first purchase (n entries).
+ * @param n number of customers.
+ * @param t horizon, finite and >= 0 (ignored when cet is NULL).
+ * @param opts thread count, or NULL for one thread.
+ * @param[out] err_index optional: first bad customer or parameter.
+ * @return LOY_OK, #LOY_ENOCONV, #LOY_EINVAL (both outputs NULL, bad
+ *         options), or an input error.
+ * @since 1.1
+ */
+LOY_API int loy_mbgnbd_score(double *palive, double *cet, const double params[4],
+                   const double *x, const double *t_x, const double *T,
+                   size_t n, double t, const loy_predict_options *opts,
+                   size_t *err_index);
 
 /**
  * @brief MBG/NBD expected repeat purchases E[X(t)] of a new customer.

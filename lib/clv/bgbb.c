@@ -21,6 +21,7 @@
  */
 #include "clv/bgbb_internal.h"
 #include "numeric/fitcore.h"
+#include "numeric/parallel.h"
 #include "clv/patterns.h"
 #include "numeric/specfun.h"
 #include "clv/limits.h"
@@ -258,30 +259,55 @@ typedef struct bgbb_data {
     const double *x, *tx, *n, *w;
     size_t count;
     double nmax;
+    uint32_t threads; /* loy_fit_options::threads */
 } bgbb_data;
+
+/* One evaluation's shared inputs (tables built before the split). */
+typedef struct bgbb_eval {
+    const bgbb_data *D;
+    const bgbb_tabs *T;
+    int grad;
+} bgbb_eval;
+
+#define BGBB_SUM_BLOCK 512u
+
+/* Sums over rows [i0, i1): one block of loy__par_sum. */
+static int
+bgbb_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
+{
+    const bgbb_eval *e = ctx;
+    const bgbb_data *D = e->D;
+    double gr[BGBB_NPAR];
+    size_t i, j;
+    for (i = i0; i < i1; i++) {
+        double wi = D->w != NULL ? D->w[i] : 1.0;
+        if (wi == 0.0)
+            continue;
+        acc[0] += wi * row_loglik(e->T, D->x[i], D->tx[i], D->n[i],
+                                  e->grad ? gr : NULL);
+        for (j = 0; e->grad && j < BGBB_NPAR; j++)
+            acc[j + 1] += wi * gr[j];
+    }
+    return LOY_OK;
+}
 
 static int
 data_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
 {
     const bgbb_data *D = ctx;
     bgbb_tabs T;
-    loy__ksum s = {0.0, 0.0};
-    double gr[BGBB_NPAR], acc[BGBB_NPAR] = {0.0, 0.0, 0.0, 0.0};
-    size_t i, j;
+    bgbb_eval e;
+    double sum[BGBB_NPAR + 1];
+    size_t j;
     tabs_build(&T, p, D->nmax + 1.0, g != NULL);
-    for (i = 0; i < D->count; i++) {
-        double wi = D->w != NULL ? D->w[i] : 1.0;
-        double li;
-        if (wi == 0.0)
-            continue;
-        li = row_loglik(&T, D->x[i], D->tx[i], D->n[i], g ? gr : NULL);
-        loy__ksum_add(&s, wi * li);
-        for (j = 0; g != NULL && j < k; j++)
-            acc[j] += wi * gr[j];
-    }
-    *ll = loy__ksum_value(&s);
+    e.D = D;
+    e.T = &T;
+    e.grad = g != NULL;
+    LOY__TRY(loy__par_sum(D->threads, D->count, BGBB_SUM_BLOCK,
+                          BGBB_NPAR + 1, bgbb_sum_range, &e, sum));
+    *ll = sum[0];
     for (j = 0; g != NULL && j < k; j++)
-        g[j] = p[j] * acc[j];
+        g[j] = p[j] * sum[j + 1];
     return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
 }
 
@@ -290,7 +316,7 @@ loy_bgbb_loglik(double *ll_out, const double params[4], const double *x,
                 const double *t_x, const double *n_opp, const double *w,
                 size_t n, size_t *err_index)
 {
-    bgbb_data D = {x, t_x, n_opp, w, n, 0.0};
+    bgbb_data D = {x, t_x, n_opp, w, n, 0.0, 1u};
     double ll;
     size_t i;
     loy__set_index(err_index, LOY_NO_INDEX);
@@ -347,7 +373,7 @@ loy_bgbb_fit(double params_out[4], const double *x, const double *t_x,
              const loy_fit_options *opts, loy_fit_report *report,
              size_t *err_index)
 {
-    bgbb_data D = {x, t_x, n_opp, w, n, 0.0};
+    bgbb_data D = {x, t_x, n_opp, w, n, 0.0, 1u};
     loy__patterns pat;
     double total = 0.0;
     size_t i;
@@ -357,6 +383,7 @@ loy_bgbb_fit(double params_out[4], const double *x, const double *t_x,
                  && n_opp != NULL, LOY_EINVAL);
     LOY__REQUIRE(n > 0, LOY_EEMPTY);
     LOY__TRY(check_rows(x, t_x, n_opp, w, n, &D.nmax, err_index));
+    D.threads = loy__fit_threads(opts);
     for (i = 0; i < n; i++)
         total += w != NULL ? w[i] : 1.0;
     LOY__REQUIRE(total > 0.0, LOY_EEMPTY);

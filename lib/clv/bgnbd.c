@@ -21,9 +21,11 @@
 #include "clv/bgnbd_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "clv/btyd.h"
 #include "numeric/fitcore.h"
+#include "numeric/parallel.h"
 #include "clv/patterns.h"
 #include "numeric/specfun.h"
 #include "clv/limits.h"
@@ -266,56 +268,77 @@ typedef struct bg_fit_data {
     size_t np;
     double *xtab; /* XT_STRIDE * (xmax + 1) */
     size_t xmax;
+    uint32_t threads; /* loy_fit_options::threads */
 } bg_fit_data;
 
-static void
-bg_sum_zero(const bg_fit_data *d, const double *p, double *ll, double *g)
-{
-    double s0 = 0.0, s1 = 0.0;
-    size_t i;
-    /* sum w ln(1 + T/alpha) and sum w T/(alpha+T) are all the x = 0 rows
-     * add (in this form also when alpha is huge) */
-    for (i = 0; i < d->n0; i++) {
-        double w = d->w0 != NULL ? d->w0[i] : 1.0, T = d->T0[i];
-        s0 += w * log1p(T / p[1]);
-        if (g != NULL)
-            s1 += w * T / (p[1] + T);
-    }
-    *ll = -p[0] * s0;
-    if (g != NULL) {
-        g[0] = -s0;
-        g[1] = p[0] / p[1] * s1;
-        g[2] = 0.0;
-        g[3] = 0.0;
-    }
-}
+/*
+ * One evaluation's shared inputs; rows [0, n0) of the index space are the
+ * x = 0 rows, [n0, n0 + np) the x > 0 rows. The sums run over fixed blocks
+ * (loy__par_sum), so the result is the same for every thread count.
+ */
+typedef struct bg_eval {
+    const bg_fit_data *d;
+    const double *p;
+    double lrr, la;
+    int grad;
+} bg_eval;
+
+#define BG_SUM_BLOCK 512u
 
 static int
-bg_fit_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
+bg_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
 {
-    const bg_fit_data *d = ctx;
-    double lrr = log(p[0]) - log(p[1]), la = log(p[2]);
-    double acc = 0.0, ga[4] = {0.0, 0.0, 0.0, 0.0}, gr[4], xt[XT_STRIDE];
+    const bg_eval *e = ctx;
+    const bg_fit_data *d = e->d;
+    const double *p = e->p;
+    double s0 = 0.0, s1 = 0.0, gr[4], xt[XT_STRIDE];
     size_t i, j;
-    (void)k;
-    bg_xtab_fill(p, d->xmax, d->xtab);
-    bg_sum_zero(d, p, &acc, g != NULL ? ga : NULL);
-    for (i = 0; i < d->np; i++) {
+    /* x = 0: sum w ln(1 + T/alpha) and sum w T/(alpha+T) are all these
+     * rows add (in this form also when alpha is huge) */
+    for (i = i0; i < i1 && i < d->n0; i++) {
+        double w = d->w0 != NULL ? d->w0[i] : 1.0, T = d->T0[i];
+        s0 += w * log1p(T / p[1]);
+        if (e->grad)
+            s1 += w * T / (p[1] + T);
+    }
+    acc[0] = -p[0] * s0;
+    acc[1] = -s0;
+    acc[2] = p[0] / p[1] * s1;
+    for (i = i0 > d->n0 ? i0 - d->n0 : 0; i + d->n0 < i1; i++) {
         double w = d->w != NULL ? d->w[i] : 1.0, x = d->x[i];
         const double *row = xt;
         if (x <= (double)d->xmax)
             row = d->xtab + XT_STRIDE * (size_t)x;
         else
             bg_xterms_direct(p, x, xt);
-        acc += w * bg_row_pos(p, lrr, la, row, x, d->tx[i], d->T[i],
-                              g != NULL ? gr : NULL);
-        for (j = 0; g != NULL && j < 4; j++)
-            ga[j] += w * gr[j];
+        acc[0] += w * bg_row_pos(p, e->lrr, e->la, row, x, d->tx[i],
+                                 d->T[i], e->grad ? gr : NULL);
+        for (j = 0; e->grad && j < 4; j++)
+            acc[j + 1] += w * gr[j];
     }
-    *ll = acc;
+    return LOY_OK;
+}
+
+static int
+bg_fit_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
+{
+    const bg_fit_data *d = ctx;
+    bg_eval e;
+    double sum[5];
+    size_t j;
+    (void)k;
+    e.d = d;
+    e.p = p;
+    e.lrr = log(p[0]) - log(p[1]);
+    e.la = log(p[2]);
+    e.grad = g != NULL;
+    bg_xtab_fill(p, d->xmax, d->xtab);
+    LOY__TRY(loy__par_sum(d->threads, d->n0 + d->np, BG_SUM_BLOCK, 5,
+                          bg_sum_range, &e, sum));
+    *ll = sum[0];
     for (j = 0; g != NULL && j < 4; j++)
-        g[j] = p[j] * ga[j];
-    return loy__finite(acc) ? LOY_OK : LOY_ENOCONV;
+        g[j] = p[j] * sum[j + 1];
+    return loy__finite(sum[0]) ? LOY_OK : LOY_ENOCONV;
 }
 
 /* Arrays of the split rows, owned. */
@@ -430,6 +453,7 @@ bg_fit_rows(double params_out[4], const double *x, const double *tx,
     LOY__REQUIRE(sw > 0.0, LOY_EEMPTY);
     bg_default_start(x, T, w, n, start);
     LOY__TRY(bg_fit_split(&d, &s, x, tx, T, w, n));
+    d.threads = loy__fit_threads(opts);
     prob.loglik = bg_fit_loglik;
     prob.ctx = &d;
     prob.k = 4;
@@ -805,14 +829,56 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double tx, double T,
     return LOY_OK;
 }
 
-int
-loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
-                     const double *x, const double *t_x, const double *T,
-                     size_t n, double t, size_t *err_index)
+/* One batch's shared inputs: rows are independent once the tables are
+ * built, so any split of them gives the same values. */
+typedef struct bg_batch {
+    double *out, *pa_out;
+    const double *p, *x, *t_x, *T;
+    const bg_ctab *tab;
+    const double *lab;
+    double t;
+} bg_batch;
+
+static int
+bg_cet_range(void *ctx, size_t i0, size_t i1, size_t *bad)
+{
+    const bg_batch *b = ctx;
+    size_t i;
+    for (i = i0; i < i1; i++) {
+        int rc = bg_cet1(b->p, b->tab, b->x[i], b->t_x[i], b->T[i], b->t,
+                         &b->out[i],
+                         b->pa_out != NULL ? &b->pa_out[i] : NULL);
+        if (rc == LOY_OK && !loy__finite(b->out[i]))
+            rc = LOY_ENOCONV;
+        if (rc != LOY_OK) {
+            *bad = i;
+            return rc;
+        }
+    }
+    return LOY_OK;
+}
+
+static int
+bg_palive_range(void *ctx, size_t i0, size_t i1, size_t *bad)
+{
+    const bg_batch *b = ctx;
+    size_t i;
+    (void)bad;
+    for (i = i0; i < i1; i++)
+        b->pa_out[i] = bg_palive1(b->p, b->lab, b->x[i], b->t_x[i], b->T[i]);
+    return LOY_OK;
+}
+
+/* CET (out) and P(alive) (pa_out, or NULL) of validated rows. */
+static int
+bg_cet_run(double *out, double *pa_out, const double *p, const double *x,
+           const double *t_x, const double *T, size_t n, double t,
+           uint32_t threads, size_t *err_index)
 {
     bg_ctab *tab = NULL;
+    bg_batch b;
     size_t i, xmax = 0;
-    int rc = LOY_OK;
+    int rc;
     if (n >= BG_CTAB_MIN_N) {
         for (i = 0; i < n; i++)
             if (x[i] > (double)xmax)
@@ -825,16 +891,26 @@ loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
             bg_lab_fill(p, tab->lab);
         }
     }
-    for (i = 0; i < n && rc == LOY_OK; i++) {
-        rc = bg_cet1(p, tab, x[i], t_x[i], T[i], t, &out[i],
-                     pa_out != NULL ? &pa_out[i] : NULL);
-        if (rc == LOY_OK && !loy__finite(out[i]))
-            rc = LOY_ENOCONV;
-        if (rc != LOY_OK)
-            loy__set_index(err_index, i);
-    }
+    b.out = out;
+    b.pa_out = pa_out;
+    b.p = p;
+    b.x = x;
+    b.t_x = t_x;
+    b.T = T;
+    b.tab = tab;
+    b.lab = NULL;
+    b.t = t;
+    rc = loy__par_rows(threads, n, bg_cet_range, &b, err_index);
     free(tab);
     return rc;
+}
+
+int
+loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
+                     const double *x, const double *t_x, const double *T,
+                     size_t n, double t, size_t *err_index)
+{
+    return bg_cet_run(out, pa_out, p, x, t_x, T, n, t, 1u, err_index);
 }
 
 int
@@ -942,4 +1018,34 @@ loy__bgnbd_cet_rate(const double *p, double x, double t_x, double T,
     *out = sign * exp(loy__bgnbd_log_palive(p, x, t_x, T) + log(p[0] + x)
                       - log(base) - p[2] * log1p(q) + lf);
     return LOY_OK;
+}
+
+int
+loy_bgnbd_score(double *palive, double *cet, const double params[4],
+                const double *x, const double *t_x, const double *T,
+                size_t n, double t, const loy_predict_options *opts,
+                size_t *err_index)
+{
+    uint32_t threads;
+    double lab[BG_LAB_N];
+    bg_batch b;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE((palive != NULL || cet != NULL) && params != NULL,
+                 LOY_EINVAL);
+    LOY__TRY(loy__predict_threads(opts, &threads));
+    LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
+    if (cet != NULL) {
+        LOY__TRY(bg_check_t(t));
+        return bg_cet_run(cet, palive, params, x, t_x, T, n, t, threads,
+                          err_index);
+    }
+    bg_lab_fill(params, lab);
+    memset(&b, 0, sizeof b);
+    b.pa_out = palive;
+    b.p = params;
+    b.x = x;
+    b.t_x = t_x;
+    b.T = T;
+    b.lab = lab;
+    return loy__par_rows(threads, n, bg_palive_range, &b, err_index);
 }

@@ -72,3 +72,17 @@ loy__btyd_check(const double *params, size_t k, const double *x,
         LOY__TRY(loy__btyd_check_params(params, k, err_index));
     return loy__btyd_check_rows(x, t_x, T, w, n, err_index);
 }
+
+int
+loy__predict_threads(const loy_predict_options *opts, uint32_t *threads)
+{
+    loy_predict_options o = LOY_PREDICT_OPTIONS_INIT;
+    if (opts != NULL) {
+        LOY__REQUIRE(loy__struct_size_ok(opts->struct_size, sizeof o),
+                     LOY_EINVAL);
+        loy__struct_copy_in(&o, opts, sizeof o);
+        LOY__REQUIRE(o.flags == 0u, LOY_EINVAL);
+    }
+    *threads = o.threads < LOY_MAX_THREADS ? o.threads : LOY_MAX_THREADS;
+    return LOY_OK;
+}

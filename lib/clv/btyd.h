@@ -34,4 +34,11 @@ int loy__btyd_check(const double *params, size_t k, const double *x,
                     const double *t_x, const double *T, const double *w,
                     size_t n, size_t *err_index);
 
+/*
+ * Check a caller's prediction options (NULL: defaults) and read their
+ * thread count. LOY_EINVAL for a struct_size below the first layout or
+ * unknown flags.
+ */
+int loy__predict_threads(const loy_predict_options *opts, uint32_t *threads);
+
 #endif /* LOY_BTYD_H */

@@ -8,6 +8,7 @@
 #include "clv/bgnbd_internal.h"
 
 #include "numeric/fitcore.h"
+#include "numeric/parallel.h"
 #include "numeric/specfun.h"
 #include "clv/limits.h"
 
@@ -114,28 +115,52 @@ loy_ggamma_loglik(double *out, const double params[3], const double *x,
 typedef struct gg_data {
     const double *x, *m, *w;
     size_t n;
+    uint32_t threads; /* loy_fit_options::threads */
 } gg_data;
+
+typedef struct gg_eval {
+    const gg_data *d;
+    const double *p;
+    int grad;
+} gg_eval;
+
+#define GG_SUM_BLOCK 512u
+
+/* Sums over rows [i0, i1): one block of loy__par_sum. */
+static int
+gg_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
+{
+    const gg_eval *e = ctx;
+    const gg_data *d = e->d;
+    double gr[3];
+    size_t i, j;
+    for (i = i0; i < i1; i++) {
+        double w = d->w != NULL ? d->w[i] : 1.0;
+        if (w == 0.0)
+            continue;
+        acc[0] += w * gg_row(e->p, d->x[i], d->m[i], e->grad ? gr : NULL);
+        for (j = 0; e->grad && j < 3; j++)
+            acc[j + 1] += w * gr[j];
+    }
+    return LOY_OK;
+}
 
 static int
 gg_fit_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
 {
     const gg_data *d = ctx;
-    loy__ksum acc = {0.0, 0.0};
-    double ga[3] = {0.0, 0.0, 0.0}, gr[3];
-    size_t i, j;
+    gg_eval e;
+    double sum[4];
+    size_t j;
     (void)k;
-    for (i = 0; i < d->n; i++) {
-        double w = d->w != NULL ? d->w[i] : 1.0;
-        if (w == 0.0)
-            continue;
-        loy__ksum_add(&acc, w * gg_row(p, d->x[i], d->m[i],
-                                       g != NULL ? gr : NULL));
-        for (j = 0; g != NULL && j < 3; j++)
-            ga[j] += w * gr[j];
-    }
-    *ll = loy__ksum_value(&acc);
+    e.d = d;
+    e.p = p;
+    e.grad = g != NULL;
+    LOY__TRY(loy__par_sum(d->threads, d->n, GG_SUM_BLOCK, 4, gg_sum_range,
+                          &e, sum));
+    *ll = sum[0];
     for (j = 0; g != NULL && j < 3; j++)
-        g[j] = p[j] * ga[j];
+        g[j] = p[j] * sum[j + 1];
     return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
 }
 
@@ -165,6 +190,7 @@ loy_ggamma_fit(double params_out[3], const double *x, const double *m,
     d.m = m;
     d.w = weights;
     d.n = n;
+    d.threads = loy__fit_threads(opts);
     prob.loglik = gg_fit_loglik;
     prob.ctx = &d;
     prob.k = 3;

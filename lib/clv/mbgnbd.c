@@ -12,6 +12,7 @@
  * form), with the BG/NBD module's series and its quadrature fallback.
  */
 #include "clv/pnbd_internal.h"
+#include "numeric/parallel.h"
 #include "clv/bgnbd_internal.h"
 #include "clv/btyd.h"
 #include "numeric/specfun.h"
@@ -197,6 +198,46 @@ loy_mbgnbd_loglik_each(double *out, const double params[4], const double *x,
     return LOY_OK;
 }
 
+/* One batch: P(alive) (palive, or NULL) and CET (cet, or NULL). */
+typedef struct mbg_batch {
+    double *palive, *cet;
+    const mbg_par *p;
+    const double *x, *t_x, *T;
+    double t;
+} mbg_batch;
+
+/* Rows [i0, i1) with their own x cache (which gives the values it would
+ * compute), so any split gives the same values. */
+static int
+mbg_predict_range(void *ctx, size_t i0, size_t i1, size_t *bad)
+{
+    const mbg_batch *b = ctx;
+    const mbg_par *p = b->p;
+    mbg_cache c;
+    size_t i;
+    mbg_cache_init(&c, p, NULL, 0);
+    for (i = i0; i < i1; i++) {
+        double ll, u, pa, br;
+        mbg_row(p, mbg_xterms(p, &c, b->x[i], 0), b->x[i], b->t_x[i],
+                b->T[i], &ll, &u, NULL);
+        pa = loy__expit_neg(u);
+        if (b->cet != NULL) {
+            /* the BG/NBD new-customer expectation with b + x + 1 (file
+             * comment), with its fallbacks for ill-conditioned series */
+            if (loy__bgnbd_enew(p->r + b->x[i], p->alpha + b->T[i], p->a,
+                                p->b + b->x[i] + 1.0, b->t, &br) != LOY_OK
+                || !loy__finite(br * pa)) {
+                *bad = i;
+                return LOY_ENOCONV;
+            }
+            b->cet[i] = br * pa;
+        }
+        if (b->palive != NULL)
+            b->palive[i] = pa;
+    }
+    return LOY_OK;
+}
+
 /* CET when t >= 0, P(alive) when t < 0 (internal switch). */
 static int
 mbg_predict(double *out, const double *params, const double *x,
@@ -204,30 +245,46 @@ mbg_predict(double *out, const double *params, const double *x,
             size_t *err_index)
 {
     mbg_par p;
-    mbg_cache c;
-    size_t i;
+    mbg_batch b;
     mbg_par_set(&p, params);
-    mbg_cache_init(&c, &p, NULL, 0);
-    for (i = 0; i < n; i++) {
-        double ll, u, pa, br;
-        mbg_row(&p, mbg_xterms(&p, &c, x[i], 0), x[i], t_x[i], T[i], &ll, &u,
-                NULL);
-        pa = loy__expit_neg(u);
-        if (t < 0.0) {
-            out[i] = pa;
-            continue;
-        }
-        /* the BG/NBD new-customer expectation with b + x + 1 (file
-         * comment), with its fallbacks for ill-conditioned series */
-        if (loy__bgnbd_enew(p.r + x[i], p.alpha + T[i], p.a, p.b + x[i] + 1.0,
-                            t, &br) != LOY_OK
-            || !loy__finite(br * pa)) {
-            loy__set_index(err_index, i);
-            return LOY_ENOCONV;
-        }
-        out[i] = br * pa;
+    b.palive = t < 0.0 ? out : NULL;
+    b.cet = t < 0.0 ? NULL : out;
+    b.p = &p;
+    b.x = x;
+    b.t_x = t_x;
+    b.T = T;
+    b.t = t;
+    return loy__par_rows(1u, n, mbg_predict_range, &b, err_index);
+}
+
+int
+loy_mbgnbd_score(double *palive, double *cet, const double params[4],
+                 const double *x, const double *t_x, const double *T,
+                 size_t n, double t, const loy_predict_options *opts,
+                 size_t *err_index)
+{
+    mbg_par p;
+    mbg_batch b;
+    uint32_t threads;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(palive != NULL || cet != NULL, LOY_EINVAL);
+    LOY__TRY(loy__predict_threads(opts, &threads));
+    LOY__TRY(loy__pnbd_check(palive != NULL ? (const void *)palive
+                                            : (const void *)cet,
+                             params, x, t_x, T, NULL, n, err_index));
+    if (cet != NULL) {
+        LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
+        LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
     }
-    return LOY_OK;
+    mbg_par_set(&p, params);
+    b.palive = palive;
+    b.cet = cet;
+    b.p = &p;
+    b.x = x;
+    b.t_x = t_x;
+    b.T = T;
+    b.t = t;
+    return loy__par_rows(threads, n, mbg_predict_range, &b, err_index);
 }
 
 int
@@ -287,32 +344,57 @@ loy_mbgnbd_expected_new(double *out, const double params[4], const double *t,
 /* Fit                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* One evaluation's shared inputs (the x table filled before the split). */
+typedef struct mbg_eval {
+    const loy__pnbd_data *d;
+    const mbg_par *p;
+    int grad;
+} mbg_eval;
+
+/* Sums over rows [i0, i1): one block of loy__par_sum. */
+static int
+mbg_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
+{
+    const mbg_eval *e = ctx;
+    const loy__pnbd_data *d = e->d;
+    mbg_cache c; /* per block: its own x cache, the shared table */
+    double gr[4], l1, u;
+    size_t i, j;
+    c.tab = d->xtab != NULL ? d : NULL;
+    c.x = (double)NAN;
+    c.grad = 0;
+    for (i = i0; i < i1; i++) {
+        double w = d->w != NULL ? d->w[i] : 1.0;
+        mbg_row(e->p, mbg_xterms(e->p, &c, d->x[i], e->grad), d->x[i],
+                d->tx[i], d->T[i], &l1, &u, e->grad ? gr : NULL);
+        acc[0] += w * l1;
+        for (j = 0; e->grad && j < 4; j++)
+            acc[j + 1] += w * gr[j];
+    }
+    return LOY_OK;
+}
+
 static int
 mbg_fit_loglik(void *ctx, const double *prm, size_t k, double *ll, double *g)
 {
     const loy__pnbd_data *d = ctx;
     mbg_par p;
     mbg_cache c;
-    loy__ksum acc = {0.0, 0.0}, ga[4];
-    double gr[4], l1, u;
-    size_t i, j;
+    mbg_eval e;
+    double sum[5];
+    size_t j;
     (void)k;
-    memset(ga, 0, sizeof ga);
     mbg_par_set(&p, prm);
-    mbg_cache_init(&c, &p, d, g != NULL);
-    for (i = 0; i < d->n; i++) {
-        double w = d->w != NULL ? d->w[i] : 1.0;
-        mbg_row(&p, mbg_xterms(&p, &c, d->x[i], g != NULL), d->x[i],
-                d->tx[i], d->T[i], &l1, &u, g != NULL ? gr : NULL);
-        loy__ksum_add(&acc, w * l1);
-        if (g != NULL)
-            for (j = 0; j < 4; j++)
-                loy__ksum_add(&ga[j], w * gr[j]);
-    }
-    *ll = loy__ksum_value(&acc);
+    mbg_cache_init(&c, &p, d, g != NULL); /* fills the x table */
+    e.d = d;
+    e.p = &p;
+    e.grad = g != NULL;
+    LOY__TRY(loy__par_sum(d->threads, d->n, LOY__PNBD_SUM_BLOCK, 5,
+                          mbg_sum_range, &e, sum));
+    *ll = sum[0];
     if (g != NULL)
         for (j = 0; j < 4; j++)
-            g[j] = prm[j] * loy__ksum_value(&ga[j]);
+            g[j] = prm[j] * sum[j + 1];
     return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
 }
 

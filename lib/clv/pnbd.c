@@ -20,6 +20,7 @@
  * z = 0 (S = 1) and t_x = T drops the A0 branch.
  */
 #include "clv/pnbd_internal.h"
+#include "numeric/parallel.h"
 #include "numeric/fitcore.h"
 #include "numeric/optim.h"
 #include "clv/patterns.h"
@@ -647,6 +648,80 @@ loy_pnbd_dert(double *out, const double params[4], const double *x,
                         err_index);
 }
 
+/* One batch of loy_pnbd_score (validated rows). */
+typedef struct pnbd_batch {
+    double *palive, *cet;
+    const pnbd_par *p;
+    const double *x, *t_x, *T;
+    double t;
+} pnbd_batch;
+
+/* Rows [i0, i1), with their own one-entry caches (which give the values
+ * they would compute): P(alive) and CET from one likelihood evaluation,
+ * the same values as pnbd_predict1. */
+static int
+pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad)
+{
+    const pnbd_batch *b = ctx;
+    const pnbd_par *p = b->p;
+    pnbd_cache c;
+    pnbd_row row;
+    size_t i;
+    pnbd_cache_init(&c, NULL);
+    for (i = i0; i < i1; i++) {
+        double B = p->beta + b->T[i], v = 0.0;
+        int rc = pnbd_row_eval(p, &c, b->x[i], b->t_x[i], b->T[i], &row,
+                               NULL);
+        if (rc == LOY_OK && b->cet != NULL) {
+            v = row.pa * (p->r + b->x[i]) / (p->alpha + b->T[i]) * B
+                * pnbd_hfun(p->s - 1.0, b->t, B);
+            if (!loy__finite(v))
+                rc = LOY_ENOCONV;
+        }
+        if (rc == LOY_OK && !loy__finite(row.pa))
+            rc = LOY_ENOCONV;
+        if (rc != LOY_OK) {
+            *bad = i;
+            return rc;
+        }
+        if (b->palive != NULL)
+            b->palive[i] = row.pa;
+        if (b->cet != NULL)
+            b->cet[i] = v;
+    }
+    return LOY_OK;
+}
+
+int
+loy_pnbd_score(double *palive, double *cet, const double params[4],
+               const double *x, const double *t_x, const double *T,
+               size_t n, double t, const loy_predict_options *opts,
+               size_t *err_index)
+{
+    pnbd_par p;
+    pnbd_batch b;
+    uint32_t threads;
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(palive != NULL || cet != NULL, LOY_EINVAL);
+    LOY__TRY(loy__predict_threads(opts, &threads));
+    LOY__TRY(loy__pnbd_check(palive != NULL ? (const void *)palive
+                                            : (const void *)cet,
+                             params, x, t_x, T, NULL, n, err_index));
+    if (cet != NULL) {
+        LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
+        LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
+    }
+    pnbd_par_set(&p, params);
+    b.palive = palive;
+    b.cet = cet;
+    b.p = &p;
+    b.x = x;
+    b.t_x = t_x;
+    b.T = T;
+    b.t = t;
+    return loy__par_rows(threads, n, pnbd_score_range, &b, err_index);
+}
+
 int
 loy_pnbd_expected_new(double *out, const double params[4], const double *t,
                       size_t n, size_t *err_index)
@@ -687,42 +762,60 @@ loy_pnbd_expected_new(double *out, const double params[4], const double *t,
 /* Fit                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* One evaluation's shared inputs (the x table filled before the split). */
+typedef struct pnbd_eval {
+    const loy__pnbd_data *d;
+    const pnbd_par *p;
+    int grad;
+} pnbd_eval;
+
+/* Sums over rows [i0, i1): one block of loy__par_sum, with its own
+ * one-entry caches (which give the values they would compute). */
+static int
+pnbd_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
+{
+    const pnbd_eval *e = ctx;
+    const loy__pnbd_data *d = e->d;
+    pnbd_cache c;
+    pnbd_row row;
+    double gr[4] = {0.0, 0.0, 0.0, 0.0};
+    size_t i, j;
+    pnbd_cache_init(&c, d);
+    for (i = i0; i < i1; i++) {
+        double w = d->w != NULL ? d->w[i] : 1.0;
+        LOY__TRY(pnbd_row_eval(e->p, &c, d->x[i], d->tx[i], d->T[i], &row,
+                               e->grad ? gr : NULL));
+        acc[0] += w * row.ll;
+        for (j = 0; j < 4; j++)
+            acc[j + 1] += w * gr[j];
+    }
+    return LOY_OK;
+}
+
+/* plain sums over blocks of rows, compensated sums of the blocks: as
+   accurate as compensating every row, and cheaper */
 int
 loy__pnbd_fit_loglik(void *ctx, const double *prm, size_t k, double *ll,
                      double *g)
 {
     const loy__pnbd_data *d = ctx;
     pnbd_par p;
-    pnbd_cache c;
-    pnbd_row row;
-    /* plain sums over blocks of rows, compensated sums of the blocks:
-       as accurate as compensating every row, and cheaper */
-    loy__ksum acc[5];
-    double blk[5] = {0.0, 0.0, 0.0, 0.0, 0.0}, gr[4] = {0.0, 0.0, 0.0, 0.0};
-    size_t i, j;
+    pnbd_eval e;
+    double sum[5];
+    size_t j;
     (void)k;
-    memset(acc, 0, sizeof acc);
     pnbd_par_set(&p, prm);
-    pnbd_cache_init(&c, d);
-    if (c.tab != NULL)
+    if (d->xtab != NULL)
         xtab_fill(&p, d, g != NULL);
-    for (i = 0; i < d->n; i++) {
-        double w = d->w != NULL ? d->w[i] : 1.0;
-        LOY__TRY(pnbd_row_eval(&p, &c, d->x[i], d->tx[i], d->T[i], &row,
-                               g != NULL ? gr : NULL));
-        blk[0] += w * row.ll;
-        for (j = 0; j < 4; j++)
-            blk[j + 1] += w * gr[j];
-        if ((i & 255u) == 255u || i + 1 == d->n)
-            for (j = 0; j < 5; j++) {
-                loy__ksum_add(&acc[j], blk[j]);
-                blk[j] = 0.0;
-            }
-    }
-    *ll = loy__ksum_value(&acc[0]);
+    e.d = d;
+    e.p = &p;
+    e.grad = g != NULL;
+    LOY__TRY(loy__par_sum(d->threads, d->n, LOY__PNBD_SUM_BLOCK, 5,
+                          pnbd_sum_range, &e, sum));
+    *ll = sum[0];
     if (g != NULL)
         for (j = 0; j < 4; j++)
-            g[j] = prm[j] * loy__ksum_value(&acc[j + 1]);
+            g[j] = prm[j] * sum[j + 1];
     return loy__finite(*ll) ? LOY_OK : LOY_ENOCONV;
 }
 
@@ -1030,6 +1123,7 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
     d.T = T;
     d.w = weights;
     d.n = n;
+    d.threads = loy__fit_threads(opts);
     if (compress) {
         LOY__TRY(loy__patterns_build(&pat, x, t_x, T, weights, n));
         d.x = pat.x;

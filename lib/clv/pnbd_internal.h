@@ -52,7 +52,12 @@ typedef struct loy__pnbd_data {
     size_t xmax;
     double *xs;
     size_t nxs;
+    uint32_t threads;              /* loy_fit_options::threads */
 } loy__pnbd_data;
+
+/* Rows per block of the likelihood sums (loy__par_sum): fixed, so that
+   the sums do not depend on the thread count. */
+#define LOY__PNBD_SUM_BLOCK 256u
 
 /* Warm start of large fits (see pnbd.c): at least this many rows, and
    about this many in the subsample. */

@@ -75,6 +75,14 @@ loy__fit_options_read(const loy_fit_options *in, loy_fit_options *out)
         loy__struct_copy_in(out, in, sizeof *out);
 }
 
+uint32_t
+loy__fit_threads(const loy_fit_options *in)
+{
+    loy_fit_options o;
+    loy__fit_options_read(in, &o);
+    return o.threads < LOY_MAX_THREADS ? o.threads : LOY_MAX_THREADS;
+}
+
 /* Check and complete the caller's options (NULL: defaults). */
 static int
 read_options(const loy_fit_options *in, const loy__fit_problem *prob,

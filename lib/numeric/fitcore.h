@@ -65,6 +65,12 @@ typedef struct loy__fit_problem {
 void loy__fit_options_read(const loy_fit_options *in, loy_fit_options *out);
 
 /*
+ * The thread count of the caller's options for a model's likelihood sums
+ * (1 when absent, at most LOY_MAX_THREADS).
+ */
+uint32_t loy__fit_threads(const loy_fit_options *in);
+
+/*
  * Validate `opts` (NULL = defaults; struct_size, flags, penalty >= 0,
  * start values finite and > 0), minimise
  *   -ll(p)/total_weight + penalty * sum p_j^2

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * parallel.c - optional POSIX threads with results independent of the
+ * thread count (see parallel.h). Threads are created per call: a call
+ * worth threading runs for milliseconds, thread creation costs tens of
+ * microseconds, and no pool means no global state and nothing to shut
+ * down.
+ */
+#include "numeric/parallel.h"
+
+#include "loyalty/btyd.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#define PAR_MAX_WIDTH 8u
+#define PAR_STACK_BLOCKS 64u
+
+/* Threads worth starting for n items of which each thread needs `min`. */
+static size_t
+par_threads(uint32_t threads, size_t n, size_t min)
+{
+    size_t t = threads > 1u ? (size_t)threads : 1u;
+    size_t most = n / min;
+    if (t > most)
+        t = most > 1u ? most : 1u;
+    return t;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-row work                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct par_rows_job {
+    loy__rows_fn fn;
+    void *ctx;
+    size_t i0, i1, bad;
+    int rc;
+} par_rows_job;
+
+static void *
+par_rows_run(void *arg)
+{
+    par_rows_job *j = arg;
+    j->rc = j->fn(j->ctx, j->i0, j->i1, &j->bad);
+    return NULL;
+}
+
+int
+loy__par_rows(uint32_t threads, size_t n, loy__rows_fn fn, void *ctx,
+              size_t *err_index)
+{
+    par_rows_job jobs[LOY_MAX_THREADS];
+    pthread_t th[LOY_MAX_THREADS];
+    int started[LOY_MAX_THREADS];
+    size_t t, nt = par_threads(threads, n, LOY__PAR_MIN_ROWS);
+    if (nt > LOY_MAX_THREADS)
+        nt = LOY_MAX_THREADS;
+    if (nt <= 1u) {
+        size_t bad = 0;
+        int rc = fn(ctx, 0, n, &bad);
+        if (rc != LOY_OK)
+            loy__set_index(err_index, bad);
+        return rc;
+    }
+    for (t = 0; t < nt; t++) {
+        jobs[t].fn = fn;
+        jobs[t].ctx = ctx;
+        jobs[t].i0 = n / nt * t;
+        jobs[t].i1 = t + 1 == nt ? n : n / nt * (t + 1);
+        jobs[t].bad = 0;
+        jobs[t].rc = LOY_OK;
+    }
+    /* job 0 runs here; a thread that cannot start runs here too */
+    for (t = 1; t < nt; t++)
+        started[t] = pthread_create(&th[t], NULL, par_rows_run, &jobs[t]) == 0;
+    par_rows_run(&jobs[0]);
+    for (t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            par_rows_run(&jobs[t]);
+    }
+    for (t = 0; t < nt; t++)
+        if (jobs[t].rc != LOY_OK) {
+            loy__set_index(err_index, jobs[t].bad);
+            return jobs[t].rc;
+        }
+    return LOY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sums                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct par_sum_job {
+    loy__sum_fn fn;
+    void *ctx;
+    size_t n, block, width;
+    size_t b0, b1; /* blocks of this job */
+    double *part;  /* width per block, all blocks */
+    int *rc;       /* status per block */
+} par_sum_job;
+
+static void *
+par_sum_run(void *arg)
+{
+    par_sum_job *j = arg;
+    size_t b, k;
+    for (b = j->b0; b < j->b1; b++) {
+        size_t i0 = b * j->block, i1 = i0 + j->block;
+        double *acc = j->part + b * j->width;
+        for (k = 0; k < j->width; k++)
+            acc[k] = 0.0;
+        j->rc[b] = j->fn(j->ctx, i0, i1 < j->n ? i1 : j->n, acc);
+        if (j->rc[b] != LOY_OK)
+            break; /* later blocks of this job are not needed */
+    }
+    return NULL;
+}
+
+int
+loy__par_sum(uint32_t threads, size_t n, size_t block, size_t width,
+             loy__sum_fn fn, void *ctx, double *out)
+{
+    double part_s[PAR_STACK_BLOCKS * PAR_MAX_WIDTH], *part = part_s;
+    int rc_s[PAR_STACK_BLOCKS], *rcs = rc_s;
+    par_sum_job jobs[LOY_MAX_THREADS];
+    pthread_t th[LOY_MAX_THREADS];
+    int started[LOY_MAX_THREADS], rc = LOY_OK;
+    size_t nb = n == 0 ? 0 : (n - 1) / block + 1, nt, t, b, k;
+    loy__ksum acc[PAR_MAX_WIDTH];
+    if (width > PAR_MAX_WIDTH || block == 0)
+        return LOY_EINVAL;
+    if (nb > PAR_STACK_BLOCKS) {
+        part = malloc(nb * width * sizeof *part);
+        rcs = malloc(nb * sizeof *rcs);
+        if (part == NULL || rcs == NULL) {
+            free(part);
+            free(rcs);
+            return LOY_ENOMEM;
+        }
+    }
+    nt = par_threads(threads, nb, (LOY__PAR_MIN_ROWS + block - 1) / block);
+    if (nt > LOY_MAX_THREADS)
+        nt = LOY_MAX_THREADS;
+    for (b = 0; b < nb; b++)
+        rcs[b] = LOY_OK;
+    for (t = 0; t < nt; t++) {
+        jobs[t].fn = fn;
+        jobs[t].ctx = ctx;
+        jobs[t].n = n;
+        jobs[t].block = block;
+        jobs[t].width = width;
+        jobs[t].b0 = nb / nt * t;
+        jobs[t].b1 = t + 1 == nt ? nb : nb / nt * (t + 1);
+        jobs[t].part = part;
+        jobs[t].rc = rcs;
+    }
+    for (t = 1; t < nt; t++)
+        started[t] = pthread_create(&th[t], NULL, par_sum_run, &jobs[t]) == 0;
+    if (nt > 0)
+        par_sum_run(&jobs[0]);
+    for (t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            par_sum_run(&jobs[t]);
+    }
+    /* combine in block order: the same sequence for any thread count */
+    for (k = 0; k < width; k++)
+        acc[k].sum = acc[k].c = 0.0;
+    for (b = 0; b < nb && rc == LOY_OK; b++) {
+        if (rcs[b] != LOY_OK) {
+            rc = rcs[b];
+            break;
+        }
+        for (k = 0; k < width; k++)
+            loy__ksum_add(&acc[k], part[b * width + k]);
+    }
+    if (rc == LOY_OK)
+        for (k = 0; k < width; k++)
+            out[k] = loy__ksum_value(&acc[k]);
+    if (part != part_s) {
+        free(part);
+        free(rcs);
+    }
+    return rc;
+}
