@@ -8,7 +8,8 @@
  * same const inputs (NPS tallies and estimates, the purchase-log summary
  * in one call and streamed, BG/NBD, Pareto/NBD, BG/BB, sBG and
  * Gamma-Gamma fits, log-likelihoods and predictions, ABC and the ABC x
- * loyalty crossing), each into its own result block, several rounds in a
+ * loyalty crossing, and fits and predictions that start threads of their
+ * own through the threads options), each into its own result block, several rounds in a
  * row; every block must equal the one computed first on the main thread,
  * bit for bit. Built with -fsanitize=thread (.ci/run, LOY_SANITIZE_THREAD)
  * the same program checks that no two threads touch shared memory
@@ -24,6 +25,7 @@
 #define N_SCORES 20000
 #define N_ROWS 3000
 #define N_SEG 6000
+#define N_PAR 10000 /* customers of the library's own threads (>= 2 x 4096) */
 
 /* ------------------------------------------------------------------ */
 /* shared read-only inputs                                             */
@@ -38,6 +40,7 @@ static double row_amount[N_ROWS];
 static double seg_value[N_SEG], seg_ltv[N_SEG], seg_pot[N_SEG];
 static double seg_churn[N_SEG];
 static int32_t seg_loyalty[N_SEG];
+static double par_x[N_PAR], par_tx[N_PAR], par_T[N_PAR];
 /* BG/BB: the donation data's shape (x, t_x, n opportunities, count) */
 static const double bgbb_x[] = {0, 1, 1, 2, 2, 3, 3, 4, 5, 6};
 static const double bgbb_tx[] = {0, 1, 5, 3, 6, 4, 6, 5, 6, 6};
@@ -85,6 +88,11 @@ make_inputs(void)
         seg_churn[i] = unit(&s);
         seg_loyalty[i] = (int32_t)(splitmix(&s) % 4) - 1;
     }
+    for (i = 0; i < N_PAR; i++) {
+        par_T[i] = 10.0 + 30.0 * unit(&s);
+        par_x[i] = (double)(splitmix(&s) % 6);
+        par_tx[i] = par_x[i] > 0.0 ? par_T[i] * (0.2 + 0.8 * unit(&s)) : 0.0;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -111,6 +119,11 @@ typedef struct results {
     loy_abc_summary abc_sum;
     loy_abc_computed_result abc_comp;
     loy_segment_result seg;
+    /* the library's own threads (threads option), nested in these */
+    double par_fit[4], par_fit1[4], par_pnbd[4];
+    double par_pa[N_PAR], par_cet[N_PAR], par_pa1[N_PAR], par_cet1[N_PAR];
+    double par_pnpa[N_PAR], par_pncet[N_PAR];
+    int par_same;
 } results;
 
 static void
@@ -229,6 +242,42 @@ segments(results *r, int *st)
     st[2] = loy_segment_cross(&r->seg, r->cells, &in, NULL);
 }
 
+/*
+ * Fits and predictions on the library's own threads (loy_fit_options::
+ * threads, loy_predict_options::threads): under ThreadSanitizer this checks
+ * the library's threads; everywhere it checks that 1 and 3 threads give
+ * the same bytes.
+ */
+static void
+library_threads(results *r, int *st)
+{
+    loy_fit_options o = LOY_FIT_OPTIONS_INIT;
+    loy_predict_options po = LOY_PREDICT_OPTIONS_INIT;
+    o.max_iter = 60;
+    o.flags = LOY_FIT_NO_COMPRESS | LOY_FIT_NO_SE;
+    o.threads = 3;
+    st[0] = loy_bgnbd_fit(r->par_fit, par_x, par_tx, par_T, NULL, N_PAR, &o,
+                          NULL, NULL);
+    o.threads = 1;
+    (void)loy_bgnbd_fit(r->par_fit1, par_x, par_tx, par_T, NULL, N_PAR, &o,
+                        NULL, NULL);
+    o.threads = 2;
+    o.max_iter = 30;
+    st[1] = loy_pnbd_fit(r->par_pnbd, par_x, par_tx, par_T, NULL, N_PAR, &o,
+                         NULL, NULL);
+    po.threads = 3;
+    st[2] = loy_bgnbd_score(r->par_pa, r->par_cet, r->par_fit, par_x, par_tx,
+                            par_T, N_PAR, 39.0, &po, NULL);
+    st[3] = loy_pnbd_score(r->par_pnpa, r->par_pncet, r->par_fit, par_x,
+                           par_tx, par_T, N_PAR, 39.0, &po, NULL);
+    po.threads = 1;
+    (void)loy_bgnbd_score(r->par_pa1, r->par_cet1, r->par_fit, par_x, par_tx,
+                          par_T, N_PAR, 39.0, &po, NULL);
+    r->par_same = memcmp(r->par_fit, r->par_fit1, sizeof r->par_fit) == 0
+                  && memcmp(r->par_pa, r->par_pa1, sizeof r->par_pa) == 0
+                  && memcmp(r->par_cet, r->par_cet1, sizeof r->par_cet) == 0;
+}
+
 static void
 battery(results *r)
 {
@@ -245,6 +294,7 @@ battery(results *r)
     if (r->status[10] == LOY_OK)
         models(r, &r->status[12]);
     segments(r, &r->status[22]);
+    library_threads(r, &r->status[25]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -279,7 +329,7 @@ test_threads_agree(void **state)
     make_inputs();
     battery(&reference);
     /* the battery itself must have worked */
-    for (k = 0; k < 25; k++)
+    for (k = 0; k < 29; k++)
         if (reference.status[k] != LOY_OK && reference.status[k] != LOY_ENOCONV)
             fail_msg("step %d returned %s", k,
                      loy_error_name(reference.status[k]));
@@ -287,6 +337,7 @@ test_threads_agree(void **state)
     assert_true(reference.tu8.detractors + reference.tu8.passives
                 + reference.tu8.promoters == N_SCORES);
     assert_true(reference.seg.n == N_SEG);
+    assert_true(reference.par_same); /* 1 and 3 library threads agree */
     for (t = 0; t < THREADS; t++) {
         per_thread[t] = malloc(sizeof(results));
         assert_non_null(per_thread[t]);

@@ -49,7 +49,21 @@ class FitOptions(Struct):
     """ctypes mirror of ``loy_fit_options``."""
     _fields_ = [("struct_size", c_size_t), ("start", P(c_double)),
                 ("penalty", c_double), ("gtol", c_double),
-                ("max_iter", c_uint32), ("flags", c_uint32)]
+                ("max_iter", c_uint32), ("flags", c_uint32),
+                ("max_evals", c_uint32), ("pad0", c_uint32), ("threads", c_uint32)]
+
+
+class PredictOptions(Struct):
+    """ctypes mirror of ``loy_predict_options`` (1.1)."""
+    _fields_ = [("struct_size", c_size_t), ("threads", c_uint32), ("flags", c_uint32)]
+
+
+def predict_options(threads: int = 1) -> Any:
+    """A ``loy_predict_options`` struct for the batched predictions."""
+    threads = int(threads)
+    if threads < 1:
+        raise ValueError("threads must be >= 1, not %r" % (threads,))
+    return PredictOptions.new(threads=threads, flags=0)
 
 
 class FitReport(Struct):
@@ -70,7 +84,7 @@ _report_init = declare("loy_fit_report_init", c_int, [P(FitReport)], errcheck)
 
 def fit_options(penalty: float = 0.0, start: Optional[Sequence[float]] = None,
                 max_iter: int = 0, gtol: float = 0.0, compress: Optional[bool] = None,
-                se: bool = True) -> Tuple[Any, Any]:
+                se: bool = True, threads: int = 1) -> Tuple[Any, Any]:
     """Build a ``loy_fit_options`` struct (and a keepalive for ``start``).
 
     penalty: L2 penalty coefficient (>= 0, the lifetimes package's
@@ -78,10 +92,17 @@ def fit_options(penalty: float = 0.0, start: Optional[Sequence[float]] = None,
     model's default; max_iter: iteration cap (0: 500); gtol: convergence
     tolerance on the log-parameter gradient (0: 1e-9); compress: None lets
     the library decide, True/False forces compressing identical rows or not;
-    se: False skips the standard errors. Returns (options, keepalive).
+    se: False skips the standard errors; threads: POSIX threads for the
+    likelihood sums (the estimates are the same bytes for every count).
+    Returns (options, keepalive).
     """
+    threads = int(threads)
+    if threads < 1:
+        raise ValueError("threads must be >= 1, not %r" % (threads,))
     opts = FitOptions()
     _options_init(ctypes.byref(opts))
+    opts.struct_size = ctypes.sizeof(FitOptions)
+    opts.threads = threads
     opts.penalty = float(penalty)
     opts.gtol = float(gtol)
     opts.max_iter = int(max_iter)
@@ -335,7 +356,7 @@ class FittedModel:
     @classmethod
     def _fit(cls: Type[M], fn: Any, columns: _pc.Columns, where: str, penalty: float = 0.0,
              start: Any = None, max_iter: int = 0, gtol: float = 0.0,
-             compress: Optional[bool] = None, se: bool = True,
+             compress: Optional[bool] = None, se: bool = True, threads: int = 1,
              ctype_columns: Optional[Dict[str, Any]] = None, **model_kwargs: Any) -> M:
         """Run a C fit ``fn(params_out, *cols, n, &opts, &report, &idx)``.
 
@@ -353,7 +374,7 @@ class FittedModel:
                 start = [start[nm] for nm in cls.PARAM_NAMES]
             if len(start) != k:
                 raise ValueError("start needs %d values" % k)
-        opts, keep = fit_options(penalty, start, max_iter, gtol, compress, se)
+        opts, keep = fit_options(penalty, start, max_iter, gtol, compress, se, threads)
         report = FitReport()
         _report_init(ctypes.byref(report))
         out = (c_double * k)()

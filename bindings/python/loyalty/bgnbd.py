@@ -23,7 +23,7 @@ from typing import Any, Dict, Optional, Sequence, Union
 from ._lib import declare, c_int, c_double, c_size_t, c_uint32, P
 from ._arrays import new_output
 from ._api import api
-from ._model import FittedModel, FitOptions, FitReport
+from ._model import FittedModel, FitOptions, FitReport, PredictOptions, predict_options
 from ._pandas import is_frame
 from . import _percustomer as _pc
 from .errors import errcheck, check
@@ -44,6 +44,8 @@ _expected = declare("loy_bgnbd_expected", c_int,
                     [PD, PD, PD, PD, PD, c_size_t, c_double, PI])
 _predict = declare("loy_bgnbd_predict", c_int,
                    [PD, PD, PD, PD, PD, PD, c_size_t, c_double, PI])
+_score = declare("loy_bgnbd_score", c_int,
+                 [PD, PD, PD, PD, PD, PD, c_size_t, c_double, P(PredictOptions), PI])
 _expected_new = declare("loy_bgnbd_expected_new", c_int, [PD, PD, PD, c_size_t, PI])
 _pmf = declare("loy_bgnbd_pmf", c_int, [PD, PD, c_double, c_size_t, PI])
 _discount_rate = declare("loy_bgnbd_discount_rate", c_int,
@@ -115,7 +117,7 @@ class BetaGeo(FittedModel):
     def fit(cls, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
             weights: ArrayLike = None, penalty: float = 0.0, start: Any = None,
             max_iter: int = 0, gtol: float = 0.0, compress: Optional[bool] = None,
-            se: bool = True) -> "BetaGeo":
+            se: bool = True, threads: int = 1) -> "BetaGeo":
         """Fit by maximum likelihood (BFGS on log-parameters).
 
         x, t_x, T: arrays, or a summary DataFrame as x; weights: customers
@@ -124,13 +126,16 @@ class BetaGeo(FittedModel):
         point (default r = 1, alpha = mean T/(mean x + 1), a = 1, b = 3);
         max_iter, gtol: stopping rule (0: library defaults); compress: None
         (library decides), True/False to force compressing identical rows;
-        se: False skips the standard errors. Raises BadInputError naming the
+        se: False skips the standard errors; threads: POSIX threads for the
+        likelihood sums (the same estimates, bit for bit, for every count).
+        Raises BadInputError naming the
         bad row (its label and values) and NotConvergedError (``.result`` =
         model at the best point).
         """
         cols = _xtt(x, t_x, T) + [("weights", _column(x, weights, "weights"))]
         return cls._fit(_fit, cols, "loy_bgnbd_fit", penalty=penalty, start=start,
-                        max_iter=max_iter, gtol=gtol, compress=compress, se=se)
+                        max_iter=max_iter, gtol=gtol, compress=compress, se=se,
+                        threads=threads)
 
     @api
     def log_likelihood(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
@@ -163,10 +168,18 @@ class BetaGeo(FittedModel):
 
     @api
     def predict(self, t: float, x: ArrayLike, t_x: ArrayLike = None,
-                T: ArrayLike = None) -> Any:
-        """(P(alive), expected purchases in (T, T + t]) in one pass."""
-        return _pc.call(_predict, "loy_bgnbd_predict", self.param_array, _xtt(x, t_x, T),
-                        (float(t),), outputs=2, names=("palive", "expected"))
+                T: ArrayLike = None, threads: int = 1) -> Any:
+        """(P(alive), expected purchases in (T, T + t]) in one pass;
+        threads: POSIX threads to split the customers over (the same
+        values for every count; the GIL is released during the call)."""
+        if threads == 1:
+            return _pc.call(_predict, "loy_bgnbd_predict", self.param_array,
+                            _xtt(x, t_x, T), (float(t),), outputs=2,
+                            names=("palive", "expected"))
+        opts = predict_options(threads)
+        return _pc.call(_score, "loy_bgnbd_score", self.param_array, _xtt(x, t_x, T),
+                        (float(t), ctypes.byref(opts)), outputs=2,
+                        names=("palive", "expected"))
 
     @api
     def expected_new(self, t: ArrayLike) -> Any:

@@ -16,11 +16,12 @@ A scalar next to arrays is repeated to their length. ``params`` arguments accept
 sequence in model order, a dict, or a fitted ``MBGNBD``.
 """
 
+import ctypes
 from typing import Any, Dict, Optional, Sequence, Union
 
 from ._lib import declare, c_int, c_double, c_size_t, P
 from ._api import api
-from ._model import FittedModel, FitOptions, FitReport
+from ._model import FittedModel, FitOptions, FitReport, PredictOptions, predict_options
 from . import _percustomer as _pc
 from .bgnbd import _column
 from .pnbd import _horizon
@@ -39,6 +40,8 @@ _loglik_each = declare("loy_mbgnbd_loglik_each", c_int,
                        [PD, PD] + _COLS + [c_size_t, PD, PS])
 _fit_c = declare("loy_mbgnbd_fit", c_int, [PD] + _COLS + [PD, c_size_t, P(FitOptions),
                                                         P(FitReport), PS])
+_score = declare("loy_mbgnbd_score", c_int,
+                 [PD, PD, PD] + _COLS + [c_size_t, c_double, P(PredictOptions), PS])
 _palive = declare("loy_mbgnbd_palive", c_int, [PD, PD] + _COLS + [c_size_t, PS])
 _expected = declare("loy_mbgnbd_expected", c_int,
                     [PD, PD] + _COLS + [c_size_t, c_double, PS])
@@ -94,6 +97,18 @@ def expected(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike =
 
 
 @api
+def predict(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+            t: Optional[float] = None, threads: int = 1) -> Any:
+    """(P(alive), expected purchases in (T, T + t]) of each customer in one
+    pass (loy_mbgnbd_score); threads: POSIX threads to split the customers
+    over (the same values for every count; the GIL is released)."""
+    t_x, T, t = _horizon(x, t_x, T, t, "t")
+    opts = predict_options(threads)
+    return _pc.call(_score, "loy_mbgnbd_score", _p(params), _cols(x, t_x, T),
+                    (t, ctypes.byref(opts)), outputs=2, names=("palive", "expected"))
+
+
+@api
 def expected_new(params: Params, t: ArrayLike) -> Any:
     """Expected repeat purchases E[X(t)] of a new customer, per horizon t."""
     return _pc.call(_expected_new, "loy_mbgnbd_expected_new", _p(params), [("t", t)],
@@ -114,7 +129,7 @@ class MBGNBD(FittedModel):
     def fit(cls, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
             weights: ArrayLike = None, penalty: float = 0.0, start: Any = None,
             max_iter: int = 0, gtol: float = 0.0, compress: Optional[bool] = None,
-            se: bool = True) -> "MBGNBD":
+            se: bool = True, threads: int = 1) -> "MBGNBD":
         """Fit by maximum likelihood (analytic gradient).
 
         Options as for ``pnbd.ParetoNBD.fit``: weights per row, L2
@@ -124,7 +139,8 @@ class MBGNBD(FittedModel):
         """
         cols = _cols(x, t_x, T) + [("weights", _column(x, weights, "weights"))]
         return cls._fit(_fit_c, cols, "loy_mbgnbd_fit", penalty=penalty, start=start,
-                        max_iter=max_iter, gtol=gtol, compress=compress, se=se)
+                        max_iter=max_iter, gtol=gtol, compress=compress, se=se,
+                        threads=threads)
 
     def loglik_at(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
                   weights: ArrayLike = None) -> float:
@@ -141,6 +157,11 @@ class MBGNBD(FittedModel):
     def palive(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None) -> Any:
         """Probability that each customer is alive at T."""
         return palive(self, x, t_x, T)
+
+    def predict(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                t: Optional[float] = None, threads: int = 1) -> Any:
+        """(P(alive), expected purchases in (T, T + t]) in one pass."""
+        return predict(self, x, t_x, T, t, threads)
 
     def expected(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
                  t: Optional[float] = None) -> Any:

@@ -23,11 +23,12 @@ Example::
     m.expected(x, t_x, T, 39)
 """
 
+import ctypes
 from typing import Any, Dict, Optional, Sequence, Union
 
 from ._lib import declare, c_int, c_double, c_size_t, P
 from ._api import api
-from ._model import FittedModel, FitOptions, FitReport
+from ._model import FittedModel, FitOptions, FitReport, PredictOptions, predict_options
 from . import _percustomer as _pc
 from .bgnbd import _column
 
@@ -45,6 +46,8 @@ _loglik_each = declare("loy_pnbd_loglik_each", c_int,
                        [PD, PD] + _COLS + [c_size_t, PD, PS])
 _fit_c = declare("loy_pnbd_fit", c_int, [PD] + _COLS + [PD, c_size_t, P(FitOptions),
                                                       P(FitReport), PS])
+_score = declare("loy_pnbd_score", c_int,
+                 [PD, PD, PD] + _COLS + [c_size_t, c_double, P(PredictOptions), PS])
 _palive = declare("loy_pnbd_palive", c_int, [PD, PD] + _COLS + [c_size_t, PS])
 _palive_at = declare("loy_pnbd_palive_at", c_int,
                      [PD, PD] + _COLS + [c_size_t, c_double, PS])
@@ -117,6 +120,18 @@ def expected(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike =
 
 
 @api
+def predict(params: Params, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+            t: Optional[float] = None, threads: int = 1) -> Any:
+    """(P(alive), expected purchases in (T, T + t]) of each customer in one
+    pass (loy_pnbd_score); threads: POSIX threads to split the customers
+    over (the same values for every count; the GIL is released)."""
+    t_x, T, t = _horizon(x, t_x, T, t, "t")
+    opts = predict_options(threads)
+    return _pc.call(_score, "loy_pnbd_score", _p(params), _cols(x, t_x, T),
+                    (t, ctypes.byref(opts)), outputs=2, names=("palive", "expected"))
+
+
+@api
 def expected_new(params: Params, t: ArrayLike) -> Any:
     """Expected repeat purchases E[X(t)] of a new customer in (0, t], per horizon t."""
     return _pc.call(_expected_new, "loy_pnbd_expected_new", _p(params), [("t", t)],
@@ -150,7 +165,7 @@ class ParetoNBD(FittedModel):
     def fit(cls, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
             weights: ArrayLike = None, penalty: float = 0.0, start: Any = None,
             max_iter: int = 0, gtol: float = 0.0, compress: Optional[bool] = None,
-            se: bool = True) -> "ParetoNBD":
+            se: bool = True, threads: int = 1) -> "ParetoNBD":
         """Fit by maximum likelihood (BFGS on log-parameters, analytic gradient).
 
         ``x, t_x, T`` arrays or one summary DataFrame; ``weights``:
@@ -164,7 +179,8 @@ class ParetoNBD(FittedModel):
         """
         cols = _cols(x, t_x, T) + [("weights", _column(x, weights, "weights"))]
         return cls._fit(_fit_c, cols, "loy_pnbd_fit", penalty=penalty, start=start,
-                        max_iter=max_iter, gtol=gtol, compress=compress, se=se)
+                        max_iter=max_iter, gtol=gtol, compress=compress, se=se,
+                        threads=threads)
 
     def loglik_at(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
                   weights: ArrayLike = None) -> float:
@@ -186,6 +202,11 @@ class ParetoNBD(FittedModel):
                   t: Optional[float] = None) -> Any:
         """Probability that each customer is alive at T + t."""
         return palive_at(self, x, t_x, T, t)
+
+    def predict(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
+                t: Optional[float] = None, threads: int = 1) -> Any:
+        """(P(alive), expected purchases in (T, T + t]) in one pass."""
+        return predict(self, x, t_x, T, t, threads)
 
     def expected(self, x: ArrayLike, t_x: ArrayLike = None, T: ArrayLike = None,
                  t: Optional[float] = None) -> Any:
