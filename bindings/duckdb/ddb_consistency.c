@@ -769,3 +769,516 @@ summary_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
         funnel_free(&r);
     }
 }
+
+/* ------------------------------------------------------------------ */
+/* control charts and change                                            */
+/* ------------------------------------------------------------------ */
+
+static const Flag signal_flags[] = {
+    {LOY_SIGNAL_SHEWHART_HIGH, "shewhart_high"},
+    {LOY_SIGNAL_SHEWHART_LOW, "shewhart_low"},
+    {LOY_SIGNAL_LANEY_HIGH, "laney_high"}, {LOY_SIGNAL_LANEY_LOW, "laney_low"},
+    {LOY_SIGNAL_EWMA_HIGH, "ewma_high"}, {LOY_SIGNAL_EWMA_LOW, "ewma_low"},
+    {LOY_SIGNAL_CUSUM_HIGH, "cusum_high"}, {LOY_SIGNAL_CUSUM_LOW, "cusum_low"},
+    {LOY_SIGNAL_LONG_RUN, "long_run"},
+};
+
+static const Flag change_flags[] = {
+    {LOY_CHANGE_NONE, "none"}, {LOY_NPS_CLIPPED, "clipped"},
+    {LOY_NPS_SMALL_SAMPLE, "small_sample"}, {LOY_NPS_DEGENERATE, "degenerate"},
+};
+
+static duckdb_type
+period_duck_type(int ptype)
+{
+    return ptype == PER_STR ? DUCKDB_TYPE_VARCHAR
+           : ptype == PER_DATE ? DUCKDB_TYPE_DATE
+                               : DUCKDB_TYPE_BIGINT;
+}
+
+#define CH_VALS 11 /* nps, centre, shewhart_lower .. cusum_lower */
+static const char *const ch_names[] = {
+    "unit", "period", "n", "nps", "centre", "shewhart_lower", "shewhart_upper",
+    "laney_lower", "laney_upper", "ewma", "ewma_lower", "ewma_upper",
+    "cusum_upper", "cusum_lower", "baseline", "signals"};
+#define CH_FIELDS 16
+
+static duckdb_logical_type
+chart_type(int ptype)
+{
+    duckdb_logical_type t[CH_FIELDS];
+    int k;
+    t[0] = ddb_type(DUCKDB_TYPE_VARCHAR);
+    t[1] = ddb_type(period_duck_type(ptype));
+    t[2] = ddb_type(DUCKDB_TYPE_BIGINT);
+    for (k = 3; k < 3 + CH_VALS; k++)
+        t[k] = ddb_type(DUCKDB_TYPE_DOUBLE);
+    t[14] = ddb_type(DUCKDB_TYPE_BOOLEAN);
+    t[15] = ddb_list_of(DUCKDB_TYPE_VARCHAR);
+    return list_of_struct(CH_FIELDS, ch_names, t);
+}
+
+static int
+period_type_of(duckdb_data_chunk in)
+{
+    duckdb_logical_type lt = duckdb_vector_get_column_type(
+        duckdb_data_chunk_get_vector(in, 1));
+    duckdb_logical_type ct = duckdb_list_type_child_type(lt);
+    duckdb_type t = duckdb_get_type_id(ct);
+    duckdb_destroy_logical_type(&ct);
+    duckdb_destroy_logical_type(&lt);
+    return t == DUCKDB_TYPE_VARCHAR ? PER_STR
+           : t == DUCKDB_TYPE_DATE  ? PER_DATE
+                                    : PER_I64;
+}
+
+static int
+chart_options(duckdb_function_info info, duckdb_data_chunk in, idx_t i,
+              const Grid *g, loy_chart_options *co, const char *what)
+{
+    enum { O_TP, O_TD, O_BS, O_BL, O_LIM, O_LAM, O_EL, O_K, O_H, O_N };
+    Opt o[O_N] = {{"target_promoters", 0, 0}, {"target_detractors", 0, 0},
+                  {"baseline_start", 1, 0}, {"baseline_length", 0, 0},
+                  {"shewhart_limit", 3, 0}, {"ewma_lambda", 0.2, 0},
+                  {"ewma_limit", 3, 0}, {"cusum_k", 0.5, 0}, {"cusum_h", 5, 0}};
+    size_t len;
+    const char *os = options_of(in, 3, i, &len);
+    double np = (double) g->n_periods;
+    int fixed;
+    if (parse_options(info, os, len, o, O_N, NULL, NULL, 0, NULL, NULL, what) != 0
+        || target_opts(info, &o[O_TP], &o[O_TD], &fixed, what) != 0)
+        return -1;
+    if (!o[O_BL].set)
+        o[O_BL].v = np - o[O_BS].v + 1;
+    if (in_range(info, what, "baseline_start", o[O_BS].v, 1, np, 0, 0)
+        || in_range(info, what, "baseline_length", o[O_BL].v, 1,
+                    np - o[O_BS].v + 1, 0, 0)
+        || in_range(info, what, "shewhart_limit", o[O_LIM].v, 0, INFINITY, 1, 1)
+        || in_range(info, what, "ewma_lambda", o[O_LAM].v, 0, 1, 1, 0)
+        || in_range(info, what, "ewma_limit", o[O_EL].v, 0, INFINITY, 1, 1)
+        || in_range(info, what, "cusum_k", o[O_K].v, 0, INFINITY, 0, 1)
+        || in_range(info, what, "cusum_h", o[O_H].v, 0, INFINITY, 1, 1))
+        return -1;
+    loy_chart_options_init(co);
+    if (fixed) {
+        co->target = LOY_CHART_TARGET_FIXED;
+        co->target_promoters = o[O_TP].v;
+        co->target_detractors = o[O_TD].v;
+    }
+    co->baseline_start = (size_t) o[O_BS].v - 1;
+    co->baseline_length = (size_t) o[O_BL].v;
+    co->limit = o[O_LIM].v;
+    co->ewma_lambda = o[O_LAM].v;
+    co->ewma_limit = o[O_EL].v;
+    co->cusum_k = o[O_K].v;
+    co->cusum_h = o[O_H].v;
+    return 0;
+}
+
+static int
+lists_of(duckdb_data_chunk in, Lists *L)
+{
+    L->uv = duckdb_data_chunk_get_vector(in, 0);
+    L->pv = duckdb_data_chunk_get_vector(in, 1);
+    L->tv = duckdb_data_chunk_get_vector(in, 2);
+    L->ptype = period_type_of(in);
+    return 0;
+}
+
+/* nps_chart(units VARCHAR[], periods T[], tallies BLOB[] [, options]) */
+static void
+chart_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    const char *what = "nps_chart";
+    idx_t n = duckdb_data_chunk_get_size(in), i;
+    duckdb_list_entry *oe = (duckdb_list_entry *) duckdb_vector_get_data(out);
+    Lists L;
+    lists_of(in, &L);
+    for (i = 0; i < n; i++) {
+        Grid g;
+        loy_chart_options co;
+        loy_chart_units cu = LOY_CHART_UNITS_INIT;
+        loy_chart_points cp = LOY_CHART_POINTS_INIT;
+        double *v, *centre;
+        uint32_t *codes;
+        size_t cells, u, t, bad = LOY_NO_INDEX;
+        idx_t off;
+        duckdb_vector sv;
+        int rc, c;
+        if (lists_null(in, i, 3)) {
+            ddb_set_null(out, i);
+            continue;
+        }
+        if (grid_build(info, &L, i, &g, what) != 0)
+            return;
+        if (chart_options(info, in, i, &g, &co, what) != 0) {
+            grid_free(&g);
+            return;
+        }
+        cells = g.n_units * g.n_periods;
+        v = nan_block(cells * 10);
+        centre = nan_block(g.n_units);
+        codes = malloc(sizeof *codes * cells);
+        if (v == NULL || centre == NULL || codes == NULL) {
+            rc = LOY_ENOMEM;
+        } else {
+            cu.centre = centre;
+            cp.nps = v;
+            cp.shewhart_lower = v + cells;
+            cp.shewhart_upper = v + 2 * cells;
+            cp.laney_lower = v + 3 * cells;
+            cp.laney_upper = v + 4 * cells;
+            cp.ewma = v + 5 * cells;
+            cp.ewma_lower = v + 6 * cells;
+            cp.ewma_upper = v + 7 * cells;
+            cp.cusum_upper = v + 8 * cells;
+            cp.cusum_lower = v + 9 * cells;
+            cp.codes = codes;
+            rc = loy_chart_compute(&cu, &cp, g.counts, g.n_units, g.n_periods,
+                                   3, &co, &bad);
+        }
+        if (rc != LOY_OK) {
+            ddb_scalar_error(info, rc, what, "%s", loy_strerror(rc));
+            free(v);
+            free(centre);
+            free(codes);
+            grid_free(&g);
+            return;
+        }
+        off = duckdb_list_vector_get_size(out);
+        duckdb_list_vector_reserve(out, off + cells);
+        sv = duckdb_list_vector_get_child(out);
+        for (u = 0; u < g.n_units; u++)
+            for (t = 0; t < g.n_periods; t++) {
+                size_t k = u * g.n_periods + t;
+                idx_t row = off + k;
+                duckdb_vector_assign_string_element_len(ddb_child(sv, 0), row,
+                                                        g.unit[u].s, g.unit[u].len);
+                put_period(sv, 1, row, &g.period[t], L.ptype);
+                ddb_put_i64(sv, 2, row, (int64_t) grid_n(&g, k));
+                put_f64n(sv, 3, row, v[k]);
+                put_f64n(sv, 4, row, centre[u]);
+                for (c = 1; c < 10; c++)
+                    put_f64n(sv, (idx_t) (4 + c), row, v[(size_t) c * cells + k]);
+                ddb_put_bool(sv, 14, row, (codes[k] & LOY_SIGNAL_BASELINE) != 0);
+                put_flags(sv, 15, row, codes[k], signal_flags,
+                          (int) (sizeof signal_flags / sizeof signal_flags[0]));
+            }
+        duckdb_list_vector_set_size(out, off + cells);
+        oe[i].offset = off;
+        oe[i].length = cells;
+        free(v);
+        free(centre);
+        free(codes);
+        grid_free(&g);
+    }
+}
+
+static const char *const cg_names[] = {
+    "unit", "period", "previous", "diff", "se", "z", "p_value", "lower",
+    "upper", "flags"};
+#define CG_FIELDS 10
+
+static duckdb_logical_type
+change_type(int ptype)
+{
+    duckdb_logical_type t[CG_FIELDS];
+    int k;
+    t[0] = ddb_type(DUCKDB_TYPE_VARCHAR);
+    t[1] = ddb_type(period_duck_type(ptype));
+    t[2] = ddb_type(period_duck_type(ptype));
+    for (k = 3; k < 9; k++)
+        t[k] = ddb_type(DUCKDB_TYPE_DOUBLE);
+    t[9] = ddb_list_of(DUCKDB_TYPE_VARCHAR);
+    return list_of_struct(CG_FIELDS, cg_names, t);
+}
+
+/* nps_change(units, periods, tallies, lag BIGINT [, method VARCHAR [,
+ * level DOUBLE]]) */
+static void
+change_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    const char *what = "nps_change";
+    idx_t n = duckdb_data_chunk_get_size(in), i;
+    idx_t ncol = duckdb_data_chunk_get_column_count(in);
+    duckdb_list_entry *oe = (duckdb_list_entry *) duckdb_vector_get_data(out);
+    Lists L;
+    lists_of(in, &L);
+    for (i = 0; i < n; i++) {
+        Grid g;
+        loy_change_points cp = LOY_CHANGE_POINTS_INIT;
+        double *v, level = 0.95;
+        uint32_t *flags, method = LOY_NPS_WALD;
+        int64_t lag;
+        size_t cells, u, t, bad = LOY_NO_INDEX;
+        idx_t off;
+        duckdb_vector sv;
+        int rc, c;
+        if (lists_null(in, i, 4)) {
+            ddb_set_null(out, i);
+            continue;
+        }
+        lag = ((const int64_t *) duckdb_vector_get_data(duckdb_data_chunk_get_vector(in, 3)))[i];
+        if (lag < 1) {
+            ddb_scalar_error(info, LOY_EINVAL, what, "lag %lld is not at least 1 "
+                             "period", (long long) lag);
+            return;
+        }
+        if (ncol > 4) {
+            size_t len;
+            const char *m = options_of(in, 4, i, &len);
+            int mm = m != NULL ? ddb_method(m, len) : (int) LOY_NPS_WALD;
+            if (mm < 0 || mm == (int) LOY_NPS_SCORE) {
+                ddb_scalar_error(info, LOY_EINVAL, what, "unknown or one-sample "
+                                 "method \"%.*s\" (wald, adjusted)", (int) len, m);
+                return;
+            }
+            method = (uint32_t) mm;
+        }
+        if (ncol > 5) {
+            duckdb_vector lv = duckdb_data_chunk_get_vector(in, 5);
+            if (ddb_valid(duckdb_vector_get_validity(lv), i))
+                level = ((const double *) duckdb_vector_get_data(lv))[i];
+            if (in_range(info, what, "level", level, 0, 1, 1, 1) != 0)
+                return;
+        }
+        if (grid_build(info, &L, i, &g, what) != 0)
+            return;
+        cells = g.n_units * g.n_periods;
+        v = nan_block(cells * 6);
+        flags = malloc(sizeof *flags * cells);
+        if (v == NULL || flags == NULL) {
+            rc = LOY_ENOMEM;
+        } else {
+            cp.diff = v;
+            cp.se = v + cells;
+            cp.z = v + 2 * cells;
+            cp.p_value = v + 3 * cells;
+            cp.lower = v + 4 * cells;
+            cp.upper = v + 5 * cells;
+            cp.flags = flags;
+            rc = loy_change_compute(&cp, g.counts, g.n_units, g.n_periods, 3,
+                                    (size_t) lag, method, level, NULL, &bad);
+        }
+        if (rc != LOY_OK) {
+            ddb_scalar_error(info, rc, what, "%s", loy_strerror(rc));
+            free(v);
+            free(flags);
+            grid_free(&g);
+            return;
+        }
+        off = duckdb_list_vector_get_size(out);
+        duckdb_list_vector_reserve(out, off + cells);
+        sv = duckdb_list_vector_get_child(out);
+        for (u = 0; u < g.n_units; u++)
+            for (t = 0; t < g.n_periods; t++) {
+                size_t k = u * g.n_periods + t;
+                idx_t row = off + k;
+                duckdb_vector_assign_string_element_len(ddb_child(sv, 0), row,
+                                                        g.unit[u].s, g.unit[u].len);
+                put_period(sv, 1, row, &g.period[t], L.ptype);
+                if (t >= (size_t) lag)
+                    put_period(sv, 2, row, &g.period[t - (size_t) lag], L.ptype);
+                else
+                    ddb_set_null(ddb_child(sv, 2), row);
+                for (c = 0; c < 6; c++)
+                    put_f64n(sv, (idx_t) (3 + c), row, v[(size_t) c * cells + k]);
+                put_flags(sv, 9, row, flags[k], change_flags,
+                          (int) (sizeof change_flags / sizeof change_flags[0]));
+            }
+        duckdb_list_vector_set_size(out, off + cells);
+        oe[i].offset = off;
+        oe[i].length = cells;
+        free(v);
+        free(flags);
+        grid_free(&g);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* chart design                                                          */
+/* ------------------------------------------------------------------ */
+
+static int
+sides_of(duckdb_function_info info, duckdb_data_chunk in, idx_t argno,
+         idx_t i, uint32_t *sides, const char *what)
+{
+    size_t len;
+    const char *s = options_of(in, argno, i, &len);
+    *sides = LOY_ARL_TWO_SIDED;
+    if (s == NULL || (len == 3 && memcmp(s, "two", 3) == 0))
+        return 0;
+    if (len == 5 && memcmp(s, "upper", 5) == 0)
+        *sides = LOY_ARL_UPPER;
+    else if (len == 5 && memcmp(s, "lower", 5) == 0)
+        *sides = LOY_ARL_LOWER;
+    else {
+        ddb_scalar_error(info, LOY_EINVAL, what, "unknown sides \"%.*s\" (two, "
+                         "upper, lower)", (int) len, s);
+        return -1;
+    }
+    return 0;
+}
+
+static double
+dbl(duckdb_data_chunk in, idx_t argno, idx_t i, double dflt)
+{
+    duckdb_vector v;
+    if (duckdb_data_chunk_get_column_count(in) <= argno)
+        return dflt;
+    v = duckdb_data_chunk_get_vector(in, argno);
+    return ((const double *) duckdb_vector_get_data(v))[i];
+}
+
+enum { ARL_EWMA, ARL_CUSUM, LIM_EWMA, LIM_CUSUM };
+
+static void
+arl_common(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out,
+           int kind)
+{
+    static const char *const what_of[] = {"ewma_arl", "cusum_arl", "ewma_limit",
+                                          "cusum_limit"};
+    const char *what = what_of[kind];
+    idx_t n = duckdb_data_chunk_get_size(in), ncol, i, k;
+    double *o = (double *) duckdb_vector_get_data(out);
+    ncol = duckdb_data_chunk_get_column_count(in);
+    for (i = 0; i < n; i++) {
+        double a, b, shift = 0.0, r = 0.0;
+        uint32_t sides;
+        int rc, isnull = 0;
+        for (k = 0; k < ncol; k++)
+            if (!ddb_valid(duckdb_vector_get_validity(duckdb_data_chunk_get_vector(in, k)), i))
+                isnull = 1;
+        if (isnull) {
+            ddb_set_null(out, i);
+            continue;
+        }
+        a = dbl(in, 0, i, 0.0);
+        b = dbl(in, 1, i, 0.0);
+        if (kind == ARL_EWMA || kind == ARL_CUSUM) {
+            shift = dbl(in, 2, i, 0.0);
+            if (sides_of(info, in, 3, i, &sides, what) != 0
+                || in_range(info, what, "shift", shift, -INFINITY, INFINITY, 1, 1))
+                return;
+        } else if (sides_of(info, in, 2, i, &sides, what) != 0) {
+            return;
+        }
+        switch (kind) {
+        case ARL_EWMA:
+            if (in_range(info, what, "lambda", a, 0, 1, 1, 0)
+                || in_range(info, what, "ewma_limit", b, 0, INFINITY, 1, 1))
+                return;
+            rc = loy_arl_ewma(&r, a, b, shift, sides, NULL);
+            break;
+        case ARL_CUSUM:
+            if (in_range(info, what, "k", a, 0, INFINITY, 0, 1)
+                || in_range(info, what, "h", b, 0, INFINITY, 1, 1))
+                return;
+            rc = loy_arl_cusum(&r, a, b, shift, sides, NULL);
+            break;
+        case LIM_EWMA:
+            if (in_range(info, what, "lambda", a, 0, 1, 1, 0)
+                || in_range(info, what, "arl0", b, 1, 1e9, 1, 0))
+                return;
+            rc = loy_arl_ewma_limit(&r, a, b, sides, NULL);
+            break;
+        default:
+            if (in_range(info, what, "k", a, 0, INFINITY, 0, 1)
+                || in_range(info, what, "arl0", b, 1, 1e9, 1, 0))
+                return;
+            rc = loy_arl_cusum_limit(&r, a, b, sides, NULL);
+            break;
+        }
+        if (rc != LOY_OK) {
+            ddb_scalar_error(info, rc, what, "%s", rc == LOY_EDEGENERATE
+                ? "the run length is beyond double precision (above about 1e13)"
+                : loy_strerror(rc));
+            return;
+        }
+        o[i] = r;
+    }
+}
+
+static void
+ewma_arl_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    arl_common(info, in, out, ARL_EWMA);
+}
+
+static void
+cusum_arl_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    arl_common(info, in, out, ARL_CUSUM);
+}
+
+static void
+ewma_limit_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    arl_common(info, in, out, LIM_EWMA);
+}
+
+static void
+cusum_limit_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    arl_common(info, in, out, LIM_CUSUM);
+}
+
+/* ------------------------------------------------------------------ */
+/* registration                                                         */
+/* ------------------------------------------------------------------ */
+
+#define T(x) ddb_type(DUCKDB_TYPE_##x)
+#define LT(x) ddb_list_of(DUCKDB_TYPE_##x)
+
+int
+ddb_register_consistency(duckdb_connection con, char *err, size_t err_len)
+{
+    static const int ptypes[] = {PER_I64, PER_DATE, PER_STR};
+    DdbAgg none[] = {{NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL}};
+    DdbScalar fns[40];
+    int k = 0, p;
+    fns[k++] = (DdbScalar){"nps_funnel", 2, {LT(VARCHAR), LT(BLOB)}, funnel_type(), funnel_fn};
+    fns[k++] = (DdbScalar){"nps_funnel", 3, {LT(VARCHAR), LT(BLOB), T(VARCHAR)},
+                           funnel_type(), funnel_fn};
+    fns[k++] = (DdbScalar){"nps_funnel_summary", 2, {LT(VARCHAR), LT(BLOB)},
+                           summary_type(), summary_fn};
+    fns[k++] = (DdbScalar){"nps_funnel_summary", 3, {LT(VARCHAR), LT(BLOB), T(VARCHAR)},
+                           summary_type(), summary_fn};
+    for (p = 0; p < 3; p++) {
+        duckdb_type pt = period_duck_type(ptypes[p]);
+        fns[k++] = (DdbScalar){"nps_chart", 3, {LT(VARCHAR), ddb_list_of(pt), LT(BLOB)},
+                               chart_type(ptypes[p]), chart_fn};
+        fns[k++] = (DdbScalar){"nps_chart", 4,
+                               {LT(VARCHAR), ddb_list_of(pt), LT(BLOB), T(VARCHAR)},
+                               chart_type(ptypes[p]), chart_fn};
+    }
+    for (p = 0; p < 3; p++) {
+        duckdb_type pt = period_duck_type(ptypes[p]);
+        fns[k++] = (DdbScalar){"nps_change", 4,
+                               {LT(VARCHAR), ddb_list_of(pt), LT(BLOB), T(BIGINT)},
+                               change_type(ptypes[p]), change_fn};
+        fns[k++] = (DdbScalar){"nps_change", 6,
+                               {LT(VARCHAR), ddb_list_of(pt), LT(BLOB), T(BIGINT),
+                                T(VARCHAR), T(DOUBLE)},
+                               change_type(ptypes[p]), change_fn};
+    }
+    fns[k++] = (DdbScalar){"ewma_arl", 2, {T(DOUBLE), T(DOUBLE)}, T(DOUBLE), ewma_arl_fn};
+    fns[k++] = (DdbScalar){"ewma_arl", 3, {T(DOUBLE), T(DOUBLE), T(DOUBLE)}, T(DOUBLE),
+                           ewma_arl_fn};
+    fns[k++] = (DdbScalar){"ewma_arl", 4, {T(DOUBLE), T(DOUBLE), T(DOUBLE), T(VARCHAR)},
+                           T(DOUBLE), ewma_arl_fn};
+    fns[k++] = (DdbScalar){"cusum_arl", 2, {T(DOUBLE), T(DOUBLE)}, T(DOUBLE), cusum_arl_fn};
+    fns[k++] = (DdbScalar){"cusum_arl", 3, {T(DOUBLE), T(DOUBLE), T(DOUBLE)}, T(DOUBLE),
+                           cusum_arl_fn};
+    fns[k++] = (DdbScalar){"cusum_arl", 4, {T(DOUBLE), T(DOUBLE), T(DOUBLE), T(VARCHAR)},
+                           T(DOUBLE), cusum_arl_fn};
+    fns[k++] = (DdbScalar){"ewma_limit", 2, {T(DOUBLE), T(DOUBLE)}, T(DOUBLE), ewma_limit_fn};
+    fns[k++] = (DdbScalar){"ewma_limit", 3, {T(DOUBLE), T(DOUBLE), T(VARCHAR)}, T(DOUBLE),
+                           ewma_limit_fn};
+    fns[k++] = (DdbScalar){"cusum_limit", 2, {T(DOUBLE), T(DOUBLE)}, T(DOUBLE),
+                           cusum_limit_fn};
+    fns[k++] = (DdbScalar){"cusum_limit", 3, {T(DOUBLE), T(DOUBLE), T(VARCHAR)}, T(DOUBLE),
+                           cusum_limit_fn};
+    fns[k] = (DdbScalar){NULL, 0, {NULL}, NULL, NULL};
+    return ddb_register_all(con, none, fns, err, err_len);
+}
