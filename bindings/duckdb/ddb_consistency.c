@@ -1095,6 +1095,247 @@ change_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
     }
 }
 
+
+/* DOUBLE argument argno of row i (dflt when the call has fewer, or it is
+ * NULL: a NULL option means the default). */
+static double
+dbl(duckdb_data_chunk in, idx_t argno, idx_t i, double dflt)
+{
+    duckdb_vector v;
+    if (duckdb_data_chunk_get_column_count(in) <= argno)
+        return dflt;
+    v = duckdb_data_chunk_get_vector(in, argno);
+    if (!ddb_valid(duckdb_vector_get_validity(v), i))
+        return dflt;
+    return ((const double *) duckdb_vector_get_data(v))[i];
+}
+
+static const Flag chart_unit_flags[] = {
+    {LOY_CHART_NO_BASELINE, "no_baseline"}, {LOY_CHART_DEGENERATE, "degenerate"},
+    {LOY_CHART_NO_LANEY, "no_laney"}, {LOY_CHART_LONG_RUN, "long_run"},
+    {LOY_CHART_FEW_CROSSINGS, "few_crossings"},
+};
+
+static const char *const cs_names[] = {
+    "unit", "centre", "sigma", "sigma_z", "n_points", "n_useful",
+    "longest_run", "longest_run_limit", "crossings", "crossings_limit",
+    "first_shewhart", "first_laney", "first_ewma", "first_cusum", "flags"};
+#define CS_FIELDS 15
+
+static duckdb_logical_type
+chart_summary_type(int ptype)
+{
+    duckdb_logical_type t[CS_FIELDS];
+    int k;
+    t[0] = ddb_type(DUCKDB_TYPE_VARCHAR);
+    for (k = 1; k < 4; k++)
+        t[k] = ddb_type(DUCKDB_TYPE_DOUBLE);
+    for (k = 4; k < 10; k++)
+        t[k] = ddb_type(DUCKDB_TYPE_INTEGER);
+    for (k = 10; k < 14; k++)
+        t[k] = ddb_type(period_duck_type(ptype));
+    t[14] = ddb_list_of(DUCKDB_TYPE_VARCHAR);
+    return list_of_struct(CS_FIELDS, cs_names, t);
+}
+
+/* nps_chart_summary(units, periods, tallies [, options]): one per unit */
+static void
+chart_summary_fn(duckdb_function_info info, duckdb_data_chunk in,
+                 duckdb_vector out)
+{
+    const char *what = "nps_chart_summary";
+    idx_t n = duckdb_data_chunk_get_size(in), i;
+    duckdb_list_entry *oe = (duckdb_list_entry *) duckdb_vector_get_data(out);
+    Lists L;
+    lists_of(in, &L);
+    for (i = 0; i < n; i++) {
+        Grid g;
+        loy_chart_options co;
+        loy_chart_units cu = LOY_CHART_UNITS_INIT;
+        double *dv;
+        size_t *sv10, nu, u, k, bad = LOY_NO_INDEX;
+        uint32_t *flags;
+        idx_t off;
+        duckdb_vector sv;
+        int rc;
+        if (lists_null(in, i, 3)) {
+            ddb_set_null(out, i);
+            continue;
+        }
+        if (grid_build(info, &L, i, &g, what) != 0)
+            return;
+        if (chart_options(info, in, i, &g, &co, what) != 0) {
+            grid_free(&g);
+            return;
+        }
+        nu = g.n_units;
+        dv = nan_block(nu * 3);
+        sv10 = malloc(sizeof *sv10 * nu * 10);
+        flags = calloc(nu, sizeof *flags);
+        if (dv == NULL || sv10 == NULL || flags == NULL) {
+            rc = LOY_ENOMEM;
+        } else {
+            for (k = 0; k < nu * 10; k++)
+                sv10[k] = LOY_NO_INDEX;
+            cu.centre = dv;
+            cu.sigma = dv + nu;
+            cu.sigma_z = dv + 2 * nu;
+            cu.n_points = sv10;
+            cu.n_useful = sv10 + nu;
+            cu.longest_run = sv10 + 2 * nu;
+            cu.longest_run_limit = sv10 + 3 * nu;
+            cu.crossings = sv10 + 4 * nu;
+            cu.crossings_limit = sv10 + 5 * nu;
+            cu.first_shewhart = sv10 + 6 * nu;
+            cu.first_laney = sv10 + 7 * nu;
+            cu.first_ewma = sv10 + 8 * nu;
+            cu.first_cusum = sv10 + 9 * nu;
+            cu.flags = flags;
+            rc = loy_chart_compute(&cu, NULL, g.counts, nu, g.n_periods, 3, &co,
+                                   &bad);
+        }
+        if (rc != LOY_OK) {
+            ddb_scalar_error(info, rc, what, "%s", loy_strerror(rc));
+            free(dv);
+            free(sv10);
+            free(flags);
+            grid_free(&g);
+            return;
+        }
+        off = duckdb_list_vector_get_size(out);
+        duckdb_list_vector_reserve(out, off + nu);
+        sv = duckdb_list_vector_get_child(out);
+        for (u = 0; u < nu; u++) {
+            idx_t row = off + u;
+            duckdb_vector_assign_string_element_len(ddb_child(sv, 0), row,
+                                                    g.unit[u].s, g.unit[u].len);
+            for (k = 0; k < 3; k++)
+                put_f64n(sv, (idx_t) (1 + k), row, dv[k * nu + u]);
+            for (k = 0; k < 10; k++) {
+                size_t x = sv10[k * nu + u];
+                if (x == LOY_NO_INDEX)
+                    ddb_set_null(ddb_child(sv, (idx_t) (4 + k)), row);
+                else if (k < 6)
+                    ddb_put_i32(sv, (idx_t) (4 + k), row, (int32_t) x);
+                else
+                    put_period(sv, (idx_t) (4 + k), row, &g.period[x], L.ptype);
+            }
+            put_flags(sv, 14, row, flags[u], chart_unit_flags,
+                      (int) (sizeof chart_unit_flags / sizeof chart_unit_flags[0]));
+        }
+        duckdb_list_vector_set_size(out, off + nu);
+        oe[i].offset = off;
+        oe[i].length = nu;
+        free(dv);
+        free(sv10);
+        free(flags);
+        grid_free(&g);
+    }
+}
+
+static const Flag trend_flags[] = {
+    {LOY_TREND_EMPTY, "empty"}, {LOY_TREND_SEPARATED, "separated"},
+    {LOY_TREND_OVERDISPERSED, "overdispersed"},
+};
+
+static const char *const tr_names[] = {
+    "unit", "slope", "se", "lower", "upper", "p_value", "dispersion",
+    "share_first", "share_last", "n_periods", "flags"};
+#define TR_FIELDS 11
+
+static duckdb_logical_type
+trend_type(void)
+{
+    duckdb_logical_type t[TR_FIELDS];
+    int k;
+    t[0] = ddb_type(DUCKDB_TYPE_VARCHAR);
+    for (k = 1; k < 9; k++)
+        t[k] = ddb_type(DUCKDB_TYPE_DOUBLE);
+    t[9] = ddb_type(DUCKDB_TYPE_INTEGER);
+    t[10] = ddb_list_of(DUCKDB_TYPE_VARCHAR);
+    return list_of_struct(TR_FIELDS, tr_names, t);
+}
+
+/* nps_topbox_trend(units, periods, tallies [, level DOUBLE]) */
+static void
+trend_fn(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    const char *what = "nps_topbox_trend";
+    idx_t n = duckdb_data_chunk_get_size(in), i;
+    duckdb_list_entry *oe = (duckdb_list_entry *) duckdb_vector_get_data(out);
+    Lists L;
+    lists_of(in, &L);
+    for (i = 0; i < n; i++) {
+        Grid g;
+        loy_trend_units tu = LOY_TREND_UNITS_INIT;
+        double *dv, level = dbl(in, 3, i, 0.95);
+        size_t *np, nu, u, k, bad = LOY_NO_INDEX;
+        uint32_t *flags;
+        idx_t off;
+        duckdb_vector sv;
+        int rc;
+        if (lists_null(in, i, 3)) {
+            ddb_set_null(out, i);
+            continue;
+        }
+        if (in_range(info, what, "level", level, 0, 1, 1, 1) != 0
+            || grid_build(info, &L, i, &g, what) != 0)
+            return;
+        nu = g.n_units;
+        dv = nan_block(nu * 8);
+        np = malloc(sizeof *np * nu);
+        flags = calloc(nu, sizeof *flags);
+        if (dv == NULL || np == NULL || flags == NULL) {
+            rc = LOY_ENOMEM;
+        } else {
+            for (k = 0; k < nu; k++)
+                np[k] = LOY_NO_INDEX;
+            tu.slope = dv;
+            tu.se = dv + nu;
+            tu.lower = dv + 2 * nu;
+            tu.upper = dv + 3 * nu;
+            tu.p_value = dv + 4 * nu;
+            tu.dispersion = dv + 5 * nu;
+            tu.share_first = dv + 6 * nu;
+            tu.share_last = dv + 7 * nu;
+            tu.n_periods = np;
+            tu.flags = flags;
+            rc = loy_topbox_trend(&tu, g.counts, nu, g.n_periods, 3, level, &bad);
+        }
+        if (rc != LOY_OK) {
+            ddb_scalar_error(info, rc, what, "%s", loy_strerror(rc));
+            free(dv);
+            free(np);
+            free(flags);
+            grid_free(&g);
+            return;
+        }
+        off = duckdb_list_vector_get_size(out);
+        duckdb_list_vector_reserve(out, off + nu);
+        sv = duckdb_list_vector_get_child(out);
+        for (u = 0; u < nu; u++) {
+            idx_t row = off + u;
+            duckdb_vector_assign_string_element_len(ddb_child(sv, 0), row,
+                                                    g.unit[u].s, g.unit[u].len);
+            for (k = 0; k < 8; k++)
+                put_f64n(sv, (idx_t) (1 + k), row, dv[k * nu + u]);
+            if (np[u] == LOY_NO_INDEX)
+                ddb_set_null(ddb_child(sv, 9), row);
+            else
+                ddb_put_i32(sv, 9, row, (int32_t) np[u]);
+            put_flags(sv, 10, row, flags[u], trend_flags,
+                      (int) (sizeof trend_flags / sizeof trend_flags[0]));
+        }
+        duckdb_list_vector_set_size(out, off + nu);
+        oe[i].offset = off;
+        oe[i].length = nu;
+        free(dv);
+        free(np);
+        free(flags);
+        grid_free(&g);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* chart design                                                          */
 /* ------------------------------------------------------------------ */
@@ -1120,15 +1361,6 @@ sides_of(duckdb_function_info info, duckdb_data_chunk in, idx_t argno,
     return 0;
 }
 
-static double
-dbl(duckdb_data_chunk in, idx_t argno, idx_t i, double dflt)
-{
-    duckdb_vector v;
-    if (duckdb_data_chunk_get_column_count(in) <= argno)
-        return dflt;
-    v = duckdb_data_chunk_get_vector(in, argno);
-    return ((const double *) duckdb_vector_get_data(v))[i];
-}
 
 enum { ARL_EWMA, ARL_CUSUM, LIM_EWMA, LIM_CUSUM };
 
@@ -1235,7 +1467,7 @@ ddb_register_consistency(duckdb_connection con, char *err, size_t err_len)
 {
     static const int ptypes[] = {PER_I64, PER_DATE, PER_STR};
     DdbAgg none[] = {{NULL, 0, {0}, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL}};
-    DdbScalar fns[40];
+    DdbScalar fns[48];
     int k = 0, p;
     fns[k++] = (DdbScalar){"nps_funnel", 2, {LT(VARCHAR), LT(BLOB)}, funnel_type(), funnel_fn};
     fns[k++] = (DdbScalar){"nps_funnel", 3, {LT(VARCHAR), LT(BLOB), T(VARCHAR)},
@@ -1251,6 +1483,24 @@ ddb_register_consistency(duckdb_connection con, char *err, size_t err_len)
         fns[k++] = (DdbScalar){"nps_chart", 4,
                                {LT(VARCHAR), ddb_list_of(pt), LT(BLOB), T(VARCHAR)},
                                chart_type(ptypes[p]), chart_fn};
+    }
+    for (p = 0; p < 3; p++) {
+        duckdb_type pt = period_duck_type(ptypes[p]);
+        fns[k++] = (DdbScalar){"nps_chart_summary", 3,
+                               {LT(VARCHAR), ddb_list_of(pt), LT(BLOB)},
+                               chart_summary_type(ptypes[p]), chart_summary_fn};
+        fns[k++] = (DdbScalar){"nps_chart_summary", 4,
+                               {LT(VARCHAR), ddb_list_of(pt), LT(BLOB), T(VARCHAR)},
+                               chart_summary_type(ptypes[p]), chart_summary_fn};
+    }
+    for (p = 0; p < 3; p++) {
+        duckdb_type pt = period_duck_type(ptypes[p]);
+        fns[k++] = (DdbScalar){"nps_topbox_trend", 3,
+                               {LT(VARCHAR), ddb_list_of(pt), LT(BLOB)},
+                               trend_type(), trend_fn};
+        fns[k++] = (DdbScalar){"nps_topbox_trend", 4,
+                               {LT(VARCHAR), ddb_list_of(pt), LT(BLOB), T(DOUBLE)},
+                               trend_type(), trend_fn};
     }
     for (p = 0; p < 3; p++) {
         duckdb_type pt = period_duck_type(ptypes[p]);

@@ -533,6 +533,16 @@ test_consistency(void)
           "round(max(c.cusum_lower), 9) FROM (SELECT unnest(nps_chart(list(unit), list(month), "
           "list(tally), 'baseline_length=12')) c FROM monthly_t)",
           "23|17.2|12|19.388385231");
+    check("chart summary quickstart",
+          "SELECT s.unit, round(100 * s.centre, 1), s.n_points, s.longest_run, "
+          "s.longest_run_limit, s.crossings, s.crossings_limit, s.first_shewhart, "
+          "s.first_laney, s.first_cusum, len(s.flags) FROM (SELECT unnest(nps_chart_summary("
+          "list(unit), list(month), list(tally), 'baseline_length=12')) s FROM monthly_t)",
+          "company|17.2|23|8|8|10|7|2025-07-01|2025-06-01|2025-07-01|0");
+    check("topbox trend quickstart",
+          "SELECT round(t.slope, 3), round(t.p_value, 2), t.n_periods FROM (SELECT "
+          "unnest(nps_topbox_trend(list(unit), list(month), list(tally))) t FROM monthly_t)",
+          "-0.006|0.58|23");
     check("change quickstart",
           "SELECT strftime(c.previous, '%Y-%m'), round(100 * c.diff, 1), round(100 * c.lower, 1), "
           "round(100 * c.upper, 1) FROM (SELECT unnest(nps_change(list(unit), list(month), "

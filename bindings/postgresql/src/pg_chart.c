@@ -53,6 +53,28 @@ static const LoyFlagName trend_flags[] = {
     {LOY_TREND_OVERDISPERSED, "overdispersed"},
 };
 
+/*
+ * The signals text[] of a point code, built once per distinct set of
+ * signal bits in a call (most points have none): a chart of 10,000 units x
+ * 52 weeks would otherwise build half a million identical arrays.
+ */
+typedef struct SignalCache {
+    Datum d[(LOY_SIGNAL_ANY >> 4) + 1];
+    bool have[(LOY_SIGNAL_ANY >> 4) + 1];
+} SignalCache;
+
+static Datum
+signals_datum(SignalCache *c, uint32_t code)
+{
+    uint32_t key = (code & LOY_SIGNAL_ANY) >> 4;
+    if (!c->have[key]) {
+        c->d[key] = loy_pg_flag_names(code & LOY_SIGNAL_ANY, signal_names,
+                                      (int) lengthof(signal_names));
+        c->have[key] = true;
+    }
+    return c->d[key];
+}
+
 /* A NaN-filled array of n doubles (unwritten entries read as NULL). */
 static double *
 nan_array(size_t n)
@@ -168,6 +190,7 @@ loyalty_nps_chart(PG_FUNCTION_ARGS)
     loy_chart_points cp = LOY_CHART_POINTS_INIT;
     double *pv[CP_N], *centre;
     uint32_t *codes;
+    SignalCache *cache = palloc0(sizeof *cache);
     size_t cells, bad = LOY_NO_INDEX;
     int u, t, k, rc;
     if (any_null(fcinfo)) {
@@ -219,8 +242,7 @@ loyalty_nps_chart(PG_FUNCTION_ARGS)
                 v[CC_SL + k - CP_SL] = loy_pg_f8_or_null(pv[k][i],
                                                          &nulls[CC_SL + k - CP_SL]);
             v[CC_BASELINE] = BoolGetDatum((codes[i] & LOY_SIGNAL_BASELINE) != 0);
-            v[CC_SIGNALS] = loy_pg_flag_names(codes[i], signal_names,
-                                              (int) lengthof(signal_names));
+            v[CC_SIGNALS] = signals_datum(cache, codes[i]);
             tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nulls);
         }
     return (Datum) 0;
