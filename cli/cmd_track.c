@@ -67,11 +67,11 @@ track_funnel_text(const track_data *d, uint32_t flags, char *buf, size_t size)
         return buf;
     }
     if (flags & LOY_FUNNEL_OUTSIDE_OUTER) {
-        snprintf(w, sizeof w, "%s outside %g%%", (flags & LOY_FUNNEL_BELOW)
+        snprintf(w, sizeof w, "%s the %g%% limits", (flags & LOY_FUNNEL_BELOW)
                  ? "below" : "above", 100 * d->fit.levels[1]);
         add_word(buf, size, w);
     } else if (flags & LOY_FUNNEL_OUTSIDE_INNER) {
-        snprintf(w, sizeof w, "%s outside %g%%", (flags & LOY_FUNNEL_BELOW)
+        snprintf(w, sizeof w, "%s the %g%% limits", (flags & LOY_FUNNEL_BELOW)
                  ? "below" : "above", 100 * d->fit.levels[0]);
         add_word(buf, size, w);
     }
@@ -109,11 +109,11 @@ row_n(const track_data *d, size_t u)
 /* ---- sections ---------------------------------------------------------------- */
 
 static void
-print_input(out_w *o, const track_data *d, const track_input *in)
+print_input(out_w *o, const track_data *d, const track_input *in, const char *key)
 {
     static const char *const pn[3] = {"week", "month", "quarter"};
     char a[32], b[32], buf[96];
-    out_section(o, "input", "Consistency over units and time");
+    out_section(o, key, "Consistency over units and time");
     out_str(o, "file", "file", in->path);
     out_str(o, "score_column", "score column", in->score_col);
     out_str(o, "date_column", "date column", in->date_col);
@@ -166,7 +166,7 @@ static const out_col unit_cols[] = {
     {"unit", 12, 0, 0}, {"n", 6, 0, 0}, {"nps", 7, 1, 1}, {"z", 6, 2, 0},
     {"lower_inner", 0, 1, 1}, {"upper_inner", 0, 1, 1}, {"lower_outer", 0, 1, 1},
     {"upper_outer", 0, 1, 1}, {"shrunk", 7, 1, 1}, {"p_value", 8, 4, 0},
-    {"flags", 22, 0, 0}, {"first_signal", 12, 0, 0}, {"signal_chart", 0, 0, 0}};
+    {"flags", 24, 0, 0}, {"first_signal", 12, 0, 0}, {"signal_chart", 0, 0, 0}};
 
 static void
 print_units(out_w *o, const track_data *d, int primary)
@@ -381,10 +381,11 @@ print_legend(out_w *o)
 
 void
 track_print(out_w *o, const track_data *d, const track_input *in, int by_unit,
-            const char *table)
+            const char *table, const char *key)
 {
-    int units_primary = strcmp(table, "units") == 0 && d->funnel_status == LOY_OK;
-    print_input(o, d, in);
+    int units_primary = table != NULL && strcmp(table, "units") == 0
+                        && d->funnel_status == LOY_OK;
+    print_input(o, d, in, key);
     if (d->funnel_status == LOY_OK) {
         print_consistency(o, d);
         print_units(o, d, units_primary);
@@ -394,7 +395,7 @@ track_print(out_w *o, const track_data *d, const track_input *in, int by_unit,
                  ? "no funnel: every answer is in one class"
                  : "no funnel: fewer than one unit with answers");
     }
-    print_periods(o, d, by_unit, !units_primary);
+    print_periods(o, d, by_unit, table != NULL && !units_primary);
     print_legend(o);
     print_signals(o, d);
     print_change(o, d);
@@ -495,7 +496,7 @@ cmd_track(int argc, char **argv)
     if ((rc = track_run("track", &in, &d)) == 0) {
         out_init(&o, stdout, c.format);
         out_begin(&o, "track");
-        track_print(&o, &d, &in, by_unit, table);
+        track_print(&o, &d, &in, by_unit, table, "input");
         out_end(&o);
     }
     track_data_free(&d);

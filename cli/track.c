@@ -618,12 +618,13 @@ funnel(const char *cmd, const track_input *in, track_data *d, double p0, double 
         if (t[0] + t[1] + t[2] > 0)
             sizes[m++] = t[0] + t[1] + t[2];
     }
+    d->limits_method = in->exact ? LOY_FUNNEL_LIMITS_EXACT
+                       : in->overdispersion != LOY_FUNNEL_OD_NONE
+                           ? LOY_FUNNEL_LIMITS_ADJUSTED : LOY_FUNNEL_LIMITS_NORMAL;
     for (k = 0; k < 2 && m > 0; k++) {
-        uint32_t method = in->exact ? LOY_FUNNEL_LIMITS_EXACT
-                          : in->overdispersion != LOY_FUNNEL_OD_NONE
-                              ? LOY_FUNNEL_LIMITS_ADJUSTED : LOY_FUNNEL_LIMITS_NORMAL;
         size_t j = 0;
-        rc = loy_funnel_limits(lo, hi, &d->fit, sizes, m, in->levels[k], method, NULL);
+        rc = loy_funnel_limits(lo, hi, &d->fit, sizes, m, in->levels[k],
+                               d->limits_method, NULL);
         if (rc != LOY_OK) {
             cli_lib_error(cmd, "funnel limits", rc);
             free(sizes), free(lo), free(hi);

@@ -69,6 +69,7 @@ typedef struct track_data {
     /* the funnel (units only; status != 0 when there is none) */
     int funnel_status;
     loy_funnel_result fit;
+    uint32_t limits_method; /* LOY_FUNNEL_LIMITS_* of the limits shown */
     double *f_nps, *f_z, *f_p, *f_shrunk, *f_lim[4]; /* inner lo/hi, outer */
     uint32_t *f_flags;
     /* charts, per row */
@@ -124,8 +125,9 @@ const char *track_first_chart(const track_data *d, size_t u);
 size_t track_outside(const track_data *d, int outer);
 
 /* Print everything; by_unit: per-period rows for every unit too; table:
- * the csv table ("units" or "periods"). */
+ * the csv table ("units" or "periods"; NULL: none), key: json name of the
+ * input section. */
 void track_print(out_w *o, const track_data *d, const track_input *in,
-                 int by_unit, const char *table);
+                 int by_unit, const char *table, const char *key);
 
 #endif
