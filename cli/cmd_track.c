@@ -308,7 +308,7 @@ print_change(out_w *o, const track_data *d)
     char title[160], a[32], b[32];
     size_t u, t = d->n_periods - 1;
     snprintf(title, sizeof title, "Latest period against %zu periods before "
-             "(points, adjusted Wald interval)", d->lag);
+             "(points, Wald interval)", d->lag);
     out_table(o, "change", title, 0, change_cols, 12);
     for (u = 0; u < d->n_rows; u++) {
         size_t i = u * d->n_periods + t;

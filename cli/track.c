@@ -839,7 +839,7 @@ change_and_trend(const char *cmd, const track_input *in, track_data *d)
     cp.p_value = d->g_p;
     cp.flags = d->g_flags;
     d->change_status = loy_change_compute(&cp, d->counts, R, d->n_periods, 3, d->lag,
-                                          LOY_NPS_ADJUSTED_WALD, in->level, NULL, NULL);
+                                          LOY_NPS_WALD, in->level, NULL, NULL);
     if (d->change_status != LOY_OK) {
         cli_lib_error(cmd, "change", d->change_status);
         return EXIT_DATA;
