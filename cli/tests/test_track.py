@@ -429,6 +429,25 @@ class ReportSection(unittest.TestCase):
             self.assertIn("NPS per week", f.read())
 
 
+class Readme(unittest.TestCase):
+    def test_readme_shows_the_real_output(self):
+        readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                              "README.md")
+        if not os.path.exists(readme):
+            self.skipTest("no README.md next to the sources")
+        with open(readme, encoding="utf-8") as f:
+            text = f.read()
+        block = text.split("**Consistency.**", 1)[1].split("```text\n", 1)[1]
+        block = block.split("```", 1)[0]
+        rc, out, err = run("track", SURVEY, "--date-column", "date", "--period",
+                           "month", "--unit-column", "branch")
+        self.assertEqual(rc, 0, err)
+        lines = {l.rstrip() for l in out.splitlines()}
+        for l in block.splitlines():
+            if l.strip() and l.strip() != "...":
+                self.assertIn(l, lines)
+
+
 class Help(unittest.TestCase):
     def test_listed_and_documented(self):
         rc, out, _ = run("--help")
