@@ -6,6 +6,7 @@
  * first signal per unit, the change against a year before and the
  * top-box trend (computed in track.c).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -365,6 +366,38 @@ print_trend(out_w *o, const track_data *d)
     out_table_end(o);
 }
 
+/* Average run lengths of the charts as configured: how many periods pass,
+ * on average, before a false alarm, and before a drop of one standard error
+ * of a period's NPS is seen (each period standardised by its own size). */
+static double
+arl_or_nan(int rc, double v)
+{
+    return rc == LOY_OK ? v : CLI_NAN;
+}
+
+static void
+print_design(out_w *o, const track_input *in)
+{
+    const loy_chart_options *c = &in->chart;
+    double v0 = 0, v1 = 0, L = c->limit;
+    int r0, r1;
+    out_section(o, "design", "Chart design (average run length in periods, in "
+                "control and after a drop of one standard error)");
+    out_num(o, "shewhart_arl0", "Shewhart: false alarm every",
+            1.0 / erfc(L / sqrt(2.0)), 0);
+    out_num(o, "shewhart_arl1", "Shewhart: a 1-SE drop seen after",
+            1.0 / (0.5 * erfc((L - 1) / sqrt(2.0)) + 0.5 * erfc((L + 1) / sqrt(2.0))), 1);
+    r0 = loy_arl_ewma(&v0, c->ewma_lambda, c->ewma_limit, 0.0, LOY_ARL_TWO_SIDED, NULL);
+    r1 = loy_arl_ewma(&v1, c->ewma_lambda, c->ewma_limit, -1.0, LOY_ARL_TWO_SIDED, NULL);
+    out_num(o, "ewma_arl0", "EWMA: false alarm every", arl_or_nan(r0, v0), 0);
+    out_num(o, "ewma_arl1", "EWMA: a 1-SE drop seen after", arl_or_nan(r1, v1), 1);
+    r0 = loy_arl_cusum(&v0, c->cusum_k, c->cusum_h, 0.0, LOY_ARL_TWO_SIDED, NULL);
+    r1 = loy_arl_cusum(&v1, c->cusum_k, c->cusum_h, -1.0, LOY_ARL_TWO_SIDED, NULL);
+    out_num(o, "cusum_arl0", "CUSUM: false alarm every", arl_or_nan(r0, v0), 0);
+    out_num(o, "cusum_arl1", "CUSUM: a 1-SE drop seen after", arl_or_nan(r1, v1), 1);
+    out_section_end(o);
+}
+
 static void
 print_legend(out_w *o)
 {
@@ -373,8 +406,8 @@ print_legend(out_w *o)
              "Laney = the same with limits widened by the period-to-period spread "
              "(large samples); EWMA = the smoothed NPS outside its limits (small "
              "lasting shifts); CUSUM = the summed deviations passed the decision "
-             "interval; long run = more periods on one side of the centre line "
-             "than chance allows. A first signal is the first one after the baseline "
+             "interval; long run = part of a run on one side of the centre line "
+             "longer than chance allows (marked from the run's start). A first signal is the first one after the baseline "
              "(signals inside it are shown but mean the baseline itself was "
              "unsettled).");
 }
@@ -397,6 +430,7 @@ track_print(out_w *o, const track_data *d, const track_input *in, int by_unit,
     }
     print_periods(o, d, by_unit, table != NULL && !units_primary);
     print_legend(o);
+    print_design(o, in);
     print_signals(o, d);
     print_change(o, d);
     print_trend(o, d);

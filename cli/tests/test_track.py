@@ -137,6 +137,20 @@ class SampleData(unittest.TestCase):
         self.assertEqual((ch["period"], ch["compared_with"]), ("2025-12", "2024-12"))
         self.assertLess(ch["upper"], 0)
 
+    def test_chart_design_run_lengths(self):
+        d = self.j["design"]
+        # Shewhart closed form; EWMA and CUSUM as R's spc computes them
+        # (xewma.arl(0.2, 3, 0, sided="two") = 559.8740751, shift 1:
+        # 10.8358792; xcusum.arl(0.5, 5, 0, sided="two") = 465.443506)
+        self.assertAlmostEqual(d["shewhart_arl0"], 1 / math.erfc(3 / math.sqrt(2)),
+                               places=9)
+        self.assertAlmostEqual(d["shewhart_arl1"], 1 / (
+            0.5 * math.erfc(2 / math.sqrt(2)) + 0.5 * math.erfc(4 / math.sqrt(2))),
+            places=9)
+        self.assertAlmostEqual(d["ewma_arl0"] / 559.8740751, 1, places=8)
+        self.assertAlmostEqual(d["ewma_arl1"] / 10.8358792, 1, places=7)
+        self.assertAlmostEqual(d["cusum_arl0"] / 465.443506, 1, places=8)
+
     def test_weekly_signal_near_the_step(self):
         j = run_json("track", SURVEY, "--period", "week")
         sig = by(j["signals"])["(all)"]
