@@ -448,7 +448,8 @@ static const cmd_help track_help = {
     "(tau, the SD of the units' true NPS, and I2), control charts of the\n"
     "periods (Shewhart, Laney, EWMA, CUSUM, runs rules) with their signals in\n"
     "words, the first signal per unit, the latest period against a year\n"
-    "before, and the trend of 9-10 against 7-8 answers.",
+    "before, the trend of 9-10 against 7-8 answers, and the average run\n"
+    "lengths of the charts as configured.",
     "Periods are calendar weeks (Monday to Sunday, ISO numbers), months or\n"
     "quarters; periods without answers are gaps, not zeros. The limits come\n"
     "from the baseline: by default the first year of the series but at most\n"
