@@ -162,7 +162,7 @@ q -c "SELECT max(abs(e.ewma - s.ewma)), max(abs(e.cusum_upper - s.cusum_upper)),
 q -c "$ext_chart" -c "$sql_chart" > /dev/null   # warm the cache
 read -r a b <<< "$(best_pair "-c max_parallel_workers_per_gather=0" "$ext_funnel" "$sql_funnel")"
 awk -v a="$a" -v b="$b" 'BEGIN {
-  printf "funnel: nps_funnel %.0f ms (FDR, Bonferroni, exact-free limits, shrinkage), plain SQL %.0f ms (no multiplicity flags); ratio %.2fx (>1: extension faster)\n",
+  printf "funnel: nps_funnel %.0f ms (limits, tau, shrinkage, Bonferroni and FDR flags), plain SQL %.0f ms (limits, tau, shrinkage; no multiplicity flags); ratio %.2fx (>1: extension faster)\n",
          a, b, b / a }'
 read -r a b <<< "$(best_pair "-c max_parallel_workers_per_gather=0" "$ext_chart" "$sql_chart")"
 awk -v a="$a" -v b="$b" 'BEGIN {
