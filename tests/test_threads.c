@@ -25,7 +25,7 @@
 #define N_SCORES 20000
 #define N_ROWS 3000
 #define N_SEG 6000
-#define N_PAR 10000 /* customers of the library's own threads (>= 2 x 4096) */
+#define N_PAR 8200 /* customers of the library's own threads (>= 2 x 4096) */
 
 /* ------------------------------------------------------------------ */
 /* shared read-only inputs                                             */
@@ -245,7 +245,7 @@ segments(results *r, int *st)
 /*
  * Fits and predictions on the library's own threads (loy_fit_options::
  * threads, loy_predict_options::threads): under ThreadSanitizer this checks
- * the library's threads; everywhere it checks that 1 and 3 threads give
+ * the library's threads; everywhere it checks that 1 and 2 threads give
  * the same bytes.
  */
 static void
@@ -253,19 +253,21 @@ library_threads(results *r, int *st)
 {
     loy_fit_options o = LOY_FIT_OPTIONS_INIT;
     loy_predict_options po = LOY_PREDICT_OPTIONS_INIT;
-    o.max_iter = 60;
-    o.flags = LOY_FIT_NO_COMPRESS | LOY_FIT_NO_SE;
-    o.threads = 3;
+    /* a few iterations are enough to check the threads (ENOCONV is a
+     * result too) and keep the ThreadSanitizer run short */
+    o.max_iter = 6;
+    o.flags = LOY_FIT_NO_COMPRESS | LOY_FIT_NO_SE | LOY_FIT_NO_LIMITS;
+    o.threads = 2;
     st[0] = loy_bgnbd_fit(r->par_fit, par_x, par_tx, par_T, NULL, N_PAR, &o,
                           NULL, NULL);
     o.threads = 1;
     (void)loy_bgnbd_fit(r->par_fit1, par_x, par_tx, par_T, NULL, N_PAR, &o,
                         NULL, NULL);
+    o.max_iter = 3;
     o.threads = 2;
-    o.max_iter = 30;
     st[1] = loy_pnbd_fit(r->par_pnbd, par_x, par_tx, par_T, NULL, N_PAR, &o,
                          NULL, NULL);
-    po.threads = 3;
+    po.threads = 2;
     st[2] = loy_bgnbd_score(r->par_pa, r->par_cet, r->par_fit, par_x, par_tx,
                             par_T, N_PAR, 39.0, &po, NULL);
     st[3] = loy_pnbd_score(r->par_pnpa, r->par_pncet, r->par_fit, par_x,
@@ -337,7 +339,7 @@ test_threads_agree(void **state)
     assert_true(reference.tu8.detractors + reference.tu8.passives
                 + reference.tu8.promoters == N_SCORES);
     assert_true(reference.seg.n == N_SEG);
-    assert_true(reference.par_same); /* 1 and 3 library threads agree */
+    assert_true(reference.par_same); /* 1 and 2 library threads agree */
     for (t = 0; t < THREADS; t++) {
         per_thread[t] = malloc(sizeof(results));
         assert_non_null(per_thread[t]);
