@@ -206,17 +206,18 @@ problem_ok(const loy__fit_problem *prob)
 }
 
 /* One optimisation of `prob` from opt->start: theta, the status and the
- * report (full size). */
+ * report (full size). With far != NULL, a walk out stops a factor 1e6
+ * from the natural parameters far[] (optim.h). */
 static int
 fit_once(const loy__fit_problem *prob, const loy_fit_options *opt,
-         int stop_far, double *theta, loy_fit_report *rep)
+         const double *far, double *theta, loy_fit_report *rep)
 {
     loy__optim_options oo;
     loy__optim_report orep;
     fit_objective o;
     double ref[LOY_FIT_MAX_PARAMS];
     size_t j;
-    int rc;
+    int rc, stop_far = far != NULL;
     for (j = 0; j < prob->k; j++)
         theta[j] = log(opt->start[j]);
     o.prob = prob;
@@ -230,7 +231,7 @@ fit_once(const loy__fit_problem *prob, const loy_fit_options *opt,
     if (stop_far) {
         /* a walk towards a limit stops early: the limits are fitted */
         for (j = 0; j < prob->k; j++)
-            ref[j] = log(prob->default_start[j]);
+            ref[j] = log(far[j]);
         oo.max_move = FIT_BOUNDARY_LOG;
         oo.ref = ref;
     }
@@ -351,7 +352,7 @@ limit_fit(const loy__fit_problem *prob, const loy_fit_options *opt,
     o.start = start;
     /* a reduced model walking to a limit of its own is not kept (the
      * simpler model is fitted too): stop such a walk early */
-    rc = fit_once(&sub, &o, 1, theta, &r);
+    rc = fit_once(&sub, &o, start, theta, &r);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rc;
     *rep = r;
@@ -398,21 +399,26 @@ walk_stopped(int rc, const loy_fit_report *rep)
 
 /*
  * A walk stopped far out that no limit model explains: the maximum may
- * still be an interior point beyond the stop (or a limit the family does
- * not list). Carry on from where the walk stopped without the stop; the
- * report counts the work of both runs and keeps any boundary flag.
+ * still be an interior point beyond the stop, or lie at a boundary the
+ * family does not list as a limit. Carry on from where the walk stopped,
+ * with the stop moved there: an interior maximum up to 1e12 times the
+ * start is found, a walk out to an unlisted boundary ends after one more
+ * factor 1e6 (LOY_ENOCONV with the boundary flag) instead of crawling on
+ * to the iteration cap. The report counts the work of both runs.
  */
 static int
 resume(const loy__fit_problem *prob, const loy_fit_options *opt,
        loy_fit_report *rep)
 {
+    loy__fit_problem p = *prob;
     loy_fit_options o = *opt;
     loy_fit_report r;
     double theta[LOY_FIT_MAX_PARAMS], start[LOY_FIT_MAX_PARAMS];
     int rc;
     memcpy(start, rep->params, prob->k * sizeof *start);
     o.start = start;
-    rc = fit_once(prob, &o, 0, theta, &r);
+    p.n_limits = 0; /* tried already: an estimate here gets its SEs */
+    rc = fit_once(&p, &o, start, theta, &r);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rep->status; /* keep the first run's report */
     r.evaluations += rep->evaluations;
@@ -512,7 +518,9 @@ loy__fit_ml(const loy__fit_problem *prob, const loy_fit_options *opts,
     LOY__TRY(read_options(opts, prob, &opt));
     rc = fit_once(prob, &opt,
                   prob->n_limits > 0 && (opt.flags & LOY_FIT_NO_LIMITS) == 0
-                      && opt.penalty == 0.0,
+                          && opt.penalty == 0.0
+                      ? prob->default_start
+                      : NULL,
                   theta, &full);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rc;
