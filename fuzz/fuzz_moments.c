@@ -137,6 +137,43 @@ add_rows(loy_moments *t, const rows *r, size_t lo, size_t hi, size_t *err)
     return rc;
 }
 
+/*
+ * Double mode, complete cases: the merged halves and the one-pass tally
+ * agree to rounding. Both are exact up to rounding errors of order
+ * eps * W * M_j * M_l in a co-moment (M_j: the largest |x_j - mean_j|
+ * of the rows added), so the covariances (divisor W - 1) must agree to a
+ * small multiple of that, and the means to eps * M_j.
+ */
+static void
+check_merge_f64(const loy_moments *m, const loy_moments *all, const rows *r)
+{
+    double ma[MAX_K], mm[MAX_K], ca[MAX_K * MAX_K], cm[MAX_K * MAX_K];
+    double M[MAX_K], W;
+    loy_moments_info info = LOY_MOMENTS_INFO_INIT;
+    size_t i, j, l, k = r->k;
+    if (loy_moments_mean(ma, k, all) != LOY_OK)
+        return;
+    FZ_STATUS(loy_moments_mean(mm, k, m), LOY_OK);
+    FZ_STATUS(loy_moments_info_get(&info, all), LOY_OK);
+    W = info.sum_w;
+    for (j = 0; j < k; j++) {
+        M[j] = 0.0;
+        for (i = 0; i < r->n; i++) {
+            double v = r->u8 ? (double)r->x8[i * k + j] : r->x[i * k + j];
+            if (isfinite(v))
+                M[j] = fmax(M[j], fabs(v - ma[j]));
+        }
+        FZ_CHECK(fabs(mm[j] - ma[j]) <= 1e-9 * M[j] + 1e-300);
+    }
+    if (!(W > 1.0 + 1e-6) || loy_moments_cov(ca, k, all) != LOY_OK)
+        return;
+    FZ_STATUS(loy_moments_cov(cm, k, m), LOY_OK);
+    for (j = 0; j < k; j++)
+        for (l = 0; l < k; l++)
+            FZ_CHECK(fabs(cm[j * k + l] - ca[j * k + l])
+                     <= 1e-8 * M[j] * M[l] * W / (W - 1.0) + 1e-300);
+}
+
 static void
 fuzz_tally(fz *f)
 {
@@ -202,6 +239,9 @@ fuzz_tally(fz *f)
         if (rc == LOY_OK) {
             FZ_CHECK(rc_all == LOY_OK || !integer);
             n1 = bytes_of(c, bmerged);
+            if (rc_all == LOY_OK && !integer
+                && (flags & LOY_MOMENTS_PAIRWISE) == 0 && sc == NULL)
+                check_merge_f64(c, all, &r);
             if (rc_all == LOY_OK && integer) {
                 n2 = bytes_of(all, ball);
                 FZ_CHECK(n1 == n2 && memcmp(ball, bmerged, n1) == 0);
