@@ -196,6 +196,9 @@ class MomentTally:
     states.
     """
 
+    _h: Any
+    columns: Tuple[Any, ...]
+
     def __init__(self, columns: Union[int, Sequence[Any]], integer: bool = False,
                  missing: str = "raise", skip_invalid: bool = False,
                  scale: Optional[Tuple[float, float]] = None, bootstrap: int = 0,
