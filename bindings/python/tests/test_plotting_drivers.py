@@ -105,5 +105,30 @@ class TestConsistencyPlots(unittest.TestCase):
         self.assertEqual(len(ax2.texts), 0)
 
 
+class TestExample(unittest.TestCase):
+    def test_survey_drivers_script(self):
+        import subprocess
+        import sys
+        import tempfile
+
+        import loyalty
+        pkg = os.path.dirname(HERE)
+        env = dict(os.environ, LIBLOYALTY_PATH=loyalty.library_path,
+                   PYTHONPATH=pkg + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        with tempfile.TemporaryDirectory() as tmp:
+            png = os.path.join(tmp, "fig.png")
+            p = subprocess.run([sys.executable, os.path.join(pkg, "examples", "survey_drivers.py"),
+                                SURVEY, png], env=env, cwd=tmp, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            out = p.stdout
+            self.assertIn("n = 1160 (512 rows with a blank skipped), R2 = 0.591", out)
+            self.assertIn("target NPS +6.5, tau 11.8 points, I2 81%", out)
+            self.assertIn("below 99.8% limit, FDR, Bonferroni", out)
+            self.assertIn("Shewhart low, Laney low, EWMA low, CUSUM low", out)
+            with open(png, "rb") as fh:
+                self.assertEqual(fh.read(8), b"\x89PNG\r\n\x1a\n")
+
+
 if __name__ == "__main__":
     unittest.main()
