@@ -492,13 +492,9 @@ class Chart(Result):
 
     def unit(self, name: Any) -> Any:
         """The points of one unit, indexed by period."""
-        if isinstance(self.points.index, numpy_multi()):
+        if isinstance(self.points.index, pandas().MultiIndex):
             return self.points.xs(name, level=0)
         return self.points
-
-
-def numpy_multi() -> Any:
-    return pandas().MultiIndex
 
 
 _HL = ((ffi.SIGNAL_SHEWHART_HIGH, ffi.SIGNAL_SHEWHART_LOW, "shewhart", "Shewhart"),

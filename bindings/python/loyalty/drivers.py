@@ -794,7 +794,8 @@ def _options(flags: int = 0, max_exact: Optional[int] = None, index: int = 0,
     return o
 
 
-def _result(fn: Any, what: str, spec: _Spec, *args: Any) -> Any:
+def _result(fn: Any, *args: Any) -> Any:
+    """Call an analysis: (status, result handle, err_index)."""
     res = ffi.P_RESULT()
     err = ctypes.c_size_t(NO_INDEX)
     rc = fn(_byref(res), *args, _byref(err))
@@ -832,7 +833,8 @@ def linear(data: Any, outcome: Any = None, drivers: Columns = None, *,
     position mod G (or by ``jackknife_groups``, a column or array of group
     labels) and deletes one at a time; ``bootstrap=B`` builds B Poisson
     replicates in the same pass (row ids ``ids`` or the positions, seed
-    ``seed``) and adds rank probabilities.
+    ``seed``) and adds rank probabilities. With a :class:`MomentTally` built
+    with ``bootstrap=B``, any ``bootstrap > 0`` uses its replicates.
     """
     if isinstance(data, MomentTally):
         return _linear_tally(data, outcome, drivers, always, groups, complete, sample,
@@ -892,13 +894,13 @@ def linear(data: Any, outcome: Any = None, drivers: Columns = None, *,
         for t in tallies[1:]:
             total.merge(t)
         arr = (ffi.P_MOMENTS * len(tallies))(*[t._h for t in tallies])
-        rc, res, err = _result(ffi.jackknife, "loy_drivers_jackknife", spec, total._h, arr,
+        rc, res, err = _result(ffi.jackknife, total._h, arr,
                                len(tallies), _byref(spec.spec), _byref(opts))
         missing_rows = total.info().rows_missing
     else:
         total = new()
         total._add_cols(cols, w, row_ids, index)
-        rc, res, err = _result(ffi.linear, "loy_drivers_linear", spec, total._h,
+        rc, res, err = _result(ffi.linear, total._h,
                                _byref(spec.spec), _byref(opts))
         missing_rows = total.info().rows_missing
     return _finish(rc, res, err, spec, "linear", "loy_drivers_linear", None, missing_rows)
@@ -968,7 +970,7 @@ def _linear_tally(t: MomentTally, outcome: Any, drivers: Columns, always: Column
     opts = _options((ffi.COMPLETE if complete else 0) | (ffi.SAMPLE if sample else 0) |
                     (ffi.BOOTSTRAP if bootstrap else 0) | (ffi.FULL_ONLY if full_only else 0),
                     max_exact, 0, orders, seed, level)
-    rc, res, err = _result(ffi.linear, "loy_drivers_linear", spec, t._h, _byref(spec.spec),
+    rc, res, err = _result(ffi.linear, t._h, _byref(spec.spec),
                            _byref(opts))
     if rc < 0 and err != NO_INDEX and err < len(cols):
         err = idx.index(err) if err in idx else err

@@ -353,6 +353,27 @@ class TestMomentTally(unittest.TestCase):
         ref = drivers.linear(df, "y", ["d0", "d2"])
         np.testing.assert_allclose(r.importance["lmg"], ref.importance["lmg"], atol=1e-13)
 
+    def test_bootstrapped_tally_shards(self):
+        df = random_data(n=150, p=3, seed=33)
+        cols = list(df.columns)
+        ids = np.arange(len(df)) * 7 + 3
+        a = drivers.MomentTally(cols, bootstrap=40, seed=5).add(df.iloc[:60], ids=ids[:60])
+        b = drivers.MomentTally(cols, bootstrap=40, seed=5).add(df.iloc[60:], ids=ids[60:])
+        r_t = drivers.linear(a + b, "y", cols[1:], bootstrap=1)
+        r_d = drivers.linear(df, "y", cols[1:], bootstrap=40, seed=5, ids=ids)
+        np.testing.assert_allclose(r_t.importance["share_lower"],
+                                   r_d.importance["share_lower"], atol=1e-12)
+        pd.testing.assert_frame_equal(r_t.rank_probabilities, r_d.rank_probabilities)
+
+    def test_results_pickle_and_compare(self):
+        df = random_data(seed=35)
+        r = drivers.linear(df, "y", ["d0", "d1"], complete=True)
+        back = pickle.loads(pickle.dumps(r))
+        pd.testing.assert_frame_equal(back.importance, r.importance)
+        self.assertEqual(back.r2, r.r2)
+        self.assertIn("DriverAnalysis(model='linear'", repr(r))
+        self.assertIn("importance", r.as_dict())
+
     def test_bad_bytes(self):
         t = drivers.MomentTally(3).add(np.eye(3))
         raw = bytearray(t.to_bytes())
