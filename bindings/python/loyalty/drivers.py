@@ -35,7 +35,7 @@ from ._api import api
 from ._pandas import numpy, pandas, is_frame, is_series, label_at
 from ._struct import Result
 from .errors import (error_for, LoyaltyError, NO_INDEX, EBUFSIZE, EDEGENERATE, EDOMAIN,
-                     EINCONSISTENT, EINVAL, ENOCONV)
+                     EINCONSISTENT, EINVAL, ENOCONV, ESCALE, EOVERFLOW)
 
 __all__ = ["MomentTally", "TallyInfo", "DriverAnalysis", "Dominance", "PenaltyReward",
            "ImportancePerformance", "linear", "logistic", "ordinal", "prca", "ipa",
@@ -103,16 +103,20 @@ def _column_arrays(data: Any, cols: Sequence[Any], what: Sequence[str]) -> Tuple
 
 
 def _numeric(col: Any, what: str) -> Any:
+    """A column as a numpy array: integer and float64 data without a copy
+    (the C library reads float64 columns in place), anything else as
+    float64 with NaN for pandas' missing values."""
     np = numpy()
     if is_series(col):
-        if col.dtype.kind in "iub":
+        dt = col.dtype
+        if isinstance(dt, np.dtype) and dt.kind in "iubf":
             return col.to_numpy()
         try:
             return col.to_numpy(dtype="float64", na_value=np.nan)
         except (TypeError, ValueError):
-            raise TypeError("%s: not numeric (dtype %s)" % (what, col.dtype)) from None
+            raise TypeError("%s: not numeric (dtype %s)" % (what, dt)) from None
     arr = np.asarray(col)
-    if arr.dtype.kind in "iub":
+    if arr.dtype.kind in "iubf":
         return arr
     try:
         return np.asarray(arr, dtype="float64")
@@ -120,28 +124,19 @@ def _numeric(col: Any, what: str) -> Any:
         raise TypeError("%s: not numeric (dtype %s)" % (what, arr.dtype)) from None
 
 
-def _as_u8(cols: Sequence[Any]) -> Optional[List[Any]]:
-    """The columns as uint8 ratings (NaN -> 255) when every value is a whole
-    number in 0..254, else None: the integer fast path."""
+def _all_whole(cols: Sequence[Any]) -> bool:
+    """Every value a whole number within the integer tally's range (NaN
+    allowed): only needed when invalid values are skipped, since a strict
+    integer tally reports them itself."""
     np = numpy()
-    out = []
     for c in cols:
-        if c.dtype == np.uint8:  # 255 is the library's missing code
-            out.append(np.ascontiguousarray(c))
-            continue
-        if c.dtype.kind in "iub":
-            if c.size and (c.min() < 0 or c.max() > 254):
-                return None
-            out.append(c.astype(np.uint8))
-            continue
-        nan = np.isnan(c)
-        v = np.where(nan, 0.0, c)
-        if v.size and (v.min() < 0 or v.max() > 254 or (v != np.floor(v)).any()):
-            return None
-        u = v.astype(np.uint8)
-        u[nan] = ffi.MOMENTS_U8_MISSING
-        out.append(u)
-    return out
+        if c.dtype.kind == "f":
+            ok = np.isnan(c) | ((c == np.floor(c)) & (np.abs(c) <= _INT_MAX))
+            if not ok.all():
+                return False
+        elif c.dtype.kind in "iu" and c.size and (c.min() < -_INT_MAX or c.max() > _INT_MAX):
+            return False
+    return True
 
 
 def _whole_weights(w: Any) -> bool:
@@ -246,8 +241,9 @@ class MomentTally:
     # -- adding rows
     def add(self, data: Any, weights: Any = None, ids: Any = None) -> "MomentTally":
         """Add rows: a DataFrame (the tally's columns are picked by name), a
-        dict of columns, or a 2-D array of k columns. uint8 ratings (or whole
-        numbers 0..254, NaN as missing) take the integer fast path. On error
+        dict of columns, or a 2-D array of k columns. float64 columns are
+        read in place; uint8 ratings (255: missing) take the fastest path.
+        On error
         the tally is unchanged and the error names the column and the row
         label. Returns self."""
         np = numpy()
@@ -273,11 +269,11 @@ class MomentTally:
         n = len(cols[0]) if cols else 0
         if any(len(c) != n for c in cols) or (w is not None and len(w) != n):
             raise ValueError("data: columns and weights must have the same length")
-        u8 = _as_u8(cols)
         err = ctypes.c_size_t(NO_INDEX)
         pw = None if w is None else w.ctypes.data_as(ffi._PD)
         pid = None if ids is None else ids.ctypes.data_as(ffi._PU64)
-        if u8 is not None:
+        if cols and all(c.dtype == np.uint8 for c in cols):
+            u8 = [np.ascontiguousarray(c) for c in cols]  # 255: missing
             ptrs = (ffi._PU8 * len(u8))(*[c.ctypes.data_as(ffi._PU8) for c in u8])
             rc = ffi.moments_add_cols_u8(self._h, ptrs, n, pw, pid, _byref(err))
         else:
@@ -734,7 +730,8 @@ class _Spec:
             return _fail(code, what, argument="%s %s" % (role, _fmtname(name)), detail=detail)
         detail = None
         if code == EDEGENERATE:
-            detail = "too few rows for the number of drivers, or no variation"
+            detail = ("too few rows for the number of drivers, no variation, or an "
+                      "exact fit")
         return _fail(code, what, argument="data", detail=detail)
 
 
@@ -820,7 +817,8 @@ def linear(data: Any, outcome: Any = None, drivers: Columns = None, *,
     (names or indices of its columns). ``weights``: a column name or an
     array. ``missing``: "listwise" (default: rows with a NaN in a used
     column are skipped and counted in ``rows_missing``), "pairwise" or
-    "raise". Whole-number ratings 0..254 take the exact integer path.
+    "raise". float64 columns are read in place; whole-number data (ratings)
+    get an exact integer tally.
 
     ``always``: covariates kept in every model (LMG divides R² minus their
     R²). ``groups``: {name: [drivers]} (or a label per driver) makes each
@@ -846,20 +844,22 @@ def linear(data: Any, outcome: Any = None, drivers: Columns = None, *,
         raise ValueError("jackknife and bootstrap: choose one interval method")
     spec = _Spec(outcome, _names(drivers, "drivers"), _names(always, "always"), groups)
     cols, index = _column_arrays(data, spec.columns, spec.roles())
+    if not all(c.dtype == np.uint8 for c in cols):
+        # once, so that a second pass (see below) does not convert again
+        cols = [np.ascontiguousarray(c, dtype="float64") for c in cols]
     w = None if weights is None else _weights(data, weights)
     flags = _missing_flag(missing)
     if skip_invalid:
         flags |= ffi.MOMENTS_SKIP_INVALID
-    u8 = _as_u8(cols)
-    integer = u8 is not None and (w is None or _whole_weights(w))
-    if integer:
-        flags |= ffi.MOMENTS_INTEGER
-        cols = u8  # type: ignore[assignment]
+    # Whole-number data (ratings) get an exact integer tally; the library
+    # checks that as it reads, and a value that is not whole (or too large)
+    # sends the data through the double tally instead.
+    integer = (w is None or _whole_weights(w)) and (not skip_invalid or _all_whole(cols))
 
-    def new() -> MomentTally:
+    def new(fl: int) -> MomentTally:
         t = MomentTally.__new__(MomentTally)
         h = ffi.P_MOMENTS()
-        rc = ffi.moments_new(_byref(h), len(spec.columns), flags)
+        rc = ffi.moments_new(_byref(h), len(spec.columns), fl)
         if rc < 0:
             raise _fail(rc, "loy_moments_new")
         t._h, t.columns = h, tuple(spec.columns)
@@ -878,31 +878,44 @@ def linear(data: Any, outcome: Any = None, drivers: Columns = None, *,
     n = len(cols[0])
     row_ids = None
     if bootstrap:
-        row_ids = _ids(data, ids, n, new()) if ids is not None else np.arange(n, dtype=np.uint64)
-    opts = _options((ffi.COMPLETE if complete else 0) | (ffi.SAMPLE if sample else 0) |
-                    (ffi.BOOTSTRAP if bootstrap else 0) | (ffi.FULL_ONLY if full_only else 0),
-                    max_exact, 0, orders, seed, level)
+        row_ids = _ids(data, ids, n, new(flags)) if ids is not None else \
+            np.arange(n, dtype=np.uint64)
+    parts = None
     if jackknife or jackknife_groups is not None:
         parts = _jackknife_parts(data, jackknife, jackknife_groups, n)
+
+    def build(fl: int) -> Tuple[MomentTally, List[MomentTally]]:
+        if parts is None:
+            t = new(fl)
+            t._add_cols(cols, w, row_ids, index)
+            return t, []
         tallies = []
         for pos in parts:
-            t = new()
+            t = new(fl)
             t._add_cols([c[pos] for c in cols], None if w is None else w[pos], None,
-                         index, pos)
+                        index, pos)
             tallies.append(t)
         total = tallies[0].copy()
         for t in tallies[1:]:
             total.merge(t)
+        return total, tallies
+
+    try:
+        total, tallies = build(flags | (ffi.MOMENTS_INTEGER if integer else 0))
+    except LoyaltyError as exc:
+        if not integer or exc.code not in (ESCALE, EOVERFLOW):
+            raise
+        total, tallies = build(flags)
+    opts = _options((ffi.COMPLETE if complete else 0) | (ffi.SAMPLE if sample else 0) |
+                    (ffi.BOOTSTRAP if bootstrap else 0) | (ffi.FULL_ONLY if full_only else 0),
+                    max_exact, 0, orders, seed, level)
+    if tallies:
         arr = (ffi.P_MOMENTS * len(tallies))(*[t._h for t in tallies])
-        rc, res, err = _result(ffi.jackknife, total._h, arr,
-                               len(tallies), _byref(spec.spec), _byref(opts))
-        missing_rows = total.info().rows_missing
+        rc, res, err = _result(ffi.jackknife, total._h, arr, len(tallies), _byref(spec.spec),
+                               _byref(opts))
     else:
-        total = new()
-        total._add_cols(cols, w, row_ids, index)
-        rc, res, err = _result(ffi.linear, total._h,
-                               _byref(spec.spec), _byref(opts))
-        missing_rows = total.info().rows_missing
+        rc, res, err = _result(ffi.linear, total._h, _byref(spec.spec), _byref(opts))
+    missing_rows = total.info().rows_missing
     return _finish(rc, res, err, spec, "linear", "loy_drivers_linear", None, missing_rows)
 
 
@@ -934,8 +947,7 @@ def _finish(rc: int, res: Any, err: int, spec: _Spec, model: str, what: str,
             raise error_for(rc, None, what, argument="data", result=out,
                             detail="separation or no convergence; .result holds the best point")
         if rc < 0:
-            raise spec.blame(rc, err, what) if err != NO_INDEX else \
-                _fail(rc, what, argument="data" if rc != EINVAL else None)
+            raise _fail(rc, what) if rc == EINVAL else spec.blame(rc, err, what)
         return _build(res, model, spec.outcome, spec.drivers, spec.players, index, rows_missing)
     finally:
         if res:

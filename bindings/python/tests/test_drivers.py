@@ -229,6 +229,24 @@ class TestLinear(unittest.TestCase):
         self.assertAlmostEqual(r_int.r2, r2_of(c["score"].to_numpy(), c[ATTRS].to_numpy()),
                                places=12)
 
+    def test_integer_tally_reads_floats_and_uint8_alike(self):
+        df = survey()[["score"] + ATTRS]
+        cols = list(df.columns)
+        a = drivers.MomentTally(cols, integer=True, missing="listwise").add(df)
+        u8 = df.fillna(255).astype("uint8")
+        b = drivers.MomentTally(cols, integer=True, missing="listwise").add(u8)
+        self.assertEqual(a.to_bytes(), b.to_bytes())
+        self.assertEqual(a.info().rows_missing, 512)
+        half = df.copy()
+        half.loc[7, "taste"] = 7.5
+        with self.assertRaises(loyalty.BadInputError) as cm:
+            drivers.MomentTally(cols, integer=True, missing="listwise").add(half)
+        self.assertEqual((cm.exception.argument, cm.exception.label), ("taste", 7))
+        # linear() falls back to the double tally for data that are not whole
+        r = drivers.linear(half, "score", ATTRS)
+        ref = drivers.linear(half, "score", ATTRS, weights=np.full(len(half), 2.0))
+        np.testing.assert_allclose(r.importance["lmg"], ref.importance["lmg"], atol=1e-12)
+
     def test_groups_and_always(self):
         df = random_data(p=4, seed=7)
         D = ["d0", "d1", "d2", "d3"]
