@@ -28,14 +28,15 @@ raw bit field stays in ``flags``/``code`` for whoever needs it.
 
 import ctypes
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Optional, Sequence, Tuple, Union
 
 from . import _consistency_ffi as ffi
 from . import nps as _nps
 from ._api import api
 from ._pandas import numpy, pandas, is_frame
 from ._struct import Result
-from .errors import error_for, NO_INDEX, EOVERFLOW
+from .errors import (error_for, NO_INDEX, EINVAL, ENONFINITE, EEMPTY, EDOMAIN, EDEGENERATE,
+                     EOVERFLOW)
 
 __all__ = ["tallies", "funnel", "Funnel", "chart", "Chart", "arl_ewma", "arl_cusum",
            "ewma_limit", "cusum_limit", "change", "topbox_trend", "exact_tails"]
@@ -366,10 +367,11 @@ def funnel(data: Any = None, score: Optional[str] = "score", unit: Optional[str]
         if rc == EOVERFLOW and err.value != NO_INDEX:
             raise _fail(rc, "loy_funnel_compute", argument="counts", index=err.value,
                         label=index[err.value] if index is not None else err.value)
-        arg = {-5: "target, levels, winsor, alpha", -3: "target, levels, winsor, alpha",
-               -10: "target", -4: "counts" if counts is not None else "data"}.get(rc)
+        arg = {EDOMAIN: "target, levels, winsor, alpha",
+               ENONFINITE: "target, levels, winsor, alpha",
+               EDEGENERATE: "target", EEMPTY: "counts" if counts is not None else "data"}.get(rc)
         detail = "all answers in one class: the pooled NPS has no variance" \
-            if rc == -10 else None
+            if rc == EDEGENERATE else None
         raise _fail(rc, "loy_funnel_compute", argument=arg, detail=detail)
     df = pd.DataFrame({"detractors": arr[:, 0].astype("int64"),
                        "passives": arr[:, 1].astype("int64"),
@@ -431,7 +433,7 @@ def exact_tails(counts: Any, promoters: float, detractors: float) -> Tuple[float
                                 float(promoters), float(detractors))
     if rc < 0:
         raise _fail(rc, "loy_funnel_exact_tails",
-                    argument="counts" if rc in (-4, -12) else "promoters, detractors")
+                    argument="counts" if rc in (EEMPTY, EOVERFLOW) else "promoters, detractors")
     return lo.value, hi.value
 
 
@@ -440,7 +442,7 @@ def exact_tails(counts: Any, promoters: float, detractors: float) -> Tuple[float
 def _grid(src: Any) -> Tuple[Any, Any, Any, bool]:
     """(uint64 (U*T, 3) unit-major array, unit labels, period labels, one
     unit without a unit level) from tallies of a unit x period grid."""
-    np, pd = numpy(), pandas()
+    pd = pandas()
     if is_frame(src):
         arr, index = _counts(src)
         if isinstance(index, pd.MultiIndex):
@@ -571,9 +573,9 @@ def chart(data: Any = None, score: Optional[str] = "score", date: Optional[str] 
     if rc < 0:
         if rc == EOVERFLOW:
             raise _fail(rc, "loy_chart_compute", argument="counts", index=err.value)
-        arg = {-5: "baseline, target, limit, ewma_lambda, ewma_limit, cusum_k, cusum_h",
-               -3: "target, limit, ewma_lambda, ewma_limit, cusum_k, cusum_h",
-               -4: "counts" if counts is not None else "data"}.get(rc)
+        arg = {EDOMAIN: "baseline, target, limit, ewma_lambda, ewma_limit, cusum_k, cusum_h",
+               ENONFINITE: "target, limit, ewma_lambda, ewma_limit, cusum_k, cusum_h",
+               EEMPTY: "counts" if counts is not None else "data"}.get(rc)
         raise _fail(rc, "loy_chart_compute", argument=arg)
     idx = periods if single else pd.MultiIndex.from_product([units, periods])
     df = pd.DataFrame({"detractors": arr[:, 0].astype("int64"),
@@ -733,8 +735,8 @@ def change(data: Any = None, score: Optional[str] = "score", date: Optional[str]
     rc = ffi.change_compute(_byref(pts), _ptr(arr, ctypes.c_uint64), U, T, 3, int(lag), m,
                             float(level), opts, _byref(err))
     if rc < 0:
-        arg = {-1: "lag, method", -5: "level, pseudo", -3: "level, pseudo",
-               -12: "counts", -4: "counts" if counts is not None else "data"}.get(rc)
+        arg = {EINVAL: "lag, method", EDOMAIN: "level, pseudo", ENONFINITE: "level, pseudo",
+               EOVERFLOW: "counts", EEMPTY: "counts" if counts is not None else "data"}.get(rc)
         raise _fail(rc, "loy_change_compute", argument=arg,
                     detail="lag=%d, level=%g" % (lag, level))
     idx = periods if single else pd.MultiIndex.from_product([units, periods])
@@ -776,8 +778,8 @@ def topbox_trend(data: Any = None, score: Optional[str] = "score", date: Optiona
     rc = ffi.topbox_trend(_byref(tu), _ptr(arr, ctypes.c_uint64), U, T, 3, float(level),
                           _byref(err))
     if rc < 0:
-        raise _fail(rc, "loy_topbox_trend", argument={-5: "level", -3: "level",
-                                                      -12: "counts"}.get(rc, "counts"))
+        raise _fail(rc, "loy_topbox_trend", argument={EDOMAIN: "level", ENONFINITE: "level",
+                                                      EOVERFLOW: "counts"}.get(rc, "counts"))
     df = pd.DataFrame(out, index=units)
     df["n_periods"] = npr.astype("int64")
     _flags_cols(df, flags, (("empty", ffi.TREND_EMPTY), ("separated", ffi.TREND_SEPARATED),

@@ -35,7 +35,8 @@ from ._api import api
 from ._pandas import numpy, pandas, is_frame, is_series, label_at
 from ._struct import Result
 from .errors import (error_for, LoyaltyError, NO_INDEX, EBUFSIZE, EDEGENERATE, EDOMAIN,
-                     EINCONSISTENT, EINVAL, ENOCONV, ESCALE, EOVERFLOW)
+                     EINCONSISTENT, EINVAL, ENOCONV, ESCALE, EOVERFLOW, ENONFINITE,
+                     EEMPTY)
 
 __all__ = ["MomentTally", "TallyInfo", "DriverAnalysis", "Dominance", "PenaltyReward",
            "ImportancePerformance", "linear", "logistic", "ordinal", "prca", "ipa",
@@ -1133,9 +1134,10 @@ def prca(data: Any, outcome: Any = None, drivers: Columns = None, *,
     rc = ffi.moments_new(_byref(h), 2 * p + 1, _missing_flag(missing))
     if rc < 0:
         raise _fail(rc, "loy_moments_new", argument="drivers")
-    t = MomentTally._wrap(h, ["y"] + ["L_%s" % d for d in dn] + ["H_%s" % d for d in dn])
+    # owns the handle: freed with the object, whatever happens below
+    tally = MomentTally._wrap(h, ["y"] + ["L_%s" % d for d in dn] + ["H_%s" % d for d in dn])
     err = ctypes.c_size_t(NO_INDEX)
-    rc = ffi.prca_add(h, y.ctypes.data_as(ffi._PD), x.ctypes.data_as(ffi._PD), n, p, 1, n,
+    rc = ffi.prca_add(tally._h, y.ctypes.data_as(ffi._PD), x.ctypes.data_as(ffi._PD), n, p, 1, n,
                       None if w is None else w.ctypes.data_as(ffi._PD), None,
                       float(low_max), float(high_min), _byref(err))
     if rc < 0:
@@ -1150,7 +1152,7 @@ def prca(data: Any, outcome: Any = None, drivers: Columns = None, *,
         raise _fail(rc, "loy_drivers_prca_add", argument=name, index=i,
                     label=label_at(index, i), detail="value %r" % _py(val))
     res = ffi.P_RESULT()
-    rc = ffi.prca(_byref(res), h, p, float(alpha), _byref(err))
+    rc = ffi.prca(_byref(res), tally._h, p, float(alpha), _byref(err))
     try:
         if rc < 0:
             e = err.value
@@ -1299,8 +1301,8 @@ def ipa(importance: Any, data: Any, drivers: Columns = None, *,
     if rc < 0:
         arg = {EDEGENERATE: "importance", EINVAL: "kano" if kano is not None else None}.get(rc)
         if arg is None:
-            arg = "importance" if rc in (-2, -3) else \
-                ("data" if rc == -4 else "scale, performance_cut, importance_cut, "
+            arg = "importance" if rc in (ESCALE, ENONFINITE) else \
+                ("data" if rc == EEMPTY else "scale, performance_cut, importance_cut, "
                  "top_box_min, bottom_box_max")
         raise _fail(rc, "loy_drivers_ipa", argument=arg)
     total = imp.sum()
