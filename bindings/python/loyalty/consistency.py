@@ -147,6 +147,10 @@ def tallies(data: Any, score: str = "score", unit: Optional[str] = None,
 def _counts(counts: Any, what: str = "counts") -> Tuple[Any, Any]:
     """(contiguous uint64 (m, 3) array, index labels or None) of tallies."""
     np = numpy()
+    if isinstance(counts, (list, tuple)) and counts and \
+            all(hasattr(t, "detractors") for t in counts):
+        # loyalty.nps.Tally objects (nps.grouped, nps.tally, mergeable bytes)
+        counts = [(t.detractors, t.passives, t.promoters) for t in counts]
     if is_frame(counts):
         missing = [c for c in _COUNT_COLUMNS if c not in counts.columns]
         if missing:
@@ -324,8 +328,8 @@ def funnel(data: Any = None, score: Optional[str] = "score", unit: Optional[str]
     """Funnel analysis of units (C ``loy_funnel_compute``).
 
     ``data`` with ``score`` and ``unit`` columns, or ``counts`` (a
-    DataFrame with detractors, passives, promoters per unit, or an (m, 3)
-    array). ``target``: None (the pooled NPS) or a fixed (promoter share,
+    DataFrame with detractors, passives, promoters per unit, an (m, 3)
+    array, or a list of ``loyalty.nps.Tally``). ``target``: None (the pooled NPS) or a fixed (promoter share,
     detractor share). ``levels``: inner and outer limit levels.
     ``overdispersion``: None, "additive" (random effects) or
     "multiplicative". ``alpha``: Bonferroni level and FDR rate. ``exact``
@@ -517,10 +521,25 @@ def _signal_text(c: int) -> str:
     return ", ".join(parts)
 
 
+def _baseline_labels(window: slice, periods: Any) -> Tuple[int, int]:
+    """(start, length) of a window of period labels, both ends included
+    (``slice("2024-02", "2025-01")``, as pandas' label slicing)."""
+    pd = pandas()
+    idx = pd.Index(periods)
+    try:
+        lo, hi = idx.slice_locs(window.start, window.stop)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("baseline: %r is not a range of the periods (%s to %s): %s"
+                         % (window, periods[0], periods[-1], exc)) from None
+    if hi <= lo:
+        raise ValueError("baseline: no period between %r and %r" % (window.start, window.stop))
+    return int(lo), int(hi - lo)
+
+
 @api
 def chart(data: Any = None, score: Optional[str] = "score", date: Optional[str] = None,
           unit: Optional[str] = None, *, freq: str = "W", counts: Any = None,
-          baseline: Union[None, int, Tuple[int, int]] = None, target: Any = None,
+          baseline: Union[None, int, Tuple[int, int], slice] = None, target: Any = None,
           limit: float = 3.0, ewma_lambda: float = 0.2, ewma_limit: float = 3.0,
           cusum_k: float = 0.5, cusum_h: float = 5.0, breaks: Any = None) -> Chart:
     """Control charts of every unit's NPS series (C ``loy_chart_compute``).
@@ -529,8 +548,9 @@ def chart(data: Any = None, score: Optional[str] = "score", date: Optional[str] 
     ``freq`` ("W" or "M"); or ``counts``: :func:`tallies` output (index
     period, or (unit, period)), a (periods, 3) or a (units, periods, 3)
     array. ``baseline``: the window that sets the centre line and sigma,
-    the first ``baseline`` periods, or (start, length); default every
-    period. ``target``: a fixed (promoter share, detractor share) instead.
+    the first ``baseline`` periods, (start, length), or a slice of period
+    labels such as ``slice("2024-02", "2025-01")`` (both ends included);
+    default every period. ``target``: a fixed (promoter share, detractor share) instead.
     """
     np, pd = numpy(), pandas()
     if data is not None and counts is None and date is None:
@@ -540,6 +560,8 @@ def chart(data: Any = None, score: Optional[str] = "score", date: Optional[str] 
     U, T = len(units), len(periods)
     o = ffi.ChartOptions.new()
     ffi.chart_options_init(_byref(o))
+    if isinstance(baseline, slice):
+        baseline = _baseline_labels(baseline, periods)
     if baseline is not None:
         if isinstance(baseline, tuple):
             o.baseline_start, o.baseline_length = int(baseline[0]), int(baseline[1])

@@ -215,6 +215,17 @@ class TestChart(unittest.TestCase):
         self.assertEqual(str(u["first_cusum"]), "2025-07")
         self.assertEqual(ch.points["baseline"].sum(), 12)
 
+    def test_baseline_by_labels_and_tallies_as_objects(self):
+        df = survey()
+        a = C.chart(df, "score", "date", freq="M", baseline=12)
+        b = C.chart(df, "score", "date", freq="M", baseline=slice("2024-02", "2025-01"))
+        pd.testing.assert_frame_equal(a.points, b.points)
+        with self.assertRaises(ValueError):
+            C.chart(df, "score", "date", freq="M", baseline=slice("2030-01", "2030-05"))
+        tallies = loyalty.nps.grouped([9, 3, 7, 10, 0, 8], [0, 0, 0, 1, 1, 1], 2)
+        f = C.funnel(counts=tallies)
+        self.assertEqual(list(f.units["n"]), [3, 3])
+
     def test_recursions_by_hand(self):
         counts = c_array("by_month[MONTHS][3]").astype(float)
         ch = C.chart(counts=counts, baseline=12)
