@@ -653,7 +653,22 @@ def _arl_opts(head_start: float, reflect: float, nodes: int) -> Any:
     return o
 
 
-def _vector(fn: Any, shift: Any) -> Any:
+def _arl(fn: Any, what: str, names: Sequence[str], args: Sequence[float], sides: str,
+         opts: Any) -> float:
+    """One run-length call: the statistic, or the error naming the arguments
+    (the options' head start and barrier too when they are set)."""
+    out = ctypes.c_double()
+    rc = fn(_byref(out), *[float(a) for a in args], _sides(sides), _byref(opts))
+    if rc < 0:
+        pairs = list(zip(names, args)) + [(n, getattr(opts, n)) for n in ("head_start", "reflect")
+                                          if getattr(opts, n) != 0.0]
+        raise _fail(rc, what, argument=", ".join(n for n, _ in pairs),
+                    detail=", ".join("%s=%g" % (n, v) for n, v in pairs))
+    return out.value
+
+
+def _over_shifts(fn: Any, shift: Any) -> Any:
+    """fn(shift) for a number, or an array of fn over an array of shifts."""
     if isinstance(shift, (int, float)):
         return fn(float(shift))
     np = numpy()
@@ -666,18 +681,11 @@ def arl_ewma(lam: float, limit: float, shift: Any = 0.0, sides: str = "two",
     """Average run length of an EWMA chart with weight ``lam`` and limit
     ``limit`` (asymptotic SDs) for a mean ``shift`` in SDs of one
     observation (a number, or an array of shifts). ``sides``: "two",
-    "upper" or "lower"."""
+    "upper" or "lower"; ``head_start`` and ``reflect`` (one-sided
+    barrier) in asymptotic SDs."""
     o = _arl_opts(head_start, reflect, nodes)
-    sd = _sides(sides)
-
-    def one(s: float) -> float:
-        out = ctypes.c_double()
-        rc = ffi.arl_ewma(_byref(out), float(lam), float(limit), s, sd, _byref(o))
-        if rc < 0:
-            raise _fail(rc, "loy_arl_ewma", argument="lam, limit, shift, head_start, reflect",
-                        detail="lam=%g, limit=%g, shift=%g" % (lam, limit, s))
-        return out.value
-    return _vector(one, shift)
+    return _over_shifts(lambda s: _arl(ffi.arl_ewma, "loy_arl_ewma", ("lam", "limit", "shift"),
+                                       (lam, limit, s), sides, o), shift)
 
 
 @api
@@ -686,40 +694,22 @@ def arl_cusum(k: float, h: float, shift: Any = 0.0, sides: str = "two",
     """Average run length of a standardised CUSUM with reference value
     ``k`` and decision interval ``h`` for a mean ``shift`` in SDs."""
     o = _arl_opts(head_start, 0.0, nodes)
-    sd = _sides(sides)
-
-    def one(s: float) -> float:
-        out = ctypes.c_double()
-        rc = ffi.arl_cusum(_byref(out), float(k), float(h), s, sd, _byref(o))
-        if rc < 0:
-            raise _fail(rc, "loy_arl_cusum", argument="k, h, shift, head_start",
-                        detail="k=%g, h=%g, shift=%g" % (k, h, s))
-        return out.value
-    return _vector(one, shift)
+    return _over_shifts(lambda s: _arl(ffi.arl_cusum, "loy_arl_cusum", ("k", "h", "shift"),
+                                       (k, h, s), sides, o), shift)
 
 
 @api
 def ewma_limit(lam: float, arl0: float, sides: str = "two", nodes: int = 0) -> float:
     """The EWMA limit L whose in-control ARL is ``arl0``."""
-    out = ctypes.c_double()
-    rc = ffi.arl_ewma_limit(_byref(out), float(lam), float(arl0), _sides(sides),
-                            _byref(_arl_opts(0.0, 0.0, nodes)))
-    if rc < 0:
-        raise _fail(rc, "loy_arl_ewma_limit", argument="lam, arl0",
-                    detail="lam=%g, arl0=%g" % (lam, arl0))
-    return out.value
+    return _arl(ffi.arl_ewma_limit, "loy_arl_ewma_limit", ("lam", "arl0"), (lam, arl0),
+                sides, _arl_opts(0.0, 0.0, nodes))
 
 
 @api
 def cusum_limit(k: float, arl0: float, sides: str = "two", nodes: int = 0) -> float:
     """The CUSUM decision interval h whose in-control ARL is ``arl0``."""
-    out = ctypes.c_double()
-    rc = ffi.arl_cusum_limit(_byref(out), float(k), float(arl0), _sides(sides),
-                             _byref(_arl_opts(0.0, 0.0, nodes)))
-    if rc < 0:
-        raise _fail(rc, "loy_arl_cusum_limit", argument="k, arl0",
-                    detail="k=%g, arl0=%g" % (k, arl0))
-    return out.value
+    return _arl(ffi.arl_cusum_limit, "loy_arl_cusum_limit", ("k", "arl0"), (k, arl0), sides,
+                _arl_opts(0.0, 0.0, nodes))
 
 
 # --------------------------------------------------------- change, trend
