@@ -280,13 +280,11 @@ test_fit_options_sizes(void **state)
     double ref[4], est[4];
     loy_fit_options o = LOY_FIT_OPTIONS_INIT;
     (void)state;
-    assert_int_equal(offsetof(loy_fit_options, threads), 48);
+    assert_int_equal(offsetof(loy_fit_options, threads),
+                     offsetof(loy_fit_options, max_evals) + 4);
     assert_ok(loy_bgnbd_fit(ref, cx, ctx_, cT, NULL, 5000, NULL, NULL, NULL));
     o.threads = 3;
     o.struct_size = offsetof(loy_fit_options, max_evals); /* 1.0 */
-    assert_ok(loy_bgnbd_fit(est, cx, ctx_, cT, NULL, 5000, &o, NULL, NULL));
-    assert_memory_equal(est, ref, sizeof ref);
-    o.struct_size = offsetof(loy_fit_options, threads); /* 1.1, no threads */
     assert_ok(loy_bgnbd_fit(est, cx, ctx_, cT, NULL, 5000, &o, NULL, NULL));
     assert_memory_equal(est, ref, sizeof ref);
     o.struct_size = sizeof o;

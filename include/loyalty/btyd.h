@@ -156,10 +156,6 @@ typedef struct loy_fit_options {
                                optimisation (a fit runs one, plus one per
                                limit model it tries: at most 6); 0 means
                                5000. @since 1.1 */
-    uint32_t pad0;        /**< Padding of the first 1.1 layout, ignored (it
-                               keeps threads beyond that layout's size, so
-                               that callers built before threads existed
-                               get the default). @since 1.1 */
     uint32_t threads;     /**< POSIX threads the likelihood sums may use;
                                0 and 1 mean the calling thread only, counts
                                above #LOY_MAX_THREADS mean that many. The estimates, report
@@ -174,7 +170,7 @@ typedef struct loy_fit_options {
 
 /** Static initialiser for loy_fit_options (all defaults). @since 1.0 */
 #define LOY_FIT_OPTIONS_INIT {sizeof(loy_fit_options), NULL, 0.0, 0.0, 0u, 0u, \
-    0u, 0u, 1u}
+    0u, 1u}
 
 /**
  * @brief Options of the batched per-customer predictions

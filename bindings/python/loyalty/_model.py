@@ -50,7 +50,7 @@ class FitOptions(Struct):
     _fields_ = [("struct_size", c_size_t), ("start", P(c_double)),
                 ("penalty", c_double), ("gtol", c_double),
                 ("max_iter", c_uint32), ("flags", c_uint32),
-                ("max_evals", c_uint32), ("pad0", c_uint32), ("threads", c_uint32)]
+                ("max_evals", c_uint32), ("threads", c_uint32)]
 
 
 class PredictOptions(Struct):

@@ -23,11 +23,11 @@ def _customers(n=9000, seed=5):
 
 class TestLayout(unittest.TestCase):
     def test_struct_sizes(self):
-        self.assertEqual(FitOptions.threads.offset, 48)
-        self.assertEqual(ctypes.sizeof(FitOptions), 56)
+        self.assertEqual(FitOptions.threads.offset, 44)  # right after max_evals (LP64)
+        self.assertEqual(ctypes.sizeof(FitOptions), 48)
         self.assertEqual(ctypes.sizeof(PredictOptions), 16)
         opts, _ = fit_options(threads=3)
-        self.assertEqual(opts.struct_size, 56)
+        self.assertEqual(opts.struct_size, 48)
         self.assertEqual(opts.threads, 3)
         with self.assertRaises(ValueError):
             fit_options(threads=0)
