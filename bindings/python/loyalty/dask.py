@@ -236,10 +236,10 @@ def _with_customer(part: Any, customer: str) -> Any:
     return part
 
 
-def _summary_part(part: Any, meta: Any, customer: str, date: str, amount: Optional[str],
+def _summary_part(part: Any, empty: Any, customer: str, date: str, amount: Optional[str],
                   options: Dict[str, Any]) -> Any:
     if len(part) == 0:
-        return meta
+        return empty
     part = _with_customer(part, customer)
     out = _clv.summarize(part, customer=customer, date=date, amount=amount, **options)
     out.attrs = {}
@@ -288,12 +288,12 @@ def _states_part(part: Any, customer: str, date: str, amount: Optional[str],
     return pd.DataFrame({customer: relabel(uniq), "state": states})
 
 
-def _rows_part(part: Any, meta: Any, customer: str, amount: Optional[str],
+def _rows_part(part: Any, empty: Any, customer: str, amount: Optional[str],
                calibration: bool, duration_holdout: float) -> Any:
     """Merge the states of each customer and read the summary rows."""
     pd, np = pandas(), numpy()
     if len(part) == 0:
-        return meta
+        return empty
     keys = part[customer]
     codes, uniques = pd.factorize(keys, sort=True)
     order = np.argsort(codes, kind="stable")
@@ -315,7 +315,7 @@ def _rows_part(part: Any, meta: Any, customer: str, amount: Optional[str],
                 raise
             kept[g] = False  # no purchase in the window: dropped, as in memory
         start = stop
-    cols = list(meta.columns)
+    cols = list(empty.columns)
     fields = [c for c in cols if c != "duration_holdout"]
     positions = {"frequency": 0, "recency": 1, "T": 2, "monetary_value": 3,
                  "frequency_cal": 0, "recency_cal": 1, "T_cal": 2, "monetary_value_cal": 3,
@@ -404,7 +404,7 @@ def summarize(data: Any, customer: str, date: str, amount: Optional[str] = None,
         dh = 0.0
         if calibration:
             dh = _duration_holdout(options, data._meta[date], date)
-        return states.map_partitions(_rows_part, meta=meta, customer=customer,
+        return states.map_partitions(_rows_part, empty=meta, meta=meta, customer=customer,
                                      amount=amount, calibration=calibration,
                                      duration_holdout=dh)
     if method == "shuffle":
@@ -412,7 +412,7 @@ def summarize(data: Any, customer: str, date: str, amount: Optional[str] = None,
             data = data.shuffle(on=customer, npartitions=npartitions)
         else:
             data = data.shuffle(on=data.index, npartitions=npartitions)
-    out = data.map_partitions(_summary_part, meta=meta, customer=customer, date=date,
+    out = data.map_partitions(_summary_part, empty=meta, meta=meta, customer=customer, date=date,
                               amount=amount, options=options)
     return out if isinstance(out, dd.DataFrame) else dd.from_pandas(out, npartitions=1)
 
