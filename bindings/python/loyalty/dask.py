@@ -327,17 +327,21 @@ def _rows_part(part: Any, empty: Any, customer: str, amount: Optional[str],
     return out[cols]
 
 
-def _duration_holdout(options: Dict[str, Any], sample: Any, date: str) -> float:
+def _duration_holdout(options: Dict[str, Any], dtype: Any) -> float:
     """duration_holdout of a calibration split: a property of the two ends
-    alone, read from a one-row in-memory summary dated at the calibration
-    end."""
+    alone, read from the in-memory summary of a customer buying one period
+    before the calibration end and at the observation end."""
     pd = pandas()
-    one = pd.DataFrame({"c": [0], "d": [options["calibration_end"]]})
-    if sample is not None:
-        one["d"] = one["d"].astype(sample.dtype)
-    kw = dict(options)
-    s = _clv.summarize(one, customer="c", date="d", **kw)
-    return float(s["duration_holdout"].iloc[0])
+    cal = options["calibration_end"]
+    integer = getattr(dtype, "kind", "O") in "iu" and options["freq"] is None
+    col = pd.Series([int(cal)] if integer else pd.to_datetime([cal]))
+    _, length, origin, instant = _sf._times(col, options["freq"], options["period_length"],
+                                            options["period_origin"])
+    cal_t = instant(cal, "calibration_end")
+    end_t = instant(options["observation_end"], "observation_end")
+    s = _clv.summarize_arrays([0, 0], [cal_t - length, end_t], None, end_t, length, origin,
+                              options["freq_multiplier"], cal_t, options["include_first"])
+    return float(s.duration_holdout)
 
 
 def summarize(data: Any, customer: str, date: str, amount: Optional[str] = None,
@@ -403,7 +407,7 @@ def summarize(data: Any, customer: str, date: str, amount: Optional[str] = None,
         states = states.shuffle(on=customer, npartitions=npartitions)
         dh = 0.0
         if calibration:
-            dh = _duration_holdout(options, data._meta[date], date)
+            dh = _duration_holdout(options, data._meta[date].dtype)
         return states.map_partitions(_rows_part, empty=meta, meta=meta, customer=customer,
                                      amount=amount, calibration=calibration,
                                      duration_holdout=dh)
