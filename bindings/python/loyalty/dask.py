@@ -23,7 +23,9 @@ form (``loyalty.mergeable``): the results equal the in-memory ones
   expected purchases, CLV, ...) as a lazy Dask Series on the summary's
   index;
 - :func:`segment_cross`: the ABC x loyalty crossing
-  (``loyalty.segment.cross``'s Crossing).
+  (``loyalty.segment.cross``'s Crossing);
+- :func:`moments`: the moment tally of the key-driver analysis
+  (``loy_moments``), its bytes, means and covariance.
 
 Reductions (tallies, tables, fits, crossings) are computed when called
 (on the active ``distributed.Client`` when there is one) and return the
@@ -37,7 +39,8 @@ environment the workers start from). Needs dask[dataframe] (Debian:
 python3-dask; python3-distributed for a cluster).
 """
 
-from dataclasses import replace
+import ctypes
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -46,11 +49,14 @@ from . import clv as _clv
 from . import mergeable as _m
 from . import _groups
 from . import _summary_frame as _sf
+from . import _drivers_ffi as _dffi
 from ._pandas import pandas, numpy
-from .errors import LoyaltyError, EEMPTY
+from ._struct import Result
+from .errors import LoyaltyError, EEMPTY, NO_INDEX, check, error_for
 
 __all__ = ["nps_tally", "nps_by_group", "summarize", "patterns", "fit", "predict",
-           "segment_cross", "SPLIT_EVERY"]
+           "segment_cross", "moments", "Moments", "moments_state", "read_moments",
+           "SPLIT_EVERY"]
 
 # States merged per task in the reduction tree: few enough to keep every
 # task small, enough to keep the tree shallow.
@@ -531,13 +537,14 @@ def _segment_part(part: Any, names: Dict[str, Optional[str]],
     if len(part) == 0:
         return None
     t = _m.SegmentTally()
-    cols = {k: (None if v is None else part[v]) for k, v in names.items()}
-    t.add(**cols, **options)
+    cols: Dict[str, Any] = {k: (None if v is None else part[v]) for k, v in names.items()}
+    cols.update(options)
+    t.add(**cols)
     return t.to_bytes()
 
 
 def _segment_merge(*states: Optional[bytes]) -> Optional[bytes]:
-    acc = None
+    acc: Optional[_m.SegmentTally] = None
     for s in states:
         if s is None:
             continue
@@ -574,3 +581,158 @@ def segment_cross(data: Any, value: str, value_class: str, loyalty: str,
     raw = _compute(_reduce(states, _segment_merge))
     table = _m.SegmentTally() if raw is None else _m.SegmentTally.from_bytes(raw)
     return table.result(_nps._method(nps_method), nps_level, small_n)
+
+
+# ---------------------------------------------------------------- drivers
+
+@dataclass(frozen=True, repr=False)
+class Moments(Result):
+    """A merged moment tally of the key-driver analysis (``loy_moments``):
+    ``state`` its portable bytes (what the driver analyses read; the same
+    bytes a tally of all rows in one process gives, up to the rounding of
+    the merged sums), the ``columns`` in tally order, the rows counted
+    (``n``), their total weight (``sum_w``), the rows skipped as missing
+    or invalid, the weighted ``mean`` (a Series) and covariance ``cov``
+    (a DataFrame, divisor W - 1)."""
+
+    state: bytes
+    columns: List[str]
+    n: int
+    sum_w: float
+    rows_missing: int
+    rows_invalid: int
+    mean: Any
+    cov: Any
+
+
+_MISSING = {None: 0, "listwise": _dffi.MOMENTS_LISTWISE, "pairwise": _dffi.MOMENTS_PAIRWISE}
+
+
+def _moments_flags(missing: Optional[str], integer: bool, skip_invalid: bool) -> int:
+    if missing not in _MISSING:
+        raise ValueError("missing must be None, 'listwise' or 'pairwise', not %r" % (missing,))
+    return (_MISSING[missing] | (_dffi.MOMENTS_INTEGER if integer else 0)
+            | (_dffi.MOMENTS_SKIP_INVALID if skip_invalid else 0))
+
+
+def _moments_handle(k: int, flags: int) -> Any:
+    h = _dffi.P_MOMENTS()
+    check(_dffi.moments_new(ctypes.byref(h), k, flags), None, "loy_moments_new")
+    return h
+
+
+def _moments_bytes(h: Any) -> bytes:
+    need = ctypes.c_size_t(0)
+    check(_dffi.moments_serialize(None, 0, ctypes.byref(need), h), None,
+          "loy_moments_serialize")
+    buf = (ctypes.c_uint8 * need.value)()
+    check(_dffi.moments_serialize(buf, need.value, ctypes.byref(need), h), None,
+          "loy_moments_serialize")
+    return bytes(buf)
+
+
+def _moments_load(data: bytes) -> Any:
+    h = _dffi.P_MOMENTS()
+    buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+    check(_dffi.moments_deserialize(ctypes.byref(h), buf, len(data)), None,
+          "loy_moments_deserialize")
+    return h
+
+
+def moments_state(frame: Any, columns: Sequence[str], weight: Optional[str] = None,
+                  flags: int = 0) -> bytes:
+    """The serialized moment tally of the rows of a pandas DataFrame (one
+    partition): the columns as float64 rows, the optional weight column.
+    Raises BadInputError naming the column and the row label."""
+    np = numpy()
+    k = len(columns)
+    h = _moments_handle(k, flags)
+    try:
+        x = np.ascontiguousarray(frame[list(columns)].to_numpy(dtype="float64",
+                                                               na_value=np.nan))
+        w = None
+        if weight is not None:
+            w = np.ascontiguousarray(frame[weight].to_numpy(dtype="float64",
+                                                            na_value=np.nan))
+        n = x.shape[0]
+        idx = ctypes.c_size_t()
+        pd_ = ctypes.POINTER(ctypes.c_double)
+        rc = _dffi.moments_add(h, x.ctypes.data_as(pd_) if n else None, n, k, 1,
+                               None if w is None else w.ctypes.data_as(pd_), None,
+                               ctypes.byref(idx))
+        if rc < 0:
+            exc = error_for(rc, None, "loy_moments_add")
+            if idx.value != NO_INDEX:
+                row, j = divmod(idx.value, k + 1)
+                name = weight if j == k else columns[j]
+                exc.locate(argument=str(name), index=row, label=frame.index[row])
+            raise exc
+        return _moments_bytes(h)
+    finally:
+        _dffi.moments_free(h)
+
+
+def _moments_merge(*states: bytes) -> bytes:
+    acc = _moments_load(states[0])
+    try:
+        for s in states[1:]:
+            h = _moments_load(s)
+            try:
+                check(_dffi.moments_merge(acc, h), None, "loy_moments_merge")
+            finally:
+                _dffi.moments_free(h)
+        return _moments_bytes(acc)
+    finally:
+        _dffi.moments_free(acc)
+
+
+def read_moments(state: bytes, columns: Sequence[str]) -> Moments:
+    """A :class:`Moments` from the bytes of a moment tally of ``columns``."""
+    pd, np = pandas(), numpy()
+    h = _moments_load(state)
+    try:
+        info = _dffi.MomentsInfo.new()
+        check(_dffi.moments_info_get(ctypes.byref(info), h), None, "loy_moments_info_get")
+        k = int(info.k)
+        if k != len(columns):
+            raise ValueError("the tally has %d columns, %d names given" % (k, len(columns)))
+        mean = np.full(k, np.nan)
+        cov = np.full((k, k), np.nan)
+        pd_ = ctypes.POINTER(ctypes.c_double)
+        if _dffi.moments_mean(mean.ctypes.data_as(pd_), k, h) < 0:
+            mean[:] = np.nan  # no row counted: blanks, as pandas would
+        if _dffi.moments_cov(cov.ctypes.data_as(pd_), k, h) < 0:
+            cov[:] = np.nan
+        names = list(columns)
+        return Moments(state=state, columns=names, n=int(info.n), sum_w=float(info.sum_w),
+                       rows_missing=int(info.rows_missing),
+                       rows_invalid=int(info.rows_invalid),
+                       mean=pd.Series(mean, index=names, name="mean"),
+                       cov=pd.DataFrame(cov, index=names, columns=names))
+    finally:
+        _dffi.moments_free(h)
+
+
+def moments(data: Any, columns: Sequence[str], weight: Optional[str] = None,
+            missing: Optional[str] = None, integer: bool = False,
+            skip_invalid: bool = False) -> Moments:
+    """The moment tally of the key-driver analysis (``loy_moments``: counts,
+    weighted means and co-moments of ``columns``, e.g. the outcome then
+    the drivers) over a Dask DataFrame: one tally per partition, merged as
+    bytes. ``weight``: a column of frequency weights; ``missing``: None
+    (a NaN is an error), "listwise" (rows with a NaN skipped) or
+    "pairwise"; ``integer``: whole-number ratings (exact integer sums);
+    ``skip_invalid``: skip rows with invalid values instead of raising.
+    Returns a :class:`Moments` (its ``state`` bytes feed the driver
+    analyses). Equal to the tally of all rows in one process (exact in
+    integer mode, to rounding otherwise).
+    """
+    columns = list(columns)
+    for c in columns:
+        _need(data, "columns", c)
+    _need(data, "weight", weight)
+    flags = _moments_flags(missing, integer, skip_invalid)
+    dask = _dask()
+    chunk = partial(moments_state, columns=columns, weight=weight, flags=flags)
+    states = [dask.delayed(chunk, pure=True)(p) for p in _partitions(data)]
+    return read_moments(_compute(_reduce(states, _moments_merge)), columns)

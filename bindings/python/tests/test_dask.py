@@ -102,19 +102,19 @@ def test_bundled_library_loads_in_worker_processes(tmp_path):
     shutil.copytree(os.path.dirname(loyalty.__file__), str(pkg / "loyalty"),
                     ignore=shutil.ignore_patterns("__pycache__", "libloyalty.so*"))
     shutil.copy(lib, str(pkg / "loyalty" / ("libloyalty.so.%d" % loyalty.ABI_VERSION)))
+    # distributed only (no pandas in the client): the test is about the
+    # worker processes finding the library
     script = textwrap.dedent("""
         import logging
         from distributed import Client, LocalCluster
-        import pandas as pd, dask.dataframe as dd
-        import loyalty, loyalty.dask as ld
+        import loyalty
         if __name__ == "__main__":
             with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                               dashboard_address=None, silence_logs=logging.ERROR) as cl, \\
                     Client(cl) as c:
                 got = list(c.run(lambda: (loyalty.library_source,
                                           loyalty.library_path)).values())
-                t = ld.nps_tally(dd.from_pandas(pd.DataFrame({"score": [10, 9, 0, 7]}),
-                                                npartitions=2))
+                t = c.submit(loyalty.nps.tally, [10, 9, 0, 7]).result()
                 print(loyalty.library_source, got[0][0], got[0][1], t.promoters)
     """)
     env = dict(os.environ, PYTHONPATH=str(pkg))
@@ -345,3 +345,33 @@ def test_cdnow_log_to_fit(client):
     assert [round(v, 3) for v in m.values] == [0.243, 4.414, 0.793, 2.426]
     p = ld.predict(m, got, "palive").compute().sort_index()
     np.testing.assert_allclose(p.to_numpy(), ref.palive(want).to_numpy(), rtol=1e-12)
+
+
+# ------------------------------------------------------------- drivers
+
+def test_moment_tally(client):
+    rng = np.random.default_rng(12)
+    n = 4000
+    df = pd.DataFrame({"nps": rng.integers(0, 11, n).astype(float),
+                       "speed": rng.integers(1, 6, n).astype(float),
+                       "price": rng.integers(1, 6, n).astype(float),
+                       "w": rng.uniform(0.5, 2.0, n)})
+    cols = ["nps", "speed", "price"]
+    ddf = dd.from_pandas(df, npartitions=7)
+    # integer ratings, unit weights: the very same bytes as one tally
+    got = ld.moments(ddf, cols, integer=True)
+    whole = ld.moments_state(df, cols, flags=0x1)
+    assert got.state == whole and got.n == n
+    np.testing.assert_allclose(got.mean.to_numpy(), df[cols].mean().to_numpy(), rtol=1e-13)
+    np.testing.assert_allclose(got.cov.to_numpy(), np.cov(df[cols].to_numpy().T), rtol=1e-12)
+    # weights and listwise deletion: to rounding
+    df.loc[::11, "speed"] = np.nan
+    ddf = dd.from_pandas(df, npartitions=7)
+    got = ld.moments(ddf, cols, weight="w", missing="listwise")
+    want = ld.read_moments(ld.moments_state(df, cols, "w", 0x2), cols)
+    assert (got.n, got.rows_missing) == (want.n, want.rows_missing) == (n - 364, 364)
+    np.testing.assert_allclose(got.mean.to_numpy(), want.mean.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got.cov.to_numpy(), want.cov.to_numpy(), rtol=1e-12)
+    with pytest.raises(loyalty.BadInputError) as err:
+        ld.moments(ddf, cols)  # a NaN without a missing-value rule
+    assert err.value.argument == "speed" and err.value.label == 0
