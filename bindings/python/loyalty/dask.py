@@ -193,8 +193,6 @@ def nps_by_group(data: Any, score: str = "score", group: Any = "segment",
     dask = _dask()
     states = [dask.delayed(chunk, pure=True)(p) for p in _partitions(data)]
     counts = _compute(_reduce(states, partial(_group_merge, sort, dropna)))
-    if group is None:
-        counts = counts.groupby(level=0).sum()
     return _groups.nps_table(counts, method, level)
 
 
@@ -378,7 +376,6 @@ def summarize(data: Any, customer: str, date: str, amount: Optional[str] = None,
     customer with known divisions, else ``"shuffle"``. ``df.attrs`` row
     counts of the in-memory form are not kept.
     """
-    dd = _dask().dataframe
     if customer not in _columns(data) and getattr(data.index, "name", None) != customer:
         raise KeyError("customer: no column or index %r (columns: %s)"
                        % (customer, ", ".join(map(str, _columns(data)))))
@@ -418,13 +415,11 @@ def summarize(data: Any, customer: str, date: str, amount: Optional[str] = None,
                                      amount=amount, calibration=calibration,
                                      duration_holdout=dh)
     if method == "shuffle":
-        if customer in _columns(data):
-            data = data.shuffle(on=customer, npartitions=npartitions)
-        else:
-            data = data.shuffle(on=data.index, npartitions=npartitions)
-    out = data.map_partitions(_summary_part, empty=meta, meta=meta, customer=customer, date=date,
-                              amount=amount, options=options)
-    return out if isinstance(out, dd.DataFrame) else dd.from_pandas(out, npartitions=1)
+        if customer not in _columns(data):
+            data = data.reset_index()
+        data = data.shuffle(on=customer, npartitions=npartitions)
+    return data.map_partitions(_summary_part, empty=meta, meta=meta, customer=customer,
+                               date=date, amount=amount, options=options)
 
 
 # ---------------------------------------------------------------- models

@@ -233,6 +233,9 @@ def test_summarize_partitioned_by_customer(client):
     ddf = dd.from_pandas(log.set_index("cust").sort_index(), npartitions=4)
     got = ld.summarize(ddf, customer="cust", date="date", amount="amount", freq="M")
     assert_same_summary(got, want)
+    for method in ("shuffle", "states"):  # the customer as the index works for all
+        assert_same_summary(ld.summarize(ddf, customer="cust", date="date", amount="amount",
+                                         freq="M", method=method), want)
     assert len(got.dask) < len(ld.summarize(dd.from_pandas(log, npartitions=4),
                                             customer="cust", date="date", amount="amount",
                                             freq="M", method="shuffle").dask)
