@@ -121,7 +121,7 @@ def test_bundled_library_loads_in_worker_processes(tmp_path):
     env.pop("LIBLOYALTY_PATH", None)
     env.pop("LD_LIBRARY_PATH", None)
     p = subprocess.run([sys.executable, "-c", script], env=env, cwd=str(tmp_path),
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
     client_source, worker_source, worker_path, promoters = p.stdout.split()
     if client_source == "system":  # pragma: no cover (an installed libloyalty wins)
@@ -154,8 +154,10 @@ def test_nps_tally_invalid_scores(client):
     assert ld.nps_tally(ddf, skip_invalid=True) == nps.tally(df["score"], skip_invalid=True)
     with pytest.raises(loyalty.BadInputError) as err:
         ld.nps_tally(ddf)
-    # the worker's error, with the pandas label of the bad row
-    assert err.value.label == 5 and "11" in str(err.value)
+    # a worker's error, with the pandas label of a bad row (which
+    # partition fails first depends on the scheduling)
+    bad = set(df.index[df.score == 11.0])
+    assert err.value.label in bad and "scores=11" in str(err.value)
     with pytest.raises(KeyError):
         ld.nps_tally(ddf, score="nope")
 
@@ -377,4 +379,4 @@ def test_moment_tally(client):
     np.testing.assert_allclose(got.cov.to_numpy(), want.cov.to_numpy(), rtol=1e-12)
     with pytest.raises(loyalty.BadInputError) as err:
         ld.moments(ddf, cols)  # a NaN without a missing-value rule
-    assert err.value.argument == "speed" and err.value.label == 0
+    assert err.value.argument == "speed" and err.value.label % 11 == 0
