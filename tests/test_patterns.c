@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "pnbd_testutil.h"
 
+#include <stddef.h>
 #include <string.h>
 
 typedef struct sim {
@@ -424,6 +425,14 @@ test_fits(void **state)
         assert_true(loy_bgnbd_fit_patterns(p1, all, &o, NULL) != LOY_OK);
         o.struct_size = 4;
         assert_status(loy_bgnbd_fit_patterns(p1, all, &o, NULL), LOY_EINVAL);
+        /* the 1.0 layout (without max_evals) is honoured: the Python
+         * binding's mirror and programs built against 1.0 headers pass it */
+        o.start = NULL;
+        o.struct_size = offsetof(loy_fit_options, max_evals);
+        assert_ok(loy_bgnbd_fit_patterns(p1, all, &o, NULL));
+        assert_ok(loy_bgnbd_fit_patterns(p2, all, NULL, NULL));
+        assert_memory_equal(p1, p2, sizeof p1);
+        assert_ok(loy_ggamma_fit_patterns(p1, all, &o, NULL));
     }
     loy_patterns_free(all);
     loy_patterns_free(a);

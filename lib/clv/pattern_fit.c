@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "core/internal.h"
+#include "numeric/fitcore.h"
 
 typedef int (*freq_fit_fn)(double *, const double *, const double *,
                            const double *, const double *, size_t,
@@ -19,14 +20,16 @@ typedef int (*freq_fit_fn)(double *, const double *, const double *,
                            size_t *);
 
 /* The caller's options (or the defaults) with compression off, unless the
- * caller asked for it. */
+ * caller asked for it. Any size from the 1.0 layout on is accepted: the
+ * fields a shorter struct lacks keep their defaults. */
 static int
 fit_options(loy_fit_options *o, const loy_fit_options *opts)
 {
     loy_fit_options def = LOY_FIT_OPTIONS_INIT;
     *o = def;
     if (opts != NULL) {
-        LOY__REQUIRE(loy__struct_size_ok(opts->struct_size, sizeof def),
+        LOY__REQUIRE(loy__struct_size_ok(opts->struct_size,
+                                         LOY__FIT_OPTIONS_V1_SIZE),
                      LOY_EINVAL);
         loy__struct_copy_in(o, opts, sizeof def);
     }

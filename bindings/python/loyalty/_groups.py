@@ -123,30 +123,53 @@ def by_group(data: Any, score: str = "score", group: Group = "segment",
     lower, upper (``method`` interval at ``level``), small_sample (n < 30).
     Groups with n = 0 have NaN estimates.
     """
+    return nps_table(nps_counts_by_group(data, score, group, breaks, invalid, sort, dropna),
+                     method, level)
+
+
+COUNT_COLUMNS = ("responses", "blanks", "invalid", "detractors", "passives", "promoters")
+
+
+def nps_counts_by_group(data: Any, score: str, group: Group, breaks: Optional[Sequence[int]],
+                        invalid: str, sort: bool, dropna: bool) -> Any:
+    """The integer counts of :func:`by_group` (COUNT_COLUMNS, one row per
+    group): what adds up across pieces of the data (loyalty.dask)."""
     pd, np = pandas(), numpy()
     skip = _check_invalid(invalid)
     df, values, blank, codes, keys, has_group = _prepare(data, score, group, sort, dropna)
     G = len(keys)
     counts = _nps_counts(df, score, values, codes, has_group & ~blank, G, breaks, skip)
     counts = np.asarray(counts, dtype="int64").reshape(G, 4)
+    return pd.DataFrame({
+        "responses": _bincount(codes, has_group, G),
+        "blanks": _bincount(codes, has_group & blank, G),
+        "invalid": counts[:, 3],
+        "detractors": counts[:, 0], "passives": counts[:, 1], "promoters": counts[:, 2]},
+        index=keys)
+
+
+def nps_table(counts: Any, method: Union[str, int], level: float) -> Any:
+    """The :func:`by_group` table from its counts (nps_counts_by_group)."""
+    pd, np = pandas(), numpy()
+    G = len(counts)
+    dap = counts[["detractors", "passives", "promoters"]].to_numpy(dtype="int64")
     est = np.full((G, 4), np.nan)
     small = np.zeros(G, dtype=bool)
     for g in range(G):
-        d, a, p = (int(c) for c in counts[g, :3])
+        d, a, p = (int(c) for c in dap[g])
         if d + a + p == 0:
             continue
         e = _nps.estimate((d, a, p), method, level)
         est[g] = (e.nps, e.se, e.lower, e.upper)
         small[g] = bool(e.flags & _nps.SMALL_SAMPLE)
-    out = pd.DataFrame({
-        "responses": _bincount(codes, has_group, G),
-        "blanks": _bincount(codes, has_group & blank, G),
-        "invalid": counts[:, 3],
-        "n": counts[:, :3].sum(axis=1),
-        "detractors": counts[:, 0], "passives": counts[:, 1], "promoters": counts[:, 2],
+    return pd.DataFrame({
+        "responses": counts["responses"].to_numpy(dtype="int64"),
+        "blanks": counts["blanks"].to_numpy(dtype="int64"),
+        "invalid": counts["invalid"].to_numpy(dtype="int64"),
+        "n": dap.sum(axis=1),
+        "detractors": dap[:, 0], "passives": dap[:, 1], "promoters": dap[:, 2],
         "nps": est[:, 0], "se": est[:, 1], "lower": est[:, 2], "upper": est[:, 3],
-        "small_sample": small}, index=keys)
-    return out
+        "small_sample": small}, index=counts.index)
 
 
 def _histogram(df: Any, score: str, values: Any, blank: Any, codes: Any, has_group: Any,

@@ -32,6 +32,8 @@ from ._lib import declare, c_int, c_double, c_size_t, c_uint32, c_int32, c_uint8
 from ._model import FitOptions, FitReport, fit_options
 from ._struct import Struct, Result, to_result
 from .errors import errcheck, error_for
+from ._arrays import as_input, same_length
+from ._pandas import rows as _rows, index_of as _index_of
 from . import nps as _nps
 from . import segment as _segment
 from . import clv as _clv
@@ -327,16 +329,21 @@ class PatternTable(_Handle):
     def add(self, x: Sequence[float], t_x: Sequence[float], T: Sequence[float],
             monetary: Optional[Sequence[float]] = None,
             weights: Optional[Sequence[float]] = None) -> "PatternTable":
-        """Add customers; raises with the first bad row's index."""
-        ax, n = _f64(x)
-        atx, ntx = _f64(t_x)
-        aT, nT = _f64(T)
-        if ntx != n or nT != n:
-            raise ValueError("x, t_x and T must have the same length")
-        am = _f64(monetary)[0] if monetary is not None else None
-        aw = _f64(weights)[0] if weights is not None else None
+        """Add customers; raises with the first bad row's index. numpy
+        float64 arrays (and pandas columns of that dtype) are passed without
+        copying."""
+        cols = [("x", x), ("t_x", t_x), ("T", T), ("monetary", monetary),
+                ("weights", weights)]
+        ptrs, lens, keep = [], [], []
+        for name, data in cols:
+            p, n, k = as_input(data, c_double, name)
+            ptrs.append(p)
+            keep.append(k)
+            if data is not None:
+                lens.append((name, n))
+        n = same_length(*lens)
         idx = c_size_t(0)
-        _check(_pt_add(self._h, ax, atx, aT, am, aw, n, _byref(idx)), idx)
+        _check(_pt_add(self._h, *ptrs, n, _byref(idx)), idx)
         return self
 
     def info(self) -> PatternsInfo:
@@ -376,6 +383,42 @@ class PatternTable(_Handle):
                           converged=code == 0)
 
 
+    def fit_model(self, model: str, penalty: float = 0.0, start: Any = None,
+                  max_iter: int = 0, gtol: float = 0.0, se: bool = True) -> Any:
+        """Fit "bgnbd", "mbgnbd", "pnbd" or "ggamma" and return the fitted
+        model object (``loyalty.bgnbd.BetaGeo``, ``mbgnbd.MBGNBD``,
+        ``pnbd.ParetoNBD``, ``ggamma.GammaGamma``) with its covariance,
+        summary table and predictions, as the models' own ``fit`` gives.
+        Options as there; raises NotConvergedError (``.result``: the
+        model at the best point) when the optimiser fails."""
+        from . import bgnbd, mbgnbd, pnbd, ggamma
+        from ._model import _report_init
+        from .errors import ENOCONV, NotConvergedError, check
+        classes = {"bgnbd": bgnbd.BetaGeo, "mbgnbd": mbgnbd.MBGNBD,
+                   "pnbd": pnbd.ParetoNBD, "ggamma": ggamma.GammaGamma}
+        if model not in classes:
+            raise ValueError("model must be one of %s, not %r"
+                             % (", ".join(sorted(classes)), model))
+        cls = classes[model]
+        names = cls.PARAM_NAMES
+        if isinstance(start, dict):
+            start = [start[nm] for nm in names]
+        if start is not None and len(start) != len(names):
+            raise ValueError("start needs %d values" % len(names))
+        opts, keep = fit_options(penalty, start, max_iter, gtol, None, se)
+        rep = FitReport()
+        _report_init(_byref(rep))
+        out = (c_double * 4)()
+        where = "loy_%s_fit_patterns" % model
+        rc = _fits[model](out, self._h, _byref(opts), _byref(rep))
+        del keep
+        if rc == ENOCONV:
+            raise NotConvergedError(rc, None, where,
+                                    result=cls(list(out)[:len(names)], rep, converged=False))
+        check(rc, None, where)
+        return cls(list(out)[:len(names)], rep)
+
+
 class RfmCustomer(_Handle):
     """Purchase-log summary of ONE customer, mergeable (see clv.summarize for
     the options' meaning)."""
@@ -401,12 +444,17 @@ class RfmCustomer(_Handle):
 
     def add(self, times: Sequence[int],
             amounts: Optional[Sequence[float]] = None) -> "RfmCustomer":
-        """Add purchase rows (times in the caller's unit, amounts >= 0)."""
-        t = [int(v) for v in times]
-        at = (c_int64 * max(len(t), 1))(*t)
-        av = _f64(amounts)[0] if amounts is not None else None
+        """Add purchase rows (times in the caller's unit, amounts >= 0);
+        numpy int64/float64 arrays are passed without copying."""
+        at, n, kt = as_input(times, c_int64, "times")
+        lens = [("times", n)]
+        av, ka = None, None
+        if amounts is not None:
+            av, na, ka = as_input(amounts, c_double, "amounts")
+            lens.append(("amounts", na))
+        n = same_length(*lens)
         idx = c_size_t(0)
-        _check(_rc_add(self._h, at, av, len(t), _byref(idx)), idx)
+        _check(_rc_add(self._h, at, av, n, _byref(idx)), idx)
         return self
 
     def row(self) -> Tuple[Tuple[float, ...], int]:
@@ -433,18 +481,23 @@ class SegmentTally(_Handle):
         super().__init__(h)
 
     def add(self, value: Sequence[float], value_class: Sequence[int],
-            loyalty: Sequence[int], raw_scores: bool = True) -> "SegmentTally":
+            loyalty: Sequence[int], raw_scores: bool = True, potential: Any = None,
+            potential_threshold: float = 0.0, lifetime_value: Any = None,
+            churn_prob: Any = None, breaks: Optional[Sequence[int]] = None,
+            sow: bool = False, clamp_negative: bool = False) -> "SegmentTally":
         """Add customers: value, class (0 A, 1 B, 2 C), loyalty (raw 0-10
-        scores or class codes; -1 no answer)."""
-        av, n = _f64(value)
-        vc = (c_uint8 * max(n, 1))(*[int(v) for v in value_class])
-        ly = (c_int32 * max(n, 1))(*[int(v) for v in loyalty])
-        inp = _segment._SegInput.new(n=n, flags=1 if raw_scores else 0)
-        inp.value = av
-        inp.value_class = vc
-        inp.loyalty = ly
-        idx = c_size_t(0)
-        _check(_sg_add(self._h, _byref(inp), _byref(idx)), idx)
+        scores or class codes; -1 or NaN no answer), and the optional
+        columns of ``loyalty.segment.cross`` (every chunk must supply the
+        same optional columns). Raises BadInputError naming the bad row."""
+        columns = [("value", value), ("value_class", value_class), ("loyalty", loyalty),
+                   ("potential", potential), ("lifetime_value", lifetime_value),
+                   ("churn_prob", churn_prob)]
+        with _rows(columns, _index_of(*columns)):
+            inp, n, keep = _segment._seg_input(columns, potential_threshold, 0.95, 0, 30,
+                                               raw_scores, breaks, sow, clamp_negative)
+            idx = c_size_t(0)
+            _check(_sg_add(self._h, _byref(inp), _byref(idx)), idx)
+        del keep
         return self
 
     def result(self, nps_method: int = 0, nps_level: float = 0.95,

@@ -332,6 +332,41 @@ def _cell_list(r: Any, with_potential: bool) -> List[Cell]:
 
 
 @api
+def _seg_input(columns: Sequence[Tuple[str, Any]], potential_threshold: float,
+               nps_level: float, nps_method: Union[str, int], small_n: int,
+               raw_scores: bool, breaks: Optional[Sequence[int]], sow: bool,
+               clamp_negative: bool) -> Tuple[Any, int, List[Any]]:
+    """The C input of a crossing (loy_segment_cross, loy_segment_tally_add)
+    from (name, array) columns value, value_class, loyalty, potential,
+    lifetime_value, churn_prob (the last three None when absent): (input,
+    n, keepalive)."""
+    value, value_class, loyalty = (c[1] for c in columns[:3])
+    pv, n1, k1 = as_input(value, c_double, "value")
+    pc, n2, k2 = _uint8_input(value_class, "value_class")
+    pl, n3, k3 = _int32_input(loyalty, "loyalty")
+    pairs = [("value", n1), ("value_class", n2), ("loyalty", n3)]
+    opt = {}
+    keep: List[Any] = [k1, k2, k3]
+    for name, arr in columns[3:]:
+        if arr is not None:
+            p, n, k = as_input(arr, c_double, name)
+            pairs.append((name, n))
+            keep.append(k)
+            opt[name] = p
+    n = same_length(*pairs)
+    pb, kb = _breaks(breaks)
+    keep.append(kb)
+    flags = (RAW_SCORES if raw_scores else 0) | (SOW if sow else 0) | \
+        (CLAMP_NEGATIVE if clamp_negative else 0)
+    inp = _SegInput.new(n=n, value=pv, value_class=pc, loyalty=pl,
+                        potential_threshold=potential_threshold,
+                        nps_level=nps_level, nps_method=_method(nps_method),
+                        small_n=int(small_n), flags=flags, **opt)
+    if pb is not None:
+        inp.breaks = pb
+    return inp, n, keep
+
+
 def cross(value: ArrayLike, value_class: ArrayLike, loyalty: ArrayLike,
           potential: ArrayLike = None, potential_threshold: float = 0.0,
           lifetime_value: ArrayLike = None, churn_prob: ArrayLike = None,
@@ -360,28 +395,8 @@ def cross(value: ArrayLike, value_class: ArrayLike, loyalty: ArrayLike,
                ("churn_prob", churn_prob)]
     index = index_of(*columns)
     with rows(columns, index):
-        pv, n1, k1 = as_input(value, c_double, "value")
-        pc, n2, k2 = _uint8_input(value_class, "value_class")
-        pl, n3, k3 = _int32_input(loyalty, "loyalty")
-        pairs = [("value", n1), ("value_class", n2), ("loyalty", n3)]
-        opt = {}
-        keep = [k1, k2, k3]
-        for name, arr in columns[3:]:
-            if arr is not None:
-                p, n, k = as_input(arr, c_double, name)
-                pairs.append((name, n))
-                keep.append(k)
-                opt[name] = p
-        n = same_length(*pairs)
-        pb, kb = _breaks(breaks)
-        flags = (RAW_SCORES if raw_scores else 0) | (SOW if sow else 0) | \
-            (CLAMP_NEGATIVE if clamp_negative else 0)
-        inp = _SegInput.new(n=n, value=pv, value_class=pc, loyalty=pl,
-                            potential_threshold=potential_threshold,
-                            nps_level=nps_level, nps_method=_method(nps_method),
-                            small_n=int(small_n), flags=flags, **opt)
-        if pb is not None:
-            inp.breaks = pb
+        inp, n, keep = _seg_input(columns, potential_threshold, nps_level, nps_method,
+                                  small_n, raw_scores, breaks, sow, clamp_negative)
         res = _SegResult()
         _result_init(_byref(res))
         pcells, out_cells = new_output(n, c_uint8) if cells else (None, None)
