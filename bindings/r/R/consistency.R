@@ -331,11 +331,14 @@ print.loy_funnel <- function(x, digits = 1, ...) {
                         ""))
   flag <- paste0(flag, ifelse(x$fdr, ifelse(nzchar(flag), ", FDR", "FDR"), ""))
   flag[x$empty] <- "no answers"
-  tab <- data.frame(unit = nm, n = x$n, NPS = signed(x$nps, digits),
+  # Names and flags padded on the right, numbers aligned on the right.
+  tab <- data.frame(unit = format(nm), n = x$n, NPS = signed(x$nps, digits),
                     z = ifelse(is.na(x$z_adjusted), "NA", sprintf("%+.2f", x$z_adjusted)),
-                    shrunk = signed(x$shrunk, digits), flag = flag)
-  names(tab)[1L] <- if (is.null(st$unit)) "unit" else paste(st$unit, collapse = " / ")
-  print(tab, row.names = FALSE, right = FALSE)
+                    shrunk = signed(x$shrunk, digits), flag = format(flag))
+  head1 <- if (is.null(st$unit)) "unit" else paste(st$unit, collapse = " / ")
+  names(tab)[1L] <- formatC(head1, width = max(nchar(tab$unit), nchar(head1)), flag = "-")
+  names(tab)[6L] <- ""
+  print(tab, row.names = FALSE)
   invisible(x)
 }
 
