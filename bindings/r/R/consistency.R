@@ -234,6 +234,7 @@ nps_funnel <- function(data, score = NULL, unit = NULL, target = NULL,
   exact <- isTRUE(exact)
   tally_cols <- c("detractors", "passives", "promoters")
   if (is.null(score) && all(tally_cols %in% names(data))) {
+    data <- as.data.frame(data)  # data.table's [ would join on the names
     counts <- as.matrix(data[tally_cols])
     keys <- if (is.null(unit)) NULL else {
       miss <- setdiff(unit, names(data))

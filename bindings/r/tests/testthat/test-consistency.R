@@ -317,6 +317,19 @@ test_that("run lengths: published values, recycling and errors", {
   expect_error(cusum_arl(0.5, 4, sides = "both"))
 })
 
+test_that("data.table and tibble in, their class out", {
+  skip_if_not_installed("data.table")
+  dt <- data.table::as.data.table(branch_survey)
+  f <- nps_funnel(branch_survey, "score", "branch")
+  expect_equal(nps_funnel(dt, "score", "branch")$z, f$z)
+  tal <- data.table::as.data.table(nps_by(branch_survey, "score", "branch"))
+  expect_equal(nps_funnel(tal, unit = "branch")$z, f$z)
+  ch <- nps_change(dt, "score", "date", lag = 12)
+  expect_s3_class(ch, "data.table")
+  expect_equal(ch$diff, nps_change(branch_survey, "score", "date", lag = 12)$diff)
+  expect_s3_class(topbox_trend(dt, "score", "date"), "data.table")
+})
+
 test_that("print, summary and plot", {
   f <- nps_funnel(branch_survey, "score", "branch")
   out <- capture.output(print(f))
