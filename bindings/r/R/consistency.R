@@ -52,18 +52,19 @@ as_dates <- function(x, name) {
 
 period_kinds <- c("week", "month", "quarter", "year", "day")
 
-# Start of the period holding each date (weeks start on Monday).
+# Start of the period holding each date (weeks start on Monday). Day
+# arithmetic and POSIXlt fields rather than format(), which is slow on
+# millions of dates.
 period_start <- function(d, period) {
-  switch(period,
-    day = d,
-    week = d - (as.integer(format(d, "%u")) - 1L),
-    month = as.Date(format(d, "%Y-%m-01")),
-    quarter = {
-      m <- as.integer(format(d, "%m"))
-      as.Date(ifelse(is.na(d), NA_character_,
-                     sprintf("%s-%02d-01", format(d, "%Y"), (m - 1L) %/% 3L * 3L + 1L)))
-    },
-    year = as.Date(format(d, "%Y-01-01")))
+  if (period == "day") return(d)
+  days <- unclass(d)
+  if (period == "week")  # 1970-01-01 was a Thursday, 1969-12-29 a Monday
+    return(structure(days - (days + 3) %% 7, class = "Date"))
+  ud <- unique(days)
+  lt <- as.POSIXlt(structure(ud, class = "Date"))
+  mon <- switch(period, month = lt$mon, quarter = lt$mon %/% 3L * 3L, year = 0L)
+  first <- ISOdate(lt$year + 1900L, mon + 1L, 1L, 0, tz = "UTC")
+  structure(unclass(as.Date(first))[match(days, ud)], class = "Date")
 }
 
 # Label of a period for printing.
@@ -94,15 +95,17 @@ period_tallies <- function(data, score, date, unit, period, breaks, invalid) {
   s <- score_values(sc$value, sc$name)
   dc <- resolve_column(data, date, c("date", "Date", "time", "timestamp"), "date")
   d <- as_dates(dc$value, dc$name)
-  ps <- period_start(d, period)
+  ps <- unclass(period_start(d, period))   # days, cheaper than Date methods
   dated <- !is.na(ps)
   if (!any(dated)) bad_input(sprintf("%s: no row has a date", dc$name), dc$name, status = -4L)
-  periods <- seq(min(ps[dated]), max(ps[dated]), by = period)
+  rg <- c(min(ps, na.rm = TRUE), max(ps, na.rm = TRUE))
+  periods <- seq(structure(rg[1L], class = "Date"), structure(rg[2L], class = "Date"),
+                 by = period)
   u <- unit_index(data, unit)
   np <- length(periods)
   if (as.double(u$n) * np > .Machine$integer.max)
     bad_input("too many units x periods", c("unit", "date"))
-  code <- (u$code - 1L) * np + match(ps, periods)
+  code <- (u$code - 1L) * np + match(ps, unclass(periods))
   br <- check_breaks(breaks)
   tal <- .loy(.Call(C_nps_tally_grouped, s, as.integer(code), as.integer(u$n * np), br,
                     invalid_flag(invalid)),
@@ -134,13 +137,11 @@ packed_counts <- function(m, argument) {
 # Key columns repeated for the units x periods rows.
 grid_frame <- function(tl) {
   np <- length(tl$periods)
-  out <- data.frame(period = rep(tl$periods, tl$n_units))
-  if (!is.null(tl$keys)) {
-    k <- tl$keys[rep(seq_len(tl$n_units), each = np), , drop = FALSE]
-    rownames(k) <- NULL
-    out <- cbind(k, out)
-  }
-  out
+  idx <- rep(seq_len(tl$n_units), each = np)
+  cols <- if (is.null(tl$keys)) list() else lapply(tl$keys, function(k) k[idx])
+  cols$period <- structure(rep(unclass(tl$periods), tl$n_units), class = "Date")
+  # Built directly: data.frame() and [ would make row names of every row.
+  structure(cols, class = "data.frame", row.names = .set_row_names(length(idx)))
 }
 
 sides_code <- function(sides) {
@@ -489,10 +490,12 @@ baseline_window <- function(baseline, periods, period) {
 }
 
 signal_names <- function(codes) {
-  vapply(codes, function(cd) {
+  u <- unique(codes)
+  lab <- vapply(u, function(cd) {
     hit <- bitwAnd(cd, SIGNAL_BITS) != 0L
     paste(SIGNAL_LABELS[hit], collapse = ", ")
   }, character(1))
+  lab[match(codes, u)]
 }
 
 #' Control charts of the NPS over time
