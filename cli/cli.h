@@ -170,5 +170,6 @@ int cmd_ces(int argc, char **argv);
 int cmd_cohort(int argc, char **argv);
 int cmd_bgbb(int argc, char **argv);
 int cmd_drivers(int argc, char **argv);
+int cmd_track(int argc, char **argv);
 
 #endif

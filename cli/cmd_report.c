@@ -245,6 +245,14 @@ report_run(const char *cmd, report_data *r)
             report_warn(r, cmd, "no key-driver section: the analysis failed "
                         "(see above)");
     }
+    if (r->have_track) {
+        r->track_status = track_run(cmd, &r->trk_in, &r->trk);
+        if (r->track_status != 0 && r->track_forced)
+            return r->track_status;
+        if (r->track_status != 0)
+            report_warn(r, cmd, "no consistency section: the survey's dates or "
+                        "units could not be analysed (see above; --no-track)");
+    }
     if ((rc = log_run(cmd, &r->log_in, &r->log)) != 0)
         return rc;
     n = (size_t)idmap_count(r->log.ids);
@@ -384,6 +392,8 @@ print_report(out_w *o, const report_data *r, const cli_common *c)
         print_join(o, r);
     if (r->have_drivers && r->drivers_status == 0)
         drivers_print(o, &r->drv, &r->drv_in);
+    if (r->have_track && r->track_status == 0)
+        track_print(o, &r->trk, &r->trk_in, 0, NULL, "track");
     seg_print(o, &r->seg, &r->seg_in);
     print_class_value(o, r);
     print_sbg(o, r);
@@ -450,6 +460,7 @@ report_free(report_data *r)
     free(r->score);
     free(r->cust);
     drivers_data_free(&r->drv);
+    track_data_free(&r->trk);
     for (i = 0; i < r->n_warnings; i++)
         free(r->warnings[i]);
 }
@@ -459,7 +470,8 @@ report_free(report_data *r)
 typedef struct report_opts {
     cli_common c;
     const char *html, *method, *id_norm, *survey_id;
-    int is_customers;
+    const char *track_period, *survey_date;
+    int is_customers, no_track;
 } report_opts;
 
 /* Group the NPS by a "segment" column when the survey has one: decided
@@ -476,6 +488,45 @@ default_group(const char *path, const csv_dialect *d)
     col = cr != NULL ? csv_column(cr, "segment") : -1;
     csv_close(cr);
     return col >= 0 ? "segment" : NULL;
+}
+
+/* The consistency section: on with --track, off with --no-track, else on
+ * when the survey file has the date and a unit column. */
+static int
+track_options(const char *cmd, report_data *r, const report_opts *ro)
+{
+    track_input *ti = &r->trk_in;
+    int rc;
+    if (r->track_forced && ro->no_track) {
+        cli_error(cmd, "--track and --no-track exclude each other");
+        return EXIT_USAGE;
+    }
+    if ((rc = track_parse_options(cmd, ti, ro->track_period, NULL, NULL, NULL)) != 0)
+        return rc;
+    ti->path = r->survey_path;
+    ti->score_col = r->nps_in.score_col;
+    ti->scale = &r->scale;
+    ti->dialect = &ro->c.dialect;
+    ti->skip_bad = ro->c.skip_bad;
+    if (ro->survey_date != NULL)
+        ti->date_col = ro->survey_date;
+    if (ro->no_track)
+        return 0;
+    if (strcmp(r->survey_path, "-") == 0) {
+        if (r->track_forced) {
+            cli_error(cmd, "--track reads the survey a second time: give it as a "
+                      "file, not standard input");
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    if (ti->unit_col == NULL)
+        ti->unit_col = track_default_unit(r->survey_path, &ro->c.dialect);
+    r->have_track = r->track_forced
+                    || (ti->unit_col != NULL
+                        && track_columns_present(r->survey_path, &ro->c.dialect,
+                                                 ti->date_col, ti->unit_col));
+    return 0;
 }
 
 static int
@@ -529,6 +580,9 @@ finish_options(const char *cmd, report_data *r, report_opts *ro)
     r->clv_in.log_in = &r->log_in;
     if (r->have_survey && r->nps_in.group_col == NULL)
         r->nps_in.group_col = default_group(r->survey_path, &ro->c.dialect);
+    if (!ro->is_customers && r->survey_path != NULL
+        && (rc = track_options(cmd, r, ro)) != 0)
+        return rc;
     if (r->drv_in.drivers != NULL) {
         r->have_drivers = 1;
         r->drv_in.outcome = r->nps_in.score_col;
@@ -599,6 +653,7 @@ run_command(int argc, char **argv, int is_customers)
     r->clv_in = (clv_input){"auto", 12.0, 0.01, 1.0, 0, 0.0, 0.0, NULL};
     r->title = "Loyalty report";
     r->drv_model = "linear";
+    track_input_defaults(&r->trk_in);
     {
         opt_spec specs[] = {
             {"survey", OPT_STR, &r->survey_path, NULL, "FILE", "survey export (customer id, score, group)"},
@@ -609,6 +664,11 @@ run_command(int argc, char **argv, int is_customers)
             {"currency", OPT_STR, &r->currency, NULL, "SYM", "currency of amounts on the page, e.g. '$', 'EUR'"},
             {"drivers", OPT_STR, &r->drv_in.drivers, NULL, "A,B,C", "key drivers: survey columns of rated attributes"},
             {"drivers-model", OPT_STR, &r->drv_model, NULL, "M", "key drivers of the score: linear (default), logistic or ordinal"},
+            {"track", OPT_FLAG, &r->track_forced, NULL, NULL, "consistency section (default: when the survey has a date and a unit column)"},
+            {"no-track", OPT_FLAG, &ro.no_track, NULL, NULL, "no consistency section"},
+            {"unit-column", OPT_STR, &r->trk_in.unit_col, NULL, "NAME|N", "survey unit column (default: branch, unit, store, location, team or agent)"},
+            {"survey-date-column", OPT_STR, &ro.survey_date, NULL, "NAME|N", "survey answer date column (default 'date')"},
+            {"track-period", OPT_STR, &ro.track_period, NULL, "P", "consistency periods: week, month (default) or quarter"},
             {"model", OPT_STR, &r->clv_in.model, NULL, "M", "lifetime model: auto (default), bgnbd, mbgnbd or pnbd"},
             {"horizon", OPT_NUM, &r->clv_in.horizon, NULL, "MONTHS", "CLV horizon in months (default 12)"},
             {"discount", OPT_NUM, &r->clv_in.discount, NULL, "D", "discount rate per month (default 0.01)"},
@@ -626,9 +686,9 @@ run_command(int argc, char **argv, int is_customers)
         size_t nspecs = sizeof specs / sizeof *specs;
         if (is_customers) {
             /* no page: drop --html, --customers-csv, --title, --currency,
-             * --drivers, --drivers-model */
-            memmove(&specs[2], &specs[8], (nspecs - 8) * sizeof *specs);
-            nspecs -= 6;
+             * --drivers, --drivers-model and the consistency options */
+            memmove(&specs[2], &specs[13], (nspecs - 13) * sizeof *specs);
+            nspecs -= 11;
         }
         rc = args_parse(argc, argv, specs, nspecs,
                         is_customers ? &customers_help : &report_help, pos, 0, &npos);

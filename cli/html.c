@@ -289,6 +289,187 @@ join_section(FILE *fp, const report_data *r)
     fputs("</tr>\n</table></div>\n", fp);
 }
 
+/* ---- consistency over units and time ------------------------------------------------ */
+
+/* "branches" from "branch": the unit column's name as a plural noun. */
+static const char *
+plural(const char *word, char *buf, size_t size)
+{
+    size_t n = strlen(word);
+    int es = n > 0 && (word[n - 1] == 's' || word[n - 1] == 'x'
+                       || (n > 1 && word[n - 1] == 'h'
+                           && (word[n - 2] == 'c' || word[n - 2] == 's')));
+    snprintf(buf, size, "%s%s", word, es ? "es" : "s");
+    return buf;
+}
+
+static void
+consistency_cards(FILE *fp, const track_data *d, const char *units)
+{
+    char buf[96], sub[200], lab[32];
+    size_t u, shown = 0, len = 0;
+    fputs("<div class=\"cards\" id=\"cards-consistency\">\n", fp);
+    if (d->funnel_status == LOY_OK) {
+        snprintf(buf, sizeof buf, "%.1f points", 100 * d->fit.tau);
+        snprintf(sub, sizeof sub, "SD of the %s' true NPS (target %+.1f)", units,
+                 100 * d->fit.target);
+        card(fp, "consistency (tau)", buf, sub);
+        snprintf(buf, sizeof buf, "%.0f%%", 100 * d->fit.i2);
+        snprintf(sub, sizeof sub, "of the spread between %s is real, not chance",
+                 units);
+        card(fp, "I\xC2\xB2", buf, sub);
+        snprintf(buf, sizeof buf, "%zu of %zu", d->fit.n_outside[1], d->fit.n_used);
+        len = (size_t)snprintf(sub, sizeof sub, "outside the %g%% limits",
+                               100 * d->fit.levels[1]);
+        for (u = 0; u < d->n_units && len < sizeof sub - 40; u++)
+            if (d->f_flags[u] & LOY_FUNNEL_OUTSIDE_OUTER)
+                len += (size_t)snprintf(sub + len, sizeof sub - len, "%s %.30s",
+                                        shown++ ? "," : ":", d->names[u + 1]);
+        card(fp, "outside the funnel", buf, sub);
+    }
+    if (d->first_signal[0] != LOY_NO_INDEX) {
+        snprintf(sub, sizeof sub, "whole company, %s chart", track_first_chart(d, 0));
+        card(fp, "first signal", track_period_label(d, d->first_signal[0], lab,
+                                                    sizeof lab), sub);
+    } else {
+        card(fp, "first signal", "none", "whole company, after the baseline");
+    }
+    fputs("</div>\n", fp);
+}
+
+static void
+consistency_units(FILE *fp, const track_data *d, const char *unit)
+{
+    const char *const names[9] = {unit, "answers", "NPS", "z", "shrunk NPS",
+                                  "inner limits", "outer limits", "verdict",
+                                  "first signal"};
+    static const int left[9] = {1, 0, 0, 0, 0, 0, 0, 1, 1};
+    char buf[200], lab[32];
+    size_t u;
+    fputs("<div class=\"scroll\"><table id=\"table-consistency\">\n", fp);
+    th_row(fp, names, left, 9);
+    for (u = 0; u < d->n_units; u++) {
+        const uint64_t *t = d->totals + 3 * (u + 1);
+        int ok = isfinite(d->f_nps[u]);
+        fputs("<tr>", fp);
+        td(fp, 1, d->names[u + 1]);
+        tdf(fp, (double)(t[0] + t[1] + t[2]), 0);
+        tdf(fp, 100 * d->f_nps[u], 1);
+        tdf(fp, d->f_z[u], 2);
+        tdf(fp, 100 * d->f_shrunk[u], 1);
+        if (ok)
+            snprintf(buf, sizeof buf, "%+.1f to %+.1f", 100 * d->f_lim[0][u],
+                     100 * d->f_lim[1][u]);
+        td(fp, 0, ok ? buf : "n/a");
+        if (ok)
+            snprintf(buf, sizeof buf, "%+.1f to %+.1f", 100 * d->f_lim[2][u],
+                     100 * d->f_lim[3][u]);
+        td(fp, 0, ok ? buf : "n/a");
+        track_funnel_text(d, d->f_flags[u], buf, sizeof buf);
+        td(fp, 1, buf[0] ? buf : "within the limits");
+        if (d->first_signal[u + 1] != LOY_NO_INDEX)
+            snprintf(buf, sizeof buf, "%s (%s)", track_period_label(d,
+                     d->first_signal[u + 1], lab, sizeof lab), track_first_chart(d, u + 1));
+        td(fp, 1, d->first_signal[u + 1] != LOY_NO_INDEX ? buf : "none");
+        fputs("</tr>\n", fp);
+    }
+    fputs("</table></div>\n", fp);
+}
+
+/* The periods of the whole company with a signal. */
+static void
+consistency_signals(FILE *fp, const track_data *d)
+{
+    static const char *const names[5] = {"period", "answers", "NPS", "centre",
+                                         "signals"};
+    static const int left[5] = {1, 0, 0, 0, 1};
+    char sig[200], lab[32];
+    size_t t, rows = 0;
+    for (t = 0; t < d->n_periods; t++) {
+        const uint64_t *c = d->counts + 3 * t;
+        track_signal_text(d, d->p_codes[t], sig, sizeof sig);
+        if (!sig[0] || (d->p_codes[t] & LOY_SIGNAL_GAP))
+            continue;
+        if (rows++ == 0) {
+            fputs("<div class=\"scroll\"><table id=\"table-signals\">\n", fp);
+            th_row(fp, names, left, 5);
+        }
+        fputs("<tr>", fp);
+        td(fp, 1, track_period_label(d, t, lab, sizeof lab));
+        tdf(fp, (double)(c[0] + c[1] + c[2]), 0);
+        tdf(fp, 100 * d->p_nps[t], 1);
+        tdf(fp, 100 * d->c_centre[0], 1);
+        td(fp, 1, sig);
+        fputs("</tr>\n", fp);
+    }
+    if (rows > 0)
+        fputs("</table></div>\n", fp);
+    else
+        fputs("<p>No period of the whole company has a signal.</p>\n", fp);
+}
+
+static void
+consistency_section(FILE *fp, const report_data *r)
+{
+    const track_data *d = &r->trk;
+    const char *unit = r->trk_in.unit_col ? r->trk_in.unit_col : "unit";
+    char units[64], note[600], a[32], b[32], title[160];
+    const size_t last = d->n_periods - 1, i = last;
+    plural(unit, units, sizeof units);
+    snprintf(note, sizeof note, "Which differences between %s are real, and when "
+             "did the NPS move? Control limits from the baseline %s to %s (shaded); "
+             "a red point is a signal (Shewhart, Laney, EWMA, CUSUM or a long run "
+             "on one side). The funnel compares each of the %s with the target: "
+             "inside the limits, a difference is what chance alone would give a "
+             "unit of that size.", units,
+             track_period_label(d, d->base_start, a, sizeof a),
+             track_period_label(d, d->base_start + d->base_len - 1, b, sizeof b),
+             units);
+    heading(fp, "consistency", "Consistency", note);
+    consistency_cards(fp, d, units);
+    snprintf(title, sizeof title, "NPS per %s, whole company, with control limits",
+             d->period == TRACK_WEEK ? "week" : d->period == TRACK_MONTH ? "month"
+             : "quarter");
+    chart_open(fp);
+    svg_track_time(fp, d, 0, title);
+    chart_close(fp);
+    consistency_signals(fp, d);
+    if (!(d->g_flags[i] & LOY_CHANGE_NONE)) {
+        snprintf(note, sizeof note, "%s against %s: %+.1f points (95%% interval "
+                 "%+.1f to %+.1f).", track_period_label(d, last, a, sizeof a),
+                 track_period_label(d, last - d->lag, b, sizeof b), 100 * d->g_diff[i],
+                 100 * d->g_lo[i], 100 * d->g_hi[i]);
+        fputs("<p>", fp);
+        xml_text(fp, note);
+        fputs("</p>\n", fp);
+    }
+    if (!(d->t_flags[0] & (LOY_TREND_EMPTY | LOY_TREND_SEPARATED))) {
+        snprintf(note, sizeof note, "Top box: 9-10 answers were %.0f%% of the 7-10 "
+                 "answers at the start and %.0f%% at the end (%s, p = %.2g).",
+                 100 * d->t_first[0], 100 * d->t_last[0], !(d->t_p[0] <= 0.05)
+                 ? "no clear trend" : d->t_slope[0] > 0 ? "gaining" : "losing",
+                 d->t_p[0]);
+        fputs("<p class=\"note\">", fp);
+        xml_text(fp, note);
+        fputs("</p>\n", fp);
+    }
+    if (d->funnel_status != LOY_OK) {
+        fputs("<p>No funnel: fewer than two ", fp);
+        xml_text(fp, units);
+        fputs(" with answers, or no spread in the answers.</p>\n", fp);
+        return;
+    }
+    chart_open(fp);
+    svg_funnel(fp, d, unit);
+    chart_close(fp);
+    consistency_units(fp, d, unit);
+    fputs("<p class=\"note\">Shrunk NPS: pulled towards the mean as far as the "
+          "size warrants, for a fair ranking of small units. z: distance from the "
+          "target in standard errors. FDR: a Benjamini-Hochberg discovery at 5%; "
+          "Bonferroni: significant after correcting for the number of units.</p>\n",
+          fp);
+}
+
 /* ---- key drivers ------------------------------------------------------------------ */
 
 static void
@@ -627,6 +808,8 @@ html_report(FILE *fp, const report_data *r)
     cards(fp, r);
     if (r->have_survey) {
         nps_section(fp, r);
+        if (r->have_track && r->track_status == 0)
+            consistency_section(fp, r);
         if (r->have_drivers && r->drivers_status == 0)
             drivers_section(fp, r);
         join_section(fp, r);

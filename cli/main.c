@@ -28,6 +28,7 @@ static const command commands[] = {
     {"customers", cmd_customers, "who to call: per-customer action list, by priority"},
     {"report", cmd_report, "everything on a survey and a purchase log; text and HTML"},
     {"segment", cmd_segment, "ABC analysis and the ABC x loyalty matrix with actions"},
+    {"track", cmd_track, "consistency: units in a funnel, NPS over time with control charts"},
     {"drivers", cmd_drivers, "key drivers: what moves the score, and where to act first"},
     {"cohort", cmd_cohort, "sBG retention of subscription cohorts: curve, DEL, DERL"},
     {"bgbb", cmd_bgbb, "BG/BB for discrete opportunities (events, yearly donations)"},

@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "keydrivers.h"
+#include "track.h"
 
 #define RETENTION_MAX 60
 #define RETENTION_MIN_AT_RISK 30    /* months shown need this many observed */
@@ -82,6 +83,11 @@ typedef struct report_data {
     drivers_data drv;
     const char *drv_model;
     int have_drivers, drivers_status;
+    /* consistency over units and time (on when the survey has a date and a
+     * unit column, or with --track; the survey file is read again) */
+    track_input trk_in;
+    track_data trk;
+    int have_track, track_forced, track_status;
     /* warnings for the reader, also printed on standard error */
     char *warnings[REPORT_MAX_WARNINGS];
     size_t n_warnings;

@@ -641,3 +641,356 @@ svg_drivers(FILE *fp, const drivers_data *d)
             "importance (most opportunity first)");
     svg_end(fp);
 }
+
+/* ---- consistency: NPS over time ------------------------------------------------- */
+
+#define ORANGE "#e67e22"
+#define LIGHT "#f1f4f8"
+
+/* A nice axis over [lo, hi] (NPS as fractions): ticks every *step from
+ * *a to *b. */
+static void
+range_axis(double lo, double hi, int ticks, double *a, double *b, double *step)
+{
+    double top;
+    if (!(hi > lo))
+        lo -= 0.05, hi += 0.05;
+    *step = nice_step(hi - lo, ticks, &top);
+    *a = floor(lo / *step + 1e-9) * *step;
+    *b = ceil(hi / *step - 1e-9) * *step;
+    if (*b - *a < *step)
+        *b = *a + *step;
+}
+
+static void
+nps_y_axis(FILE *fp, double a, double b, double step, double x0, double x1,
+           double y0, double h)
+{
+    double v;
+    char buf[32];
+    for (v = a; v <= b + step * 1e-6; v += step) {
+        double y = y0 - (v - a) / (b - a) * h, pts = 100 * v;
+        if (fabs(pts) < 1e-9)
+            pts = 0;
+        line(fp, x0, y, x1, y, fabs(pts) < 1e-9 ? "stroke=\"" AXIS "\""
+                                                 : "stroke=\"" GRID "\"");
+        snprintf(buf, sizeof buf, pts > 0 ? "%+.0f" : "%.0f", pts);
+        text_at(fp, x0 - 6, y + 4, "end", buf);
+    }
+}
+
+/* Polyline of v over the periods, broken at gaps (NaN). */
+static void
+series(FILE *fp, const double *v, size_t n, double x0, double dx, double a,
+       double b, double y0, double h, const char *style)
+{
+    size_t t = 0;
+    while (t < n) {
+        size_t s;
+        while (t < n && !isfinite(v[t]))
+            t++;
+        if (t >= n)
+            break;
+        fputs("<polyline fill=\"none\" points=\"", fp);
+        for (s = t; t < n && isfinite(v[t]); t++)
+            fprintf(fp, "%.1f,%.1f ", x0 + dx * (double)t,
+                    y0 - (v[t] - a) / (b - a) * h);
+        if (t - s == 1)     /* a lone point: a short tick so it shows */
+            fprintf(fp, "%.1f,%.1f ", x0 + dx * (double)s + 0.1,
+                    y0 - (v[s] - a) / (b - a) * h);
+        fprintf(fp, "\" %s/>\n", style);
+    }
+}
+
+typedef struct box {
+    double l, t, r, b;
+} box;
+
+static int
+boxes_meet(const box *p, const box *q)
+{
+    return p->l < q->r + 2 && q->l < p->r + 2 && p->t < q->b + 2 && q->t < p->b + 2;
+}
+
+void
+svg_track_time(FILE *fp, const track_data *d, size_t u, const char *title)
+{
+    size_t T = d->n_periods, t, every, i0 = u * T;
+    const double *nps = d->p_nps + i0, *lo = d->p_lo + i0, *hi = d->p_hi + i0;
+    const double *ew = d->p_ewma + i0;
+    /* room for half a period label at both ends */
+    double x0 = ML + 32, x1 = W - MR - 32, y0 = H - MB, ph = H - MT - MB;
+    double dx = T > 1 ? (x1 - x0) / (double)(T - 1) : 0, vlo = 1, vhi = -1;
+    double a, b, step, lw, plo = 1, phi = -1;
+    char buf[64], lab[32];
+    box base_box = {0, 0, 0, 0};
+    int charted = !(d->c_flags[u] & (LOY_CHART_NO_BASELINE | LOY_CHART_DEGENERATE));
+    static const legend_spec leg[5] = {
+        {BLUE, 1, NULL, "NPS"}, {GREY, 1, NULL, "centre"},
+        {GREY, 1, "5 4", "control limits"}, {GREEN, 1, NULL, "EWMA"},
+        {RED, 0, NULL, "signal"}};
+    if (T == 1)
+        x0 = x1 = (ML + W - MR) / 2.0;
+    for (t = 0; t < T; t++) {
+        const double *vs[4] = {nps, ew, lo, hi};
+        int k;
+        for (k = 0; k < 4; k++)
+            if (isfinite(vs[k][t])) {
+                vlo = vs[k][t] < vlo ? vs[k][t] : vlo;
+                vhi = vs[k][t] > vhi ? vs[k][t] : vhi;
+                if (k < 2) {
+                    plo = vs[k][t] < plo ? vs[k][t] : plo;
+                    phi = vs[k][t] > phi ? vs[k][t] : phi;
+                }
+            }
+    }
+    if (vlo > vhi)
+        vlo = -0.1, vhi = 0.1;
+    /* the limits of tiny periods are wide: show them up to 20 points beyond
+     * the data, cut off there */
+    if (plo <= phi) {
+        vlo = vlo < plo - 0.2 ? plo - 0.2 : vlo;
+        vhi = vhi > phi + 0.2 ? phi + 0.2 : vhi;
+    }
+    range_axis(vlo, vhi, 5, &a, &b, &step);
+    svg_begin(fp, "chart-nps-time", title, W, H);
+    legend_row(fp, W - MR, 42, leg, 5);
+    /* the baseline window, shaded */
+    if (d->base_len > 0) {
+        double bx0 = x0 + dx * ((double)d->base_start - 0.5);
+        double bx1 = x0 + dx * ((double)(d->base_start + d->base_len - 1) + 0.5);
+        bx0 = bx0 < ML ? ML : bx0;
+        bx1 = bx1 > W - MR ? W - MR : bx1;
+        rect(fp, bx0, MT, bx1 - bx0, ph, LIGHT);
+        if (bx1 - bx0 > text_width("baseline", FONT) + 8) {
+            text_at(fp, bx0 + 4, MT + 14, "start", "baseline");
+            base_box = (box){bx0 + 4, MT + 2, bx0 + 4 + text_width("baseline", FONT),
+                             MT + 17};
+        }
+    }
+    nps_y_axis(fp, a, b, step, ML, W - MR, y0, ph);
+    line(fp, ML, MT, ML, y0, "stroke=\"" AXIS "\"");
+    fprintf(fp, "<clipPath id=\"clip-nps-time\"><rect x=\"%d\" y=\"%d\" "
+            "width=\"%d\" height=\"%d\"/></clipPath>\n<g clip-path=\"url(#clip-"
+            "nps-time)\">\n", ML, MT, W - ML - MR, H - MT - MB);
+    if (charted) {
+        double cy = y0 - (d->c_centre[u] - a) / (b - a) * ph;
+        line(fp, x0, cy, x1, cy, "stroke=\"" GREY "\" stroke-width=\"1.5\"");
+        series(fp, lo, T, x0, dx, a, b, y0, ph, "stroke=\"" GREY "\" "
+               "stroke-dasharray=\"5 4\"");
+        series(fp, hi, T, x0, dx, a, b, y0, ph, "stroke=\"" GREY "\" "
+               "stroke-dasharray=\"5 4\"");
+        series(fp, ew, T, x0, dx, a, b, y0, ph, "stroke=\"" GREEN "\" "
+               "stroke-width=\"1.5\"");
+    }
+    series(fp, nps, T, x0, dx, a, b, y0, ph, "stroke=\"" BLUE "\" stroke-width=\"2\"");
+    for (t = 0; t < T; t++) {
+        char sig[200];
+        if (!isfinite(nps[t]))
+            continue;
+        track_signal_text(d, d->p_codes[i0 + t], sig, sizeof sig);
+        fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\">"
+                "<title>", x0 + dx * (double)t, y0 - (nps[t] - a) / (b - a) * ph,
+                sig[0] ? "5" : "3", sig[0] ? RED : BLUE);
+        snprintf(buf, sizeof buf, "%s: %+.1f", track_period_label(d, t, lab, sizeof lab),
+                 100 * nps[t]);
+        xml_text(fp, buf);
+        if (sig[0]) {
+            fputs(" (", fp);
+            xml_text(fp, sig);
+            fputs(")", fp);
+        }
+        fputs("</title></circle>\n", fp);
+    }
+    fputs("</g>\n", fp);
+    /* the first signal after the baseline: a marker line and its label */
+    if (d->first_signal[u] != LOY_NO_INDEX) {
+        double fx = x0 + dx * (double)d->first_signal[u];
+        box fb;
+        const char *anchor = "start";
+        double tx = fx + 4, ty = MT + 14;
+        snprintf(buf, sizeof buf, "first signal %s",
+                 track_period_label(d, d->first_signal[u], lab, sizeof lab));
+        lw = text_width(buf, FONT);
+        if (tx + lw > W - MR - 2) {
+            tx = fx - 4;
+            anchor = "end";
+        }
+        fb = (box){anchor[0] == 's' ? tx : tx - lw, ty - 12, anchor[0] == 's' ? tx + lw
+                   : tx, ty + 3};
+        if (boxes_meet(&fb, &base_box))
+            ty += 16;
+        line(fp, fx, MT, fx, y0, "stroke=\"" RED "\" stroke-dasharray=\"2 3\"");
+        text_at(fp, tx, ty, anchor, buf);
+    }
+    /* period labels: every k-th, as many as fit */
+    lw = text_width("2025-W52", FONT) + 14;
+    every = T > 1 && dx > 0 ? (size_t)ceil(lw / dx) : 1;
+    if (every < 1)
+        every = 1;
+    for (t = 0; t < T; t += every)
+        text_at(fp, x0 + dx * (double)t, y0 + 16, "middle",
+                track_period_label(d, t, lab, sizeof lab));
+    text_at(fp, (ML + W - MR) / 2.0, H - 10, "middle", d->period == TRACK_WEEK
+            ? "week" : d->period == TRACK_MONTH ? "month" : "quarter");
+    text_cls(fp, 8, MT - 14, "start", "axis-title", "NPS");
+    svg_end(fp);
+}
+
+/* ---- consistency: the funnel of units --------------------------------------------- */
+
+#define FUNNEL_STEPS 60
+
+static void
+funnel_curve(FILE *fp, const track_data *d, double level, double xmax, double a,
+             double b, const char *style)
+{
+    uint64_t sizes[FUNNEL_STEPS];
+    double lo[FUNNEL_STEPS], hi[FUNNEL_STEPS], pw = W - ML - MR, ph = H - MT - MB;
+    size_t k, m = 0;
+    int side;
+    for (k = 0; k < FUNNEL_STEPS; k++) {
+        /* denser where the funnel bends: quadratic spacing from n = 1 */
+        double f = (double)(k + 1) / FUNNEL_STEPS;
+        uint64_t n = (uint64_t)ceil(f * f * xmax);
+        if (n < 1)
+            n = 1;
+        if (m == 0 || n > sizes[m - 1])
+            sizes[m++] = n;
+    }
+    if (loy_funnel_limits(lo, hi, &d->fit, sizes, m, level, d->limits_method,
+                          NULL) != LOY_OK)
+        return;
+    for (side = 0; side < 2; side++) {
+        const double *v = side ? hi : lo;
+        fputs("<polyline fill=\"none\" points=\"", fp);
+        for (k = 0; k < m; k++) {
+            double y = v[k] < a - 0.5 ? a - 0.5 : v[k] > b + 0.5 ? b + 0.5 : v[k];
+            fprintf(fp, "%.1f,%.1f ", ML + (double)sizes[k] / xmax * pw,
+                    H - MB - (y - a) / (b - a) * ph);
+        }
+        fprintf(fp, "\" %s/>\n", style);
+    }
+}
+
+void
+svg_funnel(FILE *fp, const track_data *d, const char *unit_word)
+{
+    double xmax = 1, pw = W - ML - MR, ph = H - MT - MB, vlo = d->fit.target,
+           vhi = d->fit.target, a, b, step, xtop, xstep, v;
+    box placed[64];
+    size_t np = 0, u, k;
+    char buf[160], l0[48], l1[48], name[64];
+    legend_spec leg[4];
+    for (u = 0; u < d->n_units; u++) {
+        const uint64_t *t = d->totals + 3 * (u + 1);
+        double n = (double)(t[0] + t[1] + t[2]);
+        xmax = n > xmax ? n : xmax;
+        if (isfinite(d->f_nps[u])) {
+            vlo = d->f_nps[u] < vlo ? d->f_nps[u] : vlo;
+            vhi = d->f_nps[u] > vhi ? d->f_nps[u] : vhi;
+        }
+    }
+    xstep = nice_step(xmax, 5, &xtop);
+    /* room for the funnel's mouth down to a fifth of the largest unit */
+    {
+        uint64_t n5 = (uint64_t)ceil(xtop / 5);
+        double lo1, hi1;
+        if (loy_funnel_limits(&lo1, &hi1, &d->fit, &n5, 1, d->fit.levels[1],
+                              d->limits_method, NULL) == LOY_OK) {
+            vlo = lo1 < vlo ? lo1 : vlo;
+            vhi = hi1 > vhi ? hi1 : vhi;
+        }
+    }
+    vlo = vlo < -1 ? -1 : vlo;
+    vhi = vhi > 1 ? 1 : vhi;
+    range_axis(vlo, vhi, 5, &a, &b, &step);
+    snprintf(buf, sizeof buf, "Funnel: NPS of each %s against its number of answers",
+             unit_word);
+    svg_begin(fp, "chart-funnel", buf, W, H);
+    snprintf(l0, sizeof l0, "%g%% limits", 100 * d->fit.levels[0]);
+    snprintf(l1, sizeof l1, "%g%% limits", 100 * d->fit.levels[1]);
+    leg[0] = (legend_spec){GREY, 1, "5 4", l0};
+    leg[1] = (legend_spec){AXIS, 1, NULL, l1};
+    leg[2] = (legend_spec){ORANGE, 0, NULL, "outside inner"};
+    leg[3] = (legend_spec){RED, 0, NULL, "outside outer"};
+    legend_row(fp, W - MR, 42, leg, 4);
+    nps_y_axis(fp, a, b, step, ML, W - MR, H - MB, ph);
+    for (v = 0; v <= xtop * (1 + 1e-9); v += xstep) {
+        double x = ML + v / xtop * pw;
+        line(fp, x, H - MB, x, H - MB + 4, "stroke=\"" AXIS "\"");
+        text_at(fp, x, H - MB + 16, v == 0 ? "start" : "middle",
+                fmt_grouped(buf, sizeof buf, v, 0));
+    }
+    line(fp, ML, MT, ML, H - MB, "stroke=\"" AXIS "\"");
+    fprintf(fp, "<clipPath id=\"clip-funnel\"><rect x=\"%d\" y=\"%d\" width=\"%d\" "
+            "height=\"%d\"/></clipPath>\n<g clip-path=\"url(#clip-funnel)\">\n",
+            ML, MT, W - ML - MR, H - MT - MB);
+    line(fp, ML, H - MB - (d->fit.target - a) / (b - a) * ph, W - MR,
+         H - MB - (d->fit.target - a) / (b - a) * ph,
+         "stroke=\"" BLUE "\" stroke-width=\"1.5\"");
+    funnel_curve(fp, d, d->fit.levels[0], xtop, a, b,
+                 "stroke=\"" GREY "\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\"");
+    funnel_curve(fp, d, d->fit.levels[1], xtop, a, b,
+                 "stroke=\"" AXIS "\" stroke-width=\"1.5\"");
+    fputs("</g>\n", fp);
+    /* the legend row and the title are off limits for labels */
+    placed[np++] = (box){0, 0, W, MT};
+    for (u = 0; u < d->n_units; u++) {
+        const uint64_t *t = d->totals + 3 * (u + 1);
+        uint32_t f = d->f_flags[u];
+        double n = (double)(t[0] + t[1] + t[2]), x, y;
+        const char *col = (f & LOY_FUNNEL_OUTSIDE_OUTER) ? RED
+                          : (f & LOY_FUNNEL_OUTSIDE_INNER) ? ORANGE : BLUE;
+        if (!isfinite(d->f_nps[u]))
+            continue;
+        x = ML + n / xtop * pw;
+        y = H - MB - (d->f_nps[u] - a) / (b - a) * ph;
+        fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"><title>",
+                x, y, col[1] == BLUE[1] ? "4" : "5.5", col);
+        snprintf(buf, sizeof buf, "%s: %+.1f (%s answers, z %+.2f)", d->names[u + 1],
+                 100 * d->f_nps[u], fmt_grouped(l0, sizeof l0, n, 0), d->f_z[u]);
+        xml_text(fp, buf);
+        fputs("</title></circle>\n", fp);
+    }
+    /* label the outliers, most extreme first, where no label is yet */
+    for (k = 0; k < 2; k++)
+        for (u = 0; u < d->n_units; u++) {
+            const uint64_t *t = d->totals + 3 * (u + 1);
+            uint32_t f = d->f_flags[u];
+            double n = (double)(t[0] + t[1] + t[2]), x, y, w;
+            int tries, side;
+            if (!isfinite(d->f_nps[u]) || np >= sizeof placed / sizeof *placed
+                || !(f & (k == 0 ? LOY_FUNNEL_OUTSIDE_OUTER : LOY_FUNNEL_OUTSIDE_INNER))
+                || (k == 1 && (f & LOY_FUNNEL_OUTSIDE_OUTER)))
+                continue;
+            x = ML + n / xtop * pw;
+            y = H - MB - (d->f_nps[u] - a) / (b - a) * ph;
+            snprintf(buf, sizeof buf, "%s %+.1f",
+                     fit_text(d->names[u + 1], 150, name, sizeof name), 100 * d->f_nps[u]);
+            w = text_width(buf, FONT);
+            for (tries = 0; tries < 12; tries++) {
+                double ty = y + 4 + (tries / 2) * ((d->f_nps[u] < d->fit.target) ? -15.0 : 15.0);
+                box bx;
+                side = tries % 2;
+                bx = side == 0 ? (box){x + 8, ty - 12, x + 8 + w, ty + 3}
+                               : (box){x - 8 - w, ty - 12, x - 8, ty + 3};
+                if (bx.l < ML + 2 || bx.r > W - 4 || bx.t < MT || bx.b > H - MB - 2)
+                    continue;
+                {
+                    size_t j;
+                    for (j = 0; j < np && !boxes_meet(&bx, &placed[j]); j++)
+                        ;
+                    if (j < np)
+                        continue;
+                }
+                placed[np++] = bx;
+                text_at(fp, side == 0 ? x + 8 : x - 8, ty, side == 0 ? "start" : "end",
+                        buf);
+                break;
+            }
+        }
+    text_at(fp, (ML + W - MR) / 2.0, H - 10, "middle", "answers (the line: the target)");
+    text_cls(fp, 8, MT - 14, "start", "axis-title", "NPS");
+    svg_end(fp);
+}

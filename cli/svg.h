@@ -3,7 +3,8 @@
  * svg.h - the inline SVG charts of the HTML report.
  *
  * Every chart is a self-contained <svg> element with an id (chart-nps,
- * chart-scores, chart-abc, chart-matrix, chart-clv, chart-retention) and a
+ * chart-scores, chart-abc, chart-matrix, chart-clv, chart-retention,
+ * chart-drivers, chart-nps-time, chart-funnel) and a
  * <title>, in well-formed XML (text is escaped), scaled by its viewBox to
  * the width of the page, so the page needs no scripts or external files.
  * Axes use nice-number ticks; legends have swatches; labels are placed so
@@ -18,6 +19,7 @@
 
 #include "analysis.h"
 #include "keydrivers.h"
+#include "track.h"
 
 /* Write text with &, <, >, " escaped for XML/HTML. */
 void xml_text(FILE *fp, const char *s);
@@ -40,5 +42,12 @@ void svg_drivers(FILE *fp, const drivers_data *d);
 /* Retention: observed y(x) and an optional model curve y2, both in [0, 1]. */
 void svg_retention(FILE *fp, const double *x, const double *y,
                    const double *y2, size_t n);
+
+/* NPS of row u of a track (0: the whole company) per period with the
+ * centre line, Shewhart limits, EWMA and the signals (chart-nps-time). */
+void svg_track_time(FILE *fp, const track_data *d, size_t u, const char *title);
+/* The funnel: each unit's NPS against its answers, the limits at both
+ * levels, the target, outliers labelled (chart-funnel). */
+void svg_funnel(FILE *fp, const track_data *d, const char *unit_word);
 
 #endif

@@ -24,7 +24,7 @@ typedef struct fz {
     size_t n;
 } fz;
 
-static uint8_t
+static inline uint8_t
 fz_byte(fz *f)
 {
     uint8_t b = 0;
@@ -35,7 +35,7 @@ fz_byte(fz *f)
     return b;
 }
 
-static double
+static inline double
 fz_double(fz *f)
 {
     uint8_t tag = fz_byte(f);
@@ -59,7 +59,7 @@ fz_double(fz *f)
 }
 
 /* A whole number in [0, max] (counts), sometimes raw. */
-static double
+static inline double
 fz_count(fz *f, double max)
 {
     uint8_t tag = fz_byte(f);
@@ -69,14 +69,14 @@ fz_count(fz *f, double max)
 }
 
 /* The status codes a model function may return. */
-static int
+static inline int
 fz_known_status(int rc)
 {
     return rc <= 0 && rc >= LOY_EFORMAT;
 }
 
 /* Errors reported before anything is computed: outputs untouched. */
-static int
+static inline int
 fz_input_error(int rc)
 {
     return rc == LOY_EINVAL || rc == LOY_ESCALE || rc == LOY_ENONFINITE
@@ -86,7 +86,7 @@ fz_input_error(int rc)
 
 #define FZ_SENTINEL (-12345.678)
 
-static void
+static inline void
 fz_fill(double *v, size_t n)
 {
     size_t i;
@@ -100,7 +100,7 @@ fz_fill(double *v, size_t n)
  * means none was written. (A computational error may leave a prefix
  * written, as documented.)
  */
-static void
+static inline void
 fz_check(int rc, const double *v, size_t n)
 {
     size_t i;

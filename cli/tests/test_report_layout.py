@@ -24,20 +24,33 @@ DATA = os.environ.get("LOYALTY_DATA", os.path.join(
 def stress_data(d):
     """Seven groups with long, escaped and accented names; one group all
     detractors (NPS -100), one all promoters (+100); amounts from 5 to
-    250,000; ids that join only after --id-normalize zeros."""
+    250,000; ids that join only after --id-normalize zeros. Branches (the
+    Consistency section) with long names, two far outside the funnel, and
+    weekly dates over 80 weeks with gaps."""
     rnd = random.Random(5)
+    branches = ["Zuerich Hauptbahnhof & Flughafen <Terminal 2>", "Y", "Bern",
+                "Basel", "Genf", "Lausanne Ouchy", "Lugano", "Chur", "Sion",
+                "St. Gallen"]
     groups = ["Enterprise customers in the Nordic region", "SMB",
               "Public sector & education", "\u00dcn\u00efc\u00f6d\u00e9 gr\u00fcppe",
               "A", "Partners <resellers>", "Very very long segment name number seven"]
     with open(os.path.join(d, "survey.csv"), "w", encoding="utf-8") as f:
         f.write("customer_id,segment,score,delivery speed,the friendliness of "
-                "our staff in the shops,price,app\n")
+                "our staff in the shops,price,app,date,branch\n")
         for i in range(400):
             g = groups[i % len(groups)]
             s = 0 if g == "A" else 10 if g == "SMB" else rnd.randrange(11)
             r = [max(1, min(5, round(s / 2.0 * a + rnd.gauss(0, 1))))
                  for a in (0.9, 0.5, 0.2, 0.05)]
-            f.write('%d,"%s",%d,%d,%d,%d,%d\n' % ((i + 1, g, s) + tuple(r)))
+            b = branches[i % len(branches)]
+            if b.startswith("Z"):
+                s = 0       # far below the funnel
+            elif b.startswith("Y"):
+                s = 10      # far above it
+            week = rnd.choice([w for w in range(80) if w % 9 != 4])
+            day = datetime.date(2024, 1, 1) + datetime.timedelta(days=7 * week + i % 7)
+            f.write('%d,"%s",%d,%d,%d,%d,%d,%s,"%s"\n' % (
+                (i + 1, g, s) + tuple(r) + (day.isoformat(), b)))
     d0 = datetime.date(2024, 1, 1)
     with open(os.path.join(d, "purchases.csv"), "w") as f:
         f.write("customer_id,date,amount\n")
@@ -68,16 +81,24 @@ def main():
                         "--id-normalize", "zeros", "--model", "bgnbd", "--html", stress,
                         "--drivers", "delivery speed,the friendliness of our staff "
                         "in the shops,price,app",
-                        "--currency", "EUR", "--title",
+                        "--currency", "EUR", "--track-period", "week", "--title",
                         "A very long report title for the board meeting of 2025"],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=300)
+        for page in (demo, stress):
+            with open(page, encoding="utf-8") as f:
+                text = f.read()
+            for chart in ("chart-nps-time", "chart-funnel"):
+                if 'id="%s"' % chart not in text:
+                    failed += 1
+                    print("FAIL %s: no %s (Consistency section)" % (
+                        os.path.basename(page), chart))
         runs = 0
         for page in (demo, stress):
             for width in (1280, 390):
                 runs += 1
                 res, err = layout.check(binary, page, width, tmp, None)
-                if err or res["problems"] or res["charts"] < 5:
+                if err or res["problems"] or res["charts"] < 7:
                     failed += 1
                     print("FAIL %s @%d: %s" % (os.path.basename(page), width,
                                                err or res))
