@@ -13,7 +13,12 @@
 #  3. the moment tally of an outcome and 8 drivers over ANSWERS rows
 #     (moments(ARRAY[y, x1..x8]), double and integer sums) against the 9
 #     avg + 9 var_pop + 36 covar_pop aggregates it replaces, serial and
-#     with 2 workers.
+#     with 2 workers;
+#  4. nps_funnel and nps_chart over UNITS x 52 weekly tallies (default
+#     10,000 units) against the same computation in plain SQL (GROUP BY and
+#     window functions for the funnel, a recursive CTE for the EWMA and
+#     CUSUM recursions), with the largest difference between the two.
+#     CONSISTENCY_ONLY=1 runs this part alone.
 # Execution times come from EXPLAIN (ANALYZE, TIMING OFF), JIT off; each
 # figure is the best of 5 runs, the two sides alternating. PREFIX holds the
 # installed libloyalty (libloyalty.a is linked in when present); BUILD_DIR
@@ -75,6 +80,98 @@ best_pair() { # settings queryA queryB -> "bestA bestB"
 }
 
 q -c "CREATE EXTENSION loyalty"
+
+consistency_bench() {
+units=${UNITS:-10000}
+echo "== nps_funnel and nps_chart over $units units x 52 weeks against plain SQL"
+# weekly tallies as a CRM stores them: counts (for the plain SQL) and the
+# same counts as an nps_tally; 10-60 answers a week, unit-level shares
+q -c "CREATE UNLOGGED TABLE weekly AS
+      WITH w AS (
+        SELECT u, k, 10 + (hashint8(u * 64 + k)::int8 & 2147483647) % 51 AS n,
+               0.15 + ((u * 7919) % 20) / 100.0 AS pd, 0.3 + ((u * 104729) % 25) / 100.0 AS pp,
+               ((hashint8(u * 64 + k + 1000000)::int8 & 2147483647) % 1000) / 1000.0 AS r
+        FROM generate_series(1, $units) u, generate_series(1, 52) k)
+      SELECT 'unit ' || u AS unit, DATE '2024-01-01' + 7 * (k - 1) AS week,
+             greatest(0, floor(n * pd + (r - 0.5) * 4))::int8 AS d,
+             n - greatest(0, floor(n * pd + (r - 0.5) * 4))::int8 - floor(n * pp)::int8 AS a,
+             floor(n * pp)::int8 AS p,
+             make_nps_tally(greatest(0, floor(n * pd + (r - 0.5) * 4))::int8,
+                            n - greatest(0, floor(n * pd + (r - 0.5) * 4))::int8 - floor(n * pp)::int8,
+                            floor(n * pp)::int8) AS tally
+      FROM w"
+q -c "VACUUM ANALYZE weekly"
+q -c "SELECT count(*), count(DISTINCT unit), min(d + a + p), max(d + a + p) FROM weekly" |
+  awk -F'|' '{ printf "weekly tallies %s (units %s), answers per week %s-%s\n", $1, $2, $3, $4 }'
+arrays="(SELECT array_agg(unit) AS u, array_agg(week) AS w, array_agg(tally) AS t FROM weekly) a"
+ext_funnel="SELECT f.* FROM (SELECT array_agg(unit) AS u, array_agg(t) AS t FROM
+             (SELECT unit, nps_tally(tally) AS t FROM weekly GROUP BY unit) s) a, nps_funnel(a.u, a.t) f"
+# the funnel an analyst writes: pooled target, z, limits at both levels,
+# the DerSimonian-Laird tau^2 and the empirical-Bayes shrunk NPS
+sql_funnel="WITH u AS (SELECT unit, sum(d) AS d, sum(p) AS p, sum(d + a + p) AS n FROM weekly GROUP BY unit),
+      t AS (SELECT sum(p)::float8 / sum(n) AS p0, sum(d)::float8 / sum(n) AS d0 FROM u),
+      z AS (SELECT u.unit, u.n, (u.p - u.d)::float8 / u.n AS nps, t.p0 - t.d0 AS target,
+                   sqrt((t.p0 + t.d0 - (t.p0 - t.d0) ^ 2) / u.n) AS se,
+                   ((u.p + u.d)::float8 / u.n - ((u.p - u.d)::float8 / u.n) ^ 2) / u.n AS v
+            FROM u, t),
+      q AS (SELECT sum(nps / v) / sum(1 / v) AS fixed, sum(1 / v) AS sw, sum(1 / v ^ 2) AS sw2,
+                   count(*) AS k FROM z WHERE v > 0),
+      h AS (SELECT greatest(0, (sum((z.nps - q.fixed) ^ 2 / z.v) - (q.k - 1)) / (q.sw - q.sw2 / q.sw)) AS tau2
+            FROM z, q WHERE z.v > 0 GROUP BY q.sw, q.sw2, q.k),
+      m AS (SELECT sum(z.nps / (z.v + h.tau2)) / sum(1 / (z.v + h.tau2)) AS mu FROM z, h)
+      SELECT z.unit, z.n, z.nps, (z.nps - z.target) / z.se AS z,
+             z.target - 1.959964 * z.se AS lower_inner, z.target + 1.959964 * z.se AS upper_inner,
+             z.target - 3.090232 * z.se AS lower_outer, z.target + 3.090232 * z.se AS upper_outer,
+             abs(z.nps - z.target) / z.se > 3.090232 AS outside_outer,
+             m.mu + h.tau2 / (h.tau2 + z.v) * (z.nps - m.mu) AS shrunk
+      FROM z, h, m"
+ext_chart="SELECT c.* FROM $arrays, nps_chart(a.u, a.w, a.t) c"
+# the charts an analyst writes: baseline = the whole series, Shewhart
+# limits by window functions, EWMA (exact variance) and CUSUM by a
+# recursive CTE over the week index
+sql_chart="WITH RECURSIVE pts AS (
+        SELECT unit, row_number() OVER (PARTITION BY unit ORDER BY week) AS k, week, d + a + p AS n,
+               (p - d)::float8 / (d + a + p) AS x,
+               sum(p - d) OVER (PARTITION BY unit)::float8 / sum(d + a + p) OVER (PARTITION BY unit) AS cl,
+               sum(p + d) OVER (PARTITION BY unit)::float8 / sum(d + a + p) OVER (PARTITION BY unit) AS pd
+        FROM weekly),
+      s AS (SELECT unit, k, week, n, x, cl, sqrt(pd - cl ^ 2) AS sigma,
+                   (x - cl) / (sqrt(pd - cl ^ 2) / sqrt(n)) AS u FROM pts),
+      r AS (SELECT unit, k, week, n, x, cl, sigma, 0.2 * x + 0.8 * cl AS e, 0.04 / n AS av,
+                   greatest(0, u - 0.5) AS cp, greatest(0, -u - 0.5) AS cm FROM s WHERE k = 1
+            UNION ALL
+            SELECT s.unit, s.k, s.week, s.n, s.x, s.cl, s.sigma, 0.2 * s.x + 0.8 * r.e,
+                   0.64 * r.av + 0.04 / s.n, greatest(0, r.cp + s.u - 0.5), greatest(0, r.cm - s.u - 0.5)
+            FROM r JOIN s ON s.unit = r.unit AND s.k = r.k + 1)
+      SELECT unit, week, n, x AS nps, cl AS centre, cl - 3 * sigma / sqrt(n) AS shewhart_lower,
+             cl + 3 * sigma / sqrt(n) AS shewhart_upper, e AS ewma,
+             cl - 3 * sigma * sqrt(av) AS ewma_lower, cl + 3 * sigma * sqrt(av) AS ewma_upper,
+             cp AS cusum_upper, cm AS cusum_lower,
+             abs(x - cl) > 3 * sigma / sqrt(n) AS shewhart_signal,
+             abs(e - cl) > 3 * sigma * sqrt(av) AS ewma_signal, greatest(cp, cm) > 5 AS cusum_signal
+      FROM r"
+q -c "SELECT max(abs(e.shrunk - s.shrunk)), max(abs(e.lower_outer - s.lower_outer)),
+             count(*) FILTER (WHERE ('outside_outer' = ANY(e.flags)) <> s.outside_outer)
+      FROM ($ext_funnel) e JOIN ($sql_funnel) s USING (unit)" |
+  awk -F'|' '{ printf "funnel: extension vs SQL, max |shrunk diff| %s, max |limit diff| %s, flags differing %s\n", $1, $2, $3 }'
+q -c "SELECT max(abs(e.ewma - s.ewma)), max(abs(e.cusum_upper - s.cusum_upper)),
+             max(abs(e.cusum_lower - s.cusum_lower)),
+             count(*) FILTER (WHERE (e.signals && '{cusum_high,cusum_low}') <> s.cusum_signal)
+      FROM ($ext_chart) e JOIN ($sql_chart) s ON s.unit = e.unit AND s.week = e.period" |
+  awk -F'|' '{ printf "charts: extension vs SQL, max |EWMA diff| %s, max |CUSUM diff| %s / %s, CUSUM signals differing %s\n", $1, $2, $3, $4 }'
+q -c "$ext_chart" -c "$sql_chart" > /dev/null   # warm the cache
+read -r a b <<< "$(best_pair "-c max_parallel_workers_per_gather=0" "$ext_funnel" "$sql_funnel")"
+awk -v a="$a" -v b="$b" 'BEGIN {
+  printf "funnel: nps_funnel %.0f ms (limits, tau, shrinkage, Bonferroni and FDR flags), plain SQL %.0f ms (limits, tau, shrinkage; no multiplicity flags); ratio %.2fx (>1: extension faster)\n",
+         a, b, b / a }'
+read -r a b <<< "$(best_pair "-c max_parallel_workers_per_gather=0" "$ext_chart" "$sql_chart")"
+awk -v a="$a" -v b="$b" 'BEGIN {
+  printf "charts: nps_chart %.0f ms (Shewhart, Laney, EWMA, CUSUM, runs rules), plain SQL %.0f ms (Shewhart, EWMA, CUSUM); ratio %.2fx (>1: extension faster)\n",
+         a, b, b / a }'
+q -c "DROP TABLE weekly"
+}
+consistency_bench
+if [ -n "${CONSISTENCY_ONLY:-}" ]; then exit 0; fi
 echo "== nps_tally over $answers answers against three count(*) FILTER"
 q -c "CREATE UNLOGGED TABLE answers AS
       SELECT (i % 1000)::int4 AS branch, ((i::int8 * 7919) % 11)::int4 AS score

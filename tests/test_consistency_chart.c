@@ -529,6 +529,37 @@ test_gap_is_no_point(void **state)
     }
 }
 
+/*
+ * A unit answering the same way every period sits on its own centre line:
+ * no side, no run, no signal. Points were once (P - D) * (1/n) against a
+ * centre line (P - D) / n, which differ in the last bit for n = 3, 5,
+ * ..., so a constant series read as "above the line" every period and
+ * raised a long-run signal. 24 units, so the vector path runs too.
+ */
+static void
+test_constant_series_on_centre(void **state)
+{
+    enum { U = 24, T = 30 };
+    static uint64_t c[3 * U * T];
+    static uint32_t codes[U * T];
+    loy_chart_points pts = LOY_CHART_POINTS_INIT;
+    loy_chart_options o = LOY_CHART_OPTIONS_INIT;
+    size_t u, t;
+    (void)state;
+    for (u = 0; u < U; u++)
+        for (t = 0; t < T; t++) {
+            uint64_t *q = c + 3 * (u * T + t);
+            q[0] = 1 + u % 3;         /* detractors */
+            q[1] = u % 2;             /* passives */
+            q[2] = 2 + (u * 7) % 5;   /* promoters: n from 3 to 9 */
+        }
+    pts.codes = codes;
+    assert_ok(loy_chart_compute(NULL, &pts, c, U, T, 3, &o, NULL));
+    for (u = 0; u < U * T; u++)
+        assert_int_equal(codes[u] & (LOY_SIGNAL_ABOVE | LOY_SIGNAL_BELOW
+                                     | LOY_SIGNAL_ANY), 0u);
+}
+
 /* Units not charted keep their value outputs untouched. */
 static void
 test_not_charted(void **state)
@@ -805,6 +836,7 @@ main(void)
         cmocka_unit_test(test_runs_limits),
         cmocka_unit_test(test_runs_marking),
         cmocka_unit_test(test_gap_is_no_point),
+        cmocka_unit_test(test_constant_series_on_centre),
         cmocka_unit_test(test_not_charted),
         cmocka_unit_test(test_vector_equals_scalar),
         cmocka_unit_test(test_overflow),

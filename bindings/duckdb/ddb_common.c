@@ -494,7 +494,8 @@ loyalty_duckdb_register(duckdb_connection con, char *err, size_t err_len)
     if (ddb_register_nps(con, err, err_len) != 0
         || ddb_register_lifetime(con, err, err_len) != 0
         || ddb_register_segment(con, err, err_len) != 0
-        || ddb_register_drivers(con, err, err_len) != 0)
+        || ddb_register_drivers(con, err, err_len) != 0
+        || ddb_register_consistency(con, err, err_len) != 0)
         return -1;
     return 0;
 }

@@ -161,6 +161,8 @@ int ddb_register_nps(duckdb_connection con, char *err, size_t err_len);
 int ddb_register_lifetime(duckdb_connection con, char *err, size_t err_len);
 int ddb_register_segment(duckdb_connection con, char *err, size_t err_len);
 int ddb_register_drivers(duckdb_connection con, char *err, size_t err_len);
+int ddb_register_consistency(duckdb_connection con, char *err,
+                             size_t err_len);
 
 /* the interval method from its SQL name; -1 if unknown */
 int ddb_method(const char *s, size_t len);

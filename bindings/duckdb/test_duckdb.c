@@ -466,6 +466,135 @@ test_errors(void)
                 "LOY_ESCALE");
 }
 
+/* Funnels, charts, change and chart design (docs/guide/consistency.md and
+ * examples/consistency_quickstart.c, as in the PostgreSQL suite). */
+static void
+test_consistency(void)
+{
+    exec("CREATE TABLE five AS SELECT * FROM (VALUES ('North', 40, 60, 100), "
+         "('East', 22, 30, 48), ('South', 75, 50, 75), ('West', 5, 8, 12), "
+         "('Centre', 120, 190, 290)) t(branch, d, a, p)");
+    /* the tallies as BLOBs: scores 0, 7 and 10 repeated d, a, p times */
+    exec("CREATE TABLE five_t AS SELECT branch, nps_tally(s) AS tally FROM ("
+         "SELECT branch, 0 AS s FROM five, range(d) UNION ALL "
+         "SELECT branch, 7 FROM five, range(a) UNION ALL "
+         "SELECT branch, 10 FROM five, range(p)) GROUP BY branch");
+    check("funnel guide",
+          "SELECT string_agg(f.unit || ' ' || round(100 * f.nps, 1) || ' ' || "
+          "round(f.z, 2) || ' ' || round(100 * f.shrunk, 1) || ' ' || "
+          "array_to_string(f.flags, ','), '; ' ORDER BY f.unit) FROM "
+          "(SELECT unnest(nps_funnel(list(branch), list(tally))) f FROM five_t)",
+          "Centre 28.3 1.51 27.9 above; East 26.0 0.33 24.7 above; "
+          "North 30.0 1.17 28.5 above; South 0.0 -4.12 4.9 "
+          "below,outside_inner,outside_outer,bonferroni,fdr; West 28.0 0.29 24.1 above");
+    check("funnel summary guide",
+          "SELECT s.units, s.n, round(100 * s.target, 1), round(100 * s.tau, 1), "
+          "round(100 * s.i2), s.outside_outer, s.fdr FROM (SELECT "
+          "nps_funnel_summary(list(branch), list(tally)) s FROM five_t)",
+          "5|1125|23.4|11.4|78.0|1|1");
+    check("funnel limits",
+          "SELECT bool_and(abs(f.lower_outer - (s.target - s.z_outer * f.se)) < 1e-15) "
+          "FROM (SELECT unnest(nps_funnel(list(branch), list(tally))) f, "
+          "nps_funnel_summary(list(branch), list(tally)) s FROM five_t)", "true");
+    check("funnel options",
+          "SELECT string_agg(round(f.z_adjusted, 6) || ' ' || round(f.p_lower, 9), ' ' "
+          "ORDER BY f.unit) FROM (SELECT unnest(nps_funnel(list(branch), list(tally), "
+          "'target_promoters=0.5 target_detractors=0.2 overdispersion=additive exact')) f "
+          "FROM five_t)",
+          /* the PostgreSQL extension's values for the same call */
+          "-0.183553 0.308732256 -0.346479 0.32443758 0.0 0.515321476 -2.959143 7.6e-08 "
+          "-0.112459 0.492222782");
+    check("funnel merge and gaps",
+          "SELECT string_agg(f.unit || ':' || f.n || ':' || coalesce(round(f.nps, 9)::VARCHAR, 'NULL') "
+          "|| ':' || array_to_string(f.flags, ','), ' ') FROM (SELECT unnest(nps_funnel("
+          "['b', 'a', 'b', 'c'], [(SELECT nps_tally(s) FROM unnest([0, 7, 10, 10]) t(s)), "
+          "(SELECT nps_tally(s) FROM unnest([0, 10]) t(s)), "
+          "(SELECT nps_tally(s) FROM unnest([10]) t(s)), NULL])) f)",
+          "b:5:0.4:above a:2:0.0:below c:0:NULL:empty");
+    exec("CREATE TABLE monthly AS SELECT 'company' AS unit, "
+         "CAST(DATE '2024-02-01' + to_months(CAST(i - 1 AS INTEGER)) AS DATE) AS month, "
+         "d, a, p FROM (SELECT unnest([2,3,6,8,4,11,7,11,16,22,27,23,18,28,22,25,32,35,30,31,29,32,37]) d, "
+         "unnest([3,5,7,6,11,23,18,21,31,25,37,40,39,45,30,38,17,19,27,24,23,34,25]) a, "
+         "unnest([1,7,8,9,10,18,20,26,30,21,48,47,35,30,47,38,25,13,29,30,22,28,19]) p, "
+         "unnest(range(1, 24)) i)");
+    exec("CREATE TABLE monthly_t AS SELECT m.unit, m.month, nps_tally(s.s) AS tally FROM "
+         "monthly m, LATERAL (SELECT 0 AS s FROM range(m.d) UNION ALL SELECT 7 FROM range(m.a) "
+         "UNION ALL SELECT 10 FROM range(m.p)) s GROUP BY m.unit, m.month");
+    check("chart quickstart",
+          "SELECT string_agg(strftime(c.period, '%Y-%m') || ' ' || array_to_string(c.signals, ','), "
+          "'; ' ORDER BY c.period) FROM (SELECT unnest(nps_chart(list(unit), list(month), "
+          "list(tally), 'baseline_length=12')) c FROM monthly_t) WHERE len(c.signals) > 0",
+          "2025-06 laney_low; 2025-07 shewhart_low,laney_low,ewma_low,cusum_low; "
+          "2025-08 ewma_low,cusum_low; 2025-09 ewma_low,cusum_low; "
+          "2025-10 laney_low,ewma_low,cusum_low; 2025-11 ewma_low,cusum_low; "
+          "2025-12 shewhart_low,laney_low,ewma_low,cusum_low");
+    check("chart values",
+          "SELECT count(*), round(100 * max(c.centre), 1), sum(CASE WHEN c.baseline THEN 1 ELSE 0 END), "
+          "round(max(c.cusum_lower), 9) FROM (SELECT unnest(nps_chart(list(unit), list(month), "
+          "list(tally), 'baseline_length=12')) c FROM monthly_t)",
+          "23|17.2|12|19.388385231");
+    check("chart summary quickstart",
+          "SELECT s.unit, round(100 * s.centre, 1), s.n_points, s.longest_run, "
+          "s.longest_run_limit, s.crossings, s.crossings_limit, s.first_shewhart, "
+          "s.first_laney, s.first_cusum, len(s.flags) FROM (SELECT unnest(nps_chart_summary("
+          "list(unit), list(month), list(tally), 'baseline_length=12')) s FROM monthly_t)",
+          "company|17.2|23|8|8|10|7|2025-07-01|2025-06-01|2025-07-01|0");
+    check("topbox trend quickstart",
+          "SELECT round(t.slope, 3), round(t.p_value, 2), t.n_periods FROM (SELECT "
+          "unnest(nps_topbox_trend(list(unit), list(month), list(tally))) t FROM monthly_t)",
+          "-0.006|0.58|23");
+    check("change quickstart",
+          "SELECT strftime(c.previous, '%Y-%m'), round(100 * c.diff, 1), round(100 * c.lower, 1), "
+          "round(100 * c.upper, 1) FROM (SELECT unnest(nps_change(list(unit), list(month), "
+          "list(tally), 12)) c FROM monthly_t) WHERE c.period = DATE '2025-12-01'",
+          "2024-12|-41.0|-63.8|-18.1");
+    check("change none",
+          "SELECT count(*) FILTER (WHERE c.flags = ['none']) FROM (SELECT unnest(nps_change("
+          "list(unit), list(month), list(tally), 1, 'adjusted', 0.9)) c FROM monthly_t)", "1");
+    check("chart int periods, gap, fixed target",
+          "SELECT string_agg(c.unit || c.period || ':' || c.n || ':' || "
+          "coalesce(array_to_string(c.signals, ','), ''), ' ') FROM (SELECT unnest(nps_chart("
+          "['w', 'e', 'w', 'e'], [2, 1, 1, 3], [(SELECT nps_tally(s) FROM unnest([0, 0, 0, 10]) t(s)), "
+          "(SELECT nps_tally(s) FROM unnest([10, 10, 7]) t(s)), "
+          "(SELECT nps_tally(s) FROM unnest([10, 7]) t(s)), NULL], "
+          "'target_promoters=0.5 target_detractors=0.2 shewhart_limit=1')) c)",
+          "w1:2: w2:4:shewhart_low w3:0: e1:3: e2:0: e3:0:");
+    check("chart varchar periods",
+          "SELECT string_agg(c.period, ',') FROM (SELECT unnest(nps_chart(['u', 'u', 'u'], "
+          "['b', 'c', 'a'], [(SELECT nps_tally(9)), (SELECT nps_tally(0)), (SELECT nps_tally(7))])) c)",
+          "a,b,c");
+    check("design",
+          "SELECT round(ewma_limit(0.2, 370), 4), round(cusum_arl(0.5, 5), 0), "
+          "round(cusum_arl(0.5, 5, -1), 1), round(ewma_arl(0.5, 2, 1), 2), "
+          "round(cusum_arl(0.5, 3, 0, 'upper'), 2), round(ewma_arl(0.1, ewma_limit(0.1, 500)), 6)",
+          "2.859|465.0|10.4|4.91|117.6|500.0");
+    check_error("funnel lengths", "SELECT nps_funnel(['a', 'b'], [nps_tally(9)])",
+                "the lists differ in length");
+    check_error("funnel option", "SELECT nps_funnel(['a'], [nps_tally(9)], 'alpha=2')",
+                "alpha 2 is outside (0, 1) (LOY_EDOMAIN)");
+    check_error("funnel unknown option", "SELECT nps_funnel(['a'], [nps_tally(9)], 'bogus=1')",
+                "unknown or malformed option \"bogus=1\"");
+    check_error("funnel od", "SELECT nps_funnel(['a'], [nps_tally(9)], 'overdispersion=both')",
+                "unknown overdispersion \"both\"");
+    check_error("funnel one class",
+                "SELECT nps_funnel(['a', 'b'], [nps_tally(9), nps_tally(10)])", "LOY_EDEGENERATE");
+    check_error("funnel empty", "SELECT nps_funnel(['a'], [NULL::BLOB])", "LOY_EEMPTY");
+    check_error("funnel NULL unit", "SELECT nps_funnel([NULL, 'a'], [nps_tally(9), nps_tally(0)])",
+                "units[1] is NULL");
+    check_error("funnel malformed", "SELECT nps_funnel(['a'], ['\\x4C\\x4F'::BLOB])",
+                "LOY_EFORMAT");
+    check_error("chart baseline",
+                "SELECT nps_chart(['a'], [1], [nps_tally(9)], 'baseline_start=2')",
+                "baseline_start 2 is outside [1, 1]");
+    check_error("chart NaN", "SELECT nps_chart(['a'], [1], [nps_tally(9)], 'cusum_h=nan')",
+                "LOY_ENONFINITE");
+    check_error("change lag", "SELECT nps_change(['a'], [1], [nps_tally(9)], 0)",
+                "lag 0 is not at least 1");
+    check_error("arl sides", "SELECT cusum_arl(0.5, 5, 0, 'both')", "unknown sides \"both\"");
+    check_error("arl lambda", "SELECT ewma_arl(1.5, 3)", "lambda 1.5 is outside (0, 1]");
+    check_error("arl too long", "SELECT cusum_arl(3, 20)", "LOY_EDEGENERATE");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -486,6 +615,7 @@ main(int argc, char **argv)
     test_lifetime(argc > 1 && argv[1][0] != '\0' ? argv[1] : NULL);
     test_segment();
     test_drivers();
+    test_consistency();
     test_threads();
     test_errors();
     duckdb_disconnect(&con);

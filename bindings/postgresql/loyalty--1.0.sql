@@ -789,3 +789,121 @@ CREATE FUNCTION prca(m moments, names text[], alpha float8 DEFAULT 0.05)
                    asymmetry_p float8, kano text)
     AS 'MODULE_PATHNAME', 'loyalty_prca'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+
+-- =====================================================================
+-- consistency: funnels of units, control charts of periods, chart design
+-- =====================================================================
+-- Rows come as parallel arrays, typically array_agg() over a GROUP BY
+-- result: units text[], (periods anyarray,) tallies nps_tally[]. Rows of
+-- one unit (and period) are merged; a NULL tally is a row without
+-- answers. Units keep their order of first appearance; the period axis is
+-- every distinct period, ascending; a unit with no answers in a period
+-- has a gap there (no point, no chart update). NULL arrays give no rows.
+
+-- Funnel: every unit against the pooled NPS (or a fixed target given by
+-- both target shares), limits at two levels at the unit's size (widened
+-- by the overdispersion adjustment if chosen; not clipped to [-1, 1]),
+-- Bonferroni and Benjamini-Hochberg flags, empirical-Bayes shrunk NPS.
+CREATE FUNCTION nps_funnel(units text[], tallies nps_tally[],
+    target_promoters float8 DEFAULT NULL, target_detractors float8 DEFAULT NULL,
+    inner_level float8 DEFAULT 0.95, outer_level float8 DEFAULT 0.998,
+    overdispersion text DEFAULT 'none', winsor float8 DEFAULT 0.1,
+    alpha float8 DEFAULT 0.05, exact bool DEFAULT false)
+    RETURNS TABLE (unit text, n int8, nps float8, se float8, z float8,
+                   z_adjusted float8, p_value float8, lower_inner float8,
+                   upper_inner float8, lower_outer float8, upper_outer float8,
+                   shrunk float8, shrunk_se float8, p_lower float8,
+                   p_upper float8, flags text[])
+    AS 'MODULE_PATHNAME', 'loyalty_nps_funnel'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+CREATE TYPE nps_funnel_fit AS (units int4, used int4, degenerate int4,
+    n int8, target float8, target_promoters float8, target_detractors float8,
+    target_variance float8, inner_level float8, outer_level float8,
+    z_inner float8, z_outer float8, overdispersion text, phi float8,
+    tau2_od float8, alpha float8, outside_inner int4, outside_outer int4,
+    exact_inner int4, exact_outer int4, bonferroni int4, fdr int4,
+    fdr_p float8, fdr_z float8, fixed_mean float8, q float8, tau2 float8,
+    tau float8, i2 float8, mu float8, mu_se float8, flags text[]);
+CREATE FUNCTION nps_funnel_summary(units text[], tallies nps_tally[],
+    target_promoters float8 DEFAULT NULL, target_detractors float8 DEFAULT NULL,
+    inner_level float8 DEFAULT 0.95, outer_level float8 DEFAULT 0.998,
+    overdispersion text DEFAULT 'none', winsor float8 DEFAULT 0.1,
+    alpha float8 DEFAULT 0.05, exact bool DEFAULT false)
+    RETURNS nps_funnel_fit
+    AS 'MODULE_PATHNAME', 'loyalty_nps_funnel_summary'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Control charts per unit over the period axis: Shewhart, Laney, EWMA,
+-- CUSUM and runs signals against each unit's baseline window (positions
+-- baseline_start .. +baseline_length - 1 on the axis, 1-based; NULL
+-- length: through the last period) or a fixed target.
+CREATE FUNCTION nps_chart(units text[], periods anyarray, tallies nps_tally[],
+    target_promoters float8 DEFAULT NULL, target_detractors float8 DEFAULT NULL,
+    baseline_start int4 DEFAULT 1, baseline_length int4 DEFAULT NULL,
+    shewhart_limit float8 DEFAULT 3, ewma_lambda float8 DEFAULT 0.2,
+    ewma_limit float8 DEFAULT 3, cusum_k float8 DEFAULT 0.5,
+    cusum_h float8 DEFAULT 5)
+    RETURNS TABLE (unit text, period anyelement, n int8, nps float8,
+                   centre float8, shewhart_lower float8,
+                   shewhart_upper float8, laney_lower float8,
+                   laney_upper float8, ewma float8, ewma_lower float8,
+                   ewma_upper float8, cusum_upper float8, cusum_lower float8,
+                   baseline bool, signals text[])
+    AS 'MODULE_PATHNAME', 'loyalty_nps_chart'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
+CREATE FUNCTION nps_chart_summary(units text[], periods anyarray,
+    tallies nps_tally[],
+    target_promoters float8 DEFAULT NULL, target_detractors float8 DEFAULT NULL,
+    baseline_start int4 DEFAULT 1, baseline_length int4 DEFAULT NULL,
+    shewhart_limit float8 DEFAULT 3, ewma_lambda float8 DEFAULT 0.2,
+    ewma_limit float8 DEFAULT 3, cusum_k float8 DEFAULT 0.5,
+    cusum_h float8 DEFAULT 5)
+    RETURNS TABLE (unit text, centre float8, sigma float8, sigma_z float8,
+                   n_points int4, n_useful int4, longest_run int4,
+                   longest_run_limit int4, crossings int4,
+                   crossings_limit int4, first_shewhart anyelement,
+                   first_laney anyelement, first_ewma anyelement,
+                   first_cusum anyelement, flags text[])
+    AS 'MODULE_PATHNAME', 'loyalty_nps_chart_summary'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+
+-- Change of every unit's NPS from `lag` positions back on the period axis
+-- (the two-sample comparison of nps_compare), and the trend of the
+-- top-box share P / (P + A) per position on the axis (quasi-binomial
+-- logistic regression).
+CREATE FUNCTION nps_change(units text[], periods anyarray, tallies nps_tally[],
+    lag int4 DEFAULT 1, method text DEFAULT 'wald', level float8 DEFAULT 0.95)
+    RETURNS TABLE (unit text, period anyelement, previous anyelement,
+                   diff float8, se float8, z float8, p_value float8,
+                   lower float8, upper float8, flags text[])
+    AS 'MODULE_PATHNAME', 'loyalty_nps_change'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
+CREATE FUNCTION nps_topbox_trend(units text[], periods anyarray,
+    tallies nps_tally[], level float8 DEFAULT 0.95)
+    RETURNS TABLE (unit text, slope float8, se float8, lower float8,
+                   upper float8, p_value float8, dispersion float8,
+                   share_first float8, share_last float8, n_periods int4,
+                   flags text[])
+    AS 'MODULE_PATHNAME', 'loyalty_nps_topbox_trend'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+
+-- Chart design: average run lengths for N(shift, 1) observations, and the
+-- EWMA limit L / CUSUM interval h with a given in-control ARL.
+-- sides: 'two', 'upper', 'lower'.
+CREATE FUNCTION ewma_arl(lambda float8, ewma_limit float8,
+    shift float8 DEFAULT 0, sides text DEFAULT 'two',
+    head_start float8 DEFAULT 0, reflect float8 DEFAULT 0) RETURNS float8
+    AS 'MODULE_PATHNAME', 'loyalty_ewma_arl'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cusum_arl(k float8, h float8, shift float8 DEFAULT 0,
+    sides text DEFAULT 'two', head_start float8 DEFAULT 0) RETURNS float8
+    AS 'MODULE_PATHNAME', 'loyalty_cusum_arl'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ewma_limit(lambda float8, arl0 float8,
+    sides text DEFAULT 'two') RETURNS float8
+    AS 'MODULE_PATHNAME', 'loyalty_ewma_limit'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cusum_limit(k float8, arl0 float8,
+    sides text DEFAULT 'two') RETURNS float8
+    AS 'MODULE_PATHNAME', 'loyalty_cusum_limit'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -122,7 +122,7 @@ point_values(point *pt, __m512i d, __m512i a, __m512i p)
     nd = _mm512_mask_blend_pd(pt->gap, nd, one);
     pt->inv = _mm512_div_pd(one, nd);
     pt->sq = _mm512_sqrt_pd(nd);
-    pt->x = _mm512_mul_pd(df, pt->inv);
+    pt->x = _mm512_div_pd(df, nd); /* (P - D) / n, as the centre line */
 }
 
 /*

@@ -69,12 +69,13 @@ loy__chart_laney_scalar(loy__chart_unit *u, const uint64_t *row,
     for (t = c->b0; t < c->b1; t++) {
         const uint64_t *q = row + t * c->stride;
         uint64_t n = q[0] + q[1] + q[2]; /* checked by the baseline pass */
-        double nd, inv, x, z;
+        double nd, x, z;
         if (n == 0)
             continue;
         nd = (double)n;
-        inv = 1.0 / nd;
-        x = ((double)q[2] - (double)q[0]) * inv;
+        /* (P - D) / n exactly as the centre line is formed: with 1/n
+         * a constant series could sit one ulp off its own centre line */
+        x = ((double)q[2] - (double)q[0]) / nd;
         z = ((x - u->cl) * sqrt(nd)) * u->inv_sigma;
         if (have) {
             u->mr_sum += fabs(z - zprev);

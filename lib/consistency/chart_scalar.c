@@ -151,7 +151,7 @@ loy__chart_main_scalar(loy__chart_unit *u, const uint64_t *row,
         nd = (double)p.n;
         inv = 1.0 / nd;
         sq = sqrt(nd);
-        x = ((double)p.p - (double)p.d) * inv;
+        x = ((double)p.p - (double)p.d) / nd; /* as the centre line: (P - D) / n */
         if (pts != NULL)
             LOY__PUT(pts->nps, base + t, x);
         if (u->charted) {

@@ -271,6 +271,10 @@ char *loy_pg_f64_text(double v);
 /* arguments                                                           */
 /* ------------------------------------------------------------------ */
 
+/* The NPS tally of an nps_tally datum of any form (validated: a malformed
+ * value is an invalid_binary_representation error). */
+void loy_pg_tally_of(loy_nps_tally *t, Datum d);
+
 /* NPS interval method from its SQL name: wald, adjusted (adjusted_wald),
  * score (tango). */
 uint32_t loy_pg_nps_method(text *name, const char *what);

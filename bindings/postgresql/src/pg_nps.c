@@ -38,8 +38,8 @@ static const LoyItem wtally_items[] = {
 static const LoySchema wtally_schema = {"nps_wtally", 2, 1, 4, wtally_items, NULL};
 
 /* The tally of a datum of any form (validated). */
-static void
-tally_of(loy_nps_tally *t, Datum d)
+void
+loy_pg_tally_of(loy_nps_tally *t, Datum d)
 {
     struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
     int rc;
@@ -177,7 +177,7 @@ tally_state(FunctionCallInfo fcinfo, const char *what)
     if (st != NULL && st != (bytea *) PG_GETARG_POINTER(0)) {
         /* taken over (an initial value): check it once */
         loy_nps_tally t;
-        tally_of(&t, PointerGetDatum(st));
+        loy_pg_tally_of(&t, PointerGetDatum(st));
     }
     if (st == NULL) {
         loy_nps_tally t = LOY_NPS_TALLY_INIT;
@@ -258,14 +258,14 @@ loyalty_nps_tally_combine(PG_FUNCTION_ARGS)
             PG_RETURN_NULL();
         PG_RETURN_BYTEA_P(loy_pg_flat_own(fcinfo, 0, aggctx, TALLY_LEN));
     }
-    tally_of(&add, PG_GETARG_DATUM(1));
+    loy_pg_tally_of(&add, PG_GETARG_DATUM(1));
     if (PG_ARGISNULL(0)) {
         st = loy_pg_flat_new(cxt, TALLY_LEN);
         tally_store(st, &add);
         PG_RETURN_BYTEA_P(st);
     }
     st = loy_pg_flat_own(fcinfo, 0, aggctx, TALLY_LEN);
-    tally_of(&acc, PointerGetDatum(st));
+    loy_pg_tally_of(&acc, PointerGetDatum(st));
     rc = loy_nps_tally_merge(&acc, &add);
     if (rc != LOY_OK)
         loy_pg_error(LOY_EOVERFLOW, "nps_tally", "merged counts exceed 2^64 - 1");
@@ -280,7 +280,7 @@ loyalty_nps_tally_final(PG_FUNCTION_ARGS)
 {
     loy_nps_tally t = LOY_NPS_TALLY_INIT;
     if (!PG_ARGISNULL(0))
-        tally_of(&t, PG_GETARG_DATUM(0));
+        loy_pg_tally_of(&t, PG_GETARG_DATUM(0));
     PG_RETURN_BYTEA_P(tally_datum(&t));
 }
 
@@ -352,7 +352,7 @@ loyalty_nps_final(PG_FUNCTION_ARGS)
     loy_nps_tally t = LOY_NPS_TALLY_INIT;
     if (PG_ARGISNULL(0))
         PG_RETURN_NULL();
-    tally_of(&t, PG_GETARG_DATUM(0));
+    loy_pg_tally_of(&t, PG_GETARG_DATUM(0));
     if (tally_n(&t) == 0)
         PG_RETURN_NULL();
     PG_RETURN_FLOAT8(point_nps(&t, "nps"));
@@ -364,7 +364,7 @@ Datum
 loyalty_nps_of_tally(PG_FUNCTION_ARGS)
 {
     loy_nps_tally t = LOY_NPS_TALLY_INIT;
-    tally_of(&t, PG_GETARG_DATUM(0));
+    loy_pg_tally_of(&t, PG_GETARG_DATUM(0));
     PG_RETURN_FLOAT8(point_nps(&t, "nps"));
 }
 
@@ -381,7 +381,7 @@ loyalty_nps_ci_final(PG_FUNCTION_ARGS)
     Datum d;
     if (PG_ARGISNULL(0))
         PG_RETURN_NULL();
-    tally_of(&t, PG_GETARG_DATUM(0));
+    loy_pg_tally_of(&t, PG_GETARG_DATUM(0));
     if (PG_NARGS() > 2) {
         d = loy_pg_agg_const(fcinfo, 1, &isnull, "nps_ci", "method");
         if (!isnull)
@@ -403,7 +403,7 @@ loyalty_nps_estimate(PG_FUNCTION_ARGS)
     loy_nps_tally t = LOY_NPS_TALLY_INIT;
     uint32_t method = loy_pg_nps_method(PG_GETARG_TEXT_PP(1), "nps_estimate");
     double level = level_arg(PG_GETARG_DATUM(2), false, "nps_estimate");
-    tally_of(&t, PG_GETARG_DATUM(0));
+    loy_pg_tally_of(&t, PG_GETARG_DATUM(0));
     return interval_tuple(fcinfo, &t, method, level, "nps_estimate");
 }
 
@@ -419,8 +419,8 @@ loyalty_nps_compare(PG_FUNCTION_ARGS)
     Datum v[7];
     bool nulls[7] = {false, false, false, false, false, false, false};
     int rc;
-    tally_of(&a, PG_GETARG_DATUM(0));
-    tally_of(&b, PG_GETARG_DATUM(1));
+    loy_pg_tally_of(&a, PG_GETARG_DATUM(0));
+    loy_pg_tally_of(&b, PG_GETARG_DATUM(1));
     if (method == LOY_NPS_SCORE)
         loy_pg_error(LOY_EINVAL, "nps_compare",
                      "the score method is one-sample only (wald, adjusted)");
@@ -454,7 +454,7 @@ loyalty_nps_counts(PG_FUNCTION_ARGS)
     loy_nps_tally t = LOY_NPS_TALLY_INIT;
     Datum v[5];
     bool nulls[5] = {false, false, false, false, false};
-    tally_of(&t, PG_GETARG_DATUM(0));
+    loy_pg_tally_of(&t, PG_GETARG_DATUM(0));
     if (t.rejected > PG_INT64_MAX || tally_n(&t) > PG_INT64_MAX)
         loy_pg_error(LOY_EOVERFLOW, "nps_counts", "counts exceed bigint");
     v[0] = Int64GetDatum((int64) t.detractors);
