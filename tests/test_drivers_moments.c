@@ -518,6 +518,97 @@ test_overflow(void **state)
     loy_moments_free(t);
 }
 
+/* The tally's bytes read back into a tally with the same bytes. */
+static void
+assert_roundtrip(const loy_moments *t)
+{
+    uint8_t a[4096], b[4096];
+    size_t na, nb;
+    loy_moments *u = NULL;
+    assert_ok(loy_moments_serialize(a, sizeof a, &na, t));
+    assert_ok(loy_moments_deserialize(&u, a, na));
+    assert_ok(loy_moments_serialize(b, sizeof b, &nb, u));
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    loy_moments_free(u);
+}
+
+/*
+ * Double mode at the ends of the double range (the fuzz_moments findings):
+ * co-moments beyond DBL_MAX are LOY_EOVERFLOW with the tally untouched
+ * (add and merge), never an infinity that the byte format refuses;
+ * rounding and underflow never leave a state whose bytes do not read back
+ * (a negative variance, |c12| above sqrt(c11 c22)); correlations of
+ * co-moments beyond 1e154 are not 0.
+ */
+static void
+test_double_range(void **state)
+{
+    const double big[4] = {1e308, 0.0, -1e308, 0.0};
+    const double ok[4] = {1.0, 2.0, 3.0, 5.0};
+    const double hundred[6] = {1e100, 2e100, 2e100, 4e100, 4e100, 8e100};
+    const double under[4] = {0.0, 0.0, 1e-200, 1e100};
+    /* constant values with weights near 1e-10 (found by a random search:
+     * the variance came out -1e-30-ish, which the byte format refuses) */
+    const double a = 4.7547358268068747e-10;
+    const double tiny[20] = {a, a, a, 5.6430352097082546e-11,
+        4.5558750238648681e-11, 2.2333158317849194e-10,
+        1.4081011614530068e-10, a, a, 2.0501679535274729e-10, a, a,
+        1.1812282421769934e-10, a, a, a, a, a, 4.268823274337705e-10, a};
+    double cor[4], cov[4], tv[20];
+    size_t i;
+    uint8_t before[4096], after[4096];
+    size_t nb, na, err = 0;
+    loy_moments *t, *u;
+    uint32_t f;
+    (void)state;
+    for (f = 0; f <= LOY_MOMENTS_PAIRWISE; f += LOY_MOMENTS_PAIRWISE) {
+        /* add: (1e308 - -1e308)^2 overflows; the tally keeps its rows */
+        assert_ok(loy_moments_new(&t, 2, f));
+        assert_ok(loy_moments_add(t, ok, 2, 2, 1, NULL, NULL, NULL));
+        assert_ok(loy_moments_serialize(before, sizeof before, &nb, t));
+        assert_status(loy_moments_add(t, big, 2, 2, 1, NULL, NULL, &err),
+                      LOY_EOVERFLOW);
+        assert_ok(loy_moments_serialize(after, sizeof after, &na, t));
+        assert_int_equal(na, nb);
+        assert_memory_equal(before, after, nb);
+        /* merge: each half is finite, their union is not */
+        assert_ok(loy_moments_new(&u, 2, f));
+        assert_ok(loy_moments_add(u, big, 1, 2, 1, NULL, NULL, NULL));
+        loy_moments_free(t);
+        assert_ok(loy_moments_new(&t, 2, f));
+        assert_ok(loy_moments_add(t, big + 2, 1, 2, 1, NULL, NULL, NULL));
+        assert_ok(loy_moments_serialize(before, sizeof before, &nb, t));
+        assert_status(loy_moments_merge(t, u), LOY_EOVERFLOW);
+        assert_ok(loy_moments_serialize(after, sizeof after, &na, t));
+        assert_int_equal(na, nb);
+        assert_memory_equal(before, after, nb);
+        loy_moments_free(u);
+        loy_moments_free(t);
+        /* co-moments of 1e200: their product overflows, r does not */
+        assert_ok(loy_moments_new(&t, 2, f));
+        assert_ok(loy_moments_add(t, hundred, 3, 2, 1, NULL, NULL, NULL));
+        assert_ok(loy_moments_cor(cor, 2, t, NULL));
+        assert_close(cor[1], 1.0, 1e-12, 0);
+        assert_ok(loy_moments_cov(cov, 2, t));
+        assert_true(isfinite(cov[1]) && cov[1] > 0.0);
+        assert_roundtrip(t);
+        loy_moments_free(t);
+        /* 1e-200 beside 1e100: c11 underflows to 0 while c12 ~ 1e-100 */
+        assert_ok(loy_moments_new(&t, 2, f));
+        assert_ok(loy_moments_add(t, under, 2, 2, 1, NULL, NULL, NULL));
+        assert_roundtrip(t);
+        loy_moments_free(t);
+        /* tiny weights on equal values */
+        for (i = 0; i < 20; i++)
+            tv[i] = 8.0;
+        assert_ok(loy_moments_new(&t, 1, f));
+        assert_ok(loy_moments_add(t, tv, 20, 1, 1, tiny, NULL, NULL));
+        assert_roundtrip(t);
+        loy_moments_free(t);
+    }
+}
+
 /* Poisson weights: the documented CDF, and replicates that merge across
  * shards into the one-pass replicates, bit for bit on the integer path. */
 static void
@@ -625,6 +716,7 @@ main(void)
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_double_range),
         cmocka_unit_test(test_bootstrap_tally),
         cmocka_unit_test(test_identity_clone),
     };

@@ -105,6 +105,50 @@ test_rosenbrock(void **state)
         assert_close(x[i], 1.0, 0, 1e-8);
 }
 
+/* ln(1 + e^-x): falls ever more slowly towards x = +inf, as a likelihood
+ * does on its way to a limit of its family */
+static int
+softplus_down(void *ctx, const double *x, size_t k, double *f, double *g)
+{
+    double e = exp(-x[0]);
+    (void)ctx;
+    (void)k;
+    *f = log1p(e);
+    if (g != NULL)
+        g[0] = -e / (1.0 + e);
+    return LOY_OK;
+}
+
+static void
+test_walk_stop(void **state)
+{
+    static const double ref[1] = {0.0};
+    loy__optim_options o;
+    loy__optim_report rep;
+    double x[1] = {0.0};
+    (void)state;
+    memset(&o, 0, sizeof o);
+    /* without the stop: converges (gtol 1e-9) far out */
+    assert_ok(loy__minimize(softplus_down, NULL, x, 1, &o, &rep));
+    assert_true(x[0] > 19.0);
+    assert_int_equal(rep.cap, LOY__OPTIM_CAP_NONE);
+    /* with it: the first step that goes on beyond max_move ends the
+     * walk, well before the 2 max_move backstop */
+    o.max_move = 3.0;
+    o.ref = ref;
+    x[0] = 0.0;
+    assert_status(loy__minimize(softplus_down, NULL, x, 1, &o, &rep),
+                  LOY_ENOCONV);
+    assert_int_equal(rep.cap, LOY__OPTIM_CAP_MOVE);
+    assert_true(x[0] > 3.0 && x[0] < 6.0);
+    /* a start already beyond 2 max_move stops at once */
+    x[0] = 7.0;
+    assert_status(loy__minimize(softplus_down, NULL, x, 1, &o, &rep),
+                  LOY_ENOCONV);
+    assert_int_equal(rep.cap, LOY__OPTIM_CAP_MOVE);
+    assert_int_equal(rep.evaluations, 1);
+}
+
 static void
 test_unusable_points(void **state)
 {
@@ -328,6 +372,36 @@ pois_problem(pois_data *d, size_t k)
     prob.n_rows = d->n;
     prob.default_start = start;
     return prob;
+}
+
+/*
+ * An interior maximum beyond the walk stop (a mean of 10/3 from a default
+ * start of 1e-7): the walk is stopped, the one limit listed (p1 fixed at
+ * 1, worse) is not taken, and the fit carries on to the maximum.
+ */
+static void
+test_fit_ml_far_interior(void **state)
+{
+    static const double y1[] = {2.0, 3.0, 5.0}, start[1] = {1e-7};
+    static const double w[] = {1.0, 1.0, 1.0};
+    pois_data d = {y1, y1, w, 3, 1e300, 0};
+    loy__fit_problem prob = pois_problem(&d, 1);
+    loy__fit_limit lim;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    double p;
+    (void)state;
+    memset(&lim, 0, sizeof lim);
+    lim.limit = LOY_LIMIT_NO_DROPOUT; /* any bit: the test only names it */
+    prob.total_weight = 3.0;
+    prob.default_start = start;
+    prob.limits = &lim;
+    prob.n_limits = 1;
+    assert_ok(loy__fit_ml(&prob, NULL, &p, &rep));
+    assert_close(p, 10.0 / 3.0, 1e-9, 0);
+    assert_int_equal(rep.flags & LOY_FIT_REPORT_LIMIT, 0);
+    assert_int_equal(rep.limit, 0);
+    assert_int_equal(rep.n_reduced, 0);
+    assert_true(rep.se[0] > 0.0);
 }
 
 static void
@@ -584,6 +658,32 @@ test_patterns_large(void **state)
     assert_false(loy__patterns_worth_it(x, tx, T, 10));
 }
 
+/*
+ * Rows that repeat without the sample showing it: 300,000 rows over
+ * 75,000 keys (4 rows each, in random order) hold almost no repeated key
+ * among a few thousand sampled rows, but their pairs of equal keys give
+ * the number of patterns away; all-distinct rows give none.
+ */
+static void
+test_patterns_worth_it_sparse(void **state)
+{
+    enum { N = 300000, KEYS = 75000 };
+    static double x[N], tx[N], T[N];
+    loy_test_rng rng = {11};
+    size_t i;
+    (void)state;
+    for (i = 0; i < N; i++) {
+        uint64_t key = loy_test_rng_next(&rng) % KEYS;
+        x[i] = (double)(key % 50);
+        tx[i] = (double)(key / 50);
+        T[i] = 2000.0;
+    }
+    assert_true(loy__patterns_worth_it(x, tx, T, N));
+    for (i = 0; i < N; i++)
+        T[i] = 2000.0 + (double)i;
+    assert_false(loy__patterns_worth_it(x, tx, T, N));
+}
+
 /* ------------------------------------------------------------------ */
 /* The precision target: BG/NBD on CDNOW                               */
 /* ------------------------------------------------------------------ */
@@ -715,12 +815,14 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rosenbrock),
         cmocka_unit_test(test_unusable_points),
+        cmocka_unit_test(test_walk_stop),
         cmocka_unit_test(test_iteration_cap),
         cmocka_unit_test(test_nelder_mead_fallback),
         cmocka_unit_test(test_minimize_bad_args),
         cmocka_unit_test(test_quadratic_hessian),
         cmocka_unit_test(test_spd_inverse_rejects),
         cmocka_unit_test(test_fit_ml_poisson),
+        cmocka_unit_test(test_fit_ml_far_interior),
         cmocka_unit_test(test_fit_ml_penalty),
         cmocka_unit_test(test_fit_ml_options),
         cmocka_unit_test(test_fit_ml_struct_size),
@@ -728,6 +830,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_numgrad),
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_patterns_large),
+        cmocka_unit_test(test_patterns_worth_it_sparse),
         loy_data_test(test_fit_bgnbd_cdnow),
     };
     return loy_run_tests(tests);

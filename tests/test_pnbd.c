@@ -560,6 +560,62 @@ test_fit_simulated(void **state)
     free(T);
 }
 
+/*
+ * The warm start on data at a limit (everyone buys at one Poisson rate,
+ * nobody drops out): the subsample fit finds the limit and the full fit
+ * starts there, stopping at once and fitting the limit on the full data.
+ * The subsample fit used to run without the limits, walking out to a
+ * shape of 1e7 in hundreds of evaluations, and the full fit crawled on
+ * from there (3M-row log: over 5 minutes).
+ */
+static void
+test_warm_start_at_limit(void **state)
+{
+    const size_t n = 4000;
+    double *x = malloc(n * sizeof(double)), *tx = malloc(n * sizeof(double));
+    double *T = malloc(n * sizeof(double)), est[4], est2[4];
+    uint64_t s = 12345;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT, rep2 = LOY_FIT_REPORT_INIT;
+    static const double tail[2] = {0.5, -1.0};
+    static const size_t warm[2] = {1000, 2000};
+    const uint32_t lim = LOY_LIMIT_FIXED_RATE | LOY_LIMIT_NO_DROPOUT;
+    size_t i;
+    (void)state;
+    /* test_limits.c's Poisson customers (its check_poisson_verdict sees
+     * the same limit in the plain fits) */
+    for (i = 0; i < n; i++) {
+        double t = 0.0;
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        T[i] = 20.0 + 60.0 * ((double)(s >> 11) * 0x1.0p-53);
+        x[i] = tx[i] = 0.0;
+        for (;;) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            t += -log(((double)(s >> 11) + 0.5) * 0x1.0p-53) / 0.37;
+            if (t > T[i])
+                break;
+            x[i] += 1.0;
+            tx[i] = t;
+        }
+    }
+    assert_ok(loy_pnbd_fit(est, x, tx, T, NULL, n, NULL, &rep, NULL));
+    assert_true(rep.flags & LOY_FIT_REPORT_LIMIT);
+    assert_int_equal(rep.limit, lim);
+    assert_ok(loy__pnbd_fit_driver(loy__pnbd_fit_loglik, tail, warm, 0,
+                                   est2, x, tx, T, NULL, n, NULL, &rep2,
+                                   NULL));
+    assert_int_equal(rep2.status, LOY_OK);
+    assert_true(rep2.flags & LOY_FIT_REPORT_LIMIT);
+    assert_int_equal(rep2.limit, lim);
+    assert_close(rep2.reduced[0], rep.reduced[0], 1e-8, 0.0);
+    assert_close(rep2.reduced_se[0], rep.reduced_se[0], 1e-3, 0.0);
+    assert_close(rep2.loglik, rep.loglik, 1e-12, 0.0);
+    /* the full-data work: one evaluation at the start plus the limit */
+    assert_true(rep2.evaluations <= 12);
+    free(x);
+    free(tx);
+    free(T);
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -692,6 +748,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_dert_quadrature),
         loy_data_test(test_fit_cdnow),
         cmocka_unit_test(test_fit_simulated),
+        cmocka_unit_test(test_warm_start_at_limit),
         cmocka_unit_test(test_bad_input),
     };
     return loy_run_tests(tests);

@@ -244,7 +244,9 @@ LOY_API int loy_moments_poisson_weight(uint32_t *k, uint64_t seed, uint64_t id,
  * @return LOY_OK; LOY_EINVAL (NULL t, NULL x with n > 0, NULL ids with
  *         replicates); LOY_ENONFINITE (NaN or infinite value or weight in
  *         strict mode); LOY_ESCALE (outside the scale, negative weight,
- *         non-integer in integer mode); LOY_EOVERFLOW (integer mode);
+ *         non-integer in integer mode); LOY_EOVERFLOW (a sum beyond int64
+ *         in integer mode; in double mode a sum or co-moment beyond the
+ *         largest double, e.g. a value of 1e308 among small ones);
  *         LOY_ENOMEM.
  * @since 1.1
  */
@@ -317,8 +319,9 @@ LOY_API int loy_moments_add_cols_u8(loy_moments *t, const uint8_t *const *cols,
  * @param t destination tally.
  * @param other tally to add (unchanged; may be t itself).
  * @return LOY_OK; LOY_EINVAL (NULL, or tallies with different columns,
- *         flags, scales or bootstrap settings); LOY_EOVERFLOW (integer
- *         mode; t unchanged).
+ *         flags, scales or bootstrap settings); LOY_EOVERFLOW (a sum beyond
+ *         int64 in integer mode, a co-moment beyond the largest double in
+ *         double mode; t unchanged).
  * @since 1.1
  */
 LOY_API int loy_moments_merge(loy_moments *t, const loy_moments *other);

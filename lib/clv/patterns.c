@@ -129,22 +129,32 @@ loy__patterns_build(loy__patterns *out, const double *x, const double *tx,
 }
 
 /*
- * Compression pays when rows repeat. Up to 1024 rows spread evenly over
- * the input are sorted and their distinct keys counted; compress when
- * they hold at most half as many distinct keys as rows (the sort costs
- * about one likelihood evaluation, a fit needs dozens). Small inputs are
- * never worth it.
+ * Compression pays when rows repeat. Up to 4096 rows spread evenly over
+ * the input are sorted (the sort costs about one likelihood evaluation, a
+ * fit needs dozens). When the sample is the whole input its distinct keys
+ * are counted exactly; otherwise the number D of distinct keys of the
+ * input is estimated from the pairs of equal keys in the sample, C(m, 2)
+ * / pairs (the inverse Simpson index: rows may repeat a lot without the
+ * sample holding fewer keys than rows, e.g. 80,000 patterns among 300,000
+ * customers give about 100 pairs in 4096 rows but hardly a repeated key).
+ * Compress when at most half as many patterns as rows are expected. Small
+ * inputs are never worth it.
  */
 int
 loy__patterns_worth_it(const double *x, const double *tx, const double *T,
                        size_t n)
 {
-    enum { SAMPLE = 1024 };
-    pat_key keys[SAMPLE];
-    size_t m, i, distinct = 1;
+    enum { SAMPLE = 4096, MIN_PAIRS = 4 };
+    pat_key *keys;
+    size_t m, i, distinct = 1, run = 1;
+    double pairs = 0.0;
+    int yes;
     if (n < 64 || x == NULL || tx == NULL || T == NULL)
         return 0;
     m = n < SAMPLE ? n : SAMPLE;
+    keys = malloc(m * sizeof *keys);
+    if (keys == NULL)
+        return 0; /* the fit runs on the rows */
     for (i = 0; i < m; i++) {
         size_t r = (size_t)((double)i * (double)n / (double)m);
         keys[i].x = x[r];
@@ -153,9 +163,20 @@ loy__patterns_worth_it(const double *x, const double *tx, const double *T,
         keys[i].row = r;
     }
     qsort(keys, m, sizeof keys[0], cmp_key);
-    for (i = 1; i < m; i++)
-        distinct += !same_pattern(&keys[i - 1], &keys[i]);
-    return 2 * distinct <= m;
+    for (i = 1; i <= m; i++) {
+        if (i < m && same_pattern(&keys[i - 1], &keys[i])) {
+            run++;
+            continue;
+        }
+        pairs += 0.5 * (double)run * (double)(run - 1);
+        distinct += i < m;
+        run = 1;
+    }
+    free(keys);
+    yes = 2 * distinct <= m;
+    if (!yes && m < n && pairs >= MIN_PAIRS)
+        yes = (double)m * (double)(m - 1) / pairs <= (double)n;
+    return yes;
 }
 
 void

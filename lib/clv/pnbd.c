@@ -947,6 +947,7 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
     loy_fit_options o = LOY_FIT_OPTIONS_INIT;
     loy__fit_problem prob = *full;
     loy__pnbd_data sub = *d;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
     polish_ctx pf, ps;
     double *buf, est[4], th[4];
     size_t step, i, m;
@@ -977,14 +978,20 @@ warm_start(const loy__fit_problem *full, const loy__pnbd_data *d,
     prob.ctx = &sub;
     prob.n_rows = (uint64_t)m;
     o.flags |= LOY_FIT_NO_SE;
-    rc = prob.total_weight > 0.0 ? loy__fit_ml(&prob, &o, est, NULL)
+    rc = prob.total_weight > 0.0 ? loy__fit_ml(&prob, &o, est, &rep)
                                  : LOY_EEMPTY;
     /* a subsample fit stopped on its way to a limit is a start too: the
      * full-data fit then gets there in a few evaluations */
     if (rc == LOY_ENOCONV && isfinite(est[0]) && isfinite(est[1])
         && isfinite(est[2]) && isfinite(est[3]))
         rc = LOY_OK;
-    if (rc == LOY_OK) {
+    if (rc == LOY_OK
+        && (rep.flags & (LOY_FIT_REPORT_LIMIT | LOY_FIT_REPORT_BOUNDARY))) {
+        /* at (or on the way to) a limit: the full fit stops there at once
+         * and fits the limits on the full data; quasi-Newton steps from a
+         * shape of 1e30 would only cost full evaluations */
+        memcpy(start, est, sizeof est);
+    } else if (rc == LOY_OK) {
         pf.prob = full;
         ps.prob = &prob;
         pf.penalty = ps.penalty = o.penalty;
@@ -1046,13 +1053,14 @@ loy__pnbd_fit_driver(loy__loglik_fn fn, const double tail[2],
         prob.k = 4;
         prob.n_rows = (uint64_t)d.n;
         prob.default_start = start;
+        /* the limits first: the subsample fit needs them as much */
+        prob.limits = lims;
+        prob.n_limits = loy__limits_two(lims, LOY__MIX_GAMMA, dropout_kind);
         if (warm_start(&prob, &d, opts, warm, ws)) {
             loy__fit_options_read(opts, &o2);
             o2.start = ws;
             opts = &o2;
         }
-        prob.limits = lims;
-        prob.n_limits = loy__limits_two(lims, LOY__MIX_GAMMA, dropout_kind);
         rc = loy__fit_ml(&prob, opts, params_out, report);
     }
     free(d.xtab);

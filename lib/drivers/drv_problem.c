@@ -138,7 +138,8 @@ check_definite(const double *S, size_t m, const size_t *cols,
     LOY__REQUIRE(R != NULL, LOY_ENOMEM);
     for (i = 0; i < m; i++)
         for (j = 0; j < m; j++)
-            R[i * m + j] = S[i * m + j] / sqrt(S[i * m + i] * S[j * m + j]);
+            R[i * m + j] = S[i * m + j]
+                           / (sqrt(S[i * m + i]) * sqrt(S[j * m + j]));
     rc = loy__chol(R, m, LOY__DRV_TOL, &fail);
     free(R);
     if (rc != LOY_OK) {

@@ -315,9 +315,9 @@ loy__mom_cov_sub(const loy_moments *t, size_t s, const size_t *cols,
                     /* the pair's own correlation (R's
                      * pairwise.complete.obs) on the columns' variances */
                     double r = (cjj > 0.0 && cll > 0.0)
-                                   ? cjl / sqrt(cjj * cll) : 0.0;
+                                   ? cjl / (sqrt(cjj) * sqrt(cll)) : 0.0;
                     S[a * m + b] = S[b * m + a]
-                        = r * sqrt(S[a * m + a] * S[b * m + b]);
+                        = r * sqrt(S[a * m + a]) * sqrt(S[b * m + b]);
                 }
                 {
                     size_t q = loy__pidx(t->k, j < l ? j : l, j < l ? l : j);
@@ -395,7 +395,10 @@ loy_moments_cor(double *cor, size_t k, const loy_moments *t,
         for (l = j; l < k; l++) {
             double mj, ml, cjj, cll, cjl, r;
             (void)mom_pair(t, 0, j, l, &mj, &ml, &cjj, &cll, &cjl);
-            r = (j == l) ? 1.0 : cjl / sqrt(cjj * cll);
+            /* sqrt(cjj) sqrt(cll): their product under- or overflows for
+             * co-moments beyond 1e+-154; rounding may pass +-1 */
+            r = (j == l) ? 1.0 : cjl / (sqrt(cjj) * sqrt(cll));
+            r = r > 1.0 ? 1.0 : r < -1.0 ? -1.0 : r;
             cor[j * k + l] = cor[l * k + j] = r;
         }
     return LOY_OK;

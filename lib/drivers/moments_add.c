@@ -562,7 +562,7 @@ loy__mom_add(loy_moments *t, const loy__msrc *src, const loy__prca_src *prca,
     add_ctx c;
     snapshot snap;
     size_t err = LOY_NO_INDEX;
-    int rc, need_snap;
+    int rc;
     loy__set_index(err_index, LOY_NO_INDEX);
     LOY__REQUIRE(t != NULL, LOY_EINVAL);
     LOY__REQUIRE(t->B == 0u || ids != NULL || n == 0u, LOY_EINVAL);
@@ -573,25 +573,32 @@ loy__mom_add(loy_moments *t, const loy__msrc *src, const loy__prca_src *prca,
     c.prca = prca;
     c.w = w;
     c.ids = ids;
-    /* One block in double mode cannot fail after its rows are read, so
-     * it needs no copy; anything else might stop half way. */
-    need_snap = c.integer || n > c.ld || t->B > 0u;
-    if (need_snap && snap_take(&snap, t) != LOY_OK) {
+    /* Every call keeps a copy to roll back to: integer sums and blocks
+     * after the first can fail half way, and in double mode the
+     * co-moments of values near the limits of the double range overflow
+     * only once the rows are in (see loy__mom_finite). */
+    if (snap_take(&snap, t) != LOY_OK) {
         ctx_free(&c);
         return LOY_ENOMEM;
     }
     rc = add_rows(&c, n, &err);
+    if (rc == LOY_OK && !c.integer
+        && !loy__mom_finite(t->d, loy__mom_nstates(t) * t->dlen))
+        rc = LOY_EOVERFLOW;
+    if (rc == LOY_OK && !c.integer) {
+        size_t s;
+        for (s = 0; s < loy__mom_nstates(t); s++)
+            loy__mom_tidy(t->d + s * t->dlen, t->k, t->np, c.pairwise);
+    }
     if (rc == LOY_OK) {
         t->rows_missing += c.miss;
         t->rows_invalid += c.inval;
         t->rows_zero += c.zero;
     } else {
-        if (need_snap)
-            snap_restore(&snap, t);
+        snap_restore(&snap, t);
         loy__set_index(err_index, err);
     }
-    if (need_snap)
-        snap_free(&snap);
+    snap_free(&snap);
     ctx_free(&c);
     return rc;
 }

@@ -67,6 +67,62 @@ loy__mom_nstates(const loy_moments *t)
     return 1u + (size_t)t->B;
 }
 
+/*
+ * 1 if the n values of a double state are all finite. Co-moments of values
+ * near the limits of the double range (1e308 among small ones) overflow
+ * where the values do not; adds and merges check their result with this
+ * and refuse it (LOY_EOVERFLOW) rather than keep an infinity, which the
+ * byte format would not read back.
+ */
+static inline int
+loy__mom_finite(const double *d, size_t n)
+{
+    size_t i;
+    int ok = 1;
+    for (i = 0; i < n; i++)
+        ok &= d[i] - d[i] == 0.0; /* false for NaN and infinities */
+    return ok;
+}
+
+/*
+ * Rounding repairs of a double state after an add or a merge, so that it
+ * keeps the invariants the byte format checks (and a tally's own bytes
+ * read back): variances (diagonal co-moments) >= 0, where a tiny negative
+ * is rounding (weights of 1e-12 gave -3e-47), and, pairwise, |c12| <=
+ * sqrt(c11) sqrt(c22), which sums of products break only by rounding or
+ * underflow (a value of 1e-300 gives c12 ~ 1e-300 while c11 ~ 1e-600
+ * underflows to 0). Complete state: W, mean[k], C[np]; pairwise: per pair
+ * W, m1, m2, c11, c22, c12 (np each).
+ */
+static inline void
+loy__mom_tidy(double *d, size_t k, size_t np, int pairwise)
+{
+    size_t j, l;
+    if (!pairwise) {
+        for (j = 0; j < k; j++) {
+            double *c = &d[1 + k + loy__pidx(k, j, j)];
+            *c = *c < 0.0 ? 0.0 : *c;
+        }
+        return;
+    }
+    for (j = 0; j < np; j++) {
+        d[3 * np + j] = d[3 * np + j] < 0.0 ? 0.0 : d[3 * np + j];
+        d[4 * np + j] = d[4 * np + j] < 0.0 ? 0.0 : d[4 * np + j];
+    }
+    for (j = 0; j < k; j++) {
+        size_t q = loy__pidx(k, j, j); /* a column with itself: c12 = c11 */
+        d[5 * np + q] = d[3 * np + q];
+        for (l = j + 1; l < k; l++) {
+            double lim, *c12;
+            q = loy__pidx(k, j, l);
+            lim = sqrt(d[3 * np + q]) * sqrt(d[4 * np + q]);
+            c12 = &d[5 * np + q];
+            if (fabs(*c12) > lim)
+                *c12 = *c12 < 0.0 ? -lim : lim;
+        }
+    }
+}
+
 /* Allocate the state arrays of a tally whose k, flags and B are set
  * (zeroed). Returns LOY_OK or LOY_ENOMEM. */
 int loy__mom_alloc(loy_moments *t);

@@ -228,10 +228,17 @@ loy__mom_state_merge(loy_moments *dst, size_t sd, const loy_moments *src,
         return merge_int(dst, dst->iv + sd * dst->ilen,
                          src->iv + ss * src->ilen, sign);
     if (loy__mom_pairwise(dst))
-        return merge_pair_f64(dst->d + sd * dst->dlen,
-                              src->d + ss * src->dlen, dst->np, ca + 1, sign);
-    return merge_f64(dst->d + sd * dst->dlen, src->d + ss * src->dlen,
-                     dst->k, ca[0], sign);
+        LOY__TRY(merge_pair_f64(dst->d + sd * dst->dlen,
+                                src->d + ss * src->dlen, dst->np, ca + 1,
+                                sign));
+    else
+        LOY__TRY(merge_f64(dst->d + sd * dst->dlen, src->d + ss * src->dlen,
+                           dst->k, ca[0], sign));
+    LOY__REQUIRE(loy__mom_finite(dst->d + sd * dst->dlen, dst->dlen),
+                 LOY_EOVERFLOW);
+    loy__mom_tidy(dst->d + sd * dst->dlen, dst->k, dst->np,
+                  loy__mom_pairwise(dst));
+    return LOY_OK;
 }
 
 /* Merge or un-merge every state of `other` into a copy of t, then commit. */

@@ -89,12 +89,14 @@ check_f64(const loy_moments *t, const double *d, uint64_t n)
     return LOY_OK;
 }
 
-/* |c12| <= sqrt(c11 c22), with room for rounding. */
+/* |c12| <= sqrt(c11 c22), with room for rounding; the bound is taken as
+ * sqrt(c11) sqrt(c22), since c11 c22 underflows for co-moments near 1e-160
+ * (a column's tally with itself, c11 = c22 = c12 = 4e-183, failed). */
 static int
 cauchy_ok(double c11, double c22, double c12)
 {
     return c11 >= 0.0 && c22 >= 0.0
-           && fabs(c12) <= sqrt(c11 * c22) * (1.0 + 1e-9) + 1e-300;
+           && fabs(c12) <= sqrt(c11) * sqrt(c22) * (1.0 + 1e-9) + 1e-300;
 }
 
 static int

@@ -150,7 +150,7 @@ standard_errors(const loy__fit_problem *prob, const double *theta,
 static void
 build_report(const loy__fit_problem *prob, const loy_fit_options *opt,
              const double *theta, const loy__optim_report *orep, int status,
-             loy_fit_report *rep)
+             int stop_far, loy_fit_report *rep)
 {
     size_t j, k = prob->k;
     memset(rep, 0, sizeof *rep);
@@ -184,8 +184,16 @@ build_report(const loy__fit_problem *prob, const loy_fit_options *opt,
         rep->loglik = FIT_NAN;
         return;
     }
-    if ((opt->flags & LOY_FIT_NO_SE) == 0
-        && !standard_errors(prob, theta, rep->params, rep))
+    if ((opt->flags & LOY_FIT_NO_SE) != 0)
+        return;
+    /* a fit with limits to try that stopped far out is not an estimate
+     * (a limit model or a run without the stop replaces it), and the
+     * information at a boundary is singular anyway: no 2k evaluations */
+    if (stop_far && (orep->cap == LOY__OPTIM_CAP_MOVE
+                     || (prob->n_limits > 0
+                         && (rep->flags & LOY_FIT_REPORT_BOUNDARY) != 0)))
+        rep->flags |= LOY_FIT_REPORT_NO_SE;
+    else if (!standard_errors(prob, theta, rep->params, rep))
         rep->flags |= LOY_FIT_REPORT_NO_SE;
 }
 
@@ -198,17 +206,18 @@ problem_ok(const loy__fit_problem *prob)
 }
 
 /* One optimisation of `prob` from opt->start: theta, the status and the
- * report (full size). */
+ * report (full size). With far != NULL, a walk out stops a factor 1e6
+ * from the natural parameters far[] (optim.h). */
 static int
 fit_once(const loy__fit_problem *prob, const loy_fit_options *opt,
-         int stop_far, double *theta, loy_fit_report *rep)
+         const double *far, double *theta, loy_fit_report *rep)
 {
     loy__optim_options oo;
     loy__optim_report orep;
     fit_objective o;
     double ref[LOY_FIT_MAX_PARAMS];
     size_t j;
-    int rc;
+    int rc, stop_far = far != NULL;
     for (j = 0; j < prob->k; j++)
         theta[j] = log(opt->start[j]);
     o.prob = prob;
@@ -222,7 +231,7 @@ fit_once(const loy__fit_problem *prob, const loy_fit_options *opt,
     if (stop_far) {
         /* a walk towards a limit stops early: the limits are fitted */
         for (j = 0; j < prob->k; j++)
-            ref[j] = log(prob->default_start[j]);
+            ref[j] = log(far[j]);
         oo.max_move = FIT_BOUNDARY_LOG;
         oo.ref = ref;
     }
@@ -230,7 +239,7 @@ fit_once(const loy__fit_problem *prob, const loy_fit_options *opt,
     rc = loy__minimize(fit_objective_eval, &o, theta, prob->k, &oo, &orep);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rc;
-    build_report(prob, opt, theta, &orep, rc, rep);
+    build_report(prob, opt, theta, &orep, rc, stop_far, rep);
     if (rc == LOY_OK && !loy__finite(rep->loglik))
         rc = LOY_ENOCONV;
     rep->status = (int32_t)rc;
@@ -343,7 +352,7 @@ limit_fit(const loy__fit_problem *prob, const loy_fit_options *opt,
     o.start = start;
     /* a reduced model walking to a limit of its own is not kept (the
      * simpler model is fitted too): stop such a walk early */
-    rc = fit_once(&sub, &o, 1, theta, &r);
+    rc = fit_once(&sub, &o, start, theta, &r);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rc;
     *rep = r;
@@ -378,6 +387,46 @@ fit_clean(int rc, const loy_fit_report *rep)
                   == 0;
 }
 
+/* Was the full fit stopped on a walk out (uphill all the way)? */
+static int
+walk_stopped(int rc, const loy_fit_report *rep)
+{
+    return rc == LOY_ENOCONV && (rep->flags & LOY_FIT_REPORT_BOUNDARY) != 0
+           && (rep->flags
+               & (LOY_FIT_REPORT_MAX_ITER | LOY_FIT_REPORT_MAX_EVALS))
+                  == 0;
+}
+
+/*
+ * A walk stopped far out that no limit model explains: the maximum may
+ * still be an interior point beyond the stop, or lie at a boundary the
+ * family does not list as a limit. Carry on from where the walk stopped,
+ * with the stop moved there: an interior maximum up to 1e12 times the
+ * start is found, a walk out to an unlisted boundary ends after one more
+ * factor 1e6 (LOY_ENOCONV with the boundary flag) instead of crawling on
+ * to the iteration cap. The report counts the work of both runs.
+ */
+static int
+resume(const loy__fit_problem *prob, const loy_fit_options *opt,
+       loy_fit_report *rep)
+{
+    loy__fit_problem p = *prob;
+    loy_fit_options o = *opt;
+    loy_fit_report r;
+    double theta[LOY_FIT_MAX_PARAMS], start[LOY_FIT_MAX_PARAMS];
+    int rc;
+    memcpy(start, rep->params, prob->k * sizeof *start);
+    o.start = start;
+    p.n_limits = 0; /* tried already: an estimate here gets its SEs */
+    rc = fit_once(&p, &o, start, theta, &r);
+    if (rc != LOY_OK && rc != LOY_ENOCONV)
+        return rep->status; /* keep the first run's report */
+    r.evaluations += rep->evaluations;
+    r.iterations += rep->iterations;
+    *rep = r;
+    return rc;
+}
+
 /*
  * Try the limit models, fewest parameters first; replace (*rc, rep) by
  * the simplest one that is as good as the best fit found. When the full
@@ -395,10 +444,7 @@ try_limits(const loy__fit_problem *prob, const loy_fit_options *opt,
     int lrc[8];
     double best = loy__finite(rep->loglik) ? rep->loglik : -(double)INFINITY;
     double tol, full_ll = best;
-    int walked = *rc == LOY_ENOCONV
-                 && (rep->flags & LOY_FIT_REPORT_BOUNDARY) != 0
-                 && (rep->flags & (LOY_FIT_REPORT_MAX_ITER
-                                   | LOY_FIT_REPORT_MAX_EVALS)) == 0;
+    int walked = walk_stopped(*rc, rep);
     size_t i, n = prob->n_limits < 8 ? prob->n_limits : 8, pick = n, m;
     uint32_t evals = rep->evaluations, iters = rep->iterations;
     for (i = 0; i < n; i++)
@@ -421,7 +467,7 @@ try_limits(const loy__fit_problem *prob, const loy_fit_options *opt,
         for (i = 0; i < n; i++)
             if (prob->limits[i].m == m && lrc[i] == LOY_OK
                 && lr[i].loglik >= best - tol
-                && (*rc == LOY_OK || lr[i].loglik > full_ll))
+                && (*rc == LOY_OK || lr[i].loglik >= full_ll))
                 break;
         if (i < n)
             break; /* this count reaches the supremum: no need for more */
@@ -472,13 +518,19 @@ loy__fit_ml(const loy__fit_problem *prob, const loy_fit_options *opts,
     LOY__TRY(read_options(opts, prob, &opt));
     rc = fit_once(prob, &opt,
                   prob->n_limits > 0 && (opt.flags & LOY_FIT_NO_LIMITS) == 0
-                      && opt.penalty == 0.0,
+                          && opt.penalty == 0.0
+                      ? prob->default_start
+                      : NULL,
                   theta, &full);
     if (rc != LOY_OK && rc != LOY_ENOCONV)
         return rc;
     if (prob->n_limits > 0 && (opt.flags & LOY_FIT_NO_LIMITS) == 0
-        && opt.penalty == 0.0 && !fit_clean(rc, &full))
+        && opt.penalty == 0.0 && !fit_clean(rc, &full)) {
+        int walked = walk_stopped(rc, &full);
         try_limits(prob, &opt, &rc, &full);
+        if (walked && (full.flags & LOY_FIT_REPORT_LIMIT) == 0)
+            rc = resume(prob, &opt, &full); /* no limit: carry on out */
+    }
     for (j = 0; j < prob->k; j++)
         if (!(full.params[j] > 0.0 && loy__finite(full.params[j])))
             rc = LOY_ENOCONV; /* never a non-finite estimate with LOY_OK */

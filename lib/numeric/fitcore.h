@@ -75,13 +75,16 @@ void loy__fit_options_read(const loy_fit_options *in, loy_fit_options *out);
  * Returns LOY_OK, LOY_ENOCONV (best point written), LOY_EINVAL for bad
  * options, or the likelihood's error at the start point.
  *
- * Limits: unless LOY_FIT_NO_LIMITS is set or a penalty is used, a fit that
- * does not end cleanly (no convergence, a parameter beyond 1e8 times or
- * below 1e-8 times its start, or no standard errors) fits every limit
- * model of prob->limits and keeps the one with the fewest parameters
- * whose log-likelihood is within 1e-7 per unit weight of the best found:
- * params_out then get its embedding and the report its reduced
- * parameters (LOY_FIT_REPORT_LIMIT).
+ * Limits: unless LOY_FIT_NO_LIMITS is set or a penalty is used, the walk
+ * of the optimiser stops once a parameter is beyond 1e6 times (or below
+ * 1e-6 times) its default start and still heading out, and a fit that
+ * does not end cleanly (no convergence, such a boundary, or no standard
+ * errors) fits the limit models of prob->limits, fewest parameters first,
+ * and keeps the simplest whose log-likelihood is within 1e-7 per unit
+ * weight of the best found: params_out then get its embedding and the
+ * report its reduced parameters (LOY_FIT_REPORT_LIMIT). A stopped walk
+ * that no limit explains is carried on without the stop (an interior
+ * maximum far out).
  */
 int loy__fit_ml(const loy__fit_problem *prob, const loy_fit_options *opts,
                 double *params_out, loy_fit_report *report);

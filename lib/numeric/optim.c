@@ -493,20 +493,29 @@ bfgs_run(bfgs *b, uint32_t max_iter, double gtol,
          const loy__optim_options *o, int *cap)
 {
     int restarts = 0;
-    double mm = o != NULL && o->ref != NULL ? o->max_move : 0.0;
+    double mm = o != NULL && o->ref != NULL ? o->max_move : 0.0, m0;
     while (max_abs(b->g, b->k) > gtol) {
         if (b->iters >= max_iter || b->st.evals >= b->st.max_evals) {
             *cap = b->iters >= max_iter ? LOY__OPTIM_CAP_ITER
                                         : LOY__OPTIM_CAP_EVALS;
             return LOY_ENOCONV;
         }
-        if (mm > 0.0 && moved(b, o) > 2.0 * mm) {
+        m0 = moved(b, o);
+        if (mm > 0.0 && m0 > 2.0 * mm) {
             *cap = LOY__OPTIM_CAP_MOVE;
             return LOY_ENOCONV;
         }
         b->iters++;
-        if (bfgs_iterate(b))
+        if (bfgs_iterate(b)) {
+            /* still heading out beyond max_move: on a likelihood that
+             * flattens towards a limit, the walk would otherwise crawl
+             * on for hundreds of evaluations of rounding-level gains */
+            if (mm > 0.0 && moved(b, o) > mm && moved(b, o) > m0) {
+                *cap = LOY__OPTIM_CAP_MOVE;
+                return LOY_ENOCONV;
+            }
             continue;
+        }
         if (mm > 0.0 && moved(b, o) > mm) {
             *cap = LOY__OPTIM_CAP_MOVE; /* stalled far out: a limit */
             return LOY_ENOCONV;

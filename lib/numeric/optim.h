@@ -25,9 +25,11 @@ typedef struct loy__optim_options {
     double gtol;        /* max |grad| at convergence; 0: 1e-9 */
     uint32_t max_evals; /* objective evaluations; 0: LOY__OPTIM_MAX_EVALS */
     /* Boundary stop: when > 0, stop (LOY_ENOCONV, cap LOY__OPTIM_CAP_MOVE)
-     * once a coordinate is farther than max_move from ref[] and a line
-     * search fails, or farther than 2 max_move at all: a walk towards
-     * infinity, which the caller handles (limits of a model family). */
+     * once a coordinate is farther than max_move from ref[] and a step
+     * takes it farther still or a line search fails, or farther than
+     * 2 max_move at all: a walk towards infinity, which the caller
+     * handles (limits of a model family; an interior maximum that far out
+     * is found by a second run without the stop). */
     double max_move;
     const double *ref;
 } loy__optim_options;

@@ -3,7 +3,9 @@
 
 Customer-loyalty analytics: NPS with honest uncertainty, CSAT and CES,
 customer lifetime value and the "buy till you die" models, churn cost, and
-ABC-plus-loyalty segmentation. Pure Python over the C library (bundled by
+ABC-plus-loyalty segmentation, key-driver analysis (which attributes move
+NPS, where to act first) and consistency over units and time (funnels,
+control charts). Pure Python over the C library (bundled by
 ``pip install``): no compiler needed at run time. numpy, pandas and
 matplotlib are optional: plain sequences work everywhere, numpy arrays
 pass without copying, pandas objects come back as pandas objects, and
@@ -23,11 +25,12 @@ from .errors import (LoyaltyError, BadInputError, DomainError,
 # functions once at import). loyalty.plotting imports matplotlib only when
 # a plot is drawn.
 from . import (stats, nps, segment, clv, bgnbd, ggamma, pnbd, mbgnbd, bgbb,
-               sbg, churn, plotting, mergeable)
+               sbg, churn, plotting, mergeable, drivers, consistency)
 from ._model import FittedModel, load_model
 
 __all__ = ["stats", "nps", "segment", "clv", "bgnbd", "ggamma", "pnbd",
-           "mbgnbd", "bgbb", "sbg", "churn", "plotting", "mergeable", "ABI_VERSION",
+           "mbgnbd", "bgbb", "sbg", "churn", "plotting", "mergeable", "drivers",
+           "consistency", "ABI_VERSION",
            "library_path", "library_source", "version", "version_number", "abi_version",
            "strerror", "LoyaltyError", "BadInputError", "DomainError", "NotConvergedError",
            "OutOfMemoryError", "FittedModel", "load_model", "__version__"]

@@ -17,6 +17,8 @@ DuckDB aggregates store, so a state can move between all of them.
   Gamma-Gamma are fitted.
 - ``RfmCustomer``: the purchase-log summary of ONE customer.
 - ``SegmentTally``: the ABC x loyalty crossing.
+- ``MomentTally``: means and co-moments of k columns, behind the key-driver
+  analysis (defined in ``loyalty.drivers``, re-exported here).
 
 Objects own a C handle freed when they are garbage collected; ``+=`` and
 ``merge`` combine them, ``to_bytes``/``from_bytes`` serialize them.
@@ -37,7 +39,7 @@ from . import clv as _clv
 __all__ = ["tally_to_bytes", "tally_from_bytes", "weighted_tally_to_bytes",
            "weighted_tally_from_bytes", "ScoreTally", "PatternTable",
            "PatternsInfo", "PatternFit", "RfmCustomer", "SegmentTally",
-           "PATTERNS_MONETARY"]
+           "PATTERNS_MONETARY", "MomentTally"]
 
 PATTERNS_MONETARY = 0x1
 c_int64 = ctypes.c_int64
@@ -452,3 +454,6 @@ class SegmentTally(_Handle):
         _sg_result(_byref(out), self._h, nps_method, nps_level, small_n)
         return to_result(_segment.Crossing, out,
                          cells=_segment._cell_list(out, bool(out.with_potential)))
+
+
+from .drivers import MomentTally  # noqa: E402  (re-export)

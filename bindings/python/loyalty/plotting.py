@@ -22,6 +22,14 @@ Surveys and segments:
 - :func:`nps_by_group`: NPS per group with its interval;
 - :func:`abc_curve`: the ABC (Pareto) curve with the class boundaries;
 - :func:`abc_loyalty_matrix`: the ABC x loyalty grid with counts and actions.
+
+Key drivers and consistency:
+
+- :func:`driver_importance`: sorted importance bars with intervals;
+- :func:`priority_matrix`: importance against performance, quadrants labelled;
+- :func:`nps_chart`: NPS over time with control limits and signals;
+- :func:`funnel_plot`: units' NPS against their size, both limit levels,
+  outliers labelled.
 """
 
 from typing import Any, Optional, Sequence, Tuple
@@ -30,7 +38,8 @@ from ._pandas import numpy, pandas, is_frame, column_names
 
 __all__ = ["period_transactions", "calibration_vs_holdout", "frequency_recency_matrix",
            "probability_alive_matrix", "cumulative_transactions", "score_distribution",
-           "nps_by_group", "abc_curve", "abc_loyalty_matrix"]
+           "nps_by_group", "abc_curve", "abc_loyalty_matrix", "driver_importance",
+           "priority_matrix", "nps_chart", "funnel_plot"]
 
 # Class colours: detractor, passive, promoter (colour-blind safe: red,
 # grey, blue-green).
@@ -382,4 +391,217 @@ def abc_loyalty_matrix(crossing: Any, value: str = "count", ax: Any = None) -> A
     ax.set_yticklabels(["%s%s" % (k, "" if levels == 1 else " (%s)" % LEVEL_NAMES[i // 3])
                         for i, k in enumerate(list(CLASS_NAMES) * levels)])
     ax.set_title("ABC x loyalty: %s per cell" % value.replace("_", " "))
+    return ax
+
+
+# ------------------------------------------------- key drivers, consistency
+
+QUADRANT_COLOURS = {"key strength": "#1a9e77", "priority fix": "#d62728",
+                    "secondary strength": "#7570b3", "low priority": "#9e9e9e"}
+
+
+def _label(k: Any) -> str:
+    return " / ".join(map(str, k)) if isinstance(k, tuple) else str(k)
+
+
+def driver_importance(analysis: Any, metric: str = "share", ax: Any = None,
+                      scale: float = 100.0, sort: bool = True) -> Any:
+    """Sorted bar chart of driver importance with intervals.
+
+    ``analysis``: a :class:`loyalty.drivers.DriverAnalysis` (its
+    ``importance`` table) or such a table. ``metric``: a column of it
+    ("share", "rw_share", "lmg", "first", ...); intervals are drawn from
+    ``<metric>_lower``/``_upper`` columns or the analysis's ``intervals``
+    (jackknife or bootstrap). Drivers with a negative coefficient are
+    hatched and marked "(-)". ``scale``: 100 shows percentages."""
+    np = numpy()
+    table = getattr(analysis, "importance", analysis)
+    if metric not in table.columns:
+        raise KeyError("metric: no column %r in the importance table (has %s)"
+                       % (metric, ", ".join(map(str, table.columns))))
+    tab = table.sort_values(metric, ascending=False) if sort else table
+    est = tab[metric].to_numpy(dtype=float) * scale
+    lo = hi = None
+    if metric + "_lower" in tab.columns:
+        lo = tab[metric + "_lower"].to_numpy(dtype=float) * scale
+        hi = tab[metric + "_upper"].to_numpy(dtype=float) * scale
+    else:
+        iv = getattr(analysis, "intervals", None)
+        key = "lmg_share" if metric == "share" else metric
+        if iv is not None and key in iv.index.get_level_values(0):
+            sub = iv.loc[key].reindex(tab.index)
+            lo = sub["lower"].to_numpy(dtype=float) * scale
+            hi = sub["upper"].to_numpy(dtype=float) * scale
+    ax = _axes(ax)
+    y = np.arange(len(tab))
+    neg = (tab["sign"].to_numpy() < 0) if "sign" in tab.columns else np.zeros(len(tab), bool)
+    bars = ax.barh(y, est, color=ACTUAL_COLOUR, alpha=0.85)
+    for bar, n in zip(bars, neg):
+        if n:
+            bar.set_hatch("//")
+            bar.set_facecolor("white")
+            bar.set_edgecolor(ACTUAL_COLOUR)
+    if lo is not None and hi is not None:
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        err = np.vstack([np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)])
+        ax.errorbar(est[ok], y[ok], xerr=err[:, ok], fmt="none", ecolor="black", capsize=3,
+                    linewidth=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels([_label(k) + (" (-)" if n else "") for k, n in zip(tab.index, neg)])
+    ax.invert_yaxis()
+    unit = " (%)" if scale == 100.0 and metric.endswith("share") else ""
+    ax.set_xlabel(metric.replace("_", " ") + unit)
+    title = "Driver importance"
+    r2 = getattr(analysis, "r2", None)
+    if r2 is not None:
+        title += " (R\u00b2 = %.2f)" % r2
+    ax.set_title(title)
+    return ax
+
+
+def priority_matrix(result: Any, ax: Any = None, scale: float = 100.0,
+                    annotate: bool = True) -> Any:
+    """The importance-performance (priority) matrix: importance share
+    against performance, the cut lines and the four quadrants labelled
+    ("priority fix" top left of the action list). ``result``: a
+    :class:`loyalty.drivers.ImportancePerformance` or its table (then the
+    cuts are the means)."""
+    table = getattr(result, "table", result)
+    imp_cut = getattr(result, "importance_cut", None)
+    perf_cut = getattr(result, "performance_cut", None)
+    if imp_cut is None:
+        imp_cut = 1.0 / len(table)
+    if perf_cut is None:
+        perf_cut = float(table["performance"].mean())
+    ax = _axes(ax)
+    x = table["importance"].to_numpy(dtype=float) * scale
+    y = table["performance"].to_numpy(dtype=float)
+    colours = [QUADRANT_COLOURS.get(str(q), ACTUAL_COLOUR) for q in table["quadrant"]]
+    ax.scatter(x, y, c=colours, s=60, zorder=3)
+    if annotate:
+        for k, xi, yi in zip(table.index, x, y):
+            ax.annotate(_label(k), (xi, yi), textcoords="offset points", xytext=(5, 4),
+                        fontsize=8)
+    ax.axvline(imp_cut * scale, color="grey", linestyle="--", linewidth=0.8)
+    ax.axhline(perf_cut, color="grey", linestyle="--", linewidth=0.8)
+    xmax = max(float(x.max()) * 1.15, imp_cut * scale * 1.5)
+    lo_y = min(float(y.min()), perf_cut) - 5
+    hi_y = max(float(y.max()), perf_cut) + 5
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(lo_y, hi_y)
+    for text, xa, ya, ha, va in (("priority fix", 0.98, 0.02, "right", "bottom"),
+                                 ("key strength", 0.98, 0.98, "right", "top"),
+                                 ("secondary strength", 0.02, 0.98, "left", "top"),
+                                 ("low priority", 0.02, 0.02, "left", "bottom")):
+        ax.text(xa, ya, text, transform=ax.transAxes, ha=ha, va=va, fontsize=9,
+                color=QUADRANT_COLOURS[text], fontweight="bold", alpha=0.8)
+    ax.set_xlabel("importance" + (" (% of explained variance)" if scale == 100.0 else ""))
+    ax.set_ylabel("performance (0-100)")
+    ax.set_title("Priority matrix")
+    return ax
+
+
+def _period_x(index: Any) -> Any:
+    """Plottable x values of a period index (Periods become timestamps)."""
+    pd = pandas()
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    return index
+
+
+def nps_chart(chart: Any, unit: Any = None, ax: Any = None, scale: float = 100.0,
+              limits: str = "shewhart", ewma: bool = False) -> Any:
+    """NPS over time with its control limits and signals, from
+    :func:`loyalty.consistency.chart` (``unit`` picks a unit when it
+    charted several). ``limits``: "shewhart" or "laney" (drawn as steps:
+    they widen when a period has few answers); ``ewma=True`` adds the EWMA
+    and its limits. Points with a signal are red; the baseline window is
+    shaded."""
+    np, pd = numpy(), pandas()
+    if limits not in ("shewhart", "laney"):
+        raise ValueError("limits must be 'shewhart' or 'laney', not %r" % (limits,))
+    pts = chart.points
+    if isinstance(pts.index, pd.MultiIndex):
+        if unit is None:
+            units = pts.index.get_level_values(0).unique()
+            if len(units) != 1:
+                raise ValueError("unit: the chart has %d units; name one" % len(units))
+            unit = units[0]
+        pts = pts.xs(unit, level=0)
+    centre = None
+    if unit is not None and unit in chart.units.index:
+        centre = chart.units.loc[unit, "centre"]
+    elif len(chart.units) == 1:
+        centre = chart.units["centre"].iloc[0]
+    ax = _axes(ax)
+    x = _period_x(pts.index)
+    ok = ~pts["gap"].to_numpy()
+    xs = np.asarray(x)[ok]
+    y = pts["nps"].to_numpy(dtype=float)[ok] * scale
+    ax.plot(xs, y, "-o", color=ACTUAL_COLOUR, markersize=4, label="NPS", zorder=3)
+    lo = pts[limits + "_lower"].to_numpy(dtype=float)[ok] * scale
+    hi = pts[limits + "_upper"].to_numpy(dtype=float)[ok] * scale
+    name = "Shewhart" if limits == "shewhart" else "Laney"
+    ax.step(xs, lo, where="mid", color="grey", linestyle="--", linewidth=1,
+            label="%s limits" % name)
+    ax.step(xs, hi, where="mid", color="grey", linestyle="--", linewidth=1)
+    if centre is not None and np.isfinite(centre):
+        ax.axhline(centre * scale, color="black", linewidth=0.8, label="centre line")
+    if ewma:
+        ax.plot(xs, pts["ewma"].to_numpy(dtype=float)[ok] * scale, color=MODEL_COLOUR,
+                label="EWMA")
+        ax.plot(xs, pts["ewma_lower"].to_numpy(dtype=float)[ok] * scale, color=MODEL_COLOUR,
+                linestyle=":", linewidth=1)
+        ax.plot(xs, pts["ewma_upper"].to_numpy(dtype=float)[ok] * scale, color=MODEL_COLOUR,
+                linestyle=":", linewidth=1)
+    sig = pts["signal"].to_numpy()[ok]
+    if sig.any():
+        ax.scatter(xs[sig], y[sig], color=CLASS_COLOURS[0], s=50, zorder=4, label="signal")
+    base = pts["baseline"].to_numpy()
+    if base.any():
+        bx = np.asarray(x)[base]
+        ax.axvspan(bx[0], bx[-1], color="grey", alpha=0.1, label="baseline")
+    ax.set_ylabel("NPS" + (" (points)" if scale == 100.0 else ""))
+    title = "NPS over time with control limits"
+    if unit is not None and len(chart.units) > 1:
+        title += ": %s" % _label(unit)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def funnel_plot(funnel: Any, ax: Any = None, scale: float = 100.0, method: str = "normal",
+                label: str = "outside_inner") -> Any:
+    """Funnel plot of units: NPS against the number of answers, the target
+    line, the limits at both levels (inner dashed, outer solid) and the
+    units outside them labelled. ``funnel``: the result of
+    :func:`loyalty.consistency.funnel`; ``method``: "normal", "adjusted"
+    or "exact" limits; ``label``: the flag column whose units get their
+    name written ("outside_inner", "outside_outer", "fdr", or None)."""
+    np = numpy()
+    units = funnel.units[~funnel.units["empty"]]
+    lim = funnel.limits(method=method)
+    ax = _axes(ax)
+    n = lim["n"].to_numpy(dtype=float)
+    for lev, style in zip(funnel.levels, ("--", "-")):
+        tag = ("%g" % (100 * lev)).replace(".", "_")
+        lo = np.clip(lim["lower_" + tag].to_numpy(dtype=float), -1, 1) * scale
+        hi = np.clip(lim["upper_" + tag].to_numpy(dtype=float), -1, 1) * scale
+        ax.plot(n, lo, color="grey", linestyle=style, linewidth=1,
+                label="%g%% limits" % (100 * lev))
+        ax.plot(n, hi, color="grey", linestyle=style, linewidth=1)
+    ax.axhline(funnel.target * scale, color="black", linewidth=0.8, label="target")
+    out = units["outside_inner"].to_numpy()
+    colours = np.where(out, CLASS_COLOURS[0], ACTUAL_COLOUR)
+    ax.scatter(units["n"].to_numpy(dtype=float), units["nps"].to_numpy(dtype=float) * scale,
+               c=list(colours), s=30, zorder=3)
+    if label is not None:
+        for k, row in units[units[label]].iterrows():
+            ax.annotate(_label(k), (float(row["n"]), float(row["nps"]) * scale),
+                        textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.set_xlabel("answers (n)")
+    ax.set_ylabel("NPS" + (" (points)" if scale == 100.0 else ""))
+    ax.set_title("Funnel plot: tau %.1f points, I\u00b2 %.0f%%"
+                 % (funnel.tau * 100, funnel.i2 * 100))
+    ax.legend(fontsize=8)
     return ax
