@@ -64,3 +64,28 @@
 #' @examples
 #' bgbb(donations_sim)
 "donations_sim"
+
+#' A simulated survey of eight branches over two years
+#'
+#' 1,672 answers to a 0-10 recommendation question with their date and
+#' branch, from the repository's sample data (`examples/data/survey.csv`,
+#' simulated by `examples/data/generate.py` with fixed seeds), for
+#' [nps_funnel()], [nps_chart()], [nps_change()] and [topbox_trend()]. Two
+#' signals were built in: Bremen draws more detractors than the other
+#' branches all along, and from 2 June 2025 (a price rise) every branch
+#' does. The tallies are those of the library's example
+#' `examples/consistency_quickstart.c`, so the package's results can be
+#' compared with it. `data-raw/make_branch_survey.R` makes it.
+#'
+#' @format A data frame, one row per answer:
+#' \describe{
+#'   \item{date}{date of the answer (`Date`), 2024-02-06 to 2025-12-31}
+#'   \item{branch}{factor: Hamburg, Berlin, Bremen, Hannover, Kiel, Luebeck,
+#'     Rostock, Flensburg}
+#'   \item{segment}{factor: Cafe, Home, Office}
+#'   \item{score}{0-10 recommendation score, `NA` when not answered}
+#' }
+#' @examples
+#' nps_by(branch_survey, "score", "branch")
+#' nps_funnel(branch_survey, "score", "branch")
+"branch_survey"

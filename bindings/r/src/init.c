@@ -74,6 +74,13 @@ static const R_CallMethodDef call_methods[] = {
     ENTRY(drivers_glm, 7),
     ENTRY(drivers_prca, 5),
     ENTRY(drivers_ipa, 7),
+    ENTRY(funnel, 2),
+    ENTRY(funnel_limits, 4),
+    ENTRY(chart, 4),
+    ENTRY(arl, 6),
+    ENTRY(arl_limit, 5),
+    ENTRY(change, 7),
+    ENTRY(topbox, 4),
     {NULL, NULL, 0}};
 
 void R_init_loyalty(DllInfo *dll);

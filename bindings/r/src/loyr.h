@@ -120,5 +120,12 @@ SEXP loyr_drivers_linear(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP loyr_drivers_glm(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP loyr_drivers_prca(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP loyr_drivers_ipa(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_funnel(SEXP, SEXP);
+SEXP loyr_funnel_limits(SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_chart(SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_arl(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_arl_limit(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_change(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP loyr_topbox(SEXP, SEXP, SEXP, SEXP);
 
 #endif /* LOYR_H */
