@@ -341,6 +341,25 @@ test_bad_input(void **state)
     }
 }
 
+/* fuzz_btyd: a tiny r with a denormal alpha gave P(alive) NaN with LOY_OK;
+ * now either a probability or LOY_ENOCONV naming the row. */
+static void
+test_palive_denormal_alpha(void **state)
+{
+    const double p[4] = {2.3283064365386963e-10, 7.6361526494145755e-311,
+                         0.78515625, 1.3600535106131261e-06};
+    const double x = 204.0, tx = 119.13725490196079, T = 124.0;
+    double pa = -1.0;
+    size_t err = 99;
+    int rc;
+    (void)state;
+    rc = loy_mbgnbd_palive(&pa, p, &x, &tx, &T, 1, &err);
+    if (rc == LOY_OK)
+        assert_true(pa >= 0.0 && pa <= 1.0);
+    else
+        assert_true(rc == LOY_ENOCONV && err == 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -354,6 +373,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_a_equal_one),
         loy_data_test(test_fit_cdnow),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_palive_denormal_alpha),
     };
     return loy_run_tests(tests);
 }

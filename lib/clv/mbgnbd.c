@@ -221,6 +221,12 @@ mbg_predict_range(void *ctx, size_t i0, size_t i1, size_t *bad)
         mbg_row(p, mbg_xterms(p, &c, b->x[i], 0), b->x[i], b->t_x[i],
                 b->T[i], &ll, &u, NULL);
         pa = loy__expit_neg(u);
+        /* u is NaN where the row's likelihood cannot be formed (a
+         * denormal alpha with a tiny r, found by fuzz_btyd) */
+        if (!loy__finite(pa)) {
+            *bad = i;
+            return LOY_ENOCONV;
+        }
         if (b->cet != NULL) {
             /* the BG/NBD new-customer expectation with b + x + 1 (file
              * comment), with its fallbacks for ill-conditioned series */
