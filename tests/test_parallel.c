@@ -167,6 +167,20 @@ test_par_rows_lowest_error(void **state)
 /* fits                                                                */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Under valgrind (.ci/run sets LOY_TEST_QUICK) the predictions run on
+ * 2 x 4096 + 8 customers with 0 and 2 threads and the fits stop after 3
+ * iterations with 2 threads only: enough to start the threads, at a
+ * fraction of the instrumented time; the full sizes and
+ * thread counts run in the normal suite and under ThreadSanitizer.
+ */
+static int
+quick(void)
+{
+    const char *q = getenv("LOY_TEST_QUICK");
+    return q != NULL && q[0] != '\0' && q[0] != '0';
+}
+
 typedef int (*fit4_fn)(double *, const double *, const double *,
                        const double *, const double *, size_t,
                        const loy_fit_options *, loy_fit_report *, size_t *);
@@ -182,11 +196,11 @@ check_fit_threads(fit4_fn fit, uint32_t flags)
     /* a capped fit compares as well as a converged one (ENOCONV reports
      * the last point) and keeps the suite fast under valgrind */
     o.flags = flags | LOY_FIT_NO_LIMITS;
-    o.max_iter = 25;
+    o.max_iter = quick() ? 3 : 25;
     rc0 = fit(ref, cx, ctx_, cT, NULL, N_CUST, &o, &rref, NULL);
     assert_true(rc0 == LOY_OK || rc0 == LOY_ENOCONV);
     assert_true(rref.evaluations > 0);
-    for (t = 2; t <= 4; t += 2) {
+    for (t = 2; t <= (quick() ? 2u : 4u); t += 2) {
         o.threads = t;
         memset(&rep, 0, sizeof rep);
         rep.struct_size = sizeof rep;
@@ -245,9 +259,9 @@ test_fit_threads_bgbb_ggamma(void **state)
         nn[i] = n;
     }
     o.flags = LOY_FIT_NO_COMPRESS | LOY_FIT_NO_LIMITS;
-    o.max_iter = 25;
+    o.max_iter = quick() ? 3 : 25;
     rc0 = loy_bgbb_fit(ref, x, tx, nn, NULL, N_CUST, &o, &rref, NULL);
-    for (t = 2; t <= 4; t++) {
+    for (t = 2; t <= (quick() ? 2u : 4u); t++) {
         o.threads = t;
         rc = loy_bgbb_fit(est, x, tx, nn, NULL, N_CUST, &o, &rep, NULL);
         assert_int_equal(rc, rc0);
@@ -263,7 +277,7 @@ test_fit_threads_bgbb_ggamma(void **state)
     o.threads = 1;
     rc0 = loy_ggamma_fit(ref, x, m, NULL, k, &o, &rref, NULL);
     assert_true(rc0 == LOY_OK || rc0 == LOY_ENOCONV);
-    for (t = 2; t <= 4; t++) {
+    for (t = 2; t <= (quick() ? 2u : 4u); t++) {
         o.threads = t;
         rc = loy_ggamma_fit(est, x, m, NULL, k, &o, &rep, NULL);
         assert_int_equal(rc, rc0);
@@ -305,19 +319,6 @@ typedef int (*one_fn)(double *, const double *, const double *,
 typedef int (*cet_fn)(double *, const double *, const double *,
                       const double *, const double *, size_t, double,
                       size_t *);
-
-/*
- * Under valgrind (.ci/run sets LOY_TEST_QUICK) the predictions run on
- * 2 x 4096 + 8 customers with 0 and 2 threads: enough to start the
- * threads, at a fraction of the instrumented time; the full sizes and
- * thread counts run in the normal suite and under ThreadSanitizer.
- */
-static int
-quick(void)
-{
-    const char *q = getenv("LOY_TEST_QUICK");
-    return q != NULL && q[0] != '\0' && q[0] != '0';
-}
 
 static void
 check_score(score_fn score, one_fn palive_fn, cet_fn cet_fn_,
@@ -369,6 +370,8 @@ test_score_bgnbd(void **state)
     (void)state;
     check_score(loy_bgnbd_score, loy_bgnbd_palive, bg_cet, p1, 39.0);
     check_score(loy_bgnbd_score, loy_bgnbd_palive, bg_cet, p2, 10.0);
+    if (quick())
+        return; /* the large shapes take long under valgrind */
     check_score(loy_bgnbd_score, loy_bgnbd_palive, bg_cet, p3, 5.0);
     check_score(loy_bgnbd_score, loy_bgnbd_palive, bg_cet, p4, 20.0);
     check_score(loy_bgnbd_score, loy_bgnbd_palive, bg_cet, p5, 100.0);
@@ -394,6 +397,8 @@ test_score_pnbd(void **state)
     const double p3[4] = {1e30, 4e30, 1e-100, 1.0}; /* no-dropout limit */
     (void)state;
     check_score(loy_pnbd_score, loy_pnbd_palive, loy_pnbd_expected, p1, 39.0);
+    if (quick())
+        return;
     check_score(loy_pnbd_score, loy_pnbd_palive, loy_pnbd_expected, p2, 5.0);
     check_score(loy_pnbd_score, loy_pnbd_palive, loy_pnbd_expected, p3, 5.0);
 }
