@@ -578,7 +578,12 @@ pnbd_predict1(const pnbd_par *p, pnbd_cache *c, int what, double x,
             * pnbd_hfun(p->s - 1.0, arg, B);
         break;
     default:
-        LOY__TRY(pnbd_log_inv_mu(p->s, B, arg, &lm));
+        /* a special function's domain error here comes from an
+         * intermediate (delta * (beta + T) past the double range for a
+         * valid row, found by fuzz_btyd): a computational failure of this
+         * row, not bad input */
+        if (pnbd_log_inv_mu(p->s, B, arg, &lm) != LOY_OK)
+            return LOY_ENOCONV;
         v = pa * (p->r + x) / (p->alpha + T) * exp(lm);
         break;
     }
