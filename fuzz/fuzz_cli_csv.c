@@ -422,6 +422,13 @@ check_reader(const uint8_t *b, size_t n, char delim, const ref_csv *ref)
     int rc;
     write_file(b, n);
     r = csv_open(path, delim, err, sizeof err);
+    /* A detected header of blank-separated words opens the
+     * whitespace-separated dialect, which this reference does not model
+     * (the CLI's tests cover it): compare only the delimited dialects. */
+    if (r != NULL && delim == 0 && csv_delimiter(r) == CSV_WHITESPACE) {
+        csv_close(r);
+        return;
+    }
     if (ref->nrec == 0) {
         FZ_CHECK(r == NULL && err[0] != '\0');
         return;
