@@ -272,16 +272,8 @@ loy_mbgnbd_score(double *palive, double *cet, const double params[4],
     mbg_par p;
     mbg_batch b;
     uint32_t threads;
-    loy__set_index(err_index, LOY_NO_INDEX);
-    LOY__REQUIRE(palive != NULL || cet != NULL, LOY_EINVAL);
-    LOY__TRY(loy__predict_threads(opts, &threads));
-    LOY__TRY(loy__pnbd_check(palive != NULL ? (const void *)palive
-                                            : (const void *)cet,
-                             params, x, t_x, T, NULL, n, err_index));
-    if (cet != NULL) {
-        LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
-        LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
-    }
+    LOY__TRY(loy__pnbd_score_check(palive, cet, params, x, t_x, T, n, t,
+                                   opts, &threads, err_index));
     mbg_par_set(&p, params);
     b.palive = palive;
     b.cet = cet;

@@ -50,6 +50,26 @@ loy__pnbd_check(const void *out, const double *params, const double *x,
     return loy__btyd_check(params, 4, x, t_x, T, w, n, err_index);
 }
 
+int
+loy__pnbd_score_check(const double *palive, const double *cet,
+                      const double *params, const double *x,
+                      const double *t_x, const double *T, size_t n, double t,
+                      const loy_predict_options *opts, uint32_t *threads,
+                      size_t *err_index)
+{
+    loy__set_index(err_index, LOY_NO_INDEX);
+    LOY__REQUIRE(palive != NULL || cet != NULL, LOY_EINVAL);
+    LOY__TRY(loy__predict_threads(opts, threads));
+    LOY__TRY(loy__pnbd_check(palive != NULL ? (const void *)palive
+                                            : (const void *)cet,
+                             params, x, t_x, T, NULL, n, err_index));
+    if (cet != NULL) {
+        LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
+        LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
+    }
+    return LOY_OK;
+}
+
 /*
  * S = sum_k t_k, t_0 = 1, t_{k+1} = t_k (b+k)/(c+k) z. Because b < c and
  * z < 1 the terms decrease geometrically (ratio < z), so the tail after
@@ -706,16 +726,8 @@ loy_pnbd_score(double *palive, double *cet, const double params[4],
     pnbd_par p;
     pnbd_batch b;
     uint32_t threads;
-    loy__set_index(err_index, LOY_NO_INDEX);
-    LOY__REQUIRE(palive != NULL || cet != NULL, LOY_EINVAL);
-    LOY__TRY(loy__predict_threads(opts, &threads));
-    LOY__TRY(loy__pnbd_check(palive != NULL ? (const void *)palive
-                                            : (const void *)cet,
-                             params, x, t_x, T, NULL, n, err_index));
-    if (cet != NULL) {
-        LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
-        LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
-    }
+    LOY__TRY(loy__pnbd_score_check(palive, cet, params, x, t_x, T, n, t,
+                                   opts, &threads, err_index));
     pnbd_par_set(&p, params);
     b.palive = palive;
     b.cet = cet;

@@ -18,6 +18,17 @@ int loy__pnbd_check(const void *out, const double *params, const double *x,
                     size_t n, size_t *err_index);
 
 /*
+ * The arguments of loy_pnbd_score() and loy_mbgnbd_score(): at least one
+ * output, the options (*threads), the customers as loy__pnbd_check, and a
+ * finite t >= 0 when CET is asked for.
+ */
+int loy__pnbd_score_check(const double *palive, const double *cet,
+                          const double *params, const double *x,
+                          const double *t_x, const double *T, size_t n,
+                          double t, const loy_predict_options *opts,
+                          uint32_t *threads, size_t *err_index);
+
+/*
  * Per-customer ln L of the Pareto/NBD model at params (r, alpha, s, beta)
  * and, when grad is not NULL, d lnL / d(r, alpha, s, beta) (natural, not
  * log, parameters). Inputs must be validated.
