@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: MIT
 # run.sh - run the libFuzzer harnesses one after another.
 #
-#   sh fuzz/run.sh [--total S | --per-target S] [--keep] BIN_DIR [TARGET...]
+#   sh fuzz/run.sh [--total S | --per-target S] [--seed N] [--keep] BIN_DIR [TARGET...]
 #
 # --total S       share S seconds among the targets (default 60; at least
 #                 1 s each): CI's short run, whatever the number of targets.
 # --per-target S  run each target S seconds (the `fuzz` build target).
+# --seed N        libFuzzer's -seed (default: random). CI passes one so that
+#                 a finding there is replayed by the same command here: the
+#                 run is the same mutation sequence, cut by the time limit.
 # --keep          keep the corpus grown by the run in BIN_DIR/corpus/<t>
 #                 (else a temporary directory, removed afterwards).
 # BIN_DIR         where the fuzz_* executables are (build-fuzz/fuzz).
@@ -21,16 +24,18 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 total=60
 per=""
+seed=""
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --total) total=$2; shift 2 ;;
     --per-target) per=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     *) break ;;
   esac
 done
-[ $# -ge 1 ] || { echo "usage: run.sh [--total S|--per-target S] [--keep] BIN_DIR [TARGET...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: run.sh [--total S|--per-target S] [--seed N] [--keep] BIN_DIR [TARGET...]" >&2; exit 2; }
 bin=$(cd "$1" && pwd)
 shift
 if [ $# -gt 0 ]; then
@@ -55,8 +60,8 @@ for t in $targets; do
   [ -d "$here/corpus/$t" ] && seeds="$here/corpus/$t"
   log="$bin/logs/$t.log"
   start=$(date +%s)
-  if "$bin/$t" -max_total_time="$per" -timeout=30 -rss_limit_mb=2560 \
-       -print_final_stats=1 -artifact_prefix="$bin/artifacts/$t-" \
+  if "$bin/$t" -max_total_time="$per" ${seed:+-seed="$seed"} -timeout=30 \
+       -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$bin/artifacts/$t-" \
        "$corpus" $seeds > "$log" 2>&1; then
     status=ok
   else

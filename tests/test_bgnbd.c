@@ -702,6 +702,34 @@ test_fit_noconv_cdnow(void **state)
     cdnow_free(&d);
 }
 
+/*
+ * fuzz_btyd: a huge r with b + x ~ 6e16 put the Beta's mass where 1 - p
+ * rounds to 1, and the quadrature's density lost its e^(-b p) factor:
+ * CET -2.1e94 with LOY_OK. Where p t / alpha underflowed the integrand
+ * was 0 instead of r t / alpha (the second row was 4.5e-4 low).
+ * References: tanh-sinh in 50 digits (first row; mpmath over ln p plus
+ * the tail below e^-1500 agrees to 1e-12) and r t / alpha (second row:
+ * (r + 1) t / alpha ~ 2e-111, so the mean is linear in p).
+ */
+static void
+test_extreme_beta_quadrature(void **state)
+{
+    const double p[4] = {3.701900255437456e+103, 5.5771083945695771e-315,
+                         0.031246661961612576, 0.022097086912079612};
+    const double x[2] = {59482837431309136.0, 152.0};
+    const double tx[2] = {0.031246661961612576, 4.1410349897932582e+204};
+    const double T[2] = {0.031246661961612576, 4.1410349897932582e+204};
+    const double t = 2.3283064365386963e-10;
+    double out[2], pa[2], ref1;
+    (void)state;
+    assert_ok(loy_bgnbd_predict(pa, out, p, x, tx, T, 2, t, NULL));
+    assert_close(out[0], 9.91721385158529047e+92 * pa[0], 1e-11, 0.0);
+    ref1 = (p[0] + x[1]) * (t / (p[1] + T[1]));
+    assert_close(out[1], ref1 * pa[1], 1e-14, 0.0);
+    assert_close(pa[1], 1.0 / (1.0 + p[2] / (p[3] + x[1] - 1.0)), 1e-14,
+                 0.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -726,6 +754,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_fit_bad_weights_and_flags),
         loy_data_test(test_fit_noconv_cdnow),
+        cmocka_unit_test(test_extreme_beta_quadrature),
     };
     return loy_run_tests(tests);
 }

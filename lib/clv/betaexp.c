@@ -6,8 +6,10 @@
  * infinite-horizon CLV.
  *
  * Three regimes, each with bounded work:
- *  - a + b >= 1e24: the beta is a point mass to working precision
- *    (variance below 1/(4(a+b))): f at the mean.
+ *  - a, b >= 1e24: the beta is a point mass to working precision (the
+ *    relative spread of p and of 1 - p below 1e-12): f at the mean. A
+ *    large a + b alone is not enough: Beta(0.5, 1e30) spreads p over
+ *    decades, where f (1/p-like) is far from linear.
  *  - a, b >= 1: the density of y = logit(p) is a smooth log-concave bell
  *    (mode ln(a/b), width sqrt(1/a + 1/b)) analytic in the strip
  *    |Im y| < pi, where the trapezoidal rule converges geometrically: the
@@ -17,12 +19,16 @@
  *    the log-density (whose terms are of size a + b) to first order, so a
  *    bell a few 1e-12 wide is as accurate as a wide one.
  *  - otherwise (a or b below 1: mass at an end point): tanh-sinh in p,
- *    refined level by level until two levels agree to 1e-13 (8 levels,
- *    at most ~6000 nodes), after subtracting the linear interpolant of f
- *    between the ends that carry a singular density: the integrand is then
- *    O(p^a) there and the mean of the interpolant is exact. This keeps the
- *    result exact to working precision as a -> 0 (no dropout), where the
- *    density's mass sits below any representable p.
+ *    refined level by level until two levels agree to 1e-13, after
+ *    subtracting the linear interpolant of f between the ends that carry
+ *    a singular density: the integrand is then O(p^a) there and the mean
+ *    of the interpolant is exact. This keeps the result exact to working
+ *    precision as a -> 0 (no dropout), where the density's mass sits
+ *    below any representable p. The log-density is formed from the
+ *    node's abscissa, not from the rounded p and q (b ~ 1e17 puts the
+ *    mass where 1 - p rounds to 1). Ten levels (at most ~25000 nodes): a
+ *    huge r makes f a step at p ~ alpha/(r t), which needs the finest
+ *    two. No agreement: LOY_ENOCONV, never the last sum.
  * f receives p and 1 - p (formed directly, not by subtraction) and must
  * accept the end points p = 0 and p = 1 (its limits there).
  */
@@ -33,6 +39,7 @@
 #define BE_POINT_MASS 1e24
 #define BE_TOL 1e-13
 #define BE_MAX_NODES 6000
+#define BE_TS_EDGE 633.0 /* -ln of the outermost tanh-sinh node's p */
 #define BE_TAIL 50.0 /* log-weights below the mode's by this are dropped */
 
 /* Trapezoidal sums of f * w over y = y0 + j h, j in [-J, J]: *all over
@@ -82,10 +89,30 @@ logit_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
     return LOY_ENOCONV;
 }
 
+/* ln(1 + e^x) without overflow: -ln p and -ln q of the node at u. */
+static double
+softplus(double x)
+{
+    return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
+/*
+ * Whether the Beta(a, b) mass beyond the outermost node at the end with
+ * shape a (p < e^-BE_TS_EDGE, mass about (e^-BE_TS_EDGE b)^a / (a G(a)))
+ * can matter at 1e-16: only then is f's value at that end subtracted.
+ * Subtracting it elsewhere would trade a singularity the rule handles for
+ * a cancellation it cannot: f(0) = r t / alpha can exceed E[f] by 1e9.
+ */
+static int
+end_needs_limit(double a, double b)
+{
+    return a < 1.0 && a * (BE_TS_EDGE - log(fmax(b, 1.0))) < 40.0;
+}
+
 /*
  * tanh-sinh over p of (f - L) times the density, L the interpolant
- * through the singular ends (f0 at p = 0 when a < 1, f1 at p = 1 when
- * b < 1); *out = E[L] + that.
+ * through the ends whose mass the nodes miss (f0 at p = 0, f1 at p = 1,
+ * above); *out = E[L] + that.
  */
 static int
 tanh_sinh_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
@@ -93,21 +120,22 @@ tanh_sinh_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
     const double hpi = 1.5707963267948966;
     double lbeta = loy__lbeta(a, b), h = 0.25, sum = 0.0, prev = 0.0;
     double f0 = 0.0, f1 = 0.0, mean = 0.0;
-    int level, use_l = a < 1.0 || b < 1.0;
-    if (a < 1.0)
+    int level, converged = 0, at0 = end_needs_limit(a, b);
+    int at1 = end_needs_limit(b, a), use_l = at0 || at1;
+    if (at0)
         f0 = f(ctx, 0.0, 1.0);
-    if (b < 1.0)
+    if (at1)
         f1 = f(ctx, 1.0, 0.0);
-    if (a >= 1.0)
-        f0 = f1; /* one singular end: L is the constant f there */
-    if (b >= 1.0)
+    if (!at0)
+        f0 = f1; /* one end: L is the constant f there */
+    if (!at1)
         f1 = f0;
     if (use_l)
         mean = f0 * (b / (a + b)) + f1 * (a / (a + b));
-    for (level = 0; level < 8; level++, h *= 0.5) {
+    for (level = 0; level < 10; level++, h *= 0.5) {
         double s, acc = 0.0;
         for (s = -6.0; s <= 6.0; s += h) {
-            double u = hpi * sinh(s), ch = cosh(u), w, p, q, v;
+            double u = hpi * sinh(s), ch = cosh(u), w, p, q, v, ld;
             if (level > 0 && fmod(fabs(s) / h, 2.0) < 0.5)
                 continue; /* node of a coarser level, already summed */
             w = hpi * cosh(s) / (ch * ch) * 0.5;
@@ -118,21 +146,28 @@ tanh_sinh_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
             v = f(ctx, p, q);
             if (use_l)
                 v -= f0 * q + f1 * p;
-            acc += w * v * exp((a - 1.0) * log(p) + (b - 1.0) * log(q) - lbeta);
+            /* ln p and ln q from u, not from the rounded p and q: q = 1
+             * - p rounds to 1 below p = 1e-16, where (b - 1) ln q still
+             * matters when b is huge (the mass sits at p ~ a/b) */
+            ld = -(a - 1.0) * softplus(-2.0 * u) - (b - 1.0) * softplus(2.0 * u)
+                 - lbeta;
+            acc += w * v * exp(ld);
         }
         sum = level == 0 ? acc * h : 0.5 * sum + acc * h;
-        if (level > 2 && fabs(sum - prev) <= BE_TOL * fabs(sum + mean))
+        if (level > 2 && fabs(sum - prev) <= BE_TOL * fabs(sum + mean)) {
+            converged = 1;
             break;
+        }
         prev = sum;
     }
     *out = mean + sum;
-    return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
+    return converged && loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
 }
 
 int
 loy__beta_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
 {
-    if (a + b >= BE_POINT_MASS) {
+    if (a >= BE_POINT_MASS && b >= BE_POINT_MASS) {
         *out = f(ctx, a / (a + b), b / (a + b));
         return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
     }

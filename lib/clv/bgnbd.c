@@ -561,10 +561,14 @@ static double
 bg_enew_f(void *ctx, double p, double q)
 {
     const bg_enew_ctx *c = ctx;
+    double qa = c->t / c->alpha, rq = c->r * qa, u = p * qa;
     (void)q;
-    if (p == 0.0) /* no dropout: r t / alpha purchases */
-        return c->r * (c->t / c->alpha);
-    return -expm1(-c->r * log1p(p * c->t / c->alpha)) / p;
+    /* r u tiny (p = 0: no dropout, r t / alpha purchases): two terms of
+     * (1 - (1 + u)^-r) / p = r q (1 - (r + 1) u / 2 + O((r u)^2)), which
+     * also holds where p q underflows and the closed form gives 0 */
+    if (rq * p < 1e-8 && u < 1e-8)
+        return rq * (1.0 - 0.5 * (c->r + 1.0) * u);
+    return -expm1(-c->r * log1p(u)) / p;
 }
 
 int

@@ -113,6 +113,8 @@ dert_inner(void *ctx, double p, double q)
     if (p == 0.0) /* never drops out: E[lambda]/delta */
         return c->k / (c->beta * c->delta);
     z = c->beta * c->delta / p;
+    if (!loy__finite(z)) /* p below the double range's reach: the limit */
+        return c->k / (c->beta * c->delta);
     /* z^(k+1) e^z Gamma(-k, z) = z * (e^z z^k Gamma(-k, z)), the scaled
      * incomplete gamma: no e^z to overflow, nothing to cancel */
     rc = loy__gamma_upper_scaled(-c->k, z, &scaled);
