@@ -412,6 +412,113 @@ test_old_report_size(void **state)
     assert_int_equal(rep.limit, 0x77777777u);
 }
 
+/* sBG: a cohort losing the same fraction every period is the geometric
+ * limit (alpha, beta -> infinity): theta = lost / periods at risk. */
+static void
+test_sbg_fixed_dropout(void **state)
+{
+    double S[12], p[2], lost, risk = 0.0;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    size_t t;
+    (void)state;
+    S[0] = 1000.0;
+    for (t = 1; t < 12; t++)
+        S[t] = S[t - 1] * 0.8;
+    for (t = 0; t + 1 < 12; t++)
+        risk += S[t];
+    lost = S[0] - S[11];
+    assert_ok(loy_sbg_fit_cohort(p, S, 12, NULL, &rep, NULL));
+    assert_true(rep.flags & LOY_FIT_REPORT_LIMIT);
+    assert_int_equal(rep.limit, LOY_LIMIT_FIXED_DROPOUT);
+    assert_int_equal(rep.n_reduced, 1);
+    assert_close(rep.reduced[0], lost / risk, 1e-6, 0.0);
+    assert_close(rep.reduced[0], 0.2, 1e-6, 0.0);
+    /* binomial-type standard error of the pooled rate */
+    assert_close(rep.reduced_se[0], sqrt(0.2 * 0.8 / risk), 2e-2, 0.0);
+    assert_true(p[0] > 0.0 && p[1] > 0.0 && isfinite(p[0]));
+    assert_close(p[0] / (p[0] + p[1]), 0.2, 1e-6, 0.0);
+}
+
+/* C(n, k) for small n, exactly. */
+static double
+choose(unsigned n, unsigned k)
+{
+    double c = 1.0;
+    unsigned j;
+    for (j = 1; j <= k; j++)
+        c = c * (double)(n - k + j) / (double)j;
+    return c;
+}
+
+/*
+ * BG/BB: everyone transacts with probability 0.3 and nobody leaves. The
+ * rows are the patterns (x, t_x, n) weighted by their exact expected
+ * frequencies under that model (binomial x; t_x the last of x uniformly
+ * placed successes), so the maximum is the limit itself, not a sampling
+ * accident: binomial with no dropout, p = sum x / sum n = 0.3.
+ */
+static void
+test_bgbb_binomial_no_dropout(void **state)
+{
+    enum { ROWS = 64 };
+    double x[ROWS], tx[ROWS], nn[ROWS], w[ROWS], p[4], sn = 0.0;
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    size_t r = 0;
+    unsigned n, k, t;
+    (void)state;
+    for (n = 4; n <= 6; n++) {
+        for (k = 0; k <= n; k++) {
+            double pk = choose(n, k) * pow(0.3, k) * pow(0.7, n - k);
+            for (t = k == 0 ? 0 : k; t <= (k == 0 ? 0 : n); t++) {
+                double share = k == 0 ? 1.0
+                                      : choose(t - 1, k - 1) / choose(n, k);
+                assert_true(r < ROWS);
+                x[r] = k;
+                tx[r] = t;
+                nn[r] = n;
+                w[r] = 1000.0 * pk * share;
+                sn += w[r] * n;
+                r++;
+            }
+        }
+    }
+    assert_ok(loy_bgbb_fit(p, x, tx, nn, w, r, NULL, &rep, NULL));
+    assert_true(rep.flags & LOY_FIT_REPORT_LIMIT);
+    assert_int_equal(rep.limit, LOY_LIMIT_FIXED_RATE | LOY_LIMIT_NO_DROPOUT);
+    assert_int_equal(rep.n_reduced, 1);
+    assert_close(rep.reduced[0], 0.3, 1e-6, 0.0);
+    assert_close(rep.reduced_se[0], sqrt(0.3 * 0.7 / sn), 2e-2, 0.0);
+}
+
+/*
+ * Gamma-Gamma: mean spends less dispersed across customers than one
+ * common gamma of transactions explains (relative spread 0.3/sqrt(x),
+ * symmetric about 12 in every x), so there is no heterogeneity in scale
+ * to fit: the fixed-rate limit (q, gamma -> infinity), reduced (p, nu)
+ * with p near 1/0.3^2 and mean spend p/nu = 12 (the x-weighted mean).
+ */
+static void
+test_ggamma_fixed_scale(void **state)
+{
+    enum { N = 2000 };
+    static double x[N], m[N];
+    double p[3];
+    loy_fit_report rep = LOY_FIT_REPORT_INIT;
+    size_t i;
+    (void)state;
+    for (i = 0; i < N; i++) {
+        x[i] = (double)(1 + i % 5);
+        m[i] = 12.0 * (1.0 + ((i / 5) % 2 ? 0.3 : -0.3) / sqrt(x[i]));
+    }
+    assert_ok(loy_ggamma_fit(p, x, m, NULL, N, NULL, &rep, NULL));
+    assert_true(rep.flags & LOY_FIT_REPORT_LIMIT);
+    assert_int_equal(rep.limit, LOY_LIMIT_FIXED_RATE);
+    assert_int_equal(rep.n_reduced, 2);
+    assert_true(rep.reduced_se[0] > 0.0 && rep.reduced_se[1] > 0.0);
+    assert_close(rep.reduced[0] / rep.reduced[1], 12.0, 1e-6, 0.0);
+    assert_close(rep.reduced[0], 1.0 / 0.09, 0.15, 0.0);
+}
+
 #endif /* LOY_FIT_REPORT_LIMIT */
 
 int
@@ -436,6 +543,9 @@ main(void)
         cmocka_unit_test(test_fits_poisson_no_dropout),
         cmocka_unit_test(test_bgnbd_fixed_dropout),
         cmocka_unit_test(test_failed_fits_write_outputs),
+        cmocka_unit_test(test_sbg_fixed_dropout),
+        cmocka_unit_test(test_bgbb_binomial_no_dropout),
+        cmocka_unit_test(test_ggamma_fixed_scale),
         cmocka_unit_test(test_old_report_size),
 #endif
     };
