@@ -588,6 +588,32 @@ test_bad_arguments(void **state)
     assert_true(out[0] == 0.0);
 }
 
+/*
+ * fuzz_bgbb: a positive d below 1.1e-16 rounds 1/(1+d) to 1; with
+ * alpha <= 1 (sBG) or gamma <= 1 (BG/BB) the sum then needs ~1/d terms.
+ * It was LOY_EDOMAIN (documented for d = 0 only) with an uninitialised
+ * value written; now LOY_ENOCONV with the partial sum (the t = 0 term).
+ */
+static void
+test_tiny_discount_rate(void **state)
+{
+    const double sp[2] = {4.4301417283815188e-06, 48.0};
+    const double bp[4] = {1.2, 0.75, 0.66, 2.78};
+    double out = -1.0, x = 2, tx = 5, n = 6;
+    (void)state;
+    assert_status(loy_sbg_del(&out, sp, 1.8e-255), LOY_ENOCONV);
+    assert_true(out == 1.0);
+    out = -1.0;
+    assert_status(loy_sbg_derl(&out, sp, 1.8e-255, 3), LOY_ENOCONV);
+    assert_true(isfinite(out) && out > 0.0 && out <= 1.0);
+    out = -1.0;
+    assert_status(loy_sbg_del(&out, sp, 0.0), LOY_EDOMAIN);
+    assert_true(out == -1.0);
+    assert_status(loy_bgbb_dert(&out, bp, &x, &tx, &n, 1, 1e-300, NULL),
+                  LOY_ENOCONV);
+    assert_true(isfinite(out) && out > 0.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -606,6 +632,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_heavy_customers),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_tiny_discount_rate),
     };
     return loy_run_tests(tests);
 }

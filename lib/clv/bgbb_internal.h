@@ -20,8 +20,9 @@
  *   tau_{j+1} = tau_j * (b + j) / (a + b + j) * v
  * and stopped with a tail bound (terms after j sum to at most
  * tau_j * min(v / (1 - v), v (b + j) / (a - 1)), the second for a > 1).
- * v = 1 requires a > 1 and gives the closed form (a + b - 1) / (a - 1);
- * otherwise LOY_EDOMAIN. The cost is about min(34.5 / d, 10^(16/(a-1)))
+ * v = 1 with a > 1 gives the closed form (a + b - 1) / (a - 1); with
+ * a <= 1 (a positive d below 1.1e-16 rounds v to 1; callers reject
+ * d = 0 there) LOY_ENOCONV with the t = 0 term in *out. The cost is about min(34.5 / d, 10^(16/(a-1)))
  * terms for v = 1/(1+d); LOY_ENOCONV (best partial sum in *out) after
  * LOY__BETA_GEOM_MAX_TERMS terms, i.e. for d below about 3e-7 when a is
  * near or below 1.

@@ -29,7 +29,13 @@ loy__beta_geom_sum(double a, double b, double v, double *out)
 {
     double tau = 1.0, s = 1.0, j, geo = v / (1.0 - v);
     if (v >= 1.0) {
-        LOY__REQUIRE(a > 1.0, LOY_EDOMAIN);
+        if (a <= 1.0) {
+            /* d > 0 below 1.1e-16 rounds v to 1: about 1/d terms would
+             * be needed, far past the cap; the partial sum is the t = 0
+             * term (d = 0 itself is rejected by the callers) */
+            *out = 1.0;
+            return LOY_ENOCONV;
+        }
         *out = (a + b - 1.0) / (a - 1.0);
         return LOY_OK;
     }
@@ -163,7 +169,8 @@ loy_sbg_del(double *out, const double params[2], double d)
     LOY__REQUIRE(out != NULL, LOY_EINVAL);
     LOY__TRY(discount(params, d, &v));
     rc = loy__beta_geom_sum(params[0], params[1], v, &f);
-    *out = f;
+    if (rc == LOY_OK || rc == LOY_ENOCONV) /* the partial sum, documented */
+        *out = f;
     return rc;
 }
 
@@ -176,7 +183,9 @@ loy_sbg_derl(double *out, const double params[2], double d, uint32_t n)
     LOY__TRY(discount(params, d, &v));
     LOY__REQUIRE(n >= 1u, LOY_ESCALE);
     rc = loy__beta_geom_sum(params[0], params[1] + dn, v, &f);
-    *out = (params[1] + dn - 1.0) / (params[0] + params[1] + dn - 1.0) * f;
+    if (rc == LOY_OK || rc == LOY_ENOCONV)
+        *out = (params[1] + dn - 1.0) / (params[0] + params[1] + dn - 1.0)
+               * f;
     return rc;
 }
 
