@@ -730,6 +730,90 @@ test_extreme_beta_quadrature(void **state)
                  0.0);
 }
 
+/*
+ * fuzz_btyd (long run): a horizon of 1.2e-309 (denormal) gave CET
+ * -3.8e-24 with LOY_OK: the Euler series' first term and sum, both ~ q =
+ * t/alpha, lost their precision as denormals and cancelled. For q (r+1)
+ * below 1e-17 E_new is r q to working precision.
+ */
+static void
+test_tiny_horizon(void **state)
+{
+    const double p[4] = {1.0551359000518015, 1.0, 0.95846114481145317,
+                         3.8227693132217922e+299};
+    const double x = 143, tx = 20.752941176470589, T = 42;
+    double out = -1.0, pa = -1.0, t = 1.2084350231874202e-309;
+    (void)state;
+    assert_ok(loy_bgnbd_predict(&pa, &out, p, &x, &tx, &T, 1, t, NULL));
+    assert_true(out >= 0.0);
+    /* denormal result: compare on the scale of the smallest normal */
+    assert_close(out, pa * (p[0] + x) * (t / (p[1] + T)), 0.0, 1e-320);
+    t = 1e-20;
+    assert_ok(loy_bgnbd_predict(&pa, &out, p, &x, &tx, &T, 1, t, NULL));
+    assert_close(out, pa * (p[0] + x) * (t / (p[1] + T)), 1e-15, 0.0);
+}
+
+/*
+ * P(alive) four rows at a time (bgnbd_palive.c) against the libm form,
+ * on customers and parameters spread over many decades, including the
+ * lanes routed back to libm (a denormal alpha with t_x = 0, |u| > 700):
+ * within 1e-13 relative where the libm form is that accurate (its own
+ * error grows with (r + x) ln(alpha + T): the bound below), absolute
+ * below 1e-290, and the same bits
+ * for a row whatever its position in the batch (threads cut anywhere).
+ */
+static void
+test_palive_lanes(void **state)
+{
+    enum { N = 4099 };
+    static double x[N], tx[N], T[N], pa[N], pb[N];
+    double lab[LOY__BG_LAB_N], p[4], worst = 0.0;
+    uint64_t s = 2026;
+    size_t i, k, r;
+    (void)state;
+    for (r = 0; r < 40; r++) {
+        for (k = 0; k < 4; k++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            p[k] = pow(10.0, -4.0 + 10.0 * ((double)(s >> 11) * 0x1.0p-53));
+        }
+        if (r == 39)
+            p[1] = 1e-310; /* denormal alpha */
+        for (i = 0; i < N; i++) {
+            double u1, u2;
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            u1 = (double)(s >> 11) * 0x1.0p-53;
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            u2 = (double)(s >> 11) * 0x1.0p-53;
+            x[i] = floor(pow(10.0, 3.0 * u1)) - 1.0;
+            T[i] = pow(10.0, -2.0 + 8.0 * u2);
+            tx[i] = x[i] == 0.0 ? 0.0 : T[i] * (i % 7 == 0 ? 0.0 : u1);
+        }
+        assert_ok(loy_bgnbd_palive(pa, p, x, tx, T, N, NULL));
+        loy__bgnbd_lab_fill(p, lab);
+        for (i = 0; i < N; i++) {
+            double ref = loy__bgnbd_palive_row(p, lab, x[i], tx[i], T[i]);
+            double err = fabs(pa[i] - ref);
+            assert_true(pa[i] >= 0.0 && pa[i] <= 1.0);
+            if (ref > 1e-290)
+                err /= ref;
+            else
+                assert_true(err <= 1e-290);
+            /* the libm form's own rounding: ulps of ln(alpha + T) times
+             * r + x, and of c_x; 1e-13 where that is small */
+            err /= 1e-13
+                   + 1e-15 * ((p[0] + x[i]) * (fabs(log(p[1] + T[i])) + 1.0)
+                              + fabs(log(p[2])) + fabs(log(p[3] + x[i])));
+            if (ref > 1e-290 && err > worst)
+                worst = err;
+        }
+        /* the same rows from an odd offset: the same bytes */
+        assert_ok(loy_bgnbd_palive(pb, p, x + 3, tx + 3, T + 3, N - 3, NULL));
+        assert_memory_equal(pb, pa + 3, (N - 3) * sizeof *pb);
+    }
+    print_message("largest difference from libm / bound: %.3g\n", worst);
+    assert_true(worst <= 1.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -755,6 +839,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_fit_bad_weights_and_flags),
         loy_data_test(test_fit_noconv_cdnow),
         cmocka_unit_test(test_extreme_beta_quadrature),
+        cmocka_unit_test(test_tiny_horizon),
+        cmocka_unit_test(test_palive_lanes),
     };
     return loy_run_tests(tests);
 }

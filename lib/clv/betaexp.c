@@ -149,8 +149,8 @@ tanh_sinh_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
             /* ln p and ln q from u, not from the rounded p and q: q = 1
              * - p rounds to 1 below p = 1e-16, where (b - 1) ln q still
              * matters when b is huge (the mass sits at p ~ a/b) */
-            ld = -(a - 1.0) * softplus(-2.0 * u) - (b - 1.0) * softplus(2.0 * u)
-                 - lbeta;
+            ld = -(a - 1.0) * softplus(-2.0 * u)
+                 - (b - 1.0) * softplus(2.0 * u) - lbeta;
             acc += w * v * exp(ld);
         }
         sum = level == 0 ? acc * h : 0.5 * sum + acc * h;

@@ -162,33 +162,6 @@ bg_row(const double *p, double x, double tx, double T, double *g)
     return bg_row_pos(p, log(p[0]) - log(p[1]), log(p[2]), xt, x, tx, T, g);
 }
 
-/*
- * P(alive) = 1/(1 + e^u) directly (no log round trip). Batches pass
- * lab[x] = ln a - ln(b+x-1) for small x (lab NULL: computed here).
- */
-#define BG_LAB_N 64u
-
-static double
-bg_palive1(const double *p, const double *lab, double x, double t_x,
-           double T)
-{
-    double c;
-    if (x == 0.0)
-        return 1.0;
-    c = lab != NULL && x < (double)BG_LAB_N ? lab[(size_t)x]
-                                           : log(p[2]) - log(p[3] + x - 1.0);
-    return loy__expit_neg(c + (p[0] + x) * (log(p[1] + T) - log(p[1] + t_x)));
-}
-
-static void
-bg_lab_fill(const double *p, double *lab)
-{
-    size_t j;
-    lab[0] = 0.0;
-    for (j = 1; j < BG_LAB_N; j++)
-        lab[j] = log(p[2]) - log(p[3] + (double)j - 1.0);
-}
-
 double
 loy__bgnbd_log_palive(const double *p, double x, double t_x, double T)
 {
@@ -536,6 +509,14 @@ loy__bgnbd_enew(double r, double alpha, double a, double b, double t,
         *out = 0.0;
         return LOY_OK;
     }
+    /* a horizon tiny next to alpha: E_new = r q (1 - O((r + 1) q)),
+     * dropout being one of the second-order effects. Here the series'
+     * first term and sum are both near q, and denormal for the smallest
+     * t (CET came out negative) */
+    if (q * (r + 1.0) < 1e-17) {
+        *out = r * q;
+        return LOY_OK;
+    }
     if (C < 1.0 || a > 1e4 || A < -50.0)
         return loy__bgnbd_enew_quad(r, alpha, a, b, t, out);
     l = -log1p(q);
@@ -595,13 +576,11 @@ loy_bgnbd_palive(double *out, const double params[4], const double *x,
                  const double *t_x, const double *T, size_t n,
                  size_t *err_index)
 {
-    double lab[BG_LAB_N];
-    size_t i;
+    double lab[LOY__BG_LAB_N];
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
-    bg_lab_fill(params, lab);
-    for (i = 0; i < n; i++)
-        out[i] = bg_palive1(params, lab, x[i], t_x[i], T[i]);
+    loy__bgnbd_lab_fill(params, lab);
+    loy__bgnbd_palive_rows(params, lab, x, t_x, T, n, out);
     return LOY_OK;
 }
 
@@ -617,16 +596,20 @@ loy_bgnbd_palive(double *out, const double params[4], const double *x,
 #define BG_CTAB_MIN_N 2048u
 
 #define BG_TAY_M 16u /* Taylor terms evaluated by Estrin's scheme */
+#define BG_TAY_NB 32u /* most Taylor buckets per x */
 
 typedef struct bg_ctab {
     double G[(BG_CTAB_XMAX + 1) * (BG_CTAB_K + 1)];
     size_t k0[BG_CTAB_XMAX + 1];
     size_t xmax;
-    /* per x: H(z) = sum_j c_j (z - z0)^j on [zlo, zhi] when tay_ok */
-    double c[(BG_CTAB_XMAX + 1) * BG_TAY_M];
-    double z0[BG_CTAB_XMAX + 1], zlo[BG_CTAB_XMAX + 1], zhi[BG_CTAB_XMAX + 1];
-    int tay_ok[BG_CTAB_XMAX + 1];
-    double lab[BG_LAB_N];
+    /* per x: [zlo, zhi] cut into nb equal buckets (0: no Taylor form);
+     * in bucket j, B(z) = sum_i c_i (z - z0_j)^i when tay_ok */
+    double c[(BG_CTAB_XMAX + 1) * BG_TAY_NB * BG_TAY_M];
+    double z0[(BG_CTAB_XMAX + 1) * BG_TAY_NB];
+    int tay_ok[(BG_CTAB_XMAX + 1) * BG_TAY_NB];
+    double zlo[BG_CTAB_XMAX + 1], zhi[BG_CTAB_XMAX + 1];
+    double zinv[BG_CTAB_XMAX + 1]; /* nb / (zhi - zlo), 0 for one point */
+    size_t nb[BG_CTAB_XMAX + 1];
 } bg_ctab;
 
 static void
@@ -689,15 +672,15 @@ bg_ctab_h(const bg_ctab *t, size_t x, double z, double scale, double *out)
  * customer.
  */
 static void
-bg_bracket_coef(const double *G, double e, double *beta)
+bg_bracket_coef(const double *G, double e, size_t kmax, double *beta)
 {
     double psi[BG_CTAB_K + 1], phi = 1.0;
     size_t k, m;
     psi[0] = 1.0;
-    for (m = 1; m <= BG_CTAB_K; m++)
+    for (m = 1; m <= kmax; m++)
         psi[m] = psi[m - 1] * ((double)m - 1.0 - e) / (double)m;
     beta[0] = 0.0;
-    for (k = 1; k <= BG_CTAB_K; k++) {
+    for (k = 1; k <= kmax; k++) {
         double conv = 0.0;
         for (m = 0; m < k; m++)
             conv += psi[m] * G[k - m];
@@ -707,48 +690,79 @@ bg_bracket_coef(const double *G, double e, double *beta)
 }
 
 /*
- * Taylor re-expansion of B about the centre z0 of the z values a batch
- * has for one x: c_j = sum_k beta_k C(k, j) z0^(k-j). B is analytic in
- * |z| < 1, so |c_j| <= M/(1-z0)^j and with rho = half the width of
- * [zlo, zhi] the terms c_j (z-z0)^j fall at least like
- * (rho/(1-z0))^j <= 1/4: the tail after the last kept term is below a
- * third of it. Used only when 16 terms reach the series tolerance and
- * the tabulated K terms cover zhi (zhi^K negligible); otherwise the
- * customer keeps the tabulated power series.
+ * Last power-series term the re-expansions need for z <= zhi: past the
+ * peak of C(k, M-1) zhi^(k-M+1), the largest weight a coefficient gets,
+ * once it is below 1e-22; 0 when K terms do not get there.
+ */
+static size_t
+bg_taylor_kmax(double zhi)
+{
+    const size_t j = BG_TAY_M - 1;
+    double v = 1.0; /* C(k, j) zhi^(k - j) */
+    size_t k;
+    for (k = j; k < BG_CTAB_K; k++) {
+        if (k > 2 * j + 8 && (double)k * (1.0 - zhi) > (double)j
+            && v < 1e-22)
+            return k;
+        v *= (double)(k + 1) / (double)(k + 1 - j) * zhi;
+    }
+    return 0;
+}
+
+/* c_i = sum_k beta_k C(k, i) z0^(k-i) for i < M, k <= kmax. */
+static void
+bg_taylor_coef(const double *beta, size_t kmax, double z0, double *c)
+{
+    size_t i, k;
+    for (i = 0; i < BG_TAY_M; i++) {
+        double b = 1.0, sum = 0.0; /* b = C(k, i) z0^(k-i) */
+        for (k = i; k <= kmax; k++) {
+            sum += beta[k] * b;
+            b *= (double)(k + 1) / (double)(k + 1 - i) * z0;
+        }
+        c[i] = sum;
+    }
+}
+
+/*
+ * Taylor re-expansions of B over the z values a batch has for one x:
+ * [zlo, zhi] is cut into nb buckets of half-width rho <= (1 - zhi)/16,
+ * and B is re-expanded about each centre z0. B is analytic in |z| < 1,
+ * so |c_i| <= M/(1-z0)^i and the terms c_i (z-z0)^i fall at least like
+ * (rho/(1-z0))^i <= 1/16: the tail after the last kept term is below a
+ * fifteenth of it. A bucket is used only when its 16th term is below
+ * the series tolerance (else its customers keep the tabulated power
+ * series); x whose range needs more than BG_TAY_NB buckets, or whose zhi
+ * the K tabulated terms do not cover, keeps it too.
  */
 static void
 bg_taylor_build(bg_ctab *t, double e, size_t x)
 {
-    double beta[BG_CTAB_K + 1];
-    double *c = t->c + x * BG_TAY_M, z0, rho, tol;
-    size_t j, k;
-    t->tay_ok[x] = 0;
-    if (!(t->zhi[x] >= t->zlo[x]) || t->k0[x] > BG_CTAB_K
-        || pow(t->zhi[x], (double)BG_CTAB_K) > 1e-20)
+    double beta[BG_CTAB_K + 1], zlo = t->zlo[x], zhi = t->zhi[x], w, tol;
+    size_t nb, j, kmax;
+    t->nb[x] = 0;
+    if (!(zhi >= zlo) || t->k0[x] > BG_CTAB_K)
         return;
-    z0 = 0.5 * (t->zlo[x] + t->zhi[x]);
-    rho = 0.5 * (t->zhi[x] - t->zlo[x]);
-    if (rho > 0.25 * (1.0 - z0))
+    kmax = bg_taylor_kmax(zhi);
+    w = zhi - zlo;
+    nb = (size_t)ceil(w * 8.0 / (1.0 - zhi));
+    nb = nb < 1 ? 1 : nb;
+    if (kmax == 0 || nb > BG_TAY_NB)
         return;
-    bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), e, beta);
-    for (j = 0; j < BG_TAY_M; j++) {
-        double b = 1.0, sum = 0.0; /* b = C(k, j) z0^(k-j) */
-        for (k = j; k <= BG_CTAB_K; k++) {
-            double term = beta[k] * b;
-            sum += term;
-            /* past the peak of k^j z0^k the terms only shrink */
-            if (k > 2 * j + 8 && (double)k * (1.0 - z0) > (double)j
-                && fabs(term) <= 1e-20 * fabs(sum))
-                break;
-            b *= (double)(k + 1) / (double)(k + 1 - j) * z0;
-        }
-        c[j] = sum;
-    }
+    bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), e, kmax, beta);
     /* the last term must be negligible next to B >= z (1-z)^max(e,0) */
-    tol = BG_SERIES_TOL * 10.0 * t->zlo[x] * (1.0 - t->zhi[x]);
-    t->z0[x] = z0;
-    t->tay_ok[x] = fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
-                   <= tol;
+    tol = BG_SERIES_TOL * 10.0 * zlo * (1.0 - zhi);
+    for (j = 0; j < nb; j++) {
+        size_t at = x * BG_TAY_NB + j;
+        double *c = t->c + at * BG_TAY_M, rho = 0.5 * w / (double)nb;
+        t->z0[at] = zlo + ((double)j + 0.5) * (w / (double)nb);
+        bg_taylor_coef(beta, kmax, t->z0[at], c);
+        t->tay_ok[at] = fabs(c[BG_TAY_M - 1])
+                            * pow(rho, (double)(BG_TAY_M - 1))
+                        <= tol;
+    }
+    t->nb[x] = nb;
+    t->zinv[x] = w > 0.0 ? (double)nb / w : 0.0;
 }
 
 /* Estrin's scheme for the 16 Taylor terms: short dependency chains. */
@@ -788,16 +802,14 @@ bg_taylor_fill(bg_ctab *t, const double *p, const double *x, const double *T,
         bg_taylor_build(t, p[2] - 1.0, j);
 }
 
-/* CET of one customer (validated input), table used when t != NULL. */
+/* CET of one customer (validated input, P(alive) pa), table used when
+ * tab != NULL. */
 static int
-bg_cet1(const double *p, const bg_ctab *tab, double x, double tx, double T,
-        double t, double *out, double *pa_out)
+bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
+        double pa, double *out)
 {
-    double pa = bg_palive1(p, tab != NULL ? tab->lab : NULL, x, tx, T);
     double C, q, l, z, e, em, first;
     double h;
-    if (pa_out != NULL)
-        *pa_out = pa;
     if (t == 0.0) {
         *out = 0.0;
         return LOY_OK;
@@ -812,11 +824,17 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double tx, double T,
         return LOY_OK;
     }
     z = t / (p[1] + T + t); /* as in bg_taylor_fill */
-    if (tab->tay_ok[(size_t)x] && z >= tab->zlo[(size_t)x]
-        && z <= tab->zhi[(size_t)x]) {
-        *out = pa * C * bg_taylor_eval(tab->c + (size_t)x * BG_TAY_M,
-                                       z - tab->z0[(size_t)x]);
-        return LOY_OK;
+    {
+        size_t xi = (size_t)x, j, at;
+        if (tab->nb[xi] > 0 && z >= tab->zlo[xi] && z <= tab->zhi[xi]) {
+            j = (size_t)((z - tab->zlo[xi]) * tab->zinv[xi]);
+            at = xi * BG_TAY_NB + (j < tab->nb[xi] ? j : tab->nb[xi] - 1);
+            if (tab->tay_ok[at]) {
+                *out = pa * C * bg_taylor_eval(tab->c + at * BG_TAY_M,
+                                               z - tab->z0[at]);
+                return LOY_OK;
+            }
+        }
     }
     q = t / (p[1] + T);
     l = -log1p(q);
@@ -843,20 +861,30 @@ typedef struct bg_batch {
     double t;
 } bg_batch;
 
+/* Rows per P(alive) block: the vector kernel's batch, on the stack. */
+#define BG_ROW_BLOCK 256u
+
 static int
 bg_cet_range(void *ctx, size_t i0, size_t i1, size_t *bad)
 {
     const bg_batch *b = ctx;
-    size_t i;
-    for (i = i0; i < i1; i++) {
-        int rc = bg_cet1(b->p, b->tab, b->x[i], b->t_x[i], b->T[i], b->t,
-                         &b->out[i],
-                         b->pa_out != NULL ? &b->pa_out[i] : NULL);
-        if (rc == LOY_OK && !loy__finite(b->out[i]))
-            rc = LOY_ENOCONV;
-        if (rc != LOY_OK) {
-            *bad = i;
-            return rc;
+    double pa[BG_ROW_BLOCK];
+    size_t i, j, m;
+    for (i = i0; i < i1; i += m) {
+        m = i1 - i < BG_ROW_BLOCK ? i1 - i : BG_ROW_BLOCK;
+        loy__bgnbd_palive_rows(b->p, b->lab, b->x + i, b->t_x + i, b->T + i,
+                               m, pa);
+        if (b->pa_out != NULL)
+            memcpy(b->pa_out + i, pa, m * sizeof *pa);
+        for (j = 0; j < m; j++) {
+            int rc = bg_cet1(b->p, b->tab, b->x[i + j], b->T[i + j], b->t,
+                             pa[j], &b->out[i + j]);
+            if (rc == LOY_OK && !loy__finite(b->out[i + j]))
+                rc = LOY_ENOCONV;
+            if (rc != LOY_OK) {
+                *bad = i + j;
+                return rc;
+            }
         }
     }
     return LOY_OK;
@@ -866,10 +894,9 @@ static int
 bg_palive_range(void *ctx, size_t i0, size_t i1, size_t *bad)
 {
     const bg_batch *b = ctx;
-    size_t i;
     (void)bad;
-    for (i = i0; i < i1; i++)
-        b->pa_out[i] = bg_palive1(b->p, b->lab, b->x[i], b->t_x[i], b->T[i]);
+    loy__bgnbd_palive_rows(b->p, b->lab, b->x + i0, b->t_x + i0, b->T + i0,
+                           i1 - i0, b->pa_out + i0);
     return LOY_OK;
 }
 
@@ -881,8 +908,10 @@ bg_cet_run(double *out, double *pa_out, const double *p, const double *x,
 {
     bg_ctab *tab = NULL;
     bg_batch b;
+    double lab[LOY__BG_LAB_N];
     size_t i, xmax = 0;
     int rc;
+    loy__bgnbd_lab_fill(p, lab);
     if (n >= BG_CTAB_MIN_N) {
         for (i = 0; i < n; i++)
             if (x[i] > (double)xmax)
@@ -892,7 +921,6 @@ bg_cet_run(double *out, double *pa_out, const double *p, const double *x,
         if (tab != NULL) {
             bg_ctab_fill(tab, p, xmax);
             bg_taylor_fill(tab, p, x, T, n, t);
-            bg_lab_fill(p, tab->lab);
         }
     }
     b.out = out;
@@ -902,7 +930,7 @@ bg_cet_run(double *out, double *pa_out, const double *p, const double *x,
     b.t_x = t_x;
     b.T = T;
     b.tab = tab;
-    b.lab = NULL;
+    b.lab = lab;
     b.t = t;
     rc = loy__par_rows(threads, n, bg_cet_range, &b, err_index);
     free(tab);
@@ -1031,7 +1059,7 @@ loy_bgnbd_score(double *palive, double *cet, const double params[4],
                 size_t *err_index)
 {
     uint32_t threads;
-    double lab[BG_LAB_N];
+    double lab[LOY__BG_LAB_N];
     bg_batch b;
     loy__set_index(err_index, LOY_NO_INDEX);
     LOY__REQUIRE((palive != NULL || cet != NULL) && params != NULL,
@@ -1043,7 +1071,7 @@ loy_bgnbd_score(double *palive, double *cet, const double params[4],
         return bg_cet_run(cet, palive, params, x, t_x, T, n, t, threads,
                           err_index);
     }
-    bg_lab_fill(params, lab);
+    loy__bgnbd_lab_fill(params, lab);
     memset(&b, 0, sizeof b);
     b.pa_out = palive;
     b.p = params;

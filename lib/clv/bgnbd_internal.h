@@ -41,6 +41,22 @@ int loy__bgnbd_enew_quad(double r, double alpha, double a, double b, double t,
 double loy__bgnbd_log_palive(const double *params, double x, double t_x,
                              double T);
 
+/* ln a - ln(b + x - 1) is tabulated for x < LOY__BG_LAB_N (lab[0] = 0). */
+#define LOY__BG_LAB_N 64u
+void loy__bgnbd_lab_fill(const double *params, double *lab);
+
+/*
+ * P(alive) of one validated customer by libm (lab from
+ * loy__bgnbd_lab_fill, or NULL), and of n customers four at a time
+ * (bgnbd_palive.c; within a few ulp of the former, and the same bits for
+ * a row wherever it sits in the batch).
+ */
+double loy__bgnbd_palive_row(const double *params, const double *lab,
+                             double x, double t_x, double T);
+void loy__bgnbd_palive_rows(const double *params, const double *lab,
+                            const double *x, const double *t_x,
+                            const double *T, size_t n, double *out);
+
 /*
  * CET(t) of n validated customers into out and, when pa_out is not NULL,
  * P(alive) into pa_out (per-x coefficient table for large batches).

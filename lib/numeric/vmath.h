@@ -16,6 +16,11 @@
  *   log1p: e <= sqrt(2) - 1: s = e/(2 + e); otherwise log1p(e) = ln 2 +
  *          log((1 + e)/2) with s = (e - 1)/(e + 3); then 2 atanh(s) by its
  *          odd series to s^23 (|s| <= 0.1716, truncation below 1e-18).
+ *   log:   x normal, positive and finite: x = m 2^k with m in
+ *          [sqrt(1/2), sqrt(2)) from the bits, log m = 2 atanh(s),
+ *          s = (m - 1)/(m + 1), by the same series, plus k ln 2 in two
+ *          parts (k ln2_hi is exact). Other inputs: garbage (callers
+ *          route them to libm).
  * Measured against libm on a grid (tests/test_drivers_glm.c): exp within
  * 1 ulp, log1p within 2 ulp.
  */
@@ -35,6 +40,7 @@ typedef int64_t loy__v4l __attribute__((vector_size(32)));
  * than functions: vectors passed by value would change the calling
  * convention between the baseline and AVX2 builds (GCC -Wpsabi). */
 #define LOY__V4(x) ((loy__v4d){(x), (x), (x), (x)})
+#define LOY__V4L(x) ((loy__v4l){(x), (x), (x), (x)})
 #define LOY__V4_SELECT(m, a, b)                                             \
     ((loy__v4d)(((loy__v4l)(a) & (m)) | ((loy__v4l)(b) & ~(m))))
 
@@ -93,6 +99,41 @@ loy__v4_log1p_unit(loy__v4d *y, const loy__v4d *ep)
     p = p * s2 + one;
     *y = LOY__V4_SELECT(big, LOY__V4(0.6931471805599453), LOY__V4(0.0))
          + LOY__V4(2.0) * s * p;
+}
+
+/* *y = log(x) for x positive, normal and finite (see the file comment). */
+LOY__VMATH_INLINE void
+loy__v4_log(loy__v4d *y, const loy__v4d *xp)
+{
+    const loy__v4l mant = LOY__V4L(0x000fffffffffffffLL);
+    const loy__v4l one_bits = LOY__V4L(0x3ff0000000000000LL);
+    const loy__v4d magic = LOY__V4(0x1.0p52);
+    loy__v4d m, s, s2, p, kd, one = LOY__V4(1.0);
+    loy__v4l bits = (loy__v4l)*xp, e, big;
+    e = bits >> 52; /* biased exponent: x > 0 has no sign bit */
+    m = (loy__v4d)((bits & mant) | one_bits); /* [1, 2) */
+    big = m > LOY__V4(1.4142135623730951);
+    m = LOY__V4_SELECT(big, m * LOY__V4(0.5), m);
+    e = e + (big & LOY__V4L(1));
+    /* e (0..2047) as a double through the bits of 2^52 + e */
+    kd = (loy__v4d)((loy__v4l)magic | e) - magic - LOY__V4(1023.0);
+    s = (m - one) / (m + one);
+    s2 = s * s;
+    p = LOY__V4(1.0 / 23.0);
+    p = p * s2 + LOY__V4(1.0 / 21.0);
+    p = p * s2 + LOY__V4(1.0 / 19.0);
+    p = p * s2 + LOY__V4(1.0 / 17.0);
+    p = p * s2 + LOY__V4(1.0 / 15.0);
+    p = p * s2 + LOY__V4(1.0 / 13.0);
+    p = p * s2 + LOY__V4(1.0 / 11.0);
+    p = p * s2 + LOY__V4(1.0 / 9.0);
+    p = p * s2 + LOY__V4(1.0 / 7.0);
+    p = p * s2 + LOY__V4(1.0 / 5.0);
+    p = p * s2 + LOY__V4(1.0 / 3.0);
+    p = p * s2 + one;
+    /* ln2_hi has 32 significant bits: kd ln2_hi is exact for |k| < 2^21 */
+    *y = kd * LOY__V4(0.6931471803691238)
+         + (LOY__V4(2.0) * s * p + kd * LOY__V4(1.9082149292705877e-10));
 }
 #endif /* vector extensions */
 

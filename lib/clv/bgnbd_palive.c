@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bgnbd_palive.c - BG/NBD P(alive) of a batch of customers, four at a time.
+ *
+ * P(alive) = 1/(1 + e^u), u = c_x + (r + x) L, c_x = ln a - ln(b + x - 1),
+ * L = ln((alpha + T)/(alpha + t_x)) = log1p(e), e = (T - t_x)/(alpha + t_x)
+ * (MODELS.md 6.1). Scoring a customer base is this formula a million
+ * times; one log and one exp per customer through libm were most of the
+ * cost. Here L and e^-|u| come from numeric/vmath.h on four lanes,
+ * compiled twice (baseline and AVX2, chosen at run time: the arithmetic
+ * is the same, so the bits are too). A row's value depends on its own
+ * inputs only: the tail of a batch goes through the same lanes, padded,
+ * so any split of the rows (threads) gives the same bytes.
+ *
+ * Lanes the polynomials do not cover are recomputed with libm: e beyond
+ * 1e300 or not finite (a denormal alpha with t_x = 0) and |u| > 700
+ * (P(alive) below e^-700, or 1 to the last bit).
+ */
+#include "clv/bgnbd_internal.h"
+
+#include <string.h>
+
+#include "numeric/specfun.h"
+#include "numeric/vmath.h"
+
+/* The libm form: the reference the lanes are checked against. */
+double
+loy__bgnbd_palive_row(const double *p, const double *lab, double x,
+                      double t_x, double T)
+{
+    double c;
+    if (x == 0.0)
+        return 1.0;
+    c = lab != NULL && x < (double)LOY__BG_LAB_N
+            ? lab[(size_t)x]
+            : log(p[2]) - log(p[3] + x - 1.0);
+    return loy__expit_neg(c + (p[0] + x) * (log(p[1] + T) - log(p[1] + t_x)));
+}
+
+void
+loy__bgnbd_lab_fill(const double *p, double *lab)
+{
+    size_t j;
+    lab[0] = 0.0;
+    for (j = 1; j < LOY__BG_LAB_N; j++)
+        lab[j] = log(p[2]) - log(p[3] + (double)j - 1.0);
+}
+
+static double
+bg_c(const double *p, const double *lab, double x)
+{
+    if (x == 0.0)
+        return 0.0;
+    return x < (double)LOY__BG_LAB_N ? lab[(size_t)x]
+                                     : log(p[2]) - log(p[3] + x - 1.0);
+}
+
+#ifdef LOY__VMATH_VEC
+#if defined(__x86_64__) || defined(__i386__)
+#define BG_X86 1
+#endif
+
+/* Four rows (x, t_x, T, c_x) -> four P(alive); bad lanes flagged. */
+LOY__VMATH_INLINE void
+palive4(const double *p, const double *x_p, const double *tx_p,
+        const double *T_p, const double *c_p, double *out, loy__v4l *bad)
+{
+    loy__v4d x, tx, T, c, al = LOY__V4(p[1]), e, L, u, a, na, ex;
+    loy__v4d one = LOY__V4(1.0), zero = LOY__V4(0.0), pa;
+    loy__v4l pos;
+    memcpy(&x, x_p, sizeof x);
+    memcpy(&tx, tx_p, sizeof tx);
+    memcpy(&T, T_p, sizeof T);
+    memcpy(&c, c_p, sizeof c);
+    e = (T - tx) / (al + tx);
+    /* ln(1 + e): the rounding of 1 + e is an absolute 1.1e-16 on L, as
+     * small as the libm form's (two logs of about ln(alpha + T)) */
+    {
+        loy__v4d ep = one + e;
+        loy__v4_log(&L, &ep);
+    }
+    u = c + (LOY__V4(p[0]) + x) * L;
+    pos = u > zero;
+    a = LOY__V4_SELECT(pos, u, -u);
+    na = -a;
+    loy__v4_exp_neg(&ex, &na);
+    pa = LOY__V4_SELECT(pos, ex, one) / (one + ex);
+    pa = LOY__V4_SELECT(x == zero, one, pa);
+    /* e not in (0 <= e <= 1e300) (NaN compares false), or |u| past 700 */
+    *bad = ~(e <= LOY__V4(1e300)) | (a > LOY__V4(700.0));
+    *bad &= ~(x == zero);
+    memcpy(out, &pa, sizeof pa);
+}
+
+/*
+ * Sixteen rows per step: four independent lane groups back to back, so
+ * their polynomial chains (latency-bound one at a time) overlap.
+ */
+#define BG_GROUP 16u
+
+LOY__VMATH_INLINE void
+palive_body(const double *p, const double *lab, const double *x,
+            const double *tx, const double *T, size_t n, double *out)
+{
+    double c[BG_GROUP], bx[BG_GROUP], btx[BG_GROUP], bT[BG_GROUP];
+    double bo[BG_GROUP], flags[BG_GROUP];
+    size_t i, k, m;
+    for (i = 0; i < n; i += BG_GROUP) {
+        loy__v4l bad[BG_GROUP / 4];
+        m = n - i < BG_GROUP ? n - i : BG_GROUP;
+        /* padded lanes: x = 0 (P(alive) 1, never flagged) */
+        for (k = 0; k < BG_GROUP; k++) {
+            bx[k] = k < m ? x[i + k] : 0.0;
+            btx[k] = k < m ? tx[i + k] : 0.0;
+            bT[k] = k < m ? T[i + k] : 0.0;
+            c[k] = bg_c(p, lab, bx[k]);
+        }
+        for (k = 0; k < BG_GROUP; k += 4)
+            palive4(p, bx + k, btx + k, bT + k, c + k, bo + k, &bad[k / 4]);
+        memcpy(flags, bad, sizeof flags);
+        for (k = 0; k < m; k++) {
+            uint64_t f;
+            memcpy(&f, &flags[k], sizeof f);
+            out[i + k] = f != 0 ? loy__bgnbd_palive_row(p, lab, bx[k],
+                                                         btx[k], bT[k])
+                                : bo[k];
+        }
+    }
+}
+
+static void
+palive_generic(const double *p, const double *lab, const double *x,
+               const double *tx, const double *T, size_t n, double *out)
+{
+    palive_body(p, lab, x, tx, T, n, out);
+}
+
+#ifdef BG_X86
+__attribute__((target("avx2"))) static void
+palive_avx2(const double *p, const double *lab, const double *x,
+            const double *tx, const double *T, size_t n, double *out)
+{
+    palive_body(p, lab, x, tx, T, n, out);
+}
+#endif
+
+void
+loy__bgnbd_palive_rows(const double *p, const double *lab, const double *x,
+                       const double *t_x, const double *T, size_t n,
+                       double *out)
+{
+#ifdef BG_X86
+    if (__builtin_cpu_supports("avx2")) {
+        palive_avx2(p, lab, x, t_x, T, n, out);
+        return;
+    }
+#endif
+    palive_generic(p, lab, x, t_x, T, n, out);
+}
+
+#else /* no vector extensions: libm row by row */
+
+void
+loy__bgnbd_palive_rows(const double *p, const double *lab, const double *x,
+                       const double *t_x, const double *T, size_t n,
+                       double *out)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        out[i] = loy__bgnbd_palive_row(p, lab, x[i], t_x[i], T[i]);
+}
+#endif
