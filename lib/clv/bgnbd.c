@@ -331,8 +331,8 @@ bg_fit_split(bg_fit_data *d, bg_fit_store *s, const double *x,
             continue;
         if (x[i] == 0.0)
             n0++;
-        else if (x[i] > (double)xmax)
-            xmax = x[i] < (double)BG_XTAB_CAP ? (size_t)x[i] : BG_XTAB_CAP;
+        else if (x[i] > (double)xmax && x[i] <= (double)BG_XTAB_CAP)
+            xmax = (size_t)x[i]; /* larger x: bg_xterms_direct per row */
     }
     np = n - n0; /* upper bound when zero weights were skipped */
     s->buf = malloc(sizeof(double)
