@@ -251,6 +251,7 @@ typedef struct clv_input {
     double per_month;       /* model time units per month (0: from --unit) */
     double penalty;         /* L2 penalty of the fit */
     const log_input *log_in;
+    unsigned threads;       /* --threads: fits and predictions (0, 1: one) */
 } clv_input;
 
 typedef struct clv_data {

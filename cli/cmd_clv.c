@@ -549,7 +549,7 @@ cmd_clv(int argc, char **argv)
     log_data ld;
     clv_data d;
     summary_file sf = {{NULL, NULL, NULL, NULL}, NULL, 0, 0};
-    clv_input in = {"auto", 12.0, 0.01, 1.0, 0, 0.0, 0.0, NULL};
+    clv_input in = {"auto", 12.0, 0.01, 1.0, 0, 0.0, 0.0, NULL, 1u};
     csv_reader *r = NULL;
     const char *pos[1];
     size_t npos;
@@ -563,6 +563,7 @@ cmd_clv(int argc, char **argv)
         {"margin-absolute", OPT_FLAG, &in.margin_absolute, NULL, NULL, "--margin is money per purchase"},
         {"per-month", OPT_NUM, &in.per_month, NULL, "F", "time units per month (default 4.345 weeks / 30 days)"},
         {"penalty", OPT_NUM, &in.penalty, NULL, "P", "L2 penalty of the fit (default 0)"},
+        {"threads", OPT_UINT, &in.threads, NULL, "N", "threads for the fits and predictions (default 1; same results)"},
         LOG_INPUT_SPECS(li), CLI_LIST_SPECS(c), CLI_COMMON_SPECS(c)};
     log_input_defaults(&li);
     memset(&d, 0, sizeof d);

@@ -650,7 +650,7 @@ run_command(int argc, char **argv, int is_customers)
     r->nps_in.score_col = "score";
     r->nps_in.level = 0.95;
     r->seg_in = (seg_input){"fixed", LOY_ABC_DEFAULT_CUT_A, LOY_ABC_DEFAULT_CUT_B, 0, 0.95};
-    r->clv_in = (clv_input){"auto", 12.0, 0.01, 1.0, 0, 0.0, 0.0, NULL};
+    r->clv_in = (clv_input){"auto", 12.0, 0.01, 1.0, 0, 0.0, 0.0, NULL, 1u};
     r->title = "Loyalty report";
     r->drv_model = "linear";
     track_input_defaults(&r->trk_in);
@@ -674,6 +674,7 @@ run_command(int argc, char **argv, int is_customers)
             {"discount", OPT_NUM, &r->clv_in.discount, NULL, "D", "discount rate per month (default 0.01)"},
             {"margin", OPT_NUM, &r->clv_in.margin, NULL, "F", "margin as a share of revenue, in (0, 1] (default 1)"},
             {"margin-absolute", OPT_FLAG, &r->clv_in.margin_absolute, NULL, NULL, "--margin is money per purchase"},
+            {"threads", OPT_UINT, &r->clv_in.threads, NULL, "N", "threads for the lifetime fits and predictions (default 1; same results)"},
             {"score-column", OPT_STR, &r->nps_in.score_col, NULL, "NAME|N", "survey score column (default 'score')"},
             {"group-column", OPT_STR, &r->nps_in.group_col, NULL, "NAME|N", "survey group column (default 'segment' if present)"},
             {"survey-id-column", OPT_STR, &ro.survey_id, NULL, "NAME|N", "survey customer id column (default 'customer_id')"},

@@ -56,6 +56,9 @@ typedef int (*palive_fn)(double *, const double *, const double *,
 typedef int (*expected_fn)(double *, const double *, const double *,
                            const double *, const double *, size_t, double,
                            size_t *);
+typedef int (*score_fn)(double *, double *, const double *, const double *,
+                        const double *, const double *, size_t, double,
+                        const loy_predict_options *, size_t *);
 
 typedef struct model {
     const char *name;
@@ -64,16 +67,17 @@ typedef struct model {
     fit_fn fit;
     palive_fn palive;
     expected_fn expected;
+    score_fn score; /* P(alive) and CET on --threads threads */
 } model;
 
 /* Order of the table: the order of the comparison's rows. */
 static const model models[N_MODELS] = {
     {"bgnbd", "BG/NBD", {"r", "alpha", "a", "b"}, loy_bgnbd_fit,
-     loy_bgnbd_palive, loy_bgnbd_expected},
+     loy_bgnbd_palive, loy_bgnbd_expected, loy_bgnbd_score},
     {"mbgnbd", "MBG/NBD", {"r", "alpha", "a", "b"}, loy_mbgnbd_fit,
-     loy_mbgnbd_palive, loy_mbgnbd_expected},
+     loy_mbgnbd_palive, loy_mbgnbd_expected, loy_mbgnbd_score},
     {"pnbd", "Pareto/NBD", {"r", "alpha", "s", "beta"}, loy_pnbd_fit,
-     loy_pnbd_palive, loy_pnbd_expected},
+     loy_pnbd_palive, loy_pnbd_expected, loy_pnbd_score},
 };
 
 const char *
@@ -183,6 +187,7 @@ fit_one(int k, const fit_set *fs, const clv_input *in, model_fit *f)
     loy_fit_options opts = LOY_FIT_OPTIONS_INIT;
     int j;
     opts.penalty = in->penalty;
+    opts.threads = in->threads;
     memset(f, 0, sizeof *f);
     f->report.struct_size = sizeof f->report;
     f->status = models[k].fit(f->params, fs->x, fs->t_x, fs->T, NULL, fs->n, &opts,
@@ -525,8 +530,10 @@ predict(int k, const double *params, const clv_input *in, clv_data *d)
     size_t j, i, months = (size_t)ceil(in->horizon), m;
     double *pa = NULL, *prev = NULL, *cur = NULL, *value = NULL;
     const model *md = &models[k];
+    loy_predict_options po = LOY_PREDICT_OPTIONS_INIT;
     patterns pt;
     int rc;
+    po.threads = in->threads;
     if (patterns_make(&pt, d) != 0)
         return LOY_ENOMEM;
     m = pt.n ? pt.n : 1;
@@ -536,11 +543,13 @@ predict(int k, const double *params, const clv_input *in, clv_data *d)
     value = calloc(m, sizeof *value);
     rc = pa && prev && cur && value ? LOY_OK : LOY_ENOMEM;
     if (rc == LOY_OK)
-        rc = md->palive(pa, params, pt.x, pt.t_x, pt.T, pt.n, NULL);
+        rc = md->score(pa, NULL, params, pt.x, pt.t_x, pt.T, pt.n, 0.0, &po,
+                       NULL);
     for (i = 1; rc == LOY_OK && i <= months; i++) {
         double t = (i < months ? (double)i : in->horizon) * in->per_month;
         double disc = pow(1.0 + in->discount, (double)i);
-        rc = md->expected(cur, params, pt.x, pt.t_x, pt.T, pt.n, t, NULL);
+        rc = md->score(NULL, cur, params, pt.x, pt.t_x, pt.T, pt.n, t, &po,
+                       NULL);
         for (j = 0; rc == LOY_OK && j < pt.n; j++) {
             if (!isfinite(cur[j]) || !isfinite(pa[j])) {
                 rc = LOY_ENONFINITE;

@@ -698,6 +698,18 @@ class Clv(unittest.TestCase):
             self.assertTrue(close(got[cid]["p_alive"], pa, 1e-9), (cid, pa))
         self.assertTrue(close(self.bg["fit"]["loglik"], ll, 1e-9), (ll,))
 
+    def test_threads_same_output(self):
+        # --threads splits fits and predictions; the bytes stay the same
+        for model in ("auto", "bgnbd", "pnbd", "mbgnbd"):
+            rc1, one, err1 = run("clv", "--model", model, "--format", "csv",
+                                 PURCHASES)
+            rc3, three, err3 = run("clv", "--model", model, "--threads", 3,
+                                   "--format", "csv", PURCHASES)
+            self.assertEqual((rc1, rc3), (0, 0), (err1, err3))
+            self.assertEqual(one, three, model)
+        rc, _, err = run("clv", "--threads", "-1", PURCHASES)
+        self.assertEqual(rc, 2, err)
+
     def test_spend_and_clv_identities(self):
         res = run_json("clv", "--model", "mbgnbd", "--discount", 0, "--margin",
                        0.25, "--horizon", 6, PURCHASES)
