@@ -872,8 +872,12 @@ bg_cet_range(void *ctx, size_t i0, size_t i1, size_t *bad)
     size_t i, j, m;
     for (i = i0; i < i1; i += m) {
         m = i1 - i < BG_ROW_BLOCK ? i1 - i : BG_ROW_BLOCK;
-        loy__bgnbd_palive_rows(b->p, b->lab, b->x + i, b->t_x + i, b->T + i,
-                               m, pa);
+        if (b->t_x != NULL)
+            loy__bgnbd_palive_rows(b->p, b->lab, b->x + i, b->t_x + i,
+                                   b->T + i, m, pa);
+        else /* E_new only (loy__bgnbd_enew_rows) */
+            for (j = 0; j < m; j++)
+                pa[j] = 1.0;
         if (b->pa_out != NULL)
             memcpy(b->pa_out + i, pa, m * sizeof *pa);
         for (j = 0; j < m; j++) {
@@ -935,6 +939,14 @@ bg_cet_run(double *out, double *pa_out, const double *p, const double *x,
     rc = loy__par_rows(threads, n, bg_cet_range, &b, err_index);
     free(tab);
     return rc;
+}
+
+int
+loy__bgnbd_enew_rows(double *out, const double *p, const double *x,
+                     const double *T, size_t n, double t, uint32_t threads,
+                     size_t *err_index)
+{
+    return bg_cet_run(out, NULL, p, x, NULL, T, n, t, threads, err_index);
 }
 
 int

@@ -67,6 +67,17 @@ int loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
                          size_t n, double t, size_t *err_index);
 
 /*
+ * E_new(t; r+x, alpha+T, a, b+x) of n validated rows (params (r, alpha,
+ * a, b)) into out, through the batch tables of the CET, on up to threads
+ * threads: the CET divided by P(alive). MBG/NBD's CET is its own P(alive)
+ * times this with b + 1. LOY_OK, or LOY_ENOCONV naming the first row
+ * that failed (rows before it written).
+ */
+int loy__bgnbd_enew_rows(double *out, const double *params, const double *x,
+                         const double *T, size_t n, double t,
+                         uint32_t threads, size_t *err_index);
+
+/*
  * dCET/dt at t for one customer: P(alive) (r+x)/(alpha+T) (1-z)^a
  * 2F1(a, a+b-r-1; a+b+x; z), z = t/(alpha+T+t) (Pfaff form of
  * E_p[(1 + p t/(alpha+T))^-(r+x+1)], p ~ Beta(a, b+x)).

@@ -213,13 +213,14 @@ mbg_predict_range(void *ctx, size_t i0, size_t i1, size_t *bad)
 {
     const mbg_batch *b = ctx;
     const mbg_par *p = b->p;
-    mbg_cache c;
     size_t i;
-    mbg_cache_init(&c, p, NULL, 0);
     for (i = i0; i < i1; i++) {
-        double ll, u, pa, br;
-        mbg_row(p, mbg_xterms(p, &c, b->x[i], 0), b->x[i], b->t_x[i],
-                b->T[i], &ll, &u, NULL);
+        double x = b->x[i], u, pa, br;
+        /* u of mbg_row without the likelihood's gamma functions, which
+         * cancel in P(alive): p2 - p1 = ln a - ln(b+x) + (r+x)(lT - ltx) */
+        u = p->la - log(p->b + x)
+            + (p->r + x) * (log1p(b->T[i] / p->alpha)
+                            - log1p(b->t_x[i] / p->alpha));
         pa = loy__expit_neg(u);
         /* u is NaN where the row's likelihood cannot be formed (a
          * denormal alpha with a tiny r, found by fuzz_btyd) */
@@ -228,11 +229,10 @@ mbg_predict_range(void *ctx, size_t i0, size_t i1, size_t *bad)
             return LOY_ENOCONV;
         }
         if (b->cet != NULL) {
-            /* the BG/NBD new-customer expectation with b + x + 1 (file
-             * comment), with its fallbacks for ill-conditioned series */
-            if (loy__bgnbd_enew(p->r + b->x[i], p->alpha + b->T[i], p->a,
-                                p->b + b->x[i] + 1.0, b->t, &br) != LOY_OK
-                || !loy__finite(br * pa)) {
+            /* cet holds the BG/NBD new-customer expectation with b + x + 1
+             * (file comment; mbg_run) */
+            br = b->cet[i];
+            if (!loy__finite(br * pa)) {
                 *bad = i;
                 return LOY_ENOCONV;
             }
@@ -242,6 +242,36 @@ mbg_predict_range(void *ctx, size_t i0, size_t i1, size_t *bad)
             b->palive[i] = pa;
     }
     return LOY_OK;
+}
+
+/*
+ * P(alive) and CET of validated rows: E_new with b + 1 for every row
+ * first (the BG/NBD batch tables: bgnbd.c), then P(alive) and the
+ * product. A row whose E_new fails ends the batch there: the rows before
+ * it are completed and its index reported.
+ */
+static int
+mbg_run(mbg_batch *b, const double *params, size_t n, uint32_t threads,
+        size_t *err_index)
+{
+    size_t bad = LOY_NO_INDEX, bad2 = LOY_NO_INDEX;
+    int rc = LOY_OK, rc2;
+    if (b->cet != NULL) {
+        const double pb[4] = {params[0], params[1], params[2],
+                              params[3] + 1.0};
+        rc = loy__bgnbd_enew_rows(b->cet, pb, b->x, b->T, n, b->t, threads,
+                                  &bad);
+        if (rc != LOY_OK)
+            n = bad;
+    }
+    rc2 = loy__par_rows(threads, n, mbg_predict_range, b, &bad2);
+    if (rc2 != LOY_OK) {
+        loy__set_index(err_index, bad2);
+        return rc2;
+    }
+    if (rc != LOY_OK)
+        loy__set_index(err_index, bad);
+    return rc;
 }
 
 /* CET when t >= 0, P(alive) when t < 0 (internal switch). */
@@ -260,7 +290,7 @@ mbg_predict(double *out, const double *params, const double *x,
     b.t_x = t_x;
     b.T = T;
     b.t = t;
-    return loy__par_rows(1u, n, mbg_predict_range, &b, err_index);
+    return mbg_run(&b, params, n, 1u, err_index);
 }
 
 int
@@ -282,7 +312,7 @@ loy_mbgnbd_score(double *palive, double *cet, const double params[4],
     b.t_x = t_x;
     b.T = T;
     b.t = t;
-    return loy__par_rows(threads, n, mbg_predict_range, &b, err_index);
+    return mbg_run(&b, params, n, threads, err_index);
 }
 
 int
