@@ -216,6 +216,27 @@ test_ggamma_spend_untouched_on_error(void **state)
 
 /* ---- degenerate fits ---- */
 
+/* fuzz_btyd: a finite DERT times a margin near DBL_MAX gave an infinite
+ * CLV with LOY_OK; now LOY_ENOCONV naming the row, rows before written. */
+static void
+test_clv_margin_overflow(void **state)
+{
+    const double p[4] = {0.243, 4.414, 0.793, 2.426};
+    const double x[2] = {2, 3}, tx[2] = {30, 20}, T[2] = {38, 38};
+    const double margin[2] = {10.0, 1e308};
+    double out[2] = {-1.0, -1.0};
+    size_t bad = 99;
+    (void)state;
+    assert_status(loy_bgnbd_clv(out, p, x, tx, T, margin, 2, 0.001, 0.0, &bad),
+                  LOY_ENOCONV);
+    assert_int_equal(bad, 1);
+    assert_true(isfinite(out[0]) && out[0] > 0.0);
+    assert_status(loy_bgnbd_clv_monthly(out, p, x, tx, T, margin, 2, 120, 0.0,
+                                        4.345, &bad),
+                  LOY_ENOCONV);
+    assert_int_equal(bad, 1);
+}
+
 #ifdef LOY_FIT_REPORT_LIMIT
 
 /* n customers buying as one Poisson process (rate lambda per week) and
@@ -539,6 +560,7 @@ main(void)
         cmocka_unit_test(test_bgbb_huge_gamma),
         cmocka_unit_test(test_bgbb_expected_no_nan),
         cmocka_unit_test(test_ggamma_spend_untouched_on_error),
+        cmocka_unit_test(test_clv_margin_overflow),
 #ifdef LOY_FIT_REPORT_LIMIT
         cmocka_unit_test(test_fits_poisson_no_dropout),
         cmocka_unit_test(test_bgnbd_fixed_dropout),

@@ -324,17 +324,22 @@ static int
 bg_fit_split(bg_fit_data *d, bg_fit_store *s, const double *x,
              const double *tx, const double *T, const double *w, size_t n)
 {
-    size_t i, n0 = 0, np = 0, xmax = 0, cols = w != NULL ? 2 : 1;
+    size_t i, n0 = 0, np = 0, xmax = 0, cols = w != NULL ? 2 : 1, cap;
     double *b;
+    /* the table costs xmax + 1 entries per evaluation, the direct terms
+     * about 8 entries' worth per row: a few rows with a huge x (a fuzzed
+     * 2-row fit with x = 56832 took 17 s) compute theirs directly */
+    for (i = 0; i < n; i++)
+        if ((w == NULL || w[i] != 0.0) && x[i] == 0.0)
+            n0++;
+    np = n - n0; /* upper bound when zero weights were skipped */
+    cap = np < BG_XTAB_CAP / 8 ? 8 * np + 64 : BG_XTAB_CAP;
     for (i = 0; i < n; i++) {
         if (w != NULL && w[i] == 0.0)
             continue;
-        if (x[i] == 0.0)
-            n0++;
-        else if (x[i] > (double)xmax && x[i] <= (double)BG_XTAB_CAP)
+        if (x[i] > (double)xmax && x[i] <= (double)cap)
             xmax = (size_t)x[i]; /* larger x: bg_xterms_direct per row */
     }
-    np = n - n0; /* upper bound when zero weights were skipped */
     s->buf = malloc(sizeof(double)
                     * (n0 * cols + np * (cols + 3) + XT_STRIDE * (xmax + 1)));
     LOY__REQUIRE(s->buf != NULL, LOY_ENOMEM);

@@ -199,6 +199,10 @@ loy_bgnbd_clv(double *out, const double params[4], const double *x,
     for (i = 0; i < n; i++) {
         double d = 0.0, m = margin != NULL ? margin[i] : 1.0;
         int rc = clv_dert(params, x[i], t_x[i], T[i], delta, tmax, &d);
+        /* a finite DERT times a huge margin can still overflow (found by
+         * fuzz_btyd): not a value, LOY_ENOCONV as documented */
+        if (rc == LOY_OK && !loy__finite(m * d))
+            rc = LOY_ENOCONV;
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
             return rc;
@@ -242,7 +246,12 @@ loy_bgnbd_clv_monthly(double *out, const double params[4], const double *x,
             sum += (cur - prev) * disc;
             prev = cur;
         }
-        out[i] = (margin != NULL ? margin[i] : 1.0) * sum;
+        sum *= margin != NULL ? margin[i] : 1.0;
+        if (!loy__finite(sum)) {
+            loy__set_index(err_index, i);
+            return LOY_ENOCONV;
+        }
+        out[i] = sum;
     }
     return LOY_OK;
 }
