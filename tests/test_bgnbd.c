@@ -814,6 +814,36 @@ test_palive_lanes(void **state)
     assert_true(worst <= 1.0);
 }
 
+/*
+ * At the Poisson limit of the purchase side (r, alpha -> infinity with
+ * r/alpha = lambda: how a fit reports the fixed-rate limit), P(alive) is
+ * 1/(1 + a/(b+x-1) e^(lambda (T - t_x))). ln(alpha + T) - ln(alpha + t_x)
+ * is 0 there (P(alive) came out as 1/(1 + a/(b+x-1)) for every customer);
+ * one customer and a batch (the four-lane path) must both get it.
+ */
+static void
+test_palive_poisson_limit(void **state)
+{
+    enum { N = 64 };
+    const double lam = 0.3, p[4] = {1e30, 1e30 / 0.3, 0.8, 2.5};
+    double x[N], tx[N], T[N], pa[N], one;
+    size_t i;
+    (void)state;
+    for (i = 0; i < N; i++) {
+        x[i] = (double)(1 + i % 7);
+        T[i] = 10.0 + (double)i;
+        tx[i] = T[i] * (double)(i % 5) / 5.0;
+    }
+    assert_ok(loy_bgnbd_palive(pa, p, x, tx, T, N, NULL));
+    for (i = 0; i < N; i++) {
+        double want = 1.0 / (1.0 + p[2] / (p[3] + x[i] - 1.0)
+                                       * exp(lam * (T[i] - tx[i])));
+        assert_close(pa[i], want, 1e-12, 0.0);
+        assert_ok(loy_bgnbd_palive(&one, p, &x[i], &tx[i], &T[i], 1, NULL));
+        assert_true(one == pa[i]);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -841,6 +871,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_extreme_beta_quadrature),
         cmocka_unit_test(test_tiny_horizon),
         cmocka_unit_test(test_palive_lanes),
+        cmocka_unit_test(test_palive_poisson_limit),
     };
     return loy_run_tests(tests);
 }

@@ -169,7 +169,7 @@ loy__bgnbd_log_palive(const double *p, double x, double t_x, double T)
     if (x == 0.0)
         return 0.0;
     u = log(p[2]) - log(p[3] + x - 1.0)
-        + (p[0] + x) * (log(p[1] + T) - log(p[1] + t_x));
+        + (p[0] + x) * loy__bgnbd_log_ratio(p[1], t_x, T);
     /* -ln(1 + e^u) */
     return u > 0.0 ? -u - log1p(exp(-u)) : -log1p(exp(u));
 }

@@ -51,6 +51,7 @@ void loy__bgnbd_lab_fill(const double *params, double *lab);
  * (bgnbd_palive.c; within a few ulp of the former, and the same bits for
  * a row wherever it sits in the batch).
  */
+double loy__bgnbd_log_ratio(double alpha, double t_x, double T);
 double loy__bgnbd_palive_row(const double *params, const double *lab,
                              double x, double t_x, double T);
 void loy__bgnbd_palive_rows(const double *params, const double *lab,

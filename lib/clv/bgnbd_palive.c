@@ -23,6 +23,19 @@
 #include "numeric/specfun.h"
 #include "numeric/vmath.h"
 
+/*
+ * L = ln((alpha + T)/(alpha + t_x)) as log1p(e): accurate when alpha is
+ * huge next to T (the Poisson limit, r and alpha ~ 1e30 with r/alpha
+ * fixed), where ln(alpha + T) - ln(alpha + t_x) is 0. e overflows only
+ * for a denormal alpha with t_x = 0: the difference of logs then.
+ */
+double
+loy__bgnbd_log_ratio(double alpha, double t_x, double T)
+{
+    double e = (T - t_x) / (alpha + t_x);
+    return loy__finite(e) ? log1p(e) : log(alpha + T) - log(alpha + t_x);
+}
+
 /* The libm form: the reference the lanes are checked against. */
 double
 loy__bgnbd_palive_row(const double *p, const double *lab, double x,
@@ -34,7 +47,7 @@ loy__bgnbd_palive_row(const double *p, const double *lab, double x,
     c = lab != NULL && x < (double)LOY__BG_LAB_N
             ? lab[(size_t)x]
             : log(p[2]) - log(p[3] + x - 1.0);
-    return loy__expit_neg(c + (p[0] + x) * (log(p[1] + T) - log(p[1] + t_x)));
+    return loy__expit_neg(c + (p[0] + x) * loy__bgnbd_log_ratio(p[1], t_x, T));
 }
 
 void
@@ -73,11 +86,13 @@ palive4(const double *p, const double *x_p, const double *tx_p,
     memcpy(&T, T_p, sizeof T);
     memcpy(&c, c_p, sizeof c);
     e = (T - tx) / (al + tx);
-    /* ln(1 + e): the rounding of 1 + e is an absolute 1.1e-16 on L, as
-     * small as the libm form's (two logs of about ln(alpha + T)) */
+    /* log1p(e) = ln(1 + e) + (e - ((1 + e) - 1))/(1 + e): the correction
+     * restores what rounding 1 + e loses, so that L = e for an e below
+     * 1e-16 (alpha huge next to T, the Poisson limit) */
     {
         loy__v4d ep = one + e;
         loy__v4_log(&L, &ep);
+        L = L + (e - (ep - one)) / ep;
     }
     u = c + (LOY__V4(p[0]) + x) * L;
     pos = u > zero;
