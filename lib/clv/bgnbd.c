@@ -784,27 +784,38 @@ bg_taylor_eval(const double *c, double d)
     return (q0 + d4 * q1) + d8 * (q2 + d4 * q3);
 }
 
+/*
+ * The z range of each x from the range of T (z = t/(alpha + T + t) is
+ * computed by monotone operations, so a row's z lies within the range's
+ * ends exactly): one pass of comparisons, no division per row.
+ */
 static void
 bg_taylor_fill(bg_ctab *t, const double *p, const double *x, const double *T,
                size_t n, double tt)
 {
+    double tlo[BG_CTAB_XMAX + 1], thi[BG_CTAB_XMAX + 1];
     size_t i, j;
     for (j = 0; j <= t->xmax; j++) {
-        t->zlo[j] = 1.0;
-        t->zhi[j] = 0.0;
+        tlo[j] = (double)INFINITY;
+        thi[j] = -(double)INFINITY;
     }
     for (i = 0; i < n; i++) {
-        double z = tt / (p[1] + T[i] + tt);
         if (x[i] <= (double)t->xmax) {
             j = (size_t)x[i];
-            if (z < t->zlo[j])
-                t->zlo[j] = z;
-            if (z > t->zhi[j])
-                t->zhi[j] = z;
+            tlo[j] = T[i] < tlo[j] ? T[i] : tlo[j];
+            thi[j] = T[i] > thi[j] ? T[i] : thi[j];
         }
     }
-    for (j = 0; j <= t->xmax; j++)
+    for (j = 0; j <= t->xmax; j++) {
+        if (tlo[j] <= thi[j]) {
+            t->zlo[j] = tt / (p[1] + thi[j] + tt);
+            t->zhi[j] = tt / (p[1] + tlo[j] + tt);
+        } else { /* no row with this x */
+            t->zlo[j] = 1.0;
+            t->zhi[j] = 0.0;
+        }
         bg_taylor_build(t, p[2] - 1.0, j);
+    }
 }
 
 /* CET of one customer (validated input, P(alive) pa), table used when
