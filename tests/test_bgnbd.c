@@ -844,6 +844,63 @@ test_palive_poisson_limit(void **state)
     }
 }
 
+/*
+ * The batch tables (per-x series coefficients, Taylor buckets: batches of
+ * 2048 customers and more) against the per-customer series (small
+ * batches) on random parameters and customers: the same CET to 1e-12,
+ * for BG/NBD and for MBG/NBD, whose CET uses them too.
+ */
+static void
+test_cet_tables_match_series(void **state)
+{
+    enum { N = 4100, CHUNK = 1000 };
+    static double x[N], tx[N], T[N], big[N], small[N];
+    double p[4], t, worst = 0.0;
+    uint64_t s = 77;
+    size_t i, k, r;
+    (void)state;
+    for (r = 0; r < 12; r++) {
+        for (k = 0; k < 4; k++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            p[k] = pow(10.0, -1.5 + 3.0 * ((double)(s >> 11) * 0x1.0p-53));
+        }
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        t = pow(10.0, 2.5 * ((double)(s >> 11) * 0x1.0p-53));
+        for (i = 0; i < N; i++) {
+            double u1, u2;
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            u1 = (double)(s >> 11) * 0x1.0p-53;
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            u2 = (double)(s >> 11) * 0x1.0p-53;
+            x[i] = floor(40.0 * u1 * u1);
+            T[i] = 5.0 + 75.0 * u2;
+            tx[i] = x[i] == 0.0 ? 0.0 : T[i] * u1;
+        }
+        assert_ok(loy_bgnbd_expected(big, p, x, tx, T, N, t, NULL));
+        for (i = 0; i < N; i += CHUNK)
+            assert_ok(loy_bgnbd_expected(small + i, p, x + i, tx + i, T + i,
+                                         N - i < CHUNK ? N - i : CHUNK, t,
+                                         NULL));
+        for (i = 0; i < N; i++) {
+            double d = fabs(big[i] - small[i]) / small[i];
+            assert_true(small[i] > 0.0);
+            worst = d > worst ? d : worst;
+        }
+        /* MBG/NBD's CET goes through the same tables (b + 1) */
+        assert_ok(loy_mbgnbd_expected(big, p, x, tx, T, N, t, NULL));
+        for (i = 0; i < N; i += CHUNK)
+            assert_ok(loy_mbgnbd_expected(small + i, p, x + i, tx + i, T + i,
+                                          N - i < CHUNK ? N - i : CHUNK, t,
+                                          NULL));
+        for (i = 0; i < N; i++) {
+            double d = fabs(big[i] - small[i]) / small[i];
+            worst = d > worst ? d : worst;
+        }
+    }
+    print_message("largest relative difference: %.3g\n", worst);
+    assert_true(worst <= 1e-12);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -872,6 +929,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_tiny_horizon),
         cmocka_unit_test(test_palive_lanes),
         cmocka_unit_test(test_palive_poisson_limit),
+        cmocka_unit_test(test_cet_tables_match_series),
     };
     return loy_run_tests(tests);
 }
