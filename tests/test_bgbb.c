@@ -614,6 +614,24 @@ test_tiny_discount_rate(void **state)
     assert_true(isfinite(out) && out > 0.0);
 }
 
+/* fuzz_bgbb: DERL with a denormal beta was NaN with LOY_OK: beta + n - 1
+ * rounded beta away, 0/0. For n = 1 it is r_1 f = beta/(alpha+beta) f. */
+static void
+test_derl_tiny_beta(void **state)
+{
+    const double sp[2] = {1.613178547417721e-307, 6.9030150463721873e-317};
+    double out = -1.0, del = -1.0;
+    (void)state;
+    assert_ok(loy_sbg_derl(&out, sp, 58.0, 1));
+    assert_ok(loy_sbg_del(&del, sp, 58.0));
+    assert_true(isfinite(out) && out >= 0.0);
+    /* DERL(n = 1) = r_1 2F1(1, beta+1; alpha+beta+1; v), r_1 =
+     * beta/(alpha+beta) ~ 4.3e-10; with alpha, beta ~ 0 the series is
+     * geometric: 1/(1 - v), v = 1/(1 + d) */
+    assert_close(out, sp[1] / (sp[0] + sp[1]) / (1.0 - 1.0 / 59.0), 1e-12,
+                 0.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -633,6 +651,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_tiny_discount_rate),
+        cmocka_unit_test(test_derl_tiny_beta),
     };
     return loy_run_tests(tests);
 }

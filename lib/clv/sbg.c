@@ -184,8 +184,9 @@ loy_sbg_derl(double *out, const double params[2], double d, uint32_t n)
     LOY__REQUIRE(n >= 1u, LOY_ESCALE);
     rc = loy__beta_geom_sum(params[0], params[1] + dn, v, &f);
     if (rc == LOY_OK || rc == LOY_ENOCONV)
-        *out = (params[1] + dn - 1.0) / (params[0] + params[1] + dn - 1.0)
-               * f;
+        /* beta + (n - 1): beta + n - 1 rounds a tiny beta away (0/0) */
+        *out = (params[1] + (dn - 1.0))
+               / (params[0] + params[1] + (dn - 1.0)) * f;
     return rc;
 }
 
