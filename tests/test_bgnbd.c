@@ -753,6 +753,14 @@ test_tiny_horizon(void **state)
     assert_close(out, pa * (p[0] + x) * (t / (p[1] + T)), 1e-15, 0.0);
 }
 
+/* A uniform in [0, 1) from a 64-bit LCG (the randomised tests below). */
+static double
+unif(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(*s >> 11) * 0x1.0p-53;
+}
+
 /*
  * P(alive) four rows at a time (bgnbd_palive.c) against the libm form,
  * on customers and parameters spread over many decades, including the
@@ -773,17 +781,12 @@ test_palive_lanes(void **state)
     (void)state;
     for (r = 0; r < 40; r++) {
         for (k = 0; k < 4; k++) {
-            s = s * 6364136223846793005ull + 1442695040888963407ull;
-            p[k] = pow(10.0, -4.0 + 10.0 * ((double)(s >> 11) * 0x1.0p-53));
+            p[k] = pow(10.0, -4.0 + 10.0 * unif(&s));
         }
         if (r == 39)
             p[1] = 1e-310; /* denormal alpha */
         for (i = 0; i < N; i++) {
-            double u1, u2;
-            s = s * 6364136223846793005ull + 1442695040888963407ull;
-            u1 = (double)(s >> 11) * 0x1.0p-53;
-            s = s * 6364136223846793005ull + 1442695040888963407ull;
-            u2 = (double)(s >> 11) * 0x1.0p-53;
+            double u1 = unif(&s), u2 = unif(&s);
             x[i] = floor(pow(10.0, 3.0 * u1)) - 1.0;
             T[i] = pow(10.0, -2.0 + 8.0 * u2);
             tx[i] = x[i] == 0.0 ? 0.0 : T[i] * (i % 7 == 0 ? 0.0 : u1);
@@ -861,17 +864,11 @@ test_cet_tables_match_series(void **state)
     (void)state;
     for (r = 0; r < 12; r++) {
         for (k = 0; k < 4; k++) {
-            s = s * 6364136223846793005ull + 1442695040888963407ull;
-            p[k] = pow(10.0, -1.5 + 3.0 * ((double)(s >> 11) * 0x1.0p-53));
+            p[k] = pow(10.0, -1.5 + 3.0 * unif(&s));
         }
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        t = pow(10.0, 2.5 * ((double)(s >> 11) * 0x1.0p-53));
+        t = pow(10.0, 2.5 * unif(&s));
         for (i = 0; i < N; i++) {
-            double u1, u2;
-            s = s * 6364136223846793005ull + 1442695040888963407ull;
-            u1 = (double)(s >> 11) * 0x1.0p-53;
-            s = s * 6364136223846793005ull + 1442695040888963407ull;
-            u2 = (double)(s >> 11) * 0x1.0p-53;
+            double u1 = unif(&s), u2 = unif(&s);
             x[i] = floor(40.0 * u1 * u1);
             T[i] = 5.0 + 75.0 * u2;
             tx[i] = x[i] == 0.0 ? 0.0 : T[i] * u1;

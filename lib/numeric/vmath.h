@@ -75,16 +75,12 @@ loy__v4_exp_neg(loy__v4d *y, const loy__v4d *xp)
     *y = LOY__V4_SELECT(small, LOY__V4(0.0), p * scale);
 }
 
-/* *y = log(1 + e) for e in [0, 1]. */
+/* *y = 2 atanh(s) = ln((1 + s)/(1 - s)) for |s| <= 0.1716: the odd
+ * series to s^23 (truncation below 1e-18). */
 LOY__VMATH_INLINE void
-loy__v4_log1p_unit(loy__v4d *y, const loy__v4d *ep)
+loy__v4_two_atanh(loy__v4d *y, const loy__v4d *sp)
 {
-    loy__v4d e = *ep, one = LOY__V4(1.0), num, den, s, s2, p;
-    loy__v4l big = e > LOY__V4(0.41421356237309503);
-    num = LOY__V4_SELECT(big, e - one, e);
-    den = LOY__V4_SELECT(big, e + LOY__V4(3.0), e + LOY__V4(2.0));
-    s = num / den;
-    s2 = s * s;
+    loy__v4d s = *sp, s2 = s * s, one = LOY__V4(1.0), p;
     p = LOY__V4(1.0 / 23.0);
     p = p * s2 + LOY__V4(1.0 / 21.0);
     p = p * s2 + LOY__V4(1.0 / 19.0);
@@ -97,8 +93,20 @@ loy__v4_log1p_unit(loy__v4d *y, const loy__v4d *ep)
     p = p * s2 + LOY__V4(1.0 / 5.0);
     p = p * s2 + LOY__V4(1.0 / 3.0);
     p = p * s2 + one;
-    *y = LOY__V4_SELECT(big, LOY__V4(0.6931471805599453), LOY__V4(0.0))
-         + LOY__V4(2.0) * s * p;
+    *y = LOY__V4(2.0) * s * p;
+}
+
+/* *y = log(1 + e) for e in [0, 1]. */
+LOY__VMATH_INLINE void
+loy__v4_log1p_unit(loy__v4d *y, const loy__v4d *ep)
+{
+    loy__v4d e = *ep, one = LOY__V4(1.0), num, den, s, t;
+    loy__v4l big = e > LOY__V4(0.41421356237309503);
+    num = LOY__V4_SELECT(big, e - one, e);
+    den = LOY__V4_SELECT(big, e + LOY__V4(3.0), e + LOY__V4(2.0));
+    s = num / den;
+    loy__v4_two_atanh(&t, &s);
+    *y = LOY__V4_SELECT(big, LOY__V4(0.6931471805599453), LOY__V4(0.0)) + t;
 }
 
 /* *y = log(x) for x positive, normal and finite (see the file comment). */
@@ -108,7 +116,7 @@ loy__v4_log(loy__v4d *y, const loy__v4d *xp)
     const loy__v4l mant = LOY__V4L(0x000fffffffffffffLL);
     const loy__v4l one_bits = LOY__V4L(0x3ff0000000000000LL);
     const loy__v4d magic = LOY__V4(0x1.0p52);
-    loy__v4d m, s, s2, p, kd, one = LOY__V4(1.0);
+    loy__v4d m, s, t, kd, one = LOY__V4(1.0);
     loy__v4l bits = (loy__v4l)*xp, e, big;
     e = bits >> 52; /* biased exponent: x > 0 has no sign bit */
     m = (loy__v4d)((bits & mant) | one_bits); /* [1, 2) */
@@ -118,22 +126,10 @@ loy__v4_log(loy__v4d *y, const loy__v4d *xp)
     /* e (0..2047) as a double through the bits of 2^52 + e */
     kd = (loy__v4d)((loy__v4l)magic | e) - magic - LOY__V4(1023.0);
     s = (m - one) / (m + one);
-    s2 = s * s;
-    p = LOY__V4(1.0 / 23.0);
-    p = p * s2 + LOY__V4(1.0 / 21.0);
-    p = p * s2 + LOY__V4(1.0 / 19.0);
-    p = p * s2 + LOY__V4(1.0 / 17.0);
-    p = p * s2 + LOY__V4(1.0 / 15.0);
-    p = p * s2 + LOY__V4(1.0 / 13.0);
-    p = p * s2 + LOY__V4(1.0 / 11.0);
-    p = p * s2 + LOY__V4(1.0 / 9.0);
-    p = p * s2 + LOY__V4(1.0 / 7.0);
-    p = p * s2 + LOY__V4(1.0 / 5.0);
-    p = p * s2 + LOY__V4(1.0 / 3.0);
-    p = p * s2 + one;
+    loy__v4_two_atanh(&t, &s);
     /* ln2_hi has 32 significant bits: kd ln2_hi is exact for |k| < 2^21 */
     *y = kd * LOY__V4(0.6931471803691238)
-         + (LOY__V4(2.0) * s * p + kd * LOY__V4(1.9082149292705877e-10));
+         + (t + kd * LOY__V4(1.9082149292705877e-10));
 }
 #endif /* vector extensions */
 
