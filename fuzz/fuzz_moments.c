@@ -141,7 +141,8 @@ add_rows(loy_moments *t, const rows *r, size_t lo, size_t hi, size_t *err)
  * Double mode, complete cases: the merged halves and the one-pass tally
  * agree to rounding. Both are exact up to rounding errors of order
  * eps * W * M_j * M_l in a co-moment (M_j: the largest |x_j - mean_j|
- * of the rows added), so the covariances (divisor W - 1) must agree to a
+ * of the rows added), plus W * 4.9e-324 * (M_j + M_l) where denormals
+ * round absolutely, so the covariances (divisor W - 1) must agree to a
  * small multiple of that, and the means to eps * M_j.
  */
 static void
@@ -168,10 +169,18 @@ check_merge_f64(const loy_moments *m, const loy_moments *all, const rows *r)
     if (!(W > 1.0 + 1e-6) || loy_moments_cov(ca, k, all) != LOY_OK)
         return;
     FZ_STATUS(loy_moments_cov(cm, k, m), LOY_OK);
+    /* denormal values carry an absolute, not a relative, rounding error
+     * (the smallest denormal, 4.9e-324, times the other factor, per
+     * product): a column of 1e-321 against one of 1e117 differs by 1e-207
+     * between the two orders of summation */
     for (j = 0; j < k; j++)
         for (l = 0; l < k; l++)
             FZ_CHECK(fabs(cm[j * k + l] - ca[j * k + l])
-                     <= 1e-8 * M[j] * M[l] * W / (W - 1.0) + 1e-300);
+                     <= (1e-8 * M[j] * M[l]
+                         + 16.0 * W * 4.9406564584124654e-324
+                               * (M[j] + M[l]))
+                                * W / (W - 1.0)
+                            + 1e-300);
 }
 
 static void
