@@ -154,6 +154,29 @@ test_infinite_horizon_matches_integration(void **state)
             }
 }
 
+/*
+ * A fuzz input (fuzz_btyd): k = r + x = 4.4e133, beta = alpha + T = 2e301,
+ * delta = 8.4e6, so z = beta delta / p >= 1.7e308 at every node of the
+ * Beta quadrature and 1/(z + k + 1) is subnormal. The incomplete gamma's
+ * continued fraction then never met its one-ulp test, ran 100,000 steps
+ * at each node (12 s) and returned LOY_ENOCONV. There z >> k, so
+ * z e^z z^k Gamma(-k, z) = 1 to the last bit and
+ * DERT = P(alive) k / (beta delta).
+ */
+static void
+test_huge_discount_scale(void **state)
+{
+    static const double p[4] = {4864.8946545634471, 9.0615724298422172e-06,
+                                0.14404296875, 4.574758349917829e-10};
+    const double x = 4.3518052242896768e+133, tx = 7.7074240751234461e-322;
+    const double T = 1.9960247908599143e+301, delta = 8388608.0;
+    double v = 0, pa = 0;
+    (void)state;
+    assert_ok(loy_bgnbd_clv(&v, p, &x, &tx, &T, NULL, 1, delta, 0.0, NULL));
+    assert_ok(loy_bgnbd_palive(&pa, p, &x, &tx, &T, 1, NULL));
+    assert_close(v, pa * (p[0] + x) / ((p[1] + T) * delta), 1e-13, 0.0);
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -212,6 +235,7 @@ main(void)
         cmocka_unit_test(test_rate_is_derivative),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_infinite_horizon_matches_integration),
+        cmocka_unit_test(test_huge_discount_scale),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

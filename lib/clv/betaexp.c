@@ -151,7 +151,12 @@ tanh_sinh_expect(double a, double b, loy__beta_fn f, void *ctx, double *out)
              * matters when b is huge (the mass sits at p ~ a/b) */
             ld = -(a - 1.0) * softplus(-2.0 * u)
                  - (b - 1.0) * softplus(2.0 * u) - lbeta;
-            acc += w * v * exp(ld);
+            /* the node's weight times the density first: each can be far
+             * from 1 (w ~ p near p = 0, the density ~ 1/p), their product
+             * is not; w times a small f first underflowed (f ~ 1e-175 at
+             * a node where w ~ 1e-134 gave a subnormal sum that never
+             * settled: LOY_ENOCONV for a computable CLV) */
+            acc += v * (w * exp(ld));
         }
         sum = level == 0 ? acc * h : 0.5 * sum + acc * h;
         if (level > 2 && fabs(sum - prev) <= BE_TOL * fabs(sum + mean)) {

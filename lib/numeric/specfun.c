@@ -421,23 +421,35 @@ gamma_upper_small(double a, double z)
 /*
  * The continued fraction itself: h = e^z z^-a Gamma(a, z). Converged when
  * a step changes h by at most one ulp (a stricter test never ends when the
- * factor settles one ulp below 1, as it does for huge z).
+ * factor settles one ulp below 1, as it does for huge z). Each step's
+ * factor is c / den in one division rather than c * (1 / den): once
+ * z - a passes 1/DBL_MIN (4.5e307) the reciprocal is subnormal, the
+ * product misses 1 by several ulps at every step and the loop ran to its
+ * bound (100,000 steps per call; 12 s for a two-customer CLV under the
+ * sanitizers). Past DBL_MAX the fraction is its first denominator, whose
+ * reciprocal is below the double range's resolution anyway.
  */
 static int
 gamma_upper_cf_scaled(double a, double z, double *h_out)
 {
     const double tiny = 1e-300;
-    double bn = z + 1.0 - a, c = 1.0 / tiny, d = 1.0 / bn, h = d;
+    double bn = z + 1.0 - a, c = 1.0 / tiny, d, h;
     int n;
+    if (!(bn <= DBL_MAX)) {
+        *h_out = 1.0 / z / (1.0 + (1.0 - a) / z);
+        return LOY_OK;
+    }
+    d = 1.0 / bn;
+    h = d;
     for (n = 1; n < GAMMA_MAX_ITER; n++) {
-        double an = -n * (n - a), del;
+        double an = -n * (n - a), den, del;
         bn += 2.0;
-        d = an * d + bn;
-        d = fabs(d) < tiny ? tiny : d;
+        den = an * d + bn;
+        den = fabs(den) < tiny ? tiny : den;
         c = bn + an / c;
         c = fabs(c) < tiny ? tiny : c;
-        d = 1.0 / d;
-        del = d * c;
+        d = 1.0 / den;
+        del = c / den;
         h *= del;
         if (fabs(del - 1.0) <= DBL_EPSILON) {
             *h_out = h;
