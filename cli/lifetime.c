@@ -51,8 +51,6 @@
 typedef int (*fit_fn)(double *, const double *, const double *, const double *,
                       const double *, size_t, const loy_fit_options *,
                       loy_fit_report *, size_t *);
-typedef int (*palive_fn)(double *, const double *, const double *,
-                         const double *, const double *, size_t, size_t *);
 typedef int (*expected_fn)(double *, const double *, const double *,
                            const double *, const double *, size_t, double,
                            size_t *);
@@ -65,7 +63,6 @@ typedef struct model {
     const char *title;
     const char *params[4];
     fit_fn fit;
-    palive_fn palive;
     expected_fn expected;
     score_fn score; /* P(alive) and CET on --threads threads */
 } model;
@@ -73,11 +70,11 @@ typedef struct model {
 /* Order of the table: the order of the comparison's rows. */
 static const model models[N_MODELS] = {
     {"bgnbd", "BG/NBD", {"r", "alpha", "a", "b"}, loy_bgnbd_fit,
-     loy_bgnbd_palive, loy_bgnbd_expected, loy_bgnbd_score},
+     loy_bgnbd_expected, loy_bgnbd_score},
     {"mbgnbd", "MBG/NBD", {"r", "alpha", "a", "b"}, loy_mbgnbd_fit,
-     loy_mbgnbd_palive, loy_mbgnbd_expected, loy_mbgnbd_score},
+     loy_mbgnbd_expected, loy_mbgnbd_score},
     {"pnbd", "Pareto/NBD", {"r", "alpha", "s", "beta"}, loy_pnbd_fit,
-     loy_pnbd_palive, loy_pnbd_expected, loy_pnbd_score},
+     loy_pnbd_expected, loy_pnbd_score},
 };
 
 const char *
