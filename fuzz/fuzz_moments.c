@@ -172,12 +172,14 @@ check_merge_f64(const loy_moments *m, const loy_moments *all, const rows *r)
     /* denormal values carry an absolute, not a relative, rounding error
      * (the smallest denormal, 4.9e-324, times the other factor, per
      * product): a column of 1e-321 against one of 1e117 differs by 1e-207
-     * between the two orders of summation */
+     * between the two orders of summation. The denormal first: 16 W
+     * overflows for W near DBL_MAX, and inf * 0 made the bound NaN for a
+     * constant column (a finding of CI's short run) */
     for (j = 0; j < k; j++)
         for (l = 0; l < k; l++)
             FZ_CHECK(fabs(cm[j * k + l] - ca[j * k + l])
                      <= (1e-8 * M[j] * M[l]
-                         + 16.0 * W * 4.9406564584124654e-324
+                         + 16.0 * 4.9406564584124654e-324 * W
                                * (M[j] + M[l]))
                                 * W / (W - 1.0)
                             + 1e-300);
