@@ -158,12 +158,20 @@ check_merge_f64(const loy_moments *m, const loy_moments *all, const rows *r)
     FZ_STATUS(loy_moments_info_get(&info, all), LOY_OK);
     W = info.sum_w;
     for (j = 0; j < k; j++) {
+        double A = 0.0;
         M[j] = 0.0;
         for (i = 0; i < r->n; i++) {
             double v = r->u8 ? (double)r->x8[i * k + j] : r->x[i * k + j];
-            if (isfinite(v))
+            if (isfinite(v)) {
                 M[j] = fmax(M[j], fabs(v - ma[j]));
+                A = fmax(A, fabs(v));
+            }
         }
+        /* the running means are rounded (to about n eps max|x|), so the
+         * deviations they leave are not 0 even for a constant column: a
+         * column of 3s with weights summing to 9e15 has co-moments of
+         * 5e-46 one way and 3.5e-46 the other (a long run's finding) */
+        M[j] += (4.0 + (double)r->n) * DBL_EPSILON * A;
         FZ_CHECK(fabs(mm[j] - ma[j]) <= 1e-9 * M[j] + 1e-300);
     }
     if (!(W > 1.0 + 1e-6) || loy_moments_cov(ca, k, all) != LOY_OK)
