@@ -172,6 +172,9 @@ check_merge_f64(const loy_moments *m, const loy_moments *all, const rows *r)
          * column of 3s with weights summing to 9e15 has co-moments of
          * 5e-46 one way and 3.5e-46 the other (a long run's finding) */
         M[j] += (4.0 + (double)r->n) * DBL_EPSILON * A;
+        /* finite, so that the bound is never inf * 0 = NaN for a
+         * constant column beside a column that spans the double range */
+        M[j] = fmin(M[j], DBL_MAX);
         FZ_CHECK(fabs(mm[j] - ma[j]) <= 1e-9 * M[j] + 1e-300);
     }
     if (!(W > 1.0 + 1e-6) || loy_moments_cov(ca, k, all) != LOY_OK)
