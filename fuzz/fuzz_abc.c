@@ -78,6 +78,23 @@ first_bad(const double *v, size_t n, int clamp, int *code)
     return LOY_NO_INDEX;
 }
 
+/*
+ * 1 when rc is right for a total (nearly exact, in long double) at the
+ * edge of the double range, where the library's rounding decides: near
+ * DBL_MAX an overflow may be found, and a total past DBL_MAX by less than
+ * half its ulp (2^970) rounds to DBL_MAX, so LOY_OK is right there
+ * (DBL_MAX + 3.8e291 in fixed and 3.75e291 in computed ABC: long runs'
+ * findings).
+ */
+static int
+at_range_edge(long double total, int rc)
+{
+    if (total > (long double)DBL_MAX * 0.999L && rc == LOY_EOVERFLOW)
+        return 1;
+    return total > (long double)DBL_MAX && rc == LOY_OK
+           && total < (long double)DBL_MAX + 0x1p970L;
+}
+
 /* ------------------------------------------------------------------ */
 /* fixed cut-offs                                                      */
 /* ------------------------------------------------------------------ */
@@ -185,13 +202,7 @@ fuzz_fixed(fz *f, const double *v, size_t n)
         n_clamped += v[i] < 0.0;
         r.total += clamped[i];
     }
-    if (r.total > (long double)DBL_MAX * 0.999L && rc == LOY_EOVERFLOW)
-        return; /* at the edge the rounding decides */
-    /* an exact total past DBL_MAX by less than half its ulp (2^970)
-     * rounds to DBL_MAX: LOY_OK is right there (DBL_MAX + 3.8e291, a long
-     * run's finding) */
-    if (r.total > (long double)DBL_MAX && rc == LOY_OK
-        && r.total < (long double)DBL_MAX + 0x1p970L)
+    if (at_range_edge(r.total, rc))
         return;
     if (r.total > (long double)DBL_MAX) {
         FZ_STATUS(rc, LOY_EOVERFLOW);
@@ -326,7 +337,7 @@ fuzz_computed(fz *f, const double *v, size_t n)
         clamped[i] = v[i] > 0.0 ? v[i] : 0.0;
         total += clamped[i];
     }
-    if (total > (long double)DBL_MAX * 0.999L && rc == LOY_EOVERFLOW)
+    if (at_range_edge(total, rc))
         return;
     if (total > (long double)DBL_MAX) {
         FZ_STATUS(rc, LOY_EOVERFLOW);
