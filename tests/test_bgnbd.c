@@ -8,6 +8,7 @@
  */
 #include "pnbd_testutil.h"
 #include "clv/bgnbd_internal.h"
+#include "clv/btyd.h"
 
 #include <string.h>
 
@@ -767,8 +768,8 @@ unif(uint64_t *s)
  * lanes routed back to libm (a denormal alpha with t_x = 0, |u| > 700):
  * within 1e-13 relative where the libm form is that accurate (its own
  * error grows with (r + x) ln(alpha + T): the bound below), absolute
- * below 1e-290, and the same bits
- * for a row whatever its position in the batch (threads cut anywhere).
+ * below 1e-290, and the same bits for a row whatever its position in
+ * the batch (threads cut anywhere) and when the output is the input x.
  */
 static void
 test_palive_lanes(void **state)
@@ -812,6 +813,10 @@ test_palive_lanes(void **state)
         /* the same rows from an odd offset: the same bytes */
         assert_ok(loy_bgnbd_palive(pb, p, x + 3, tx + 3, T + 3, N - 3, NULL));
         assert_memory_equal(pb, pa + 3, (N - 3) * sizeof *pb);
+        /* written over its own input x: the same bytes */
+        memcpy(pb, x, sizeof pb);
+        assert_ok(loy_bgnbd_palive(pb, p, pb, tx, T, N, NULL));
+        assert_memory_equal(pb, pa, sizeof pb);
     }
     print_message("largest difference from libm / bound: %.3g\n", worst);
     assert_true(worst <= 1.0);
@@ -898,6 +903,163 @@ test_cet_tables_match_series(void **state)
     assert_true(worst <= 1e-12);
 }
 
+/*
+ * Row validation runs a two-lane pass over blocks of rows and checks a
+ * failing block again row by row: each awkward row below, alone and
+ * placed at every kind of position among valid rows (first, a lane's
+ * second, across a block boundary, the odd tail), must get its status
+ * and index, with weights and without.
+ */
+static void
+test_row_check_blocks(void **state)
+{
+    enum { N = 1031 };
+    static const struct {
+        double x, tx, T, w;
+        int rc;
+    } CASES[] = {
+        {0.0, 0.0, 1.0, 1.0, LOY_OK},
+        {-0.0, -0.0, 1.0, 0.0, LOY_OK},
+        {4503599627370495.0, 1.0, 1.0, 1.0, LOY_OK}, /* 2^52 - 1 */
+        {4503599627370496.0, 1.0, 2.0, 1.0, LOY_OK}, /* 2^52 */
+        {9007199254740994.0, 0.5, 1.0, 1.0, LOY_OK}, /* 2^53 + 2 */
+        {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, LOY_OK},
+        {3.0, 4.9e-324, 4.9e-324, 1.0, LOY_OK},
+        {4503599627370495.5, 1.0, 1.0, 1.0, LOY_ESCALE}, /* 2^52 - 0.5 */
+        {0.5, 0.1, 1.0, 1.0, LOY_ESCALE},
+        {4.9e-324, 0.0, 1.0, 1.0, LOY_ESCALE},
+        {-1.0, 0.0, 1.0, 1.0, LOY_ESCALE},
+        {1.0, -4.9e-324, 1.0, 1.0, LOY_ESCALE},
+        {1.0, 0.0, 0.0, 1.0, LOY_ESCALE},
+        {1.0, 0.0, -0.0, 1.0, LOY_ESCALE},
+        {1.0, 0.0, 1.0, -4.9e-324, LOY_ESCALE},
+        {0.0, 4.9e-324, 1.0, 1.0, LOY_EINCONSISTENT},
+        {-0.0, 0.5, 1.0, 1.0, LOY_EINCONSISTENT},
+        {2.0, 1.0000000000000002, 1.0, 1.0, LOY_EINCONSISTENT},
+        {INFINITY, 0.0, 1.0, 1.0, LOY_ENONFINITE},
+        {1.0, NAN, 1.0, 1.0, LOY_ENONFINITE},
+        {1.0, 0.0, INFINITY, 1.0, LOY_ENONFINITE},
+        {1.0, -INFINITY, 1.0, 1.0, LOY_ENONFINITE},
+        {1.0, 0.0, 1.0, INFINITY, LOY_ENONFINITE},
+        {NAN, 0.0, 1.0, 1.0, LOY_ENONFINITE},
+    };
+    static const size_t AT[] = {0, 1, 2, 510, 511, 512, 513, 1023, 1024,
+                                1029, 1030};
+    static double x[N], tx[N], T[N], w[N];
+    uint64_t s = 77;
+    size_t c, a, i, e;
+    (void)state;
+    for (i = 0; i < N; i++) {
+        double u = unif(&s);
+        x[i] = floor(50.0 * u);
+        T[i] = 10.0 + 30.0 * unif(&s);
+        tx[i] = x[i] == 0.0 ? 0.0 : T[i] * unif(&s);
+        w[i] = floor(4.0 * unif(&s));
+    }
+    assert_ok(loy__btyd_check_rows(x, tx, T, w, N, &e));
+    assert_int_equal(e, LOY_NO_INDEX);
+    for (c = 0; c < sizeof CASES / sizeof CASES[0]; c++) {
+        int want = CASES[c].rc, wnone = want;
+        /* without weights the weight's own faults are not seen */
+        if (!loy__finite(CASES[c].w) || CASES[c].w < 0.0)
+            wnone = LOY_OK;
+        e = 7;
+        assert_int_equal(loy__btyd_check_rows(&CASES[c].x, &CASES[c].tx,
+                                              &CASES[c].T, &CASES[c].w, 1,
+                                              &e),
+                         want);
+        assert_int_equal(e, want == LOY_OK ? LOY_NO_INDEX : 0);
+        for (a = 0; a < sizeof AT / sizeof AT[0]; a++) {
+            double sx = x[AT[a]], stx = tx[AT[a]], sT = T[AT[a]];
+            double sw = w[AT[a]];
+            i = AT[a];
+            x[i] = CASES[c].x, tx[i] = CASES[c].tx, T[i] = CASES[c].T;
+            w[i] = CASES[c].w;
+            e = 7;
+            assert_int_equal(loy__btyd_check_rows(x, tx, T, w, N, &e), want);
+            assert_int_equal(e, want == LOY_OK ? LOY_NO_INDEX : i);
+            e = 7;
+            assert_int_equal(loy__btyd_check_rows(x, tx, T, NULL, N, &e),
+                             wnone);
+            assert_int_equal(e, wnone == LOY_OK ? LOY_NO_INDEX : i);
+            /* a second bad row later: the first is the one reported */
+            if (want != LOY_OK && i + 5 < N) {
+                double kx = x[i + 5];
+                x[i + 5] = -1.0;
+                assert_int_equal(loy__btyd_check_rows(x, tx, T, w, N, &e),
+                                 want);
+                assert_int_equal(e, i);
+                x[i + 5] = kx;
+            }
+            x[i] = sx, tx[i] = stx, T[i] = sT, w[i] = sw;
+        }
+    }
+}
+
+/*
+ * Threaded row checks (scoring with loy_predict_options::threads): the
+ * first bad row and its status whatever the thread count, with bad rows
+ * in several threads' ranges.
+ */
+static void
+test_row_check_threads(void **state)
+{
+    enum { N = 40000 };
+    static double x[N], tx[N], T[N], pa[N], ce[N];
+    static const uint32_t TH[] = {0, 1, 2, 3, 8};
+    loy_predict_options o = LOY_PREDICT_OPTIONS_INIT;
+    uint64_t s = 5;
+    size_t i, k, e;
+    (void)state;
+    for (i = 0; i < N; i++) {
+        x[i] = floor(20.0 * unif(&s));
+        T[i] = 5.0 + 30.0 * unif(&s);
+        tx[i] = x[i] == 0.0 ? 0.0 : T[i] * unif(&s);
+    }
+    x[30001] = 0.5;                /* ESCALE, a later range */
+    tx[25000] = T[25000] + 1.0;    /* EINCONSISTENT, the first */
+    T[39999] = NAN;                /* the last range */
+    for (k = 0; k < sizeof TH / sizeof TH[0]; k++) {
+        e = 7;
+        assert_int_equal(loy__btyd_check_rows_par(x, tx, T, NULL, N, TH[k],
+                                                  &e),
+                         LOY_EINCONSISTENT);
+        assert_int_equal(e, 25000);
+        o.threads = TH[k];
+        e = 7;
+        assert_status(loy_bgnbd_score(pa, ce, FHL, x, tx, T, N, 39.0, &o,
+                                      &e),
+                      LOY_EINCONSISTENT);
+        assert_int_equal(e, 25000);
+        e = 7;
+        assert_status(loy_pnbd_score(NULL, ce, FHL, x, tx, T, N, 39.0, &o,
+                                     &e),
+                      LOY_EINCONSISTENT);
+        assert_int_equal(e, 25000);
+    }
+    tx[25000] = 0.0;
+    for (k = 0; k < sizeof TH / sizeof TH[0]; k++) {
+        o.threads = TH[k];
+        assert_status(loy_bgnbd_score(pa, NULL, FHL, x, tx, T, N, 39.0, &o,
+                                      &e),
+                      LOY_ESCALE);
+        assert_int_equal(e, 30001);
+    }
+    x[30001] = 1.0;
+    for (k = 0; k < sizeof TH / sizeof TH[0]; k++) {
+        o.threads = TH[k];
+        assert_status(loy_mbgnbd_score(pa, ce, FHL, x, tx, T, N, 39.0, &o,
+                                       &e),
+                      LOY_ENONFINITE);
+        assert_int_equal(e, 39999);
+    }
+    T[39999] = 1.0;
+    x[39999] = 1.0;
+    tx[39999] = 0.5;
+    assert_ok(loy__btyd_check_rows_par(x, tx, T, NULL, N, 3, &e));
+    assert_int_equal(e, LOY_NO_INDEX);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -919,6 +1081,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_a_one_limit),
         cmocka_unit_test(test_t_zero),
         cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_row_check_blocks),
+        cmocka_unit_test(test_row_check_threads),
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_fit_bad_weights_and_flags),
         loy_data_test(test_fit_noconv_cdnow),

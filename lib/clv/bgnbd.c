@@ -785,27 +785,15 @@ bg_taylor_eval(const double *c, double d)
 }
 
 /*
- * The z range of each x from the range of T (z = t/(alpha + T + t) is
- * computed by monotone operations, so a row's z lies within the range's
- * ends exactly): one pass of comparisons, no division per row.
+ * The z range of each x from the range of T (tlo, thi: inf and -inf for
+ * an x no row has). z = t/(alpha + T + t) is computed by monotone
+ * operations, so a row's z lies within the range's ends exactly.
  */
 static void
-bg_taylor_fill(bg_ctab *t, const double *p, const double *x, const double *T,
-               size_t n, double tt)
+bg_taylor_fill(bg_ctab *t, const double *p, const double *tlo,
+               const double *thi, double tt)
 {
-    double tlo[BG_CTAB_XMAX + 1], thi[BG_CTAB_XMAX + 1];
-    size_t i, j;
-    for (j = 0; j <= t->xmax; j++) {
-        tlo[j] = (double)INFINITY;
-        thi[j] = -(double)INFINITY;
-    }
-    for (i = 0; i < n; i++) {
-        if (x[i] <= (double)t->xmax) {
-            j = (size_t)x[i];
-            tlo[j] = T[i] < tlo[j] ? T[i] : tlo[j];
-            thi[j] = T[i] > thi[j] ? T[i] : thi[j];
-        }
-    }
+    size_t j;
     for (j = 0; j <= t->xmax; j++) {
         if (tlo[j] <= thi[j]) {
             t->zlo[j] = tt / (p[1] + thi[j] + tt);
@@ -816,6 +804,33 @@ bg_taylor_fill(bg_ctab *t, const double *p, const double *x, const double *T,
         }
         bg_taylor_build(t, p[2] - 1.0, j);
     }
+}
+
+/*
+ * One pass over the rows for the tables: the largest x (capped at
+ * BG_CTAB_XMAX) and the range of T of each x up to the cap. Comparisons
+ * only, no division per row.
+ */
+static size_t
+bg_row_ranges(const double *x, const double *T, size_t n, double *tlo,
+              double *thi)
+{
+    size_t i, j, xmax = 0;
+    for (j = 0; j <= BG_CTAB_XMAX; j++) {
+        tlo[j] = (double)INFINITY;
+        thi[j] = -(double)INFINITY;
+    }
+    for (i = 0; i < n; i++) {
+        if (x[i] <= (double)BG_CTAB_XMAX) {
+            j = (size_t)x[i];
+            tlo[j] = T[i] < tlo[j] ? T[i] : tlo[j];
+            thi[j] = T[i] > thi[j] ? T[i] : thi[j];
+            xmax = j > xmax ? j : xmax;
+        } else {
+            xmax = BG_CTAB_XMAX;
+        }
+    }
+    return xmax;
 }
 
 /* CET of one customer (validated input, P(alive) pa), table used when
@@ -929,18 +944,15 @@ bg_cet_run(double *out, double *pa_out, const double *p, const double *x,
     bg_ctab *tab = NULL;
     bg_batch b;
     double lab[LOY__BG_LAB_N];
-    size_t i, xmax = 0;
+    double tlo[BG_CTAB_XMAX + 1], thi[BG_CTAB_XMAX + 1];
     int rc;
     loy__bgnbd_lab_fill(p, lab);
     if (n >= BG_CTAB_MIN_N) {
-        for (i = 0; i < n; i++)
-            if (x[i] > (double)xmax)
-                xmax = x[i] < (double)BG_CTAB_XMAX ? (size_t)x[i]
-                                                   : BG_CTAB_XMAX;
+        size_t xmax = bg_row_ranges(x, T, n, tlo, thi);
         tab = malloc(sizeof *tab);
         if (tab != NULL) {
             bg_ctab_fill(tab, p, xmax);
-            bg_taylor_fill(tab, p, x, T, n, t);
+            bg_taylor_fill(tab, p, tlo, thi, t);
         }
     }
     b.out = out;
@@ -1093,7 +1105,8 @@ loy_bgnbd_score(double *palive, double *cet, const double params[4],
     LOY__REQUIRE((palive != NULL || cet != NULL) && params != NULL,
                  LOY_EINVAL);
     LOY__TRY(loy__predict_threads(opts, &threads));
-    LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
+    LOY__TRY(loy__btyd_check_par(params, 4, x, t_x, T, NULL, n, threads,
+                                 err_index));
     if (cet != NULL) {
         LOY__TRY(bg_check_t(t));
         return bg_cet_run(cet, palive, params, x, t_x, T, n, t, threads,

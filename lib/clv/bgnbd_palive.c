@@ -36,6 +36,18 @@ loy__bgnbd_log_ratio(double alpha, double t_x, double T)
     return loy__finite(e) ? log1p(e) : log(alpha + T) - log(alpha + t_x);
 }
 
+/* c_x = ln a - ln(b + x - 1), from the table below LOY__BG_LAB_N (0 for
+ * x = 0: P(alive) is 1 there). */
+static double
+bg_c(const double *p, const double *lab, double x)
+{
+    if (x == 0.0)
+        return 0.0;
+    return lab != NULL && x < (double)LOY__BG_LAB_N
+               ? lab[(size_t)x]
+               : log(p[2]) - log(p[3] + x - 1.0);
+}
+
 /* The libm form: the reference the lanes are checked against. */
 double
 loy__bgnbd_palive_row(const double *p, const double *lab, double x,
@@ -44,9 +56,7 @@ loy__bgnbd_palive_row(const double *p, const double *lab, double x,
     double c;
     if (x == 0.0)
         return 1.0;
-    c = lab != NULL && x < (double)LOY__BG_LAB_N
-            ? lab[(size_t)x]
-            : log(p[2]) - log(p[3] + x - 1.0);
+    c = bg_c(p, lab, x);
     return loy__expit_neg(c + (p[0] + x) * loy__bgnbd_log_ratio(p[1], t_x, T));
 }
 
@@ -57,15 +67,6 @@ loy__bgnbd_lab_fill(const double *p, double *lab)
     lab[0] = 0.0;
     for (j = 1; j < LOY__BG_LAB_N; j++)
         lab[j] = log(p[2]) - log(p[3] + (double)j - 1.0);
-}
-
-static double
-bg_c(const double *p, const double *lab, double x)
-{
-    if (x == 0.0)
-        return 0.0;
-    return x < (double)LOY__BG_LAB_N ? lab[(size_t)x]
-                                     : log(p[2]) - log(p[3] + x - 1.0);
 }
 
 #ifdef LOY__VMATH_VEC
@@ -113,33 +114,41 @@ palive4(const double *p, const double *x_p, const double *tx_p,
  */
 #define BG_GROUP 16u
 
+/*
+ * Full groups are read in place; the tail is copied and padded (x = 0:
+ * P(alive) 1, never flagged). Results go to bo and then out, after the
+ * group's inputs are read, so out may be one of the inputs.
+ */
 LOY__VMATH_INLINE void
 palive_body(const double *p, const double *lab, const double *x,
             const double *tx, const double *T, size_t n, double *out)
 {
     double c[BG_GROUP], bx[BG_GROUP], btx[BG_GROUP], bT[BG_GROUP];
-    double bo[BG_GROUP], flags[BG_GROUP];
+    double bo[BG_GROUP];
     size_t i, k, m;
     for (i = 0; i < n; i += BG_GROUP) {
-        loy__v4l bad[BG_GROUP / 4];
+        loy__v4l bad[BG_GROUP / 4], any;
+        const double *gx = x + i, *gtx = tx + i, *gT = T + i;
         m = n - i < BG_GROUP ? n - i : BG_GROUP;
-        /* padded lanes: x = 0 (P(alive) 1, never flagged) */
-        for (k = 0; k < BG_GROUP; k++) {
-            bx[k] = k < m ? x[i + k] : 0.0;
-            btx[k] = k < m ? tx[i + k] : 0.0;
-            bT[k] = k < m ? T[i + k] : 0.0;
-            c[k] = bg_c(p, lab, bx[k]);
+        if (m < BG_GROUP) {
+            for (k = 0; k < BG_GROUP; k++) {
+                bx[k] = k < m ? x[i + k] : 0.0;
+                btx[k] = k < m ? tx[i + k] : 0.0;
+                bT[k] = k < m ? T[i + k] : 0.0;
+            }
+            gx = bx, gtx = btx, gT = bT;
         }
+        for (k = 0; k < BG_GROUP; k++)
+            c[k] = bg_c(p, lab, gx[k]);
         for (k = 0; k < BG_GROUP; k += 4)
-            palive4(p, bx + k, btx + k, bT + k, c + k, bo + k, &bad[k / 4]);
-        memcpy(flags, bad, sizeof flags);
-        for (k = 0; k < m; k++) {
-            uint64_t f;
-            memcpy(&f, &flags[k], sizeof f);
-            out[i + k] = f != 0 ? loy__bgnbd_palive_row(p, lab, bx[k],
-                                                         btx[k], bT[k])
-                                : bo[k];
-        }
+            palive4(p, gx + k, gtx + k, gT + k, c + k, bo + k, &bad[k / 4]);
+        any = bad[0] | bad[1] | bad[2] | bad[3];
+        if ((any[0] | any[1] | any[2] | any[3]) != 0)
+            for (k = 0; k < m; k++)
+                if (bad[k / 4][k % 4] != 0)
+                    bo[k] = loy__bgnbd_palive_row(p, lab, gx[k], gtx[k],
+                                                  gT[k]);
+        memcpy(out + i, bo, m * sizeof *bo);
     }
 }
 

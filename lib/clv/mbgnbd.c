@@ -274,36 +274,14 @@ mbg_run(mbg_batch *b, const double *params, size_t n, uint32_t threads,
     return rc;
 }
 
-/* CET when t >= 0, P(alive) when t < 0 (internal switch). */
+/* P(alive) and/or CET (either output NULL) of validated rows. */
 static int
-mbg_predict(double *out, const double *params, const double *x,
-            const double *t_x, const double *T, size_t n, double t,
-            size_t *err_index)
+mbg_score_run(double *palive, double *cet, const double *params,
+              const double *x, const double *t_x, const double *T, size_t n,
+              double t, uint32_t threads, size_t *err_index)
 {
     mbg_par p;
     mbg_batch b;
-    mbg_par_set(&p, params);
-    b.palive = t < 0.0 ? out : NULL;
-    b.cet = t < 0.0 ? NULL : out;
-    b.p = &p;
-    b.x = x;
-    b.t_x = t_x;
-    b.T = T;
-    b.t = t;
-    return mbg_run(&b, params, n, 1u, err_index);
-}
-
-int
-loy_mbgnbd_score(double *palive, double *cet, const double params[4],
-                 const double *x, const double *t_x, const double *T,
-                 size_t n, double t, const loy_predict_options *opts,
-                 size_t *err_index)
-{
-    mbg_par p;
-    mbg_batch b;
-    uint32_t threads;
-    LOY__TRY(loy__pnbd_score_check(palive, cet, params, x, t_x, T, n, t,
-                                   opts, &threads, err_index));
     mbg_par_set(&p, params);
     b.palive = palive;
     b.cet = cet;
@@ -313,6 +291,29 @@ loy_mbgnbd_score(double *palive, double *cet, const double params[4],
     b.T = T;
     b.t = t;
     return mbg_run(&b, params, n, threads, err_index);
+}
+
+/* CET when t >= 0, P(alive) when t < 0 (internal switch). */
+static int
+mbg_predict(double *out, const double *params, const double *x,
+            const double *t_x, const double *T, size_t n, double t,
+            size_t *err_index)
+{
+    return mbg_score_run(t < 0.0 ? out : NULL, t < 0.0 ? NULL : out, params,
+                         x, t_x, T, n, t, 1u, err_index);
+}
+
+int
+loy_mbgnbd_score(double *palive, double *cet, const double params[4],
+                 const double *x, const double *t_x, const double *T,
+                 size_t n, double t, const loy_predict_options *opts,
+                 size_t *err_index)
+{
+    uint32_t threads;
+    LOY__TRY(loy__pnbd_score_check(palive, cet, params, x, t_x, T, n, t,
+                                   opts, &threads, err_index));
+    return mbg_score_run(palive, cet, params, x, t_x, T, n, t, threads,
+                         err_index);
 }
 
 int

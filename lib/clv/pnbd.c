@@ -60,9 +60,9 @@ loy__pnbd_score_check(const double *palive, const double *cet,
     loy__set_index(err_index, LOY_NO_INDEX);
     LOY__REQUIRE(palive != NULL || cet != NULL, LOY_EINVAL);
     LOY__TRY(loy__predict_threads(opts, threads));
-    LOY__TRY(loy__pnbd_check(palive != NULL ? (const void *)palive
-                                            : (const void *)cet,
-                             params, x, t_x, T, NULL, n, err_index));
+    LOY__REQUIRE(params != NULL, LOY_EINVAL);
+    LOY__TRY(loy__btyd_check_par(params, 4, x, t_x, T, NULL, n, *threads,
+                                 err_index));
     if (cet != NULL) {
         LOY__REQUIRE(loy__finite(t), LOY_ENONFINITE);
         LOY__REQUIRE(t >= 0.0, LOY_EDOMAIN);
