@@ -121,6 +121,48 @@ rows_fn(void *ctx, size_t i0, size_t i1, size_t *bad)
     return LOY_OK;
 }
 
+/* rows at[0] and at[1] fail with different statuses */
+static int
+sum_fail2_fn(void *ctx, size_t i0, size_t i1, double *acc)
+{
+    const size_t *at = ctx;
+    size_t i;
+    for (i = i0; i < i1; i++) {
+        if (i == at[0])
+            return LOY_ENOCONV;
+        if (i == at[1])
+            return LOY_EOVERFLOW;
+        acc[0] += 1.0;
+    }
+    return LOY_OK;
+}
+
+/*
+ * Blocks are dealt to the threads in turn: with failing blocks on
+ * different threads, the sum reports the lowest failing block's status
+ * for every thread count (each order of the two).
+ */
+static void
+test_par_sum_lowest_failure(void **state)
+{
+    size_t at[2];
+    double out[2];
+    uint32_t t;
+    (void)state;
+    for (t = 0; t <= 8; t++) {
+        at[0] = 5000, at[1] = 90000;
+        assert_status(loy__par_sum(t, 100000, 256, 1, sum_fail2_fn, at, out),
+                      LOY_ENOCONV);
+        at[0] = 90000, at[1] = 5000;
+        assert_status(loy__par_sum(t, 100000, 256, 1, sum_fail2_fn, at, out),
+                      LOY_EOVERFLOW);
+        /* neighbouring blocks, which different threads take */
+        at[0] = 256 * 9 + 3, at[1] = 256 * 8 + 200;
+        assert_status(loy__par_sum(t, 100000, 256, 1, sum_fail2_fn, at, out),
+                      LOY_EOVERFLOW);
+    }
+}
+
 static void
 test_par_sum_identical(void **state)
 {
@@ -459,6 +501,7 @@ main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_par_sum_identical),
+        cmocka_unit_test(test_par_sum_lowest_failure),
         cmocka_unit_test(test_par_rows_lowest_error),
         cmocka_unit_test_setup(test_fit_threads_bgnbd, setup),
         cmocka_unit_test_setup(test_fit_threads_pnbd, setup),

@@ -93,11 +93,18 @@ loy__par_rows(uint32_t threads, size_t n, loy__rows_fn fn, void *ctx,
 /* Sums                                                                */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Blocks are dealt to the jobs in turn (job t takes blocks t, t + nt, ...)
+ * rather than in contiguous shares: callers often group rows of unequal
+ * cost (the BG/NBD fit puts its cheap x = 0 rows first), and contiguous
+ * shares left one thread with the cheap rows and the other waiting on
+ * the dear ones.
+ */
 typedef struct par_sum_job {
     loy__sum_fn fn;
     void *ctx;
-    size_t n, block, width;
-    size_t b0, b1; /* blocks of this job */
+    size_t n, nb, block, width;
+    size_t first, step; /* blocks first, first + step, ... of this job */
     double *part;  /* width per block, all blocks */
     int *rc;       /* status per block */
 } par_sum_job;
@@ -107,14 +114,15 @@ par_sum_run(void *arg)
 {
     par_sum_job *j = arg;
     size_t b, k;
-    for (b = j->b0; b < j->b1; b++) {
+    for (b = j->first; b < j->nb; b += j->step) {
         size_t i0 = b * j->block, i1 = i0 + j->block;
         double *acc = j->part + b * j->width;
         for (k = 0; k < j->width; k++)
             acc[k] = 0.0;
         j->rc[b] = j->fn(j->ctx, i0, i1 < j->n ? i1 : j->n, acc);
         if (j->rc[b] != LOY_OK)
-            break; /* later blocks of this job are not needed */
+            break; /* the sum stops at the first failing block: this job's
+                    * later blocks come after it */
     }
     return NULL;
 }
@@ -152,8 +160,9 @@ loy__par_sum(uint32_t threads, size_t n, size_t block, size_t width,
         jobs[t].n = n;
         jobs[t].block = block;
         jobs[t].width = width;
-        jobs[t].b0 = nb / nt * t;
-        jobs[t].b1 = t + 1 == nt ? nb : nb / nt * (t + 1);
+        jobs[t].nb = nb;
+        jobs[t].first = t;
+        jobs[t].step = nt;
         jobs[t].part = part;
         jobs[t].rc = rcs;
     }
