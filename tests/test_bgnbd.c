@@ -996,6 +996,45 @@ test_row_check_blocks(void **state)
     }
 }
 
+/* Every thread count, through the row check and the three score
+ * functions: status want at row bad. */
+static void
+expect_first_bad(const double *x, const double *tx, const double *T, size_t n,
+                 int want, size_t bad)
+{
+    static const uint32_t TH[] = {0, 1, 2, 3, 8};
+    static double pa[40000], ce[40000];
+    loy_predict_options o = LOY_PREDICT_OPTIONS_INIT;
+    size_t k, e;
+    assert_true(n <= 40000);
+    for (k = 0; k < sizeof TH / sizeof TH[0]; k++) {
+        o.threads = TH[k];
+        e = 7;
+        assert_int_equal(loy__btyd_check_rows_par(x, tx, T, NULL, n, TH[k],
+                                                  &e),
+                         want);
+        assert_int_equal(e, bad);
+        e = 7;
+        assert_status(loy_bgnbd_score(pa, ce, FHL, x, tx, T, n, 39.0, &o, &e),
+                      want);
+        assert_int_equal(e, bad);
+        e = 7;
+        assert_status(loy_bgnbd_score(pa, NULL, FHL, x, tx, T, n, 39.0, &o,
+                                      &e),
+                      want);
+        assert_int_equal(e, bad);
+        e = 7;
+        assert_status(loy_pnbd_score(NULL, ce, FHL, x, tx, T, n, 39.0, &o, &e),
+                      want);
+        assert_int_equal(e, bad);
+        e = 7;
+        assert_status(loy_mbgnbd_score(pa, ce, FHL, x, tx, T, n, 39.0, &o,
+                                       &e),
+                      want);
+        assert_int_equal(e, bad);
+    }
+}
+
 /*
  * Threaded row checks (scoring with loy_predict_options::threads): the
  * first bad row and its status whatever the thread count, with bad rows
@@ -1005,11 +1044,9 @@ static void
 test_row_check_threads(void **state)
 {
     enum { N = 40000 };
-    static double x[N], tx[N], T[N], pa[N], ce[N];
-    static const uint32_t TH[] = {0, 1, 2, 3, 8};
-    loy_predict_options o = LOY_PREDICT_OPTIONS_INIT;
+    static double x[N], tx[N], T[N];
     uint64_t s = 5;
-    size_t i, k, e;
+    size_t i, e;
     (void)state;
     for (i = 0; i < N; i++) {
         x[i] = floor(20.0 * unif(&s));
@@ -1019,40 +1056,11 @@ test_row_check_threads(void **state)
     x[30001] = 0.5;                /* ESCALE, a later range */
     tx[25000] = T[25000] + 1.0;    /* EINCONSISTENT, the first */
     T[39999] = NAN;                /* the last range */
-    for (k = 0; k < sizeof TH / sizeof TH[0]; k++) {
-        e = 7;
-        assert_int_equal(loy__btyd_check_rows_par(x, tx, T, NULL, N, TH[k],
-                                                  &e),
-                         LOY_EINCONSISTENT);
-        assert_int_equal(e, 25000);
-        o.threads = TH[k];
-        e = 7;
-        assert_status(loy_bgnbd_score(pa, ce, FHL, x, tx, T, N, 39.0, &o,
-                                      &e),
-                      LOY_EINCONSISTENT);
-        assert_int_equal(e, 25000);
-        e = 7;
-        assert_status(loy_pnbd_score(NULL, ce, FHL, x, tx, T, N, 39.0, &o,
-                                     &e),
-                      LOY_EINCONSISTENT);
-        assert_int_equal(e, 25000);
-    }
+    expect_first_bad(x, tx, T, N, LOY_EINCONSISTENT, 25000);
     tx[25000] = 0.0;
-    for (k = 0; k < sizeof TH / sizeof TH[0]; k++) {
-        o.threads = TH[k];
-        assert_status(loy_bgnbd_score(pa, NULL, FHL, x, tx, T, N, 39.0, &o,
-                                      &e),
-                      LOY_ESCALE);
-        assert_int_equal(e, 30001);
-    }
+    expect_first_bad(x, tx, T, N, LOY_ESCALE, 30001);
     x[30001] = 1.0;
-    for (k = 0; k < sizeof TH / sizeof TH[0]; k++) {
-        o.threads = TH[k];
-        assert_status(loy_mbgnbd_score(pa, ce, FHL, x, tx, T, N, 39.0, &o,
-                                       &e),
-                      LOY_ENONFINITE);
-        assert_int_equal(e, 39999);
-    }
+    expect_first_bad(x, tx, T, N, LOY_ENONFINITE, 39999);
     T[39999] = 1.0;
     x[39999] = 1.0;
     tx[39999] = 0.5;

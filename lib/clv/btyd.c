@@ -52,12 +52,11 @@ check_row(double x, double tx, double T, double w)
 /*
  * 1 when rows [0, n) are all valid, as check_row() defines it: two rows
  * at a time with lane comparisons and arithmetic only (no calls, no
- * branches; validation was a tenth of scoring a customer base one row at
- * a time). NaN fails every comparison,
- * T <= DBL_MAX bounds t_x too, and x below 2^52 is whole exactly when
- * (x + 2^52) - 2^52 gives it back (the sum rounds to an integer);
- * doubles from 2^52 up are all whole. A block that fails is checked
- * again row by row, which finds the first bad row and its status.
+ * branches). NaN fails every comparison, T <= DBL_MAX bounds t_x too,
+ * and x below 2^52 is whole exactly when (x + 2^52) - 2^52 gives it back
+ * (the sum rounds to an integer); doubles from 2^52 up are all whole. A
+ * block that fails is checked again row by row, which finds the first
+ * bad row and its status.
  */
 #if defined(__GNUC__) || defined(__clang__)
 /* Two lanes: the width of the baseline (SSE2, NEON), where wider vectors
