@@ -615,6 +615,9 @@ typedef struct bg_ctab {
     double zlo[BG_CTAB_XMAX + 1], zhi[BG_CTAB_XMAX + 1];
     double zinv[BG_CTAB_XMAX + 1]; /* nb / (zhi - zlo), 0 for one point */
     size_t nb[BG_CTAB_XMAX + 1];
+    /* (k + 1)/(k + 1 - i), the step of C(k, i) in k, for the
+     * re-expansions: a division less in their multiply chain */
+    double step[BG_TAY_M][BG_CTAB_K + 1];
 } bg_ctab;
 
 static void
@@ -716,17 +719,27 @@ bg_taylor_kmax(double zhi)
 
 /* c_i = sum_k beta_k C(k, i) z0^(k-i) for i < M, k <= kmax. */
 static void
-bg_taylor_coef(const double *beta, size_t kmax, double z0, double *c)
+bg_taylor_coef(const bg_ctab *t, const double *beta, size_t kmax, double z0,
+               double *c)
 {
     size_t i, k;
     for (i = 0; i < BG_TAY_M; i++) {
         double b = 1.0, sum = 0.0; /* b = C(k, i) z0^(k-i) */
         for (k = i; k <= kmax; k++) {
             sum += beta[k] * b;
-            b *= (double)(k + 1) / (double)(k + 1 - i) * z0;
+            b *= t->step[i][k] * z0;
         }
         c[i] = sum;
     }
+}
+
+static void
+bg_taylor_steps(bg_ctab *t)
+{
+    size_t i, k;
+    for (i = 0; i < BG_TAY_M; i++)
+        for (k = i; k <= BG_CTAB_K; k++)
+            t->step[i][k] = (double)(k + 1) / (double)(k + 1 - i);
 }
 
 /*
@@ -761,7 +774,7 @@ bg_taylor_build(bg_ctab *t, double e, size_t x)
         size_t at = x * BG_TAY_NB + j;
         double *c = t->c + at * BG_TAY_M, rho = 0.5 * w / (double)nb;
         t->z0[at] = zlo + ((double)j + 0.5) * (w / (double)nb);
-        bg_taylor_coef(beta, kmax, t->z0[at], c);
+        bg_taylor_coef(t, beta, kmax, t->z0[at], c);
         t->tay_ok[at] = fabs(c[BG_TAY_M - 1])
                             * pow(rho, (double)(BG_TAY_M - 1))
                         <= tol;
@@ -771,7 +784,7 @@ bg_taylor_build(bg_ctab *t, double e, size_t x)
 }
 
 /* Estrin's scheme for the 16 Taylor terms: short dependency chains. */
-static double
+static inline double
 bg_taylor_eval(const double *c, double d)
 {
     double d2 = d * d, d4 = d2 * d2, d8 = d4 * d4;
@@ -794,6 +807,7 @@ bg_taylor_fill(bg_ctab *t, const double *p, const double *tlo,
                const double *thi, double tt)
 {
     size_t j;
+    bg_taylor_steps(t);
     for (j = 0; j <= t->xmax; j++) {
         if (tlo[j] <= thi[j]) {
             t->zlo[j] = tt / (p[1] + thi[j] + tt);
@@ -809,25 +823,42 @@ bg_taylor_fill(bg_ctab *t, const double *p, const double *tlo,
 /*
  * One pass over the rows for the tables: the largest x (capped at
  * BG_CTAB_XMAX) and the range of T of each x up to the cap. Comparisons
- * only, no division per row.
+ * only, no division per row. Four sets of ranges, row i updating set
+ * i % 4: most rows share an x, and one set would chain every row's
+ * update to the last through memory. Minima and maxima are exact, so
+ * merging the sets changes nothing.
  */
+#define BG_RANGE_SETS 4u
+
 static size_t
 bg_row_ranges(const double *x, const double *T, size_t n, double *tlo,
               double *thi)
 {
-    size_t i, j, xmax = 0;
-    for (j = 0; j <= BG_CTAB_XMAX; j++) {
-        tlo[j] = (double)INFINITY;
-        thi[j] = -(double)INFINITY;
-    }
+    double lo[BG_RANGE_SETS][BG_CTAB_XMAX + 1];
+    double hi[BG_RANGE_SETS][BG_CTAB_XMAX + 1];
+    size_t i, j, s, xmax = 0;
+    for (s = 0; s < BG_RANGE_SETS; s++)
+        for (j = 0; j <= BG_CTAB_XMAX; j++) {
+            lo[s][j] = (double)INFINITY;
+            hi[s][j] = -(double)INFINITY;
+        }
     for (i = 0; i < n; i++) {
+        double *l = lo[i % BG_RANGE_SETS], *h = hi[i % BG_RANGE_SETS];
         if (x[i] <= (double)BG_CTAB_XMAX) {
             j = (size_t)x[i];
-            tlo[j] = T[i] < tlo[j] ? T[i] : tlo[j];
-            thi[j] = T[i] > thi[j] ? T[i] : thi[j];
+            l[j] = T[i] < l[j] ? T[i] : l[j];
+            h[j] = T[i] > h[j] ? T[i] : h[j];
             xmax = j > xmax ? j : xmax;
         } else {
             xmax = BG_CTAB_XMAX;
+        }
+    }
+    for (j = 0; j <= BG_CTAB_XMAX; j++) {
+        tlo[j] = lo[0][j];
+        thi[j] = hi[0][j];
+        for (s = 1; s < BG_RANGE_SETS; s++) {
+            tlo[j] = lo[s][j] < tlo[j] ? lo[s][j] : tlo[j];
+            thi[j] = hi[s][j] > thi[j] ? hi[s][j] : thi[j];
         }
     }
     return xmax;
@@ -895,6 +926,82 @@ typedef struct bg_batch {
 /* Rows per P(alive) block: the vector kernel's batch, on the stack. */
 #define BG_ROW_BLOCK 256u
 
+/* No Taylor bucket for the row: bg_cet1 decides. */
+#define BG_NO_BUCKET UINT32_MAX
+
+/*
+ * The Taylor bucket of each row of a block (BG_NO_BUCKET where bg_cet1
+ * must decide) and the row's offset d = z - z0 from its centre, by the
+ * tests of bg_cet1 in the same order: what bg_cet1 would evaluate, it
+ * evaluates here with the same operations, so the values are the same.
+ */
+static void
+bg_taylor_locate(const bg_batch *b, size_t i, size_t m, uint32_t *at,
+                 double *d)
+{
+    const bg_ctab *tab = b->tab;
+    const double *p = b->p;
+    size_t j;
+    if (tab == NULL || b->t == 0.0
+        || !(p[2] + p[3] - p[0] > 0.0 && p[2] <= 50.0)) {
+        for (j = 0; j < m; j++)
+            at[j] = BG_NO_BUCKET;
+        return;
+    }
+    for (j = 0; j < m; j++) {
+        double x = b->x[i + j], z;
+        size_t xi, k;
+        at[j] = BG_NO_BUCKET;
+        if (x > (double)tab->xmax || p[2] + p[3] + x - 1.0 < 1.0)
+            continue;
+        xi = (size_t)x;
+        z = b->t / (p[1] + b->T[i + j] + b->t);
+        if (tab->nb[xi] == 0 || !(z >= tab->zlo[xi] && z <= tab->zhi[xi]))
+            continue;
+        k = (size_t)((z - tab->zlo[xi]) * tab->zinv[xi]);
+        k = xi * BG_TAY_NB + (k < tab->nb[xi] ? k : tab->nb[xi] - 1);
+        if (tab->tay_ok[k]) {
+            at[j] = (uint32_t)k;
+            d[j] = z - tab->z0[k];
+        }
+    }
+}
+
+/*
+ * CET of a block: the Taylor rows in a loop with no branches (the
+ * polynomials of neighbouring rows overlap), then the others one by one.
+ */
+static int
+bg_cet_block(const bg_batch *b, size_t i, size_t m, const double *pa,
+             size_t *bad)
+{
+    uint32_t at[BG_ROW_BLOCK];
+    double d[BG_ROW_BLOCK];
+    const double *p = b->p;
+    size_t j;
+    bg_taylor_locate(b, i, m, at, d);
+    for (j = 0; j < m; j++)
+        if (at[j] != BG_NO_BUCKET) {
+            double C = p[2] + p[3] + b->x[i + j] - 1.0;
+            b->out[i + j] = pa[j] * C
+                            * bg_taylor_eval(b->tab->c + at[j] * BG_TAY_M,
+                                             d[j]);
+        }
+    for (j = 0; j < m; j++) {
+        int rc = LOY_OK;
+        if (at[j] == BG_NO_BUCKET)
+            rc = bg_cet1(p, b->tab, b->x[i + j], b->T[i + j], b->t, pa[j],
+                         &b->out[i + j]);
+        if (rc == LOY_OK && !loy__finite(b->out[i + j]))
+            rc = LOY_ENOCONV;
+        if (rc != LOY_OK) {
+            *bad = i + j;
+            return rc;
+        }
+    }
+    return LOY_OK;
+}
+
 static int
 bg_cet_range(void *ctx, size_t i0, size_t i1, size_t *bad)
 {
@@ -911,16 +1018,7 @@ bg_cet_range(void *ctx, size_t i0, size_t i1, size_t *bad)
                 pa[j] = 1.0;
         if (b->pa_out != NULL)
             memcpy(b->pa_out + i, pa, m * sizeof *pa);
-        for (j = 0; j < m; j++) {
-            int rc = bg_cet1(b->p, b->tab, b->x[i + j], b->T[i + j], b->t,
-                             pa[j], &b->out[i + j]);
-            if (rc == LOY_OK && !loy__finite(b->out[i + j]))
-                rc = LOY_ENOCONV;
-            if (rc != LOY_OK) {
-                *bad = i + j;
-                return rc;
-            }
-        }
+        LOY__TRY(bg_cet_block(b, i, m, pa, bad));
     }
     return LOY_OK;
 }

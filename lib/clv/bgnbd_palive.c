@@ -74,45 +74,54 @@ loy__bgnbd_lab_fill(const double *p, double *lab)
 #define BG_X86 1
 #endif
 
-/* Four rows (x, t_x, T, c_x) -> four P(alive); bad lanes flagged. */
+/*
+ * Sixteen rows per step, as four groups of four lanes in lockstep, so
+ * that their polynomial chains (latency-bound one at a time) overlap:
+ * rows (x, t_x, T, c_x) -> P(alive), lanes the forms do not cover
+ * flagged.
+ */
+#define BG_GROUP 16u
+#define BG_NG ((int)BG_GROUP / 4)
+
 LOY__VMATH_INLINE void
-palive4(const double *p, const double *x_p, const double *tx_p,
-        const double *T_p, const double *c_p, double *out, loy__v4l *bad)
+palive16(const double *p, const double *x_p, const double *tx_p,
+         const double *T_p, const double *c_p, double *out, loy__v4l *bad)
 {
-    loy__v4d x, tx, T, c, al = LOY__V4(p[1]), e, L, u, a, na, ex;
-    loy__v4d one = LOY__V4(1.0), zero = LOY__V4(0.0), pa;
-    loy__v4l pos;
-    memcpy(&x, x_p, sizeof x);
-    memcpy(&tx, tx_p, sizeof tx);
-    memcpy(&T, T_p, sizeof T);
-    memcpy(&c, c_p, sizeof c);
-    e = (T - tx) / (al + tx);
+    loy__v4d x[BG_NG], e[BG_NG], ep[BG_NG], L[BG_NG], na[BG_NG], ex[BG_NG];
+    loy__v4l pos[BG_NG];
+    const loy__v4d one = LOY__V4(1.0), zero = LOY__V4(0.0);
+    int g;
+    LOY__VMATH_EACH(g, BG_NG) {
+        loy__v4d tx, T;
+        memcpy(&x[g], x_p + 4 * g, sizeof x[g]);
+        memcpy(&tx, tx_p + 4 * g, sizeof tx);
+        memcpy(&T, T_p + 4 * g, sizeof T);
+        e[g] = (T - tx) / (LOY__V4(p[1]) + tx);
+        ep[g] = one + e[g];
+    }
     /* log1p(e) = ln(1 + e) + (e - ((1 + e) - 1))/(1 + e): the correction
      * restores what rounding 1 + e loses, so that L = e for an e below
      * 1e-16 (alpha huge next to T, the Poisson limit) */
-    {
-        loy__v4d ep = one + e;
-        loy__v4_log(&L, &ep);
-        L = L + (e - (ep - one)) / ep;
+    loy__v4_log_n(L, ep, BG_NG);
+    LOY__VMATH_EACH(g, BG_NG) {
+        loy__v4d c, u, a;
+        memcpy(&c, c_p + 4 * g, sizeof c);
+        L[g] = L[g] + (e[g] - (ep[g] - one)) / ep[g];
+        u = c + (LOY__V4(p[0]) + x[g]) * L[g];
+        pos[g] = u > zero;
+        a = LOY__V4_SELECT(pos[g], u, -u);
+        na[g] = -a;
+        /* e not in (0 <= e <= 1e300) (NaN compares false), |u| past 700 */
+        bad[g] = ~(e[g] <= LOY__V4(1e300)) | (a > LOY__V4(700.0));
+        bad[g] &= ~(x[g] == zero);
     }
-    u = c + (LOY__V4(p[0]) + x) * L;
-    pos = u > zero;
-    a = LOY__V4_SELECT(pos, u, -u);
-    na = -a;
-    loy__v4_exp_neg(&ex, &na);
-    pa = LOY__V4_SELECT(pos, ex, one) / (one + ex);
-    pa = LOY__V4_SELECT(x == zero, one, pa);
-    /* e not in (0 <= e <= 1e300) (NaN compares false), or |u| past 700 */
-    *bad = ~(e <= LOY__V4(1e300)) | (a > LOY__V4(700.0));
-    *bad &= ~(x == zero);
-    memcpy(out, &pa, sizeof pa);
+    loy__v4_exp_neg_n(ex, na, BG_NG);
+    LOY__VMATH_EACH(g, BG_NG) {
+        loy__v4d pa = LOY__V4_SELECT(pos[g], ex[g], one) / (one + ex[g]);
+        pa = LOY__V4_SELECT(x[g] == zero, one, pa);
+        memcpy(out + 4 * g, &pa, sizeof pa);
+    }
 }
-
-/*
- * Sixteen rows per step: four independent lane groups back to back, so
- * their polynomial chains (latency-bound one at a time) overlap.
- */
-#define BG_GROUP 16u
 
 /*
  * Full groups are read in place; the tail is copied and padded (x = 0:
@@ -127,7 +136,7 @@ palive_body(const double *p, const double *lab, const double *x,
     double bo[BG_GROUP];
     size_t i, k, m;
     for (i = 0; i < n; i += BG_GROUP) {
-        loy__v4l bad[BG_GROUP / 4], any;
+        loy__v4l bad[BG_NG], any;
         const double *gx = x + i, *gtx = tx + i, *gT = T + i;
         m = n - i < BG_GROUP ? n - i : BG_GROUP;
         if (m < BG_GROUP) {
@@ -138,10 +147,10 @@ palive_body(const double *p, const double *lab, const double *x,
             }
             gx = bx, gtx = btx, gT = bT;
         }
-        for (k = 0; k < BG_GROUP; k++)
-            c[k] = bg_c(p, lab, gx[k]);
-        for (k = 0; k < BG_GROUP; k += 4)
-            palive4(p, gx + k, gtx + k, gT + k, c + k, bo + k, &bad[k / 4]);
+        for (k = 0; k < BG_GROUP; k++) /* the table, inline: most rows */
+            c[k] = gx[k] < (double)LOY__BG_LAB_N ? lab[(size_t)gx[k]]
+                                                 : bg_c(p, lab, gx[k]);
+        palive16(p, gx, gtx, gT, c, bo, bad);
         any = bad[0] | bad[1] | bad[2] | bad[3];
         if ((any[0] | any[1] | any[2] | any[3]) != 0)
             for (k = 0; k < m; k++)

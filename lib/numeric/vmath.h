@@ -44,92 +44,151 @@ typedef int64_t loy__v4l __attribute__((vector_size(32)));
 #define LOY__V4_SELECT(m, a, b)                                             \
     ((loy__v4d)(((loy__v4l)(a) & (m)) | ((loy__v4l)(b) & ~(m))))
 
-/* *y = e^x for x <= 0 (x >= -700 accurate, below: 0). */
+/*
+ * Each kernel works on n groups of four lanes in lockstep: every step
+ * runs over the groups before the next, so a caller with several groups
+ * gets their polynomial chains (latency-bound one at a time) in flight
+ * together. n is a constant at each call (the loops unroll); the
+ * operations of a lane are the same for any n, and so are its bits.
+ */
+#if defined(__clang__)
+#define LOY__VMATH_EACH(g, n) _Pragma("clang loop unroll(full)") \
+    for ((g) = 0; (g) < (n); (g)++)
+#else
+#define LOY__VMATH_EACH(g, n) _Pragma("GCC unroll 8") \
+    for ((g) = 0; (g) < (n); (g)++)
+#endif
+
+/* y[g] = e^x[g] for x <= 0 (x >= -700 accurate, below: 0). */
 LOY__VMATH_INLINE void
-loy__v4_exp_neg(loy__v4d *y, const loy__v4d *xp)
+loy__v4_exp_neg_n(loy__v4d *y, const loy__v4d *xp, int n)
 {
     const loy__v4d magic = LOY__V4(0x1.8p52);
-    loy__v4d x = *xp, t, kd, r, p, scale;
-    loy__v4l small = x < LOY__V4(-700.0), bits;
-    x = LOY__V4_SELECT(small, LOY__V4(0.0), x);
-    t = x * LOY__V4(1.4426950408889634) + magic; /* round(x/ln2) */
-    kd = t - magic;
-    r = x - kd * LOY__V4(0.6931471803691238);     /* ln2 high bits */
-    r = r - kd * LOY__V4(1.9082149292705877e-10); /* ln2 low bits */
-    p = LOY__V4(1.0 / 6227020800.0);               /* 1/13! */
-    p = p * r + LOY__V4(1.0 / 479001600.0);
-    p = p * r + LOY__V4(1.0 / 39916800.0);
-    p = p * r + LOY__V4(1.0 / 3628800.0);
-    p = p * r + LOY__V4(1.0 / 362880.0);
-    p = p * r + LOY__V4(1.0 / 40320.0);
-    p = p * r + LOY__V4(1.0 / 5040.0);
-    p = p * r + LOY__V4(1.0 / 720.0);
-    p = p * r + LOY__V4(1.0 / 120.0);
-    p = p * r + LOY__V4(1.0 / 24.0);
-    p = p * r + LOY__V4(1.0 / 6.0);
-    p = p * r + LOY__V4(0.5);
-    p = p * r + LOY__V4(1.0);
-    p = p * r + LOY__V4(1.0);
-    bits = (((loy__v4l)t - (loy__v4l)magic) + 1023) << 52; /* 2^k */
-    scale = (loy__v4d)bits;
-    *y = LOY__V4_SELECT(small, LOY__V4(0.0), p * scale);
+    loy__v4d x[8], t[8], r[8], p[8];
+    loy__v4l small[8];
+    int g;
+    LOY__VMATH_EACH(g, n) {
+        small[g] = xp[g] < LOY__V4(-700.0);
+        x[g] = LOY__V4_SELECT(small[g], LOY__V4(0.0), xp[g]);
+        t[g] = x[g] * LOY__V4(1.4426950408889634) + magic; /* x/ln2 */
+    }
+    LOY__VMATH_EACH(g, n) {
+        loy__v4d kd = t[g] - magic;
+        r[g] = x[g] - kd * LOY__V4(0.6931471803691238); /* ln2 high */
+        r[g] = r[g] - kd * LOY__V4(1.9082149292705877e-10); /* low */
+        p[g] = LOY__V4(1.0 / 6227020800.0); /* 1/13! */
+    }
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 479001600.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 39916800.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 3628800.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 362880.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 40320.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 5040.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 720.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 120.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 24.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 6.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(0.5);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0);
+    LOY__VMATH_EACH(g, n) {
+        loy__v4l bits = (((loy__v4l)t[g] - (loy__v4l)magic) + 1023) << 52;
+        y[g] = LOY__V4_SELECT(small[g], LOY__V4(0.0), p[g] * (loy__v4d)bits);
+    }
 }
 
-/* *y = 2 atanh(s) = ln((1 + s)/(1 - s)) for |s| <= 0.1716: the odd
+/* y[g] = 2 atanh(s[g]) = ln((1 + s)/(1 - s)) for |s| <= 0.1716: the odd
  * series to s^23 (truncation below 1e-18). */
 LOY__VMATH_INLINE void
-loy__v4_two_atanh(loy__v4d *y, const loy__v4d *sp)
+loy__v4_two_atanh_n(loy__v4d *y, const loy__v4d *s, int n)
 {
-    loy__v4d s = *sp, s2 = s * s, one = LOY__V4(1.0), p;
-    p = LOY__V4(1.0 / 23.0);
-    p = p * s2 + LOY__V4(1.0 / 21.0);
-    p = p * s2 + LOY__V4(1.0 / 19.0);
-    p = p * s2 + LOY__V4(1.0 / 17.0);
-    p = p * s2 + LOY__V4(1.0 / 15.0);
-    p = p * s2 + LOY__V4(1.0 / 13.0);
-    p = p * s2 + LOY__V4(1.0 / 11.0);
-    p = p * s2 + LOY__V4(1.0 / 9.0);
-    p = p * s2 + LOY__V4(1.0 / 7.0);
-    p = p * s2 + LOY__V4(1.0 / 5.0);
-    p = p * s2 + LOY__V4(1.0 / 3.0);
-    p = p * s2 + one;
-    *y = LOY__V4(2.0) * s * p;
+    loy__v4d s2[8], p[8];
+    int g;
+    LOY__VMATH_EACH(g, n) {
+        s2[g] = s[g] * s[g];
+        p[g] = LOY__V4(1.0 / 23.0);
+    }
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 21.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 19.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 17.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 15.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 13.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 11.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 9.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 7.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 5.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 3.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0);
+    LOY__VMATH_EACH(g, n) y[g] = LOY__V4(2.0) * s[g] * p[g];
 }
 
-/* *y = log(1 + e) for e in [0, 1]. */
+/* y[g] = log(1 + e[g]) for e in [0, 1]. */
 LOY__VMATH_INLINE void
-loy__v4_log1p_unit(loy__v4d *y, const loy__v4d *ep)
+loy__v4_log1p_unit_n(loy__v4d *y, const loy__v4d *e, int n)
 {
-    loy__v4d e = *ep, one = LOY__V4(1.0), num, den, s, t;
-    loy__v4l big = e > LOY__V4(0.41421356237309503);
-    num = LOY__V4_SELECT(big, e - one, e);
-    den = LOY__V4_SELECT(big, e + LOY__V4(3.0), e + LOY__V4(2.0));
-    s = num / den;
-    loy__v4_two_atanh(&t, &s);
-    *y = LOY__V4_SELECT(big, LOY__V4(0.6931471805599453), LOY__V4(0.0)) + t;
+    const loy__v4d one = LOY__V4(1.0);
+    loy__v4d s[8], t[8];
+    loy__v4l big[8];
+    int g;
+    LOY__VMATH_EACH(g, n) {
+        loy__v4d num, den;
+        big[g] = e[g] > LOY__V4(0.41421356237309503);
+        num = LOY__V4_SELECT(big[g], e[g] - one, e[g]);
+        den = LOY__V4_SELECT(big[g], e[g] + LOY__V4(3.0), e[g] + LOY__V4(2.0));
+        s[g] = num / den;
+    }
+    loy__v4_two_atanh_n(t, s, n);
+    LOY__VMATH_EACH(g, n)
+        y[g] = LOY__V4_SELECT(big[g], LOY__V4(0.6931471805599453),
+                              LOY__V4(0.0))
+               + t[g];
 }
 
-/* *y = log(x) for x positive, normal and finite (see the file comment). */
+/* y[g] = log(x[g]) for x positive, normal and finite (file comment). */
 LOY__VMATH_INLINE void
-loy__v4_log(loy__v4d *y, const loy__v4d *xp)
+loy__v4_log_n(loy__v4d *y, const loy__v4d *xp, int n)
 {
     const loy__v4l mant = LOY__V4L(0x000fffffffffffffLL);
     const loy__v4l one_bits = LOY__V4L(0x3ff0000000000000LL);
-    const loy__v4d magic = LOY__V4(0x1.0p52);
-    loy__v4d m, s, t, kd, one = LOY__V4(1.0);
-    loy__v4l bits = (loy__v4l)*xp, e, big;
-    e = bits >> 52; /* biased exponent: x > 0 has no sign bit */
-    m = (loy__v4d)((bits & mant) | one_bits); /* [1, 2) */
-    big = m > LOY__V4(1.4142135623730951);
-    m = LOY__V4_SELECT(big, m * LOY__V4(0.5), m);
-    e = e + (big & LOY__V4L(1));
-    /* e (0..2047) as a double through the bits of 2^52 + e */
-    kd = (loy__v4d)((loy__v4l)magic | e) - magic - LOY__V4(1023.0);
-    s = (m - one) / (m + one);
-    loy__v4_two_atanh(&t, &s);
+    const loy__v4d magic = LOY__V4(0x1.0p52), one = LOY__V4(1.0);
+    loy__v4d s[8], t[8], kd[8];
+    int g;
+    LOY__VMATH_EACH(g, n) {
+        loy__v4l bits = (loy__v4l)xp[g], e, big;
+        loy__v4d m;
+        e = bits >> 52; /* biased exponent: x > 0 has no sign bit */
+        m = (loy__v4d)((bits & mant) | one_bits); /* [1, 2) */
+        big = m > LOY__V4(1.4142135623730951);
+        m = LOY__V4_SELECT(big, m * LOY__V4(0.5), m);
+        e = e + (big & LOY__V4L(1));
+        /* e (0..2047) as a double through the bits of 2^52 + e */
+        kd[g] = (loy__v4d)((loy__v4l)magic | e) - magic - LOY__V4(1023.0);
+        s[g] = (m - one) / (m + one);
+    }
+    loy__v4_two_atanh_n(t, s, n);
     /* ln2_hi has 32 significant bits: kd ln2_hi is exact for |k| < 2^21 */
-    *y = kd * LOY__V4(0.6931471803691238)
-         + (t + kd * LOY__V4(1.9082149292705877e-10));
+    LOY__VMATH_EACH(g, n)
+        y[g] = kd[g] * LOY__V4(0.6931471803691238)
+               + (t[g] + kd[g] * LOY__V4(1.9082149292705877e-10));
+}
+
+/* One group of four lanes. */
+LOY__VMATH_INLINE void
+loy__v4_exp_neg(loy__v4d *y, const loy__v4d *x)
+{
+    loy__v4_exp_neg_n(y, x, 1);
+}
+
+LOY__VMATH_INLINE void
+loy__v4_log1p_unit(loy__v4d *y, const loy__v4d *e)
+{
+    loy__v4_log1p_unit_n(y, e, 1);
+}
+
+LOY__VMATH_INLINE void
+loy__v4_log(loy__v4d *y, const loy__v4d *x)
+{
+    loy__v4_log_n(y, x, 1);
 }
 #endif /* vector extensions */
 
