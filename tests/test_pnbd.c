@@ -616,6 +616,40 @@ test_warm_start_at_limit(void **state)
     free(T);
 }
 
+/*
+ * Batches of 2048 rows or more take the series ratios and ln(r + s + x)
+ * of x < 64 from a table; one row at a time computes them. The two must
+ * give the same bytes, for x below, at and past the table's end.
+ */
+#define NTAB 2100u
+
+static void
+test_batch_table_same_bits(void **state)
+{
+    static double x[NTAB], tx[NTAB], T[NTAB], pa[NTAB], ce[NTAB];
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < NTAB; i++) {
+        x[i] = (double)(i % 70);
+        T[i] = 5.0 + (double)(i % 37);
+        tx[i] = x[i] == 0.0 ? 0.0 : T[i] * (double)(i % 11) / 10.0;
+    }
+    for (k = 0; k < NPSETS; k++) {
+        assert_ok(loy_pnbd_palive(pa, PSETS[k], x, tx, T, NTAB, NULL));
+        assert_ok(loy_pnbd_expected(ce, PSETS[k], x, tx, T, NTAB, 13.0,
+                                    NULL));
+        for (i = 0; i < NTAB; i += 7) {
+            double one;
+            assert_ok(loy_pnbd_palive(&one, PSETS[k], &x[i], &tx[i], &T[i],
+                                      1, NULL));
+            assert_memory_equal(&one, &pa[i], sizeof one);
+            assert_ok(loy_pnbd_expected(&one, PSETS[k], &x[i], &tx[i],
+                                        &T[i], 1, 13.0, NULL));
+            assert_memory_equal(&one, &ce[i], sizeof one);
+        }
+    }
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -749,6 +783,7 @@ main(int argc, char **argv)
         loy_data_test(test_fit_cdnow),
         cmocka_unit_test(test_fit_simulated),
         cmocka_unit_test(test_warm_start_at_limit),
+        cmocka_unit_test(test_batch_table_same_bits),
         cmocka_unit_test(test_bad_input),
     };
     return loy_run_tests(tests);

@@ -80,36 +80,56 @@ loy__pnbd_score_check(const double *palive, const double *cet,
  * This is 2F1(1, b; c; z) of specfun.h with the parameter derivatives the
  * analytic gradient needs (tests compare the two).
  */
+/* Ratios (b + k)/(c + k) of the series tabulated per x for x < PNBD_QX
+ * and k < PNBD_QK (b and c depend on x only): a batch's rows take them
+ * from the table, not a division per term. */
+#define PNBD_QX 64u
+#define PNBD_QK 64u
+
+/* S alone; q (or NULL): the ratios for the first PNBD_QK terms. */
+static int
+pnbd_hyp1_q(const double *q, double b, double c, double z, double *S)
+{
+    double t = 1.0, sum = 1.0, k;
+    double tol = PNBD_SERIES_TOL * (1.0 - z);
+    size_t j;
+    for (j = 0, k = 0.0; k < PNBD_SERIES_CAP; j++, k += 1.0) {
+        t *= (q != NULL && j < PNBD_QK ? q[j] : (b + k) / (c + k)) * z;
+        sum += t;
+        if (t * (k + 2.0) <= tol * sum) {
+            *S = sum;
+            return LOY_OK;
+        }
+    }
+    return LOY_ENOCONV;
+}
+
 int
 loy__pnbd_hyp1(double b, double c, double z, double *S, double *d)
 {
     double t = 1.0, sum = 1.0, k;
     double hb = 0.0, hc = 0.0, sb = 0.0, sc = 0.0, sz = 0.0;
     double tol = PNBD_SERIES_TOL * (1.0 - z);
+    if (d == NULL)
+        return pnbd_hyp1_q(NULL, b, c, z, S);
     for (k = 0.0; k < PNBD_SERIES_CAP; k += 1.0) {
-        if (d != NULL) {
-            /* one division per term; only one multiplication sits on the
-               loop-carried chain of t (the rest is independent work) */
-            double inv = 1.0 / ((b + k) * (c + k));
-            double q = (b + k) * (b + k) * inv; /* (b+k)/(c+k) */
-            double u = t * q;                   /* t_{k+1} / z */
-            t *= q * z;
-            hb += (c + k) * inv;
-            hc += (b + k) * inv;
-            sz += (k + 1.0) * u;
-            sb += t * hb;
-            sc += t * hc;
-        } else {
-            t *= (b + k) / (c + k) * z;
-        }
+        /* one division per term; only one multiplication sits on the
+           loop-carried chain of t (the rest is independent work) */
+        double inv = 1.0 / ((b + k) * (c + k));
+        double q = (b + k) * (b + k) * inv; /* (b+k)/(c+k) */
+        double u = t * q;                   /* t_{k+1} / z */
+        t *= q * z;
+        hb += (c + k) * inv;
+        hc += (b + k) * inv;
+        sz += (k + 1.0) * u;
+        sb += t * hb;
+        sc += t * hc;
         sum += t;
         if (t * (k + 2.0) <= tol * sum) {
             *S = sum;
-            if (d != NULL) {
-                d[0] = sb;
-                d[1] = -sc;
-                d[2] = sz;
-            }
+            d[0] = sb;
+            d[1] = -sc;
+            d[2] = sz;
             return LOY_OK;
         }
     }
@@ -138,11 +158,12 @@ pnbd_par_set(pnbd_par *p, const double *params)
 /*
  * G(t) of the file comment, given la = ln(alpha+t), lb = ln(beta+t), split
  * as G = *Gp + ln *S so that callers can merge logarithms; with dG != NULL
- * also dG/d(r, alpha, s, beta) (of the whole G).
+ * also dG/d(r, alpha, s, beta) (of the whole G); q: the series ratios of
+ * this x (pnbd_qtab_fill), or NULL.
  */
 static int
-pnbd_G(const pnbd_par *p, double x, double t, double la, double lb,
-       double *Gp, double *Sout, double *dG)
+pnbd_G(const pnbd_par *p, const double *q, double x, double t, double la,
+       double lb, double *Gp, double *Sout, double *dG)
 {
     double rx = p->r + x, c = rx + p->s + 1.0, S, d[3];
     double *dp = dG != NULL ? d : NULL;
@@ -150,7 +171,9 @@ pnbd_G(const pnbd_par *p, double x, double t, double la, double lb,
         return LOY_ENOCONV; /* series too slow: the caller integrates */
     if (p->alpha_ge) {
         double ia = 1.0 / (p->alpha + t);
-        LOY__TRY(loy__pnbd_hyp1(rx, c, (p->alpha - p->beta) * ia, &S, dp));
+        double z = (p->alpha - p->beta) * ia;
+        LOY__TRY(dp != NULL ? loy__pnbd_hyp1(rx, c, z, &S, dp)
+                            : pnbd_hyp1_q(q, rx, c, z, &S));
         *Gp = -rx * la - p->s * lb;
         if (dG != NULL) {
             double iS = 1.0 / S;
@@ -161,8 +184,9 @@ pnbd_G(const pnbd_par *p, double x, double t, double la, double lb,
         }
     } else {
         double ib = 1.0 / (p->beta + t);
-        LOY__TRY(loy__pnbd_hyp1(p->s + 1.0, c, (p->beta - p->alpha) * ib,
-                                &S, dp));
+        double z = (p->beta - p->alpha) * ib;
+        LOY__TRY(dp != NULL ? loy__pnbd_hyp1(p->s + 1.0, c, z, &S, dp)
+                            : pnbd_hyp1_q(q, p->s + 1.0, c, z, &S));
         *Gp = -(rx - 1.0) * la - (p->s + 1.0) * lb;
         if (dG != NULL) {
             double iS = 1.0 / S;
@@ -193,6 +217,8 @@ typedef struct pnbd_g1 {
 
 typedef struct pnbd_cache {
     const loy__pnbd_data *tab; /* x table, or NULL */
+    const double *qtab;        /* series ratios (pnbd_qtab_fill), or NULL */
+    int pa_only;               /* P(alive) only: no log-likelihood */
     double x;                  /* key of own[]; NaN when empty */
     int own_grad;
     double own[3];
@@ -203,8 +229,60 @@ static void
 pnbd_cache_init(pnbd_cache *c, const loy__pnbd_data *tab)
 {
     c->tab = tab != NULL && tab->xtab != NULL ? tab : NULL;
+    c->qtab = NULL;
+    c->pa_only = 0;
     c->x = c->g1.x = c->g1.t = c->g0.x = c->g0.t = (double)NAN;
     c->own_grad = c->g1.grad = c->g0.grad = 0;
+}
+
+/* The series ratios of x from the cache's table, or NULL. */
+static const double *
+pnbd_q(const pnbd_cache *c, double x)
+{
+    return c->qtab != NULL && x < (double)PNBD_QX
+               ? c->qtab + (size_t)x * PNBD_QK
+               : NULL;
+}
+
+/* ln(r + s + x) from the cache's table, or computed (as xterms_fill). */
+static double
+pnbd_laa(const pnbd_par *p, const pnbd_cache *c, double x)
+{
+    return c->qtab != NULL && x < (double)PNBD_QX
+               ? c->qtab[PNBD_QX * PNBD_QK + (size_t)x]
+               : log(p->r + p->s + x);
+}
+
+/* Doubles of a batch table: the ratios, then ln(r + s + x). */
+#define PNBD_QTAB_N (PNBD_QX * PNBD_QK + PNBD_QX)
+
+/* q[x][k] = (b + k)/(c + k) of pnbd_G's series and ln(r + s + x) for
+ * x < PNBD_QX, computed as pnbd_hyp1_q and xterms_fill do (same bits). */
+static void
+pnbd_qtab_fill(const pnbd_par *p, double *q)
+{
+    size_t xi, j;
+    for (xi = 0; xi < PNBD_QX; xi++) {
+        double rx = p->r + (double)xi, c = rx + p->s + 1.0;
+        double b = p->alpha_ge ? rx : p->s + 1.0, k;
+        for (j = 0, k = 0.0; j < PNBD_QK; j++, k += 1.0)
+            q[xi * PNBD_QK + j] = (b + k) / (c + k);
+        q[PNBD_QX * PNBD_QK + xi] = log(p->r + p->s + (double)xi);
+    }
+}
+
+/* Fewest rows worth a batch table (its 4096 divisions). */
+#define PNBD_QTAB_MIN_N 2048u
+
+/* A batch table for n rows, or NULL (few rows, or no memory: the rows
+ * then compute the same values themselves). */
+static double *
+pnbd_qtab_new(const pnbd_par *p, size_t n)
+{
+    double *q = n >= PNBD_QTAB_MIN_N ? malloc(PNBD_QTAB_N * sizeof *q) : NULL;
+    if (q != NULL)
+        pnbd_qtab_fill(p, q);
+    return q;
 }
 
 static void
@@ -248,8 +326,8 @@ cache_g1(const pnbd_par *p, pnbd_cache *c, double x, double tx, int want,
     if (g->x == x && g->t == tx && (!want || g->grad))
         return LOY_OK;
     g->x = g->t = (double)NAN;
-    LOY__TRY(pnbd_G(p, x, tx, log(p->alpha + tx), log(p->beta + tx), &g->Gp,
-                    &g->S, want ? g->dG : NULL));
+    LOY__TRY(pnbd_G(p, pnbd_q(c, x), x, tx, log(p->alpha + tx),
+                    log(p->beta + tx), &g->Gp, &g->S, want ? g->dG : NULL));
     g->x = x;
     g->t = tx;
     g->grad = want;
@@ -284,7 +362,7 @@ pnbd_p2(const pnbd_par *p, pnbd_cache *c, double x, double tx, double laa,
     double Gp2, S2, dG2[4], dlt, em;
     int want = dp2 != NULL, j;
     LOY__TRY(cache_g1(p, c, x, tx, want, &g1));
-    LOY__TRY(pnbd_G(p, x, T, row->lat, row->lbt, &Gp2, &S2,
+    LOY__TRY(pnbd_G(p, pnbd_q(c, x), x, T, row->lat, row->lbt, &Gp2, &S2,
                     want ? dG2 : NULL));
     dlt = (Gp2 - g1->Gp) + log(S2 / g1->S);
     *a = p->ls - laa + g1->Gp - p1;
@@ -430,14 +508,15 @@ pnbd_row_eval(const pnbd_par *p, pnbd_cache *c, double x, double tx,
     double p1, a = 0.0, m = 0.0, dp2[4] = {0.0, 0.0, 0.0, 0.0};
     double l1v, pi1, pi2, l_a, l_b, head;
     int want = grad != NULL, rc = LOY_OK;
-    const double *xt = xterms(p, c, x, want);
+    const double *xt = c->pa_only ? NULL : xterms(p, c, x, want);
+    double laa = xt != NULL ? xt[XT_LAA] : pnbd_laa(p, c, x);
     row->lat = log(p->alpha + T);
     row->lbt = log(p->beta + T);
     p1 = -(p->r + x) * row->lat - p->s * row->lbt;
     if (tx < T && pnbd_v_negligible(p, x, tx, T)) {
         m = 0.0; /* nobody dies: V below 1e-19 (the no-dropout limit) */
     } else if (tx < T) {
-        rc = pnbd_p2(p, c, x, tx, xt[XT_LAA], row, T, p1, &a, &m,
+        rc = pnbd_p2(p, c, x, tx, laa, row, T, p1, &a, &m,
                      want ? dp2 : NULL);
         if (rc == LOY_ENOCONV) {
             /* series too long: ln V directly; dp2 = dp1 + d ln V */
@@ -455,6 +534,10 @@ pnbd_row_eval(const pnbd_par *p, pnbd_cache *c, double x, double tx,
     }
     pnbd_mix(a, m, &l1v, &pi1, &pi2);
     row->pa = pi1;
+    if (c->pa_only) { /* predictions: the likelihood's head is not needed */
+        row->ll = 0.0;
+        return LOY_OK;
+    }
     l_a = log1p(T / p->alpha);
     l_b = log1p(T / p->beta);
     head = xt[XT_LG] + x * (log(p->r) - p->lalpha - l_a)
@@ -619,6 +702,7 @@ pnbd_predict(double *out, const double *params, const double *x,
 {
     pnbd_par p;
     pnbd_cache c;
+    double *q;
     size_t i;
     LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
     if (what != PNBD_PALIVE) {
@@ -628,13 +712,17 @@ pnbd_predict(double *out, const double *params, const double *x,
     }
     pnbd_par_set(&p, params);
     pnbd_cache_init(&c, NULL);
+    c.pa_only = 1;
+    c.qtab = q = pnbd_qtab_new(&p, n);
     for (i = 0; i < n; i++) {
         int rc = pnbd_predict1(&p, &c, what, x[i], t_x[i], T[i], arg, &out[i]);
         if (rc != LOY_OK) {
             loy__set_index(err_index, i);
+            free(q);
             return rc;
         }
     }
+    free(q);
     return LOY_OK;
 }
 
@@ -677,6 +765,7 @@ loy_pnbd_dert(double *out, const double params[4], const double *x,
 typedef struct pnbd_batch {
     double *palive, *cet;
     const pnbd_par *p;
+    const double *qtab;
     const double *x, *t_x, *T;
     double t;
 } pnbd_batch;
@@ -693,6 +782,8 @@ pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad)
     pnbd_row row;
     size_t i;
     pnbd_cache_init(&c, NULL);
+    c.qtab = b->qtab;
+    c.pa_only = 1;
     for (i = i0; i < i1; i++) {
         double B = p->beta + b->T[i], v = 0.0;
         int rc = pnbd_row_eval(p, &c, b->x[i], b->t_x[i], b->T[i], &row,
@@ -726,6 +817,8 @@ loy_pnbd_score(double *palive, double *cet, const double params[4],
     pnbd_par p;
     pnbd_batch b;
     uint32_t threads;
+    double *q;
+    int rc;
     LOY__TRY(loy__pnbd_score_check(palive, cet, params, x, t_x, T, n, t,
                                    opts, &threads, err_index));
     pnbd_par_set(&p, params);
@@ -736,7 +829,10 @@ loy_pnbd_score(double *palive, double *cet, const double params[4],
     b.t_x = t_x;
     b.T = T;
     b.t = t;
-    return loy__par_rows(threads, n, pnbd_score_range, &b, err_index);
+    b.qtab = q = pnbd_qtab_new(&p, n);
+    rc = loy__par_rows(threads, n, pnbd_score_range, &b, err_index);
+    free(q);
+    return rc;
 }
 
 int
