@@ -61,20 +61,19 @@ loy__bgnbd_check(const double *params, const double *x, const double *t_x,
  * alpha are both huge (the Poisson limit) the two are large and nearly
  * equal, their difference is not.
  */
-enum { XT_D1, XT_LB1, XT_IB1, XT_DR, XT_DA, XT_DB, XT_STRIDE };
 
 static void
 bg_xterms_direct(const double *p, double x, double *xt)
 {
     double r = p[0], a = p[2], b = p[3];
     double pab = loy__digamma(a + b) - loy__digamma(a + b + x);
-    xt[XT_D1] = loy__lgamma_diff_scaled(r, x) + loy__lgamma_diff(b, x)
+    xt[LOY__BG_XT_D1] = loy__lgamma_diff_scaled(r, x) + loy__lgamma_diff(b, x)
                 - loy__lgamma_diff(a + b, x);
-    xt[XT_LB1] = x > 0.0 ? log(b + x - 1.0) : 0.0;
-    xt[XT_IB1] = x > 0.0 ? 1.0 / (b + x - 1.0) : 0.0;
-    xt[XT_DR] = loy__digamma(r + x) - loy__digamma(r);
-    xt[XT_DA] = pab;
-    xt[XT_DB] = loy__digamma(b + x) - loy__digamma(b) + pab;
+    xt[LOY__BG_XT_LB1] = x > 0.0 ? log(b + x - 1.0) : 0.0;
+    xt[LOY__BG_XT_IB1] = x > 0.0 ? 1.0 / (b + x - 1.0) : 0.0;
+    xt[LOY__BG_XT_DR] = loy__digamma(r + x) - loy__digamma(r);
+    xt[LOY__BG_XT_DA] = pab;
+    xt[LOY__BG_XT_DB] = loy__digamma(b + x) - loy__digamma(b) + pab;
 }
 
 /*
@@ -90,13 +89,13 @@ bg_xtab_fill(const double *p, size_t xmax, double *tab)
     double lr = 0.0, lb = 0.0, lab = 0.0, dr = 0.0, db = 0.0, dab = 0.0;
     size_t x;
     for (x = 0; x <= xmax; x++) {
-        double *xt = tab + XT_STRIDE * x, j = (double)x;
-        xt[XT_D1] = lr + lb - lab;
-        xt[XT_LB1] = x > 0 ? log(b + j - 1.0) : 0.0;
-        xt[XT_IB1] = x > 0 ? 1.0 / (b + j - 1.0) : 0.0;
-        xt[XT_DR] = dr;
-        xt[XT_DA] = -dab;
-        xt[XT_DB] = db - dab;
+        double *xt = tab + LOY__BG_XT_STRIDE * x, j = (double)x;
+        xt[LOY__BG_XT_D1] = lr + lb - lab;
+        xt[LOY__BG_XT_LB1] = x > 0 ? log(b + j - 1.0) : 0.0;
+        xt[LOY__BG_XT_IB1] = x > 0 ? 1.0 / (b + j - 1.0) : 0.0;
+        xt[LOY__BG_XT_DR] = dr;
+        xt[LOY__BG_XT_DA] = -dab;
+        xt[LOY__BG_XT_DB] = db - dab;
         lr += log1p(j / r);
         lb += log(b + j);
         lab += log(a + b + j);
@@ -121,19 +120,19 @@ bg_row_pos(const double *p, double lrr, double la, const double *xt,
 {
     double r = p[0], al = p[1], rx = r + x;
     double l1 = log1p(tx / al), dT = (T - tx) / (al + tx);
-    double c3 = -rx * log1p(dT), c4 = la - xt[XT_LB1];
+    double c3 = -rx * log1p(dT), c4 = la - xt[LOY__BG_XT_LB1];
     double d = c3 - c4, e = exp(-fabs(d)), pi3;
-    double ll = xt[XT_D1] + x * (lrr - l1) - r * l1 + (d > 0.0 ? c3 : c4)
+    double ll = xt[LOY__BG_XT_D1] + x * (lrr - l1) - r * l1 + (d > 0.0 ? c3 : c4)
                 + log1p(e);
     if (g != NULL) {
         double atx = al + tx;
         pi3 = (d > 0.0 ? 1.0 : e) / (1.0 + e);
-        g[0] = xt[XT_DR] - l1 + pi3 * c3 / rx;
+        g[0] = xt[LOY__BG_XT_DR] - l1 + pi3 * c3 / rx;
         /* r/alpha - (r+x)/(alpha+t_x), without the two large terms */
         g[1] = ((r / al) * tx - x) / atx
                + pi3 * rx * dT / (al + T);
-        g[2] = xt[XT_DA] + (1.0 - pi3) / p[2];
-        g[3] = xt[XT_DB] - (1.0 - pi3) * xt[XT_IB1];
+        g[2] = xt[LOY__BG_XT_DA] + (1.0 - pi3) / p[2];
+        g[3] = xt[LOY__BG_XT_DB] - (1.0 - pi3) * xt[LOY__BG_XT_IB1];
     }
     return ll;
 }
@@ -155,7 +154,7 @@ bg_row_zero(const double *p, double T, double *g)
 static double
 bg_row(const double *p, double x, double tx, double T, double *g)
 {
-    double xt[XT_STRIDE];
+    double xt[LOY__BG_XT_STRIDE];
     if (x == 0.0)
         return bg_row_zero(p, T, g);
     bg_xterms_direct(p, x, xt);
@@ -239,7 +238,7 @@ typedef struct bg_fit_data {
     size_t n0;
     const double *x, *tx, *T, *w; /* x > 0 rows */
     size_t np;
-    double *xtab; /* XT_STRIDE * (xmax + 1) */
+    double *xtab; /* LOY__BG_XT_STRIDE * (xmax + 1) */
     size_t xmax;
     uint32_t threads; /* loy_fit_options::threads */
 } bg_fit_data;
@@ -258,37 +257,96 @@ typedef struct bg_eval {
 
 #define BG_SUM_BLOCK 512u
 
+/* x = 0 rows [i0, i1): sum w ln(1 + T/alpha) and sum w T/(alpha+T) are
+ * all these rows add (in this form also when alpha is huge); sixteen
+ * logarithms at a time, added in row order. */
+static void
+bg_sum_zero(const bg_eval *e, size_t i0, size_t i1, double *s0, double *s1)
+{
+    const bg_fit_data *d = e->d;
+    const double al = e->p[1];
+    size_t i, k, m;
+    for (i = i0; i < i1; i += m) {
+        double l[LOY__BG_ROWS], Tb[LOY__BG_ROWS];
+        int64_t bad[LOY__BG_ROWS];
+        const double *T = d->T0 + i;
+        m = i1 - i < LOY__BG_ROWS ? i1 - i : LOY__BG_ROWS;
+        if (m < LOY__BG_ROWS) { /* the tail, padded */
+            for (k = 0; k < LOY__BG_ROWS; k++)
+                Tb[k] = k < m ? T[k] : 0.0;
+            T = Tb;
+        }
+        loy__bgnbd_zero_rows(al, T, l, bad);
+        for (k = 0; k < m; k++) {
+            double w = d->w0 != NULL ? d->w0[i + k] : 1.0;
+            *s0 += w * (bad[k] ? log1p(T[k] / al) : l[k]);
+            if (e->grad)
+                *s1 += w * T[k] / (al + T[k]);
+        }
+    }
+}
+
+/* x > 0 rows [i0, i1) (of the x > 0 arrays) into acc: sixteen at a time
+ * by the vector kernel, the rows it does not cover by bg_row_pos, the
+ * terms added in row order. */
+static void
+bg_sum_pos(const bg_eval *e, size_t i0, size_t i1, double *acc)
+{
+    const bg_fit_data *d = e->d;
+    const double *p = e->p;
+    double direct[LOY__BG_ROWS][LOY__BG_XT_STRIDE];
+    double xb[LOY__BG_ROWS], txb[LOY__BG_ROWS], Tb[LOY__BG_ROWS];
+    double ll[LOY__BG_ROWS], gr[4 * LOY__BG_ROWS];
+    const double *rows[LOY__BG_ROWS];
+    int64_t bad[LOY__BG_ROWS];
+    size_t i, j, k, m;
+    for (i = i0; i < i1; i += m) {
+        const double *x = d->x + i, *tx = d->tx + i, *T = d->T + i;
+        m = i1 - i < LOY__BG_ROWS ? i1 - i : LOY__BG_ROWS;
+        if (m < LOY__BG_ROWS) { /* the tail, padded with its first row */
+            for (k = 0; k < LOY__BG_ROWS; k++) {
+                xb[k] = x[k < m ? k : 0];
+                txb[k] = tx[k < m ? k : 0];
+                Tb[k] = T[k < m ? k : 0];
+            }
+            x = xb, tx = txb, T = Tb;
+        }
+        for (k = 0; k < LOY__BG_ROWS; k++) {
+            if (x[k] <= (double)d->xmax) {
+                rows[k] = d->xtab + LOY__BG_XT_STRIDE * (size_t)x[k];
+            } else {
+                bg_xterms_direct(p, x[k], direct[k]);
+                rows[k] = direct[k];
+            }
+        }
+        loy__bgnbd_pos_rows(p, e->lrr, e->la, rows, x, tx, T, ll,
+                            e->grad ? gr : NULL, bad);
+        for (k = 0; k < m; k++) {
+            double w = d->w != NULL ? d->w[i + k] : 1.0;
+            if (bad[k])
+                ll[k] = bg_row_pos(p, e->lrr, e->la, rows[k], x[k], tx[k],
+                                   T[k], e->grad ? gr + 4 * k : NULL);
+            acc[0] += w * ll[k];
+            for (j = 0; e->grad && j < 4; j++)
+                acc[j + 1] += w * gr[4 * k + j];
+        }
+    }
+}
+
 static int
 bg_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
 {
     const bg_eval *e = ctx;
     const bg_fit_data *d = e->d;
     const double *p = e->p;
-    double s0 = 0.0, s1 = 0.0, gr[4], xt[XT_STRIDE];
-    size_t i, j;
-    /* x = 0: sum w ln(1 + T/alpha) and sum w T/(alpha+T) are all these
-     * rows add (in this form also when alpha is huge) */
-    for (i = i0; i < i1 && i < d->n0; i++) {
-        double w = d->w0 != NULL ? d->w0[i] : 1.0, T = d->T0[i];
-        s0 += w * log1p(T / p[1]);
-        if (e->grad)
-            s1 += w * T / (p[1] + T);
-    }
+    double s0 = 0.0, s1 = 0.0;
+    if (i0 < d->n0)
+        bg_sum_zero(e, i0, i1 < d->n0 ? i1 : d->n0, &s0, &s1);
     acc[0] = -p[0] * s0;
     acc[1] = -s0;
     acc[2] = p[0] / p[1] * s1;
-    for (i = i0 > d->n0 ? i0 - d->n0 : 0; i + d->n0 < i1; i++) {
-        double w = d->w != NULL ? d->w[i] : 1.0, x = d->x[i];
-        const double *row = xt;
-        if (x <= (double)d->xmax)
-            row = d->xtab + XT_STRIDE * (size_t)x;
-        else
-            bg_xterms_direct(p, x, xt);
-        acc[0] += w * bg_row_pos(p, e->lrr, e->la, row, x, d->tx[i],
-                                 d->T[i], e->grad ? gr : NULL);
-        for (j = 0; e->grad && j < 4; j++)
-            acc[j + 1] += w * gr[j];
-    }
+    if (i1 > d->n0)
+        bg_sum_pos(e, i0 > d->n0 ? i0 - d->n0 : 0, i1 - d->n0, acc);
     return LOY_OK;
 }
 
@@ -341,7 +399,7 @@ bg_fit_split(bg_fit_data *d, bg_fit_store *s, const double *x,
             xmax = (size_t)x[i]; /* larger x: bg_xterms_direct per row */
     }
     s->buf = malloc(sizeof(double)
-                    * (n0 * cols + np * (cols + 3) + XT_STRIDE * (xmax + 1)));
+                    * (n0 * cols + np * (cols + 3) + LOY__BG_XT_STRIDE * (xmax + 1)));
     LOY__REQUIRE(s->buf != NULL, LOY_ENOMEM);
     b = s->buf;
     d->T0 = b;

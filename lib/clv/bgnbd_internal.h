@@ -41,6 +41,39 @@ int loy__bgnbd_enew_quad(double r, double alpha, double a, double b, double t,
 double loy__bgnbd_log_palive(const double *params, double x, double t_x,
                              double T);
 
+/*
+ * The per-x terms of the likelihood (bgnbd.c): D1 = lnG(r+x) - lnG(r)
+ * - x ln r + lnG(b+x) - lnG(b) - lnG(a+b+x) + lnG(a+b); ln(b+x-1) and
+ * 1/(b+x-1) (0 for x = 0); the digamma differences of d lnL/dr, da, db.
+ */
+enum {
+    LOY__BG_XT_D1,
+    LOY__BG_XT_LB1,
+    LOY__BG_XT_IB1,
+    LOY__BG_XT_DR,
+    LOY__BG_XT_DA,
+    LOY__BG_XT_DB,
+    LOY__BG_XT_STRIDE
+};
+
+/*
+ * The fit's rows LOY__BG_ROWS at a time by vector kernels (bgnbd_rows.c;
+ * each value within a few ulp of the scalar form, the same bits for a row
+ * wherever it sits). bad[k] != 0: row k is not covered (its output is
+ * garbage) and the caller computes it by the scalar form.
+ *   zero_rows: out[k] = log1p(T[k]/alpha) (x = 0 rows).
+ *   pos_rows: ll[k] and, when grad != NULL, grad[4k..4k+3] of an x > 0
+ *   row (bg_row_pos), xt[k] its per-x terms, lrr = ln r - ln alpha,
+ *   la = ln a.
+ */
+#define LOY__BG_ROWS 16u
+void loy__bgnbd_zero_rows(double alpha, const double *T, double *out,
+                          int64_t *bad);
+void loy__bgnbd_pos_rows(const double *params, double lrr, double la,
+                         const double *const *xt, const double *x,
+                         const double *tx, const double *T, double *ll,
+                         double *grad, int64_t *bad);
+
 /* ln a - ln(b + x - 1) is tabulated for x < LOY__BG_LAB_N (lab[0] = 0). */
 #define LOY__BG_LAB_N 64u
 void loy__bgnbd_lab_fill(const double *params, double *lab);
