@@ -163,6 +163,30 @@ test_par_sum_lowest_failure(void **state)
     }
 }
 
+/* Each task of loy__par_tasks runs once, whatever the thread count
+ * (more threads than tasks included), and none for zero tasks. */
+static void
+task_count_fn(void *ctx, size_t task)
+{
+    ((int *)ctx)[task]++;
+}
+
+static void
+test_par_tasks_each_once(void **state)
+{
+    int runs[70];
+    size_t n, k;
+    uint32_t t;
+    (void)state;
+    for (t = 0; t <= 9; t++)
+        for (n = 0; n <= 69; n += 23) {
+            memset(runs, 0, sizeof runs);
+            loy__par_tasks(t, n, task_count_fn, runs);
+            for (k = 0; k < 70; k++)
+                assert_int_equal(runs[k], k < n ? 1 : 0);
+        }
+}
+
 static void
 test_par_sum_identical(void **state)
 {
@@ -502,6 +526,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_par_sum_identical),
         cmocka_unit_test(test_par_sum_lowest_failure),
+        cmocka_unit_test(test_par_tasks_each_once),
         cmocka_unit_test(test_par_rows_lowest_error),
         cmocka_unit_test_setup(test_fit_threads_bgnbd, setup),
         cmocka_unit_test_setup(test_fit_threads_pnbd, setup),

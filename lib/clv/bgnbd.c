@@ -678,31 +678,29 @@ typedef struct bg_ctab {
     double step[BG_TAY_M][BG_CTAB_K + 1];
 } bg_ctab;
 
+/* The series coefficients G_k of one x and the first k0 past which the
+ * terms keep one sign and shrink. */
 static void
-bg_ctab_fill(bg_ctab *t, const double *p, size_t xmax)
+bg_ctab_fill_x(bg_ctab *t, const double *p, size_t x)
 {
     double A = p[2] + p[3] - 1.0 - p[0], a = p[2];
-    size_t x, k;
-    t->xmax = xmax;
-    for (x = 0; x <= xmax; x++) {
-        double C = p[2] + p[3] + (double)x - 1.0, *G = t->G + x * (BG_CTAB_K + 1);
-        size_t k0 = BG_CTAB_K + 1;
-        G[0] = 0.0;
-        G[1] = A / C;
-        for (k = 1; k < BG_CTAB_K; k++) {
-            double kk = (double)k;
-            double rho = (A + kk) * (a + kk - 1.0) / ((C + kk) * (kk + 1.0));
-            G[k + 1] = G[k] * rho;
-        }
-        for (k = BG_CTAB_K - 1; k >= 1; k--) {
-            double kk = (double)k;
-            double rho = (A + kk) * (a + kk - 1.0) / ((C + kk) * (kk + 1.0));
-            if (!(A + kk > 0.0 && fabs(rho) <= 1.0))
-                break;
-            k0 = k;
-        }
-        t->k0[x] = k0;
+    double C = p[2] + p[3] + (double)x - 1.0, *G = t->G + x * (BG_CTAB_K + 1);
+    size_t k, k0 = BG_CTAB_K + 1;
+    G[0] = 0.0;
+    G[1] = A / C;
+    for (k = 1; k < BG_CTAB_K; k++) {
+        double kk = (double)k;
+        double rho = (A + kk) * (a + kk - 1.0) / ((C + kk) * (kk + 1.0));
+        G[k + 1] = G[k] * rho;
     }
+    for (k = BG_CTAB_K - 1; k >= 1; k--) {
+        double kk = (double)k;
+        double rho = (A + kk) * (a + kk - 1.0) / ((C + kk) * (kk + 1.0));
+        if (!(A + kk > 0.0 && fabs(rho) <= 1.0))
+            break;
+        k0 = k;
+    }
+    t->k0[x] = k0;
 }
 
 /*
@@ -860,22 +858,45 @@ bg_taylor_eval(const double *c, double d)
  * an x no row has). z = t/(alpha + T + t) is computed by monotone
  * operations, so a row's z lies within the range's ends exactly.
  */
+/* What the tables of a batch are built from (read-only to the tasks). */
+typedef struct bg_tab_job {
+    bg_ctab *t;
+    const double *p, *tlo, *thi;
+    double tt;
+} bg_tab_job;
+
+/* All tables of one x (a task of loy__par_tasks: the x are independent). */
 static void
-bg_taylor_fill(bg_ctab *t, const double *p, const double *tlo,
-               const double *thi, double tt)
+bg_tables_x(void *ctx, size_t x)
 {
-    size_t j;
-    bg_taylor_steps(t);
-    for (j = 0; j <= t->xmax; j++) {
-        if (tlo[j] <= thi[j]) {
-            t->zlo[j] = tt / (p[1] + thi[j] + tt);
-            t->zhi[j] = tt / (p[1] + tlo[j] + tt);
-        } else { /* no row with this x */
-            t->zlo[j] = 1.0;
-            t->zhi[j] = 0.0;
-        }
-        bg_taylor_build(t, p[2] - 1.0, j);
+    const bg_tab_job *j = ctx;
+    bg_ctab *t = j->t;
+    const double *p = j->p;
+    bg_ctab_fill_x(t, p, x);
+    if (j->tlo[x] <= j->thi[x]) {
+        t->zlo[x] = j->tt / (p[1] + j->thi[x] + j->tt);
+        t->zhi[x] = j->tt / (p[1] + j->tlo[x] + j->tt);
+    } else { /* no row with this x */
+        t->zlo[x] = 1.0;
+        t->zhi[x] = 0.0;
     }
+    bg_taylor_build(t, p[2] - 1.0, x);
+}
+
+/* The tables of x = 0..xmax on up to `threads` threads. */
+static void
+bg_tables_fill(bg_ctab *t, const double *p, size_t xmax, const double *tlo,
+               const double *thi, double tt, uint32_t threads)
+{
+    bg_tab_job j;
+    t->xmax = xmax;
+    bg_taylor_steps(t);
+    j.t = t;
+    j.p = p;
+    j.tlo = tlo;
+    j.thi = thi;
+    j.tt = tt;
+    loy__par_tasks(threads, xmax + 1, bg_tables_x, &j);
 }
 
 /*
@@ -922,6 +943,68 @@ bg_row_ranges(const double *x, const double *T, size_t n, double *tlo,
     return xmax;
 }
 
+/* The ranges of shares of the rows, one share per task. */
+typedef struct bg_range_job {
+    const double *x, *T;
+    size_t n, parts;
+    double *lo, *hi; /* (BG_CTAB_XMAX + 1) per share */
+    size_t *xmax;    /* per share */
+} bg_range_job;
+
+static void
+bg_ranges_part(void *ctx, size_t k)
+{
+    const bg_range_job *j = ctx;
+    size_t i0 = j->n / j->parts * k;
+    size_t i1 = k + 1 == j->parts ? j->n : j->n / j->parts * (k + 1);
+    j->xmax[k] = bg_row_ranges(j->x + i0, j->T + i0, i1 - i0,
+                               j->lo + k * (BG_CTAB_XMAX + 1),
+                               j->hi + k * (BG_CTAB_XMAX + 1));
+}
+
+/*
+ * bg_row_ranges over shares of the rows on up to `threads` threads, then
+ * merged (exact: the same ranges for every thread count). One share on
+ * the calling thread when there is no room for the shares' ranges.
+ */
+static size_t
+bg_row_ranges_par(const double *x, const double *T, size_t n,
+                  uint32_t threads, double *tlo, double *thi)
+{
+    bg_range_job j;
+    size_t parts = threads > 1u ? threads : 1u, k, m, xmax = 0;
+    double *buf;
+    parts = parts < n / LOY__PAR_MIN_ROWS ? parts : n / LOY__PAR_MIN_ROWS;
+    parts = parts > LOY_MAX_THREADS ? LOY_MAX_THREADS : parts;
+    buf = parts > 1u ? malloc(parts * (2 * (BG_CTAB_XMAX + 1) * sizeof *buf
+                                       + sizeof *j.xmax))
+                     : NULL;
+    if (buf == NULL)
+        return bg_row_ranges(x, T, n, tlo, thi);
+    j.x = x;
+    j.T = T;
+    j.n = n;
+    j.parts = parts;
+    j.lo = buf;
+    j.hi = buf + parts * (BG_CTAB_XMAX + 1);
+    j.xmax = (size_t *)(buf + 2 * parts * (BG_CTAB_XMAX + 1));
+    loy__par_tasks(threads, parts, bg_ranges_part, &j);
+    for (m = 0; m <= BG_CTAB_XMAX; m++) {
+        tlo[m] = j.lo[m];
+        thi[m] = j.hi[m];
+        for (k = 1; k < parts; k++) {
+            const double *l = j.lo + k * (BG_CTAB_XMAX + 1);
+            const double *h = j.hi + k * (BG_CTAB_XMAX + 1);
+            tlo[m] = l[m] < tlo[m] ? l[m] : tlo[m];
+            thi[m] = h[m] > thi[m] ? h[m] : thi[m];
+        }
+    }
+    for (k = 0; k < parts; k++)
+        xmax = j.xmax[k] > xmax ? j.xmax[k] : xmax;
+    free(buf);
+    return xmax;
+}
+
 /* CET of one customer (validated input, P(alive) pa), table used when
  * tab != NULL. */
 static int
@@ -943,7 +1026,7 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
         *out = pa * h;
         return LOY_OK;
     }
-    z = t / (p[1] + T + t); /* as in bg_taylor_fill */
+    z = t / (p[1] + T + t); /* as in bg_tables_x */
     {
         size_t xi = (size_t)x, j, at;
         if (tab->nb[xi] > 0 && z >= tab->zlo[xi] && z <= tab->zhi[xi]) {
@@ -1104,12 +1187,10 @@ bg_cet_run(double *out, double *pa_out, const double *p, const double *x,
     int rc;
     loy__bgnbd_lab_fill(p, lab);
     if (n >= BG_CTAB_MIN_N) {
-        size_t xmax = bg_row_ranges(x, T, n, tlo, thi);
+        size_t xmax = bg_row_ranges_par(x, T, n, threads, tlo, thi);
         tab = malloc(sizeof *tab);
-        if (tab != NULL) {
-            bg_ctab_fill(tab, p, xmax);
-            bg_taylor_fill(tab, p, tlo, thi, t);
-        }
+        if (tab != NULL)
+            bg_tables_fill(tab, p, xmax, tlo, thi, t, threads);
     }
     b.out = out;
     b.pa_out = pa_out;

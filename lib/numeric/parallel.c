@@ -90,6 +90,54 @@ loy__par_rows(uint32_t threads, size_t n, loy__rows_fn fn, void *ctx,
 }
 
 /* ------------------------------------------------------------------ */
+/* Independent tasks                                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct par_task_job {
+    loy__task_fn fn;
+    void *ctx;
+    size_t first, step, n;
+} par_task_job;
+
+static void *
+par_task_run(void *arg)
+{
+    par_task_job *j = arg;
+    size_t k;
+    for (k = j->first; k < j->n; k += j->step)
+        j->fn(j->ctx, k);
+    return NULL;
+}
+
+void
+loy__par_tasks(uint32_t threads, size_t ntasks, loy__task_fn fn, void *ctx)
+{
+    par_task_job jobs[LOY_MAX_THREADS];
+    pthread_t th[LOY_MAX_THREADS];
+    int started[LOY_MAX_THREADS];
+    size_t t, nt = par_threads(threads, ntasks, 1u);
+    if (nt > LOY_MAX_THREADS)
+        nt = LOY_MAX_THREADS;
+    for (t = 0; t < nt; t++) {
+        jobs[t].fn = fn;
+        jobs[t].ctx = ctx;
+        jobs[t].first = t;
+        jobs[t].step = nt;
+        jobs[t].n = ntasks;
+    }
+    /* job 0 runs here; a thread that cannot start runs here too */
+    for (t = 1; t < nt; t++)
+        started[t] = pthread_create(&th[t], NULL, par_task_run, &jobs[t]) == 0;
+    par_task_run(&jobs[0]);
+    for (t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            par_task_run(&jobs[t]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Sums                                                                */
 /* ------------------------------------------------------------------ */
 

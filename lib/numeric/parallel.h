@@ -38,6 +38,19 @@ typedef int (*loy__rows_fn)(void *ctx, size_t i0, size_t i1, size_t *bad);
 int loy__par_rows(uint32_t threads, size_t n, loy__rows_fn fn, void *ctx,
                   size_t *err_index);
 
+/* Task `task` of a set of independent tasks; it cannot fail. */
+typedef void (*loy__task_fn)(void *ctx, size_t task);
+
+/*
+ * Run tasks [0, ntasks) on up to `threads` threads (0 and 1: the calling
+ * thread only), dealt in turn: thread t runs tasks t, t + nt, ... Each
+ * task must write only its own outputs, so that the results do not depend
+ * on the thread count. For work too small to split by rows (tables with
+ * one entry per x, partial results per share of the rows).
+ */
+void loy__par_tasks(uint32_t threads, size_t ntasks, loy__task_fn fn,
+                    void *ctx);
+
 /*
  * Partial sums of rows [i0, i1) into acc[0..width-1] (zeroed by the
  * caller). Returns LOY_OK or an error status.
