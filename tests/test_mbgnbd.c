@@ -360,6 +360,77 @@ test_palive_denormal_alpha(void **state)
         assert_true(rc == LOY_ENOCONV && err == 0);
 }
 
+/*
+ * P(alive) of a batch (the vector rows of bgnbd_palive.c) against a long
+ * double evaluation of ln a - ln(b + x) + (r + x) ln((alpha + T)/(alpha +
+ * t_x)), over ten decades of the parameters and of T, x = 0 included
+ * (MBG/NBD customers can drop out before buying): within the rounding of
+ * the double forms, ulps of u times u's size. The same rows from an odd
+ * offset give the same bytes.
+ */
+static uint64_t
+lane_rng(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static double
+lane_unif(uint64_t *s)
+{
+    return ((double)(lane_rng(s) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static void
+test_palive_lanes(void **state)
+{
+    enum { N = 2051 };
+    static double x[N], tx[N], T[N], pa[N], pb[N];
+    double p[4], worst = 0.0;
+    uint64_t s = 99;
+    size_t i, k, r;
+    (void)state;
+    for (r = 0; r < 40; r++) {
+        for (k = 0; k < 4; k++)
+            p[k] = pow(10.0, -4.0 + 10.0 * lane_unif(&s));
+        for (i = 0; i < N; i++) {
+            double u1 = lane_unif(&s), u2 = lane_unif(&s);
+            x[i] = floor(pow(10.0, 3.0 * u1)) - 1.0;
+            T[i] = pow(10.0, -2.0 + 8.0 * u2);
+            tx[i] = x[i] == 0.0 ? 0.0 : T[i] * (i % 7 == 0 ? 0.0 : u1);
+        }
+        assert_ok(loy_mbgnbd_palive(pa, p, x, tx, T, N, NULL));
+        for (i = 0; i < N; i++) {
+            long double u = logl((long double)p[2])
+                            - logl((long double)p[3] + x[i])
+                            + ((long double)p[0] + x[i])
+                                  * log1pl(((long double)T[i] - tx[i])
+                                           / ((long double)p[1] + tx[i]));
+            double ref = (double)(1.0L / (1.0L + expl(u)));
+            double err = fabs(pa[i] - ref);
+            assert_true(pa[i] >= 0.0 && pa[i] <= 1.0);
+            if (ref < 1e-290) {
+                assert_true(err <= 1e-290);
+                continue;
+            }
+            err /= ref * (1e-13 + 1e-15 * ((p[0] + x[i])
+                                               * (fabs(log(p[1] + T[i]))
+                                                  + 1.0)
+                                           + fabs(log(p[2]))
+                                           + fabs(log(p[3] + x[i]))));
+            worst = fmax(worst, err);
+        }
+        assert_ok(loy_mbgnbd_palive(pb, p, x + 3, tx + 3, T + 3, N - 3,
+                                    NULL));
+        assert_memory_equal(pb, pa + 3, (N - 3) * sizeof *pb);
+    }
+    print_message("largest difference from long double / bound: %.3g\n",
+                  worst);
+    assert_true(worst <= 1.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -374,6 +445,7 @@ main(int argc, char **argv)
         loy_data_test(test_fit_cdnow),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_palive_denormal_alpha),
+        cmocka_unit_test(test_palive_lanes),
     };
     return loy_run_tests(tests);
 }

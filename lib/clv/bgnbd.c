@@ -122,8 +122,8 @@ bg_row_pos(const double *p, double lrr, double la, const double *xt,
     double l1 = log1p(tx / al), dT = (T - tx) / (al + tx);
     double c3 = -rx * log1p(dT), c4 = la - xt[LOY__BG_XT_LB1];
     double d = c3 - c4, e = exp(-fabs(d)), pi3;
-    double ll = xt[LOY__BG_XT_D1] + x * (lrr - l1) - r * l1 + (d > 0.0 ? c3 : c4)
-                + log1p(e);
+    double ll = xt[LOY__BG_XT_D1] + x * (lrr - l1) - r * l1
+                + (d > 0.0 ? c3 : c4) + log1p(e);
     if (g != NULL) {
         double atx = al + tx;
         pi3 = (d > 0.0 ? 1.0 : e) / (1.0 + e);
@@ -399,7 +399,8 @@ bg_fit_split(bg_fit_data *d, bg_fit_store *s, const double *x,
             xmax = (size_t)x[i]; /* larger x: bg_xterms_direct per row */
     }
     s->buf = malloc(sizeof(double)
-                    * (n0 * cols + np * (cols + 3) + LOY__BG_XT_STRIDE * (xmax + 1)));
+                    * (n0 * cols + np * (cols + 3)
+                       + LOY__BG_XT_STRIDE * (xmax + 1)));
     LOY__REQUIRE(s->buf != NULL, LOY_ENOMEM);
     b = s->buf;
     d->T0 = b;

@@ -92,6 +92,17 @@ void loy__bgnbd_palive_rows(const double *params, const double *lab,
                             const double *T, size_t n, double *out);
 
 /*
+ * The same for MBG/NBD (params (r, alpha, a, b) of MBG/NBD): lab from
+ * loy__mbgnbd_lab_fill (ln a - ln(b + x) for x < LOY__BG_LAB_N).
+ */
+void loy__mbgnbd_lab_fill(const double *params, double *lab);
+double loy__mbgnbd_palive_row(const double *params, const double *lab,
+                              double x, double t_x, double T);
+void loy__mbgnbd_palive_rows(const double *params, const double *lab,
+                             const double *x, const double *t_x,
+                             const double *T, size_t n, double *out);
+
+/*
  * CET(t) of n validated customers into out and, when pa_out is not NULL,
  * P(alive) into pa_out (per-x coefficient table for large batches).
  * err_index: the customer whose series failed.

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bgnbd_palive.c - BG/NBD P(alive) of a batch of customers, four at a time.
+ * bgnbd_palive.c - BG/NBD and MBG/NBD P(alive) of a batch of customers,
+ * sixteen at a time.
  *
  * P(alive) = 1/(1 + e^u), u = c_x + (r + x) L, c_x = ln a - ln(b + x - 1),
  * L = ln((alpha + T)/(alpha + t_x)) = log1p(e), e = (T - t_x)/(alpha + t_x)
- * (MODELS.md 6.1). Scoring a customer base is this formula a million
- * times; one log and one exp per customer through libm were most of the
- * cost. Here L and e^-|u| come from numeric/vmath.h on four lanes,
- * compiled twice (baseline and AVX2, chosen at run time: the arithmetic
- * is the same, so the bits are too). A row's value depends on its own
- * inputs only: the tail of a batch goes through the same lanes, padded,
- * so any split of the rows (threads) gives the same bytes.
+ * (MODELS.md 6.1; x = 0: 1). MBG/NBD's is the same with c_x = ln a -
+ * ln(b + x) and no exception at x = 0 (MODELS.md 6.2). Scoring a customer
+ * base is this formula a million times; one log and one exp per customer
+ * through libm were most of the cost. Here L and e^-|u| come from
+ * numeric/vmath.h on four groups of four lanes, compiled twice (baseline
+ * and AVX2, chosen at run time: the arithmetic is the same, so the bits
+ * are too). A row's value depends on its own inputs only: the tail of a
+ * batch goes through the same lanes, padded, so any split of the rows
+ * (threads) gives the same bytes.
  *
  * Lanes the polynomials do not cover are recomputed with libm: e beyond
  * 1e300 or not finite (a denormal alpha with t_x = 0) and |u| > 700
@@ -37,15 +40,15 @@ loy__bgnbd_log_ratio(double alpha, double t_x, double T)
 }
 
 /* c_x = ln a - ln(b + x - 1), from the table below LOY__BG_LAB_N (0 for
- * x = 0: P(alive) is 1 there). */
+ * x = 0: P(alive) is 1 there); MBG/NBD (mbg): ln a - ln(b + x). */
 static double
-bg_c(const double *p, const double *lab, double x)
+bg_c(const double *p, const double *lab, double x, int mbg)
 {
-    if (x == 0.0)
+    if (x == 0.0 && !mbg)
         return 0.0;
-    return lab != NULL && x < (double)LOY__BG_LAB_N
-               ? lab[(size_t)x]
-               : log(p[2]) - log(p[3] + x - 1.0);
+    if (lab != NULL && x < (double)LOY__BG_LAB_N)
+        return lab[(size_t)x];
+    return mbg ? log(p[2]) - log(p[3] + x) : log(p[2]) - log(p[3] + x - 1.0);
 }
 
 /* The libm form: the reference the lanes are checked against. */
@@ -56,8 +59,25 @@ loy__bgnbd_palive_row(const double *p, const double *lab, double x,
     double c;
     if (x == 0.0)
         return 1.0;
-    c = bg_c(p, lab, x);
+    c = bg_c(p, lab, x, 0);
     return loy__expit_neg(c + (p[0] + x) * loy__bgnbd_log_ratio(p[1], t_x, T));
+}
+
+double
+loy__mbgnbd_palive_row(const double *p, const double *lab, double x,
+                       double t_x, double T)
+{
+    double c = bg_c(p, lab, x, 1);
+    return loy__expit_neg(c + (p[0] + x) * loy__bgnbd_log_ratio(p[1], t_x, T));
+}
+
+/* The libm form of either model. */
+static double
+palive_row(const double *p, const double *lab, double x, double t_x,
+           double T, int mbg)
+{
+    return mbg ? loy__mbgnbd_palive_row(p, lab, x, t_x, T)
+               : loy__bgnbd_palive_row(p, lab, x, t_x, T);
 }
 
 void
@@ -67,6 +87,14 @@ loy__bgnbd_lab_fill(const double *p, double *lab)
     lab[0] = 0.0;
     for (j = 1; j < LOY__BG_LAB_N; j++)
         lab[j] = log(p[2]) - log(p[3] + (double)j - 1.0);
+}
+
+void
+loy__mbgnbd_lab_fill(const double *p, double *lab)
+{
+    size_t j;
+    for (j = 0; j < LOY__BG_LAB_N; j++)
+        lab[j] = log(p[2]) - log(p[3] + (double)j);
 }
 
 #ifdef LOY__VMATH_VEC
@@ -85,7 +113,8 @@ loy__bgnbd_lab_fill(const double *p, double *lab)
 
 LOY__VMATH_INLINE void
 palive16(const double *p, const double *x_p, const double *tx_p,
-         const double *T_p, const double *c_p, double *out, loy__v4l *bad)
+         const double *T_p, const double *c_p, double *out, loy__v4l *bad,
+         int mbg)
 {
     loy__v4d x[BG_NG], e[BG_NG], ep[BG_NG], L[BG_NG], na[BG_NG], ex[BG_NG];
     loy__v4l pos[BG_NG];
@@ -113,12 +142,14 @@ palive16(const double *p, const double *x_p, const double *tx_p,
         na[g] = -a;
         /* e not in (0 <= e <= 1e300) (NaN compares false), |u| past 700 */
         bad[g] = ~(e[g] <= LOY__V4(1e300)) | (a > LOY__V4(700.0));
-        bad[g] &= ~(x[g] == zero);
+        if (!mbg) /* BG/NBD: x = 0 is alive */
+            bad[g] &= ~(x[g] == zero);
     }
     loy__v4_exp_neg_n(ex, na, BG_NG);
     LOY__VMATH_EACH(g, BG_NG) {
         loy__v4d pa = LOY__V4_SELECT(pos[g], ex[g], one) / (one + ex[g]);
-        pa = LOY__V4_SELECT(x[g] == zero, one, pa);
+        if (!mbg)
+            pa = LOY__V4_SELECT(x[g] == zero, one, pa);
         memcpy(out + 4 * g, &pa, sizeof pa);
     }
 }
@@ -130,7 +161,8 @@ palive16(const double *p, const double *x_p, const double *tx_p,
  */
 LOY__VMATH_INLINE void
 palive_body(const double *p, const double *lab, const double *x,
-            const double *tx, const double *T, size_t n, double *out)
+            const double *tx, const double *T, size_t n, double *out,
+            int mbg)
 {
     double c[BG_GROUP], bx[BG_GROUP], btx[BG_GROUP], bT[BG_GROUP];
     double bo[BG_GROUP];
@@ -149,57 +181,74 @@ palive_body(const double *p, const double *lab, const double *x,
         }
         for (k = 0; k < BG_GROUP; k++) /* the table, inline: most rows */
             c[k] = gx[k] < (double)LOY__BG_LAB_N ? lab[(size_t)gx[k]]
-                                                 : bg_c(p, lab, gx[k]);
-        palive16(p, gx, gtx, gT, c, bo, bad);
+                                                 : bg_c(p, lab, gx[k], mbg);
+        palive16(p, gx, gtx, gT, c, bo, bad, mbg);
         any = bad[0] | bad[1] | bad[2] | bad[3];
         if ((any[0] | any[1] | any[2] | any[3]) != 0)
             for (k = 0; k < m; k++)
                 if (bad[k / 4][k % 4] != 0)
-                    bo[k] = loy__bgnbd_palive_row(p, lab, gx[k], gtx[k],
-                                                  gT[k]);
+                    bo[k] = palive_row(p, lab, gx[k], gtx[k], gT[k], mbg);
         memcpy(out + i, bo, m * sizeof *bo);
     }
 }
 
 static void
 palive_generic(const double *p, const double *lab, const double *x,
-               const double *tx, const double *T, size_t n, double *out)
+               const double *tx, const double *T, size_t n, double *out,
+               int mbg)
 {
-    palive_body(p, lab, x, tx, T, n, out);
+    palive_body(p, lab, x, tx, T, n, out, mbg);
 }
 
 #ifdef BG_X86
 __attribute__((target("avx2"))) static void
 palive_avx2(const double *p, const double *lab, const double *x,
-            const double *tx, const double *T, size_t n, double *out)
+            const double *tx, const double *T, size_t n, double *out,
+            int mbg)
 {
-    palive_body(p, lab, x, tx, T, n, out);
+    palive_body(p, lab, x, tx, T, n, out, mbg);
 }
 #endif
 
-void
-loy__bgnbd_palive_rows(const double *p, const double *lab, const double *x,
-                       const double *t_x, const double *T, size_t n,
-                       double *out)
+static void
+palive_rows(const double *p, const double *lab, const double *x,
+            const double *t_x, const double *T, size_t n, double *out,
+            int mbg)
 {
 #ifdef BG_X86
     if (__builtin_cpu_supports("avx2")) {
-        palive_avx2(p, lab, x, t_x, T, n, out);
+        palive_avx2(p, lab, x, t_x, T, n, out, mbg);
         return;
     }
 #endif
-    palive_generic(p, lab, x, t_x, T, n, out);
+    palive_generic(p, lab, x, t_x, T, n, out, mbg);
 }
 
 #else /* no vector extensions: libm row by row */
 
+static void
+palive_rows(const double *p, const double *lab, const double *x,
+            const double *t_x, const double *T, size_t n, double *out,
+            int mbg)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        out[i] = palive_row(p, lab, x[i], t_x[i], T[i], mbg);
+}
+#endif
+
 void
 loy__bgnbd_palive_rows(const double *p, const double *lab, const double *x,
                        const double *t_x, const double *T, size_t n,
                        double *out)
 {
-    size_t i;
-    for (i = 0; i < n; i++)
-        out[i] = loy__bgnbd_palive_row(p, lab, x[i], t_x[i], T[i]);
+    palive_rows(p, lab, x, t_x, T, n, out, 0);
 }
-#endif
+
+void
+loy__mbgnbd_palive_rows(const double *p, const double *lab, const double *x,
+                        const double *t_x, const double *T, size_t n,
+                        double *out)
+{
+    palive_rows(p, lab, x, t_x, T, n, out, 1);
+}

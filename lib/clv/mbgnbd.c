@@ -201,45 +201,45 @@ loy_mbgnbd_loglik_each(double *out, const double params[4], const double *x,
 /* One batch: P(alive) (palive, or NULL) and CET (cet, or NULL). */
 typedef struct mbg_batch {
     double *palive, *cet;
-    const mbg_par *p;
+    const double *params, *lab; /* lab: loy__mbgnbd_lab_fill */
     const double *x, *t_x, *T;
     double t;
 } mbg_batch;
 
-/* Rows [i0, i1) with their own x cache (which gives the values it would
- * compute), so any split gives the same values. */
+/* Rows per P(alive) block, on the stack. */
+#define MBG_ROW_BLOCK 256u
+
+/* Rows [i0, i1): P(alive) by the vector rows of bgnbd_palive.c, whose
+ * values do not depend on the split. */
 static int
 mbg_predict_range(void *ctx, size_t i0, size_t i1, size_t *bad)
 {
     const mbg_batch *b = ctx;
-    const mbg_par *p = b->p;
-    size_t i;
-    for (i = i0; i < i1; i++) {
-        double x = b->x[i], u, pa, br;
-        /* u of mbg_row without the likelihood's gamma functions, which
-         * cancel in P(alive): p2 - p1 = ln a - ln(b+x) + (r+x)(lT - ltx) */
-        u = p->la - log(p->b + x)
-            + (p->r + x) * (log1p(b->T[i] / p->alpha)
-                            - log1p(b->t_x[i] / p->alpha));
-        pa = loy__expit_neg(u);
-        /* u is NaN where the row's likelihood cannot be formed (a
-         * denormal alpha with a tiny r, found by fuzz_btyd) */
-        if (!loy__finite(pa)) {
-            *bad = i;
-            return LOY_ENOCONV;
-        }
-        if (b->cet != NULL) {
-            /* cet holds the BG/NBD new-customer expectation with b + x + 1
-             * (file comment; mbg_run) */
-            br = b->cet[i];
-            if (!loy__finite(br * pa)) {
-                *bad = i;
+    double pa[MBG_ROW_BLOCK];
+    size_t i, j, m;
+    for (i = i0; i < i1; i += m) {
+        m = i1 - i < MBG_ROW_BLOCK ? i1 - i : MBG_ROW_BLOCK;
+        loy__mbgnbd_palive_rows(b->params, b->lab, b->x + i, b->t_x + i,
+                                b->T + i, m, pa);
+        for (j = 0; j < m; j++) {
+            /* NaN where the row's P(alive) cannot be formed */
+            if (!loy__finite(pa[j])) {
+                *bad = i + j;
                 return LOY_ENOCONV;
             }
-            b->cet[i] = br * pa;
+            if (b->cet != NULL) {
+                /* cet holds the BG/NBD new-customer expectation with
+                 * b + x + 1 (file comment; mbg_run) */
+                double v = b->cet[i + j] * pa[j];
+                if (!loy__finite(v)) {
+                    *bad = i + j;
+                    return LOY_ENOCONV;
+                }
+                b->cet[i + j] = v;
+            }
+            if (b->palive != NULL)
+                b->palive[i + j] = pa[j];
         }
-        if (b->palive != NULL)
-            b->palive[i] = pa;
     }
     return LOY_OK;
 }
@@ -280,12 +280,13 @@ mbg_score_run(double *palive, double *cet, const double *params,
               const double *x, const double *t_x, const double *T, size_t n,
               double t, uint32_t threads, size_t *err_index)
 {
-    mbg_par p;
     mbg_batch b;
-    mbg_par_set(&p, params);
+    double lab[LOY__BG_LAB_N];
+    loy__mbgnbd_lab_fill(params, lab);
     b.palive = palive;
     b.cet = cet;
-    b.p = &p;
+    b.params = params;
+    b.lab = lab;
     b.x = x;
     b.t_x = t_x;
     b.T = T;
