@@ -832,7 +832,7 @@ test_palive_lanes(void **state)
  */
 /*
  * The fit's vector rows (bgnbd_rows.c) against the scalar form
- * (loy_bgnbd_loglik_each): the log-likelihood and its gradient of rows
+ * (loy__bgnbd_loglik1): the log-likelihood and its gradient of rows
  * over ten decades of the parameters and of T, within 1e-13 of the scale
  * of the terms that make them up; flagged lanes are the rows the kernels
  * do not cover (the caller's scalar path takes them).
@@ -886,9 +886,9 @@ test_fit_rows_lanes(void **state)
             }
             /* the scalar form's own overflows (r/alpha past the double
              * range in the gradient) are not compared */
-            if (loy_bgnbd_loglik_each(&ref[k], p, &x[k], &tx[k], &T[k], 1,
-                                      &rg[4 * k], NULL)
-                != LOY_OK)
+            ref[k] = loy__bgnbd_loglik1(p, x[k], tx[k], T[k], &rg[4 * k]);
+            if (!isfinite(ref[k] + rg[4 * k] + rg[4 * k + 1] + rg[4 * k + 2]
+                          + rg[4 * k + 3]))
                 continue;
             /* the terms ll is made of, and of each gradient entry */
             scale = 1.0 + fabs(xt[k][LOY__BG_XT_D1]) + fabs(x[k] * l1)
@@ -919,6 +919,48 @@ test_fit_rows_lanes(void **state)
     }
     print_message("largest difference from libm / bound: %.3g (%zu rows "
                   "flagged)\n", worst, flagged);
+    assert_true(worst <= 1.0);
+}
+
+/*
+ * loy_bgnbd_loglik_each and loy_bgnbd_loglik on a batch with a table of
+ * per-x terms (2048 rows or more: x = 0, x > 0 and x past the table's
+ * cap, tails of every length) against the scalar form row by row.
+ */
+static void
+test_loglik_each_batch(void **state)
+{
+    enum { N = 2061 };
+    static double x[N], tx[N], T[N], ll[N], g[4 * N];
+    const double p[4] = {0.243, 4.414, 0.793, 2.426};
+    double sum = 0.0, tot, worst = 0.0;
+    uint64_t s = 5;
+    size_t i, j, n;
+    (void)state;
+    for (i = 0; i < N; i++) {
+        x[i] = i % 3 == 0 ? 0.0 : floor(pow(10.0, 2.0 * unif(&s)));
+        if (i == 1000)
+            x[i] = 5000.0; /* past the table's cap */
+        T[i] = 1.0 + 60.0 * unif(&s);
+        tx[i] = x[i] == 0.0 ? 0.0 : T[i] * unif(&s);
+    }
+    for (n = N - 15; n <= N; n++) {
+        assert_ok(loy_bgnbd_loglik_each(ll, p, x, tx, T, n, g, NULL));
+        assert_ok(loy_bgnbd_loglik(&tot, p, x, tx, T, NULL, n, NULL));
+        sum = 0.0;
+        for (i = 0; i < n; i++) {
+            double rg[4], ref = loy__bgnbd_loglik1(p, x[i], tx[i], T[i], rg);
+            worst = fmax(worst,
+                         fabs(ll[i] - ref) / (1e-13 * (1.0 + fabs(ref))));
+            for (j = 0; j < 4; j++)
+                worst = fmax(worst, fabs(g[4 * i + j] - rg[j])
+                                        / (1e-13 * (1.0 + fabs(rg[j]))));
+            sum += ref;
+        }
+        assert_close(tot, sum, 1e-13, 0.0);
+    }
+    print_message("largest difference from the scalar form / bound: %.3g\n",
+                  worst);
     assert_true(worst <= 1.0);
 }
 
@@ -1191,6 +1233,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_tiny_horizon),
         cmocka_unit_test(test_palive_lanes),
         cmocka_unit_test(test_fit_rows_lanes),
+        cmocka_unit_test(test_loglik_each_batch),
         cmocka_unit_test(test_palive_poisson_limit),
         cmocka_unit_test(test_cet_tables_match_series),
     };

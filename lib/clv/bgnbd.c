@@ -151,8 +151,8 @@ bg_row_zero(const double *p, double T, double *g)
     return -p[0] * l1;
 }
 
-static double
-bg_row(const double *p, double x, double tx, double T, double *g)
+double
+loy__bgnbd_loglik1(const double *p, double x, double tx, double T, double *g)
 {
     double xt[LOY__BG_XT_STRIDE];
     if (x == 0.0)
@@ -173,6 +173,119 @@ loy__bgnbd_log_palive(const double *p, double x, double t_x, double T)
     return u > 0.0 ? -u - log1p(exp(-u)) : -log1p(exp(u));
 }
 
+/*
+ * ln L (and, when g != NULL, its gradient: 4 per row) of m <= LOY__BG_ROWS
+ * rows with x > 0, by the vector rows (bgnbd_rows.c) and bg_row_pos where
+ * they flag a row. Per-x terms from xtab for x <= xmax (xtab NULL: none),
+ * else computed directly. A short group is padded with its first row.
+ */
+static void
+bg_pos16(const double *p, double lrr, double la, const double *xtab,
+         size_t xmax, const double *x, const double *tx, const double *T,
+         size_t m, double *ll, double *g)
+{
+    double direct[LOY__BG_ROWS][LOY__BG_XT_STRIDE];
+    double xb[LOY__BG_ROWS], txb[LOY__BG_ROWS], Tb[LOY__BG_ROWS];
+    const double *rows[LOY__BG_ROWS];
+    int64_t bad[LOY__BG_ROWS];
+    size_t k;
+    if (m < LOY__BG_ROWS) {
+        for (k = 0; k < LOY__BG_ROWS; k++) {
+            xb[k] = x[k < m ? k : 0];
+            txb[k] = tx[k < m ? k : 0];
+            Tb[k] = T[k < m ? k : 0];
+        }
+        x = xb, tx = txb, T = Tb;
+    }
+    for (k = 0; k < LOY__BG_ROWS; k++) {
+        if (xtab != NULL && x[k] <= (double)xmax) {
+            rows[k] = xtab + LOY__BG_XT_STRIDE * (size_t)x[k];
+        } else {
+            bg_xterms_direct(p, x[k], direct[k]);
+            rows[k] = direct[k];
+        }
+    }
+    loy__bgnbd_pos_rows(p, lrr, la, rows, x, tx, T, ll, g, bad);
+    for (k = 0; k < m; k++)
+        if (bad[k])
+            ll[k] = bg_row_pos(p, lrr, la, rows[k], x[k], tx[k], T[k],
+                               g != NULL ? g + 4 * k : NULL);
+}
+
+/*
+ * The same for rows of any x (the public per-row functions): x = 0 rows
+ * get -r ln(1 + T/alpha) (bg_row_zero) with the logarithms of the vector
+ * rows as well.
+ */
+static void
+bg_each16(const double *p, const double *xtab, size_t xmax, const double *x,
+          const double *tx, const double *T, size_t m, double *ll, double *g)
+{
+    double l[LOY__BG_ROWS], Tb[LOY__BG_ROWS];
+    int64_t bad[LOY__BG_ROWS];
+    const double *Tz = T;
+    size_t k, zeros = 0;
+    for (k = 0; k < m; k++)
+        zeros += x[k] == 0.0;
+    if (zeros < m)
+        bg_pos16(p, log(p[0]) - log(p[1]), log(p[2]), xtab, xmax, x, tx, T,
+                 m, ll, g);
+    if (zeros == 0)
+        return;
+    if (m < LOY__BG_ROWS) {
+        for (k = 0; k < LOY__BG_ROWS; k++)
+            Tb[k] = k < m ? T[k] : 0.0;
+        Tz = Tb;
+    }
+    loy__bgnbd_zero_rows(p[1], Tz, l, bad);
+    for (k = 0; k < m; k++) {
+        double l1;
+        if (x[k] != 0.0)
+            continue;
+        if (bad[k]) {
+            ll[k] = bg_row_zero(p, T[k], g != NULL ? g + 4 * k : NULL);
+            continue;
+        }
+        l1 = l[k]; /* as bg_row_zero, with this logarithm */
+        ll[k] = -p[0] * l1;
+        if (g != NULL) {
+            g[4 * k] = -l1;
+            g[4 * k + 1] = (p[0] / p[1]) * T[k] / (p[1] + T[k]);
+            g[4 * k + 2] = 0.0;
+            g[4 * k + 3] = 0.0;
+        }
+    }
+}
+
+/* Batches of this many rows or more get a table of per-x terms. */
+#define BG_EACH_TAB_N 2048u
+/* Largest x the table holds (larger x: per row). */
+#define BG_EACH_XCAP 4096u
+
+/*
+ * The per-x terms, computed directly (the same values as per row), of
+ * x = 0..*xmax for a batch: *xmax the largest x of the rows up to
+ * BG_EACH_XCAP. NULL for small batches or no memory (per row then).
+ */
+static double *
+bg_each_table(const double *p, const double *x, size_t n, size_t *xmax)
+{
+    double *tab;
+    size_t i, j, top = 0;
+    if (n < BG_EACH_TAB_N)
+        return NULL;
+    for (i = 0; i < n; i++)
+        if (x[i] > (double)top && x[i] <= (double)BG_EACH_XCAP)
+            top = (size_t)x[i];
+    tab = malloc((top + 1) * LOY__BG_XT_STRIDE * sizeof *tab);
+    if (tab == NULL)
+        return NULL;
+    for (j = 0; j <= top; j++)
+        bg_xterms_direct(p, (double)j, tab + j * LOY__BG_XT_STRIDE);
+    *xmax = top;
+    return tab;
+}
+
 /* ------------------------------------------------------------------ */
 /* Public: log-likelihood                                              */
 /* ------------------------------------------------------------------ */
@@ -183,19 +296,26 @@ loy_bgnbd_loglik(double *out, const double params[4], const double *x,
                  size_t n, size_t *err_index)
 {
     loy__ksum acc = {0.0, 0.0};
-    size_t i;
+    double ll[LOY__BG_ROWS], *tab;
+    size_t i, k, m, xmax = 0;
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__TRY(loy__bgnbd_check(params, x, t_x, T, weights, n, err_index));
-    for (i = 0; i < n; i++) {
-        double w = weights != NULL ? weights[i] : 1.0;
-        double ll = bg_row(params, x[i], t_x[i], T[i], NULL);
-        if (!loy__finite(ll)) {
-            loy__set_index(err_index, i);
-            return LOY_ENOCONV;
+    tab = bg_each_table(params, x, n, &xmax);
+    for (i = 0; i < n; i += m) {
+        m = n - i < LOY__BG_ROWS ? n - i : LOY__BG_ROWS;
+        bg_each16(params, tab, xmax, x + i, t_x + i, T + i, m, ll, NULL);
+        for (k = 0; k < m; k++) {
+            double w = weights != NULL ? weights[i + k] : 1.0;
+            if (!loy__finite(ll[k])) {
+                free(tab);
+                loy__set_index(err_index, i + k);
+                return LOY_ENOCONV;
+            }
+            if (w != 0.0)
+                loy__ksum_add(&acc, w * ll[k]);
         }
-        if (w != 0.0)
-            loy__ksum_add(&acc, w * ll);
     }
+    free(tab);
     /* huge weights can overflow the sum */
     LOY__REQUIRE(loy__finite(loy__ksum_value(&acc)), LOY_EOVERFLOW);
     *out = loy__ksum_value(&acc);
@@ -207,20 +327,31 @@ loy_bgnbd_loglik_each(double *out, const double params[4], const double *x,
                       const double *t_x, const double *T, size_t n,
                       double *grad, size_t *err_index)
 {
-    size_t i;
+    double ll[LOY__BG_ROWS], g[4 * LOY__BG_ROWS], *tab;
+    size_t i, k, m, xmax = 0;
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__TRY(loy__bgnbd_check(params, x, t_x, T, NULL, n, err_index));
-    for (i = 0; i < n; i++) {
-        out[i] = bg_row(params, x[i], t_x[i], T[i],
-                        grad != NULL ? grad + 4 * i : NULL);
-        if (!loy__finite(out[i])
-            || (grad != NULL
-                && !loy__finite(grad[4 * i] + grad[4 * i + 1]
-                                + grad[4 * i + 2] + grad[4 * i + 3]))) {
-            loy__set_index(err_index, i);
-            return LOY_ENOCONV;
+    tab = bg_each_table(params, x, n, &xmax);
+    for (i = 0; i < n; i += m) {
+        m = n - i < LOY__BG_ROWS ? n - i : LOY__BG_ROWS;
+        bg_each16(params, tab, xmax, x + i, t_x + i, T + i, m, ll,
+                  grad != NULL ? g : NULL);
+        /* rows written one by one: none after a failing row */
+        for (k = 0; k < m; k++) {
+            if (!loy__finite(ll[k])
+                || (grad != NULL
+                    && !loy__finite(g[4 * k] + g[4 * k + 1] + g[4 * k + 2]
+                                    + g[4 * k + 3]))) {
+                free(tab);
+                loy__set_index(err_index, i + k);
+                return LOY_ENOCONV;
+            }
+            out[i + k] = ll[k];
+            if (grad != NULL)
+                memcpy(grad + 4 * (i + k), g + 4 * k, 4 * sizeof *g);
         }
     }
+    free(tab);
     return LOY_OK;
 }
 
@@ -286,46 +417,20 @@ bg_sum_zero(const bg_eval *e, size_t i0, size_t i1, double *s0, double *s1)
     }
 }
 
-/* x > 0 rows [i0, i1) (of the x > 0 arrays) into acc: sixteen at a time
- * by the vector kernel, the rows it does not cover by bg_row_pos, the
- * terms added in row order. */
+/* x > 0 rows [i0, i1) (of the x > 0 arrays) into acc, sixteen at a time
+ * (bg_pos16), the terms added in row order. */
 static void
 bg_sum_pos(const bg_eval *e, size_t i0, size_t i1, double *acc)
 {
     const bg_fit_data *d = e->d;
-    const double *p = e->p;
-    double direct[LOY__BG_ROWS][LOY__BG_XT_STRIDE];
-    double xb[LOY__BG_ROWS], txb[LOY__BG_ROWS], Tb[LOY__BG_ROWS];
     double ll[LOY__BG_ROWS], gr[4 * LOY__BG_ROWS];
-    const double *rows[LOY__BG_ROWS];
-    int64_t bad[LOY__BG_ROWS];
     size_t i, j, k, m;
     for (i = i0; i < i1; i += m) {
-        const double *x = d->x + i, *tx = d->tx + i, *T = d->T + i;
         m = i1 - i < LOY__BG_ROWS ? i1 - i : LOY__BG_ROWS;
-        if (m < LOY__BG_ROWS) { /* the tail, padded with its first row */
-            for (k = 0; k < LOY__BG_ROWS; k++) {
-                xb[k] = x[k < m ? k : 0];
-                txb[k] = tx[k < m ? k : 0];
-                Tb[k] = T[k < m ? k : 0];
-            }
-            x = xb, tx = txb, T = Tb;
-        }
-        for (k = 0; k < LOY__BG_ROWS; k++) {
-            if (x[k] <= (double)d->xmax) {
-                rows[k] = d->xtab + LOY__BG_XT_STRIDE * (size_t)x[k];
-            } else {
-                bg_xterms_direct(p, x[k], direct[k]);
-                rows[k] = direct[k];
-            }
-        }
-        loy__bgnbd_pos_rows(p, e->lrr, e->la, rows, x, tx, T, ll,
-                            e->grad ? gr : NULL, bad);
+        bg_pos16(e->p, e->lrr, e->la, d->xtab, d->xmax, d->x + i, d->tx + i,
+                 d->T + i, m, ll, e->grad ? gr : NULL);
         for (k = 0; k < m; k++) {
             double w = d->w != NULL ? d->w[i + k] : 1.0;
-            if (bad[k])
-                ll[k] = bg_row_pos(p, e->lrr, e->la, rows[k], x[k], tx[k],
-                                   T[k], e->grad ? gr + 4 * k : NULL);
             acc[0] += w * ll[k];
             for (j = 0; e->grad && j < 4; j++)
                 acc[j + 1] += w * gr[4 * k + j];

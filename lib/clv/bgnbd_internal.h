@@ -67,6 +67,11 @@ enum {
  *   la = ln a.
  */
 #define LOY__BG_ROWS 16u
+
+/* ln L of one validated customer (and d lnL/d(r, alpha, a, b) into g when
+ * not NULL) by libm: the scalar form the vector rows are checked against. */
+double loy__bgnbd_loglik1(const double *params, double x, double t_x,
+                          double T, double *g);
 void loy__bgnbd_zero_rows(double alpha, const double *T, double *out,
                           int64_t *bad);
 void loy__bgnbd_pos_rows(const double *params, double lrr, double la,
