@@ -632,6 +632,55 @@ test_derl_tiny_beta(void **state)
                  0.0);
 }
 
+/*
+ * Batches of 2048 rows or more compute each pattern (x, t_x, n) with
+ * n < 64 once: every row must get the bytes it gets alone, for patterns
+ * that repeat, patterns past n = 63 (row by row) and the last rows.
+ */
+#define NMEMO 2100u
+
+static int
+memo_call(int f, double *out, const double *p, const double *x,
+          const double *tx, const double *nn, size_t n)
+{
+    switch (f) {
+    case 0:
+        return loy_bgbb_palive(out, p, x, tx, nn, n, 0.0, NULL);
+    case 1:
+        return loy_bgbb_palive(out, p, x, tx, nn, n, 4.0, NULL);
+    case 2:
+        return loy_bgbb_expected(out, p, x, tx, nn, n, 5.0, NULL);
+    default:
+        return loy_bgbb_dert(out, p, x, tx, nn, n, 0.1, NULL);
+    }
+}
+
+static void
+test_batch_memo_same_bits(void **state)
+{
+    static double x[NMEMO], tx[NMEMO], nn[NMEMO], out[NMEMO];
+    const double sets[2][4] = {{1.204, 0.750, 0.657, 2.783},
+                               {0.5, 3.0, 1.0, 1.0}};
+    size_t i, k;
+    int f;
+    (void)state;
+    for (i = 0; i < NMEMO; i++) {
+        nn[i] = i % 9 == 0 ? 60.0 + (double)(i % 13) : 1.0 + (double)(i % 7);
+        x[i] = (double)(i % 5) < nn[i] ? (double)(i % 5) : nn[i];
+        tx[i] = x[i] == 0.0 ? 0.0 : fmin(nn[i], x[i] + (double)(i % 3));
+    }
+    for (k = 0; k < 2; k++)
+        for (f = 0; f < 4; f++) {
+            assert_ok(memo_call(f, out, sets[k], x, tx, nn, NMEMO));
+            for (i = 0; i < NMEMO; i += 3) {
+                double one = -2.0;
+                assert_ok(memo_call(f, &one, sets[k], &x[i], &tx[i], &nn[i],
+                                    1));
+                assert_memory_equal(&one, &out[i], sizeof one);
+            }
+        }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -652,6 +701,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_tiny_discount_rate),
         cmocka_unit_test(test_derl_tiny_beta),
+        cmocka_unit_test(test_batch_memo_same_bits),
     };
     return loy_run_tests(tests);
 }

@@ -405,25 +405,112 @@ loy_bgbb_fit(double params_out[4], const double *x, const double *t_x,
  * Per-customer quantities
  * ------------------------------------------------------------------- */
 
+/*
+ * Per-customer values of a batch, computed once per pattern (x, t_x, n)
+ * for n < BGBB_MEMO_N when the batch has BGBB_MEMO_ROWS rows or more: a
+ * cohort observed over a few opportunities has a few dozen patterns among
+ * its customers, and each value costs a likelihood (a sum over the
+ * opportunities after t_x). The same function gives every row its value,
+ * so the values (and the first failing row) are those of the row-by-row
+ * loop; without memory for the memo the loop runs row by row.
+ */
+#define BGBB_MEMO_N 64u
+#define BGBB_MEMO_ROWS 2048u
+
+/* One row's value into *out (also on failure, for callers that keep
+ * partial values); LOY_OK or a status. */
+typedef int (*bgbb_row_fn)(const void *ctx, double x, double tx, double n,
+                           double *out);
+
+/*
+ * out[i] of rows [0, count) in order; at the first row whose status is not
+ * LOY_OK that status and its index. That row's value is written when
+ * keep_partial is set and its status is LOY_ENOCONV.
+ */
+static int
+bgbb_each(bgbb_row_fn f, const void *ctx, const double *x, const double *tx,
+          const double *n, size_t count, int keep_partial, double *out,
+          size_t *err_index)
+{
+    const size_t keys = (size_t)BGBB_MEMO_N * BGBB_MEMO_N * BGBB_MEMO_N;
+    uint32_t *slot = NULL; /* pattern number + 1, 0: not seen */
+    double *val = NULL;
+    int *st = NULL, rc = LOY_OK;
+    size_t i, used = 0, cap = count < keys ? count : keys;
+    if (count >= BGBB_MEMO_ROWS) {
+        slot = calloc(keys, sizeof *slot);
+        val = malloc(cap * sizeof *val);
+        st = malloc(cap * sizeof *st);
+    }
+    if (slot == NULL || val == NULL || st == NULL) {
+        free(slot);
+        free(val);
+        free(st);
+        slot = NULL;
+    }
+    for (i = 0; i < count; i++) {
+        double v = 0.0;
+        if (slot != NULL && n[i] < (double)BGBB_MEMO_N) {
+            size_t key = ((size_t)n[i] * BGBB_MEMO_N + (size_t)tx[i])
+                             * BGBB_MEMO_N
+                         + (size_t)x[i];
+            if (slot[key] == 0) {
+                st[used] = f(ctx, x[i], tx[i], n[i], &val[used]);
+                slot[key] = (uint32_t)++used;
+            }
+            v = val[slot[key] - 1];
+            rc = st[slot[key] - 1];
+        } else {
+            rc = f(ctx, x[i], tx[i], n[i], &v);
+        }
+        if (rc == LOY_OK || (keep_partial && rc == LOY_ENOCONV))
+            out[i] = v;
+        if (rc != LOY_OK) {
+            loy__set_index(err_index, i);
+            break;
+        }
+    }
+    if (slot != NULL) {
+        free(slot);
+        free(val);
+        free(st);
+    }
+    return rc;
+}
+
+/* What the per-row functions below share. */
+typedef struct bgbb_pred {
+    const bgbb_tabs *T;
+    const double *params;
+    double arg; /* m, n_star or the discount factor v */
+} bgbb_pred;
+
+static int
+palive_row(const void *ctx, double x, double tx, double n, double *out)
+{
+    const bgbb_pred *c = ctx;
+    double ll = row_loglik(c->T, x, tx, n, NULL);
+    double la = ln_a(c->T, x, n - x, NULL) + ln_g(c->T, n + c->arg, 0, NULL);
+    double pa = exp(la - ll);
+    *out = pa < 1.0 ? pa : 1.0;
+    return LOY_OK;
+}
+
 int
 loy_bgbb_palive(double *out, const double params[4], const double *x,
                 const double *t_x, const double *n_opp, size_t n, double m,
                 size_t *err_index)
 {
     bgbb_tabs T;
+    bgbb_pred c;
     double nmax;
-    size_t i;
     LOY__TRY(check_call(out, params, x, t_x, n_opp, n, &nmax, err_index));
     LOY__TRY(check_count(m));
     tabs_build(&T, params, nmax + m, 0);
-    for (i = 0; i < n; i++) {
-        double ll = row_loglik(&T, x[i], t_x[i], n_opp[i], NULL);
-        double la = ln_a(&T, x[i], n_opp[i] - x[i], NULL)
-                    + ln_g(&T, n_opp[i] + m, 0, NULL);
-        double pa = exp(la - ll);
-        out[i] = pa < 1.0 ? pa : 1.0;
-    }
-    return LOY_OK;
+    c.T = &T;
+    c.params = params;
+    c.arg = m;
+    return bgbb_each(palive_row, &c, x, t_x, n_opp, n, 0, out, err_index);
 }
 
 /*
@@ -461,31 +548,35 @@ ln_alive_sum(const bgbb_tabs *T, double gam, double del, double n0, double N)
     return log(del / fabs(gam - 1.0)) + lh + log(fabs(expm1(dh)));
 }
 
+static int
+expected_row(const void *ctx, double x, double tx, double n, double *out)
+{
+    const bgbb_pred *c = ctx;
+    double ll = row_loglik(c->T, x, tx, n, NULL);
+    double la = ln_a(c->T, x + 1.0, n - x, NULL), v = 0.0;
+    if (c->arg > 0.0)
+        v = exp(la - ll + ln_alive_sum(c->T, c->params[2], c->params[3], n,
+                                       c->arg));
+    /* at most one transaction per opportunity: v <= n_star */
+    *out = fmin(v, c->arg);
+    return loy__finite(v) ? LOY_OK : LOY_ENOCONV;
+}
+
 int
 loy_bgbb_expected(double *out, const double params[4], const double *x,
                   const double *t_x, const double *n_opp, size_t n,
                   double n_star, size_t *err_index)
 {
     bgbb_tabs T;
+    bgbb_pred c;
     double nmax;
-    size_t i;
     LOY__TRY(check_call(out, params, x, t_x, n_opp, n, &nmax, err_index));
     LOY__TRY(check_count(n_star));
     tabs_build(&T, params, nmax + 1.0, 0);
-    for (i = 0; i < n; i++) {
-        double ll = row_loglik(&T, x[i], t_x[i], n_opp[i], NULL);
-        double la = ln_a(&T, x[i] + 1.0, n_opp[i] - x[i], NULL), v = 0.0;
-        if (n_star > 0.0)
-            v = exp(la - ll + ln_alive_sum(&T, params[2], params[3],
-                                           n_opp[i], n_star));
-        /* at most one transaction per opportunity: v <= n_star */
-        if (!loy__finite(v)) {
-            loy__set_index(err_index, i);
-            return LOY_ENOCONV;
-        }
-        out[i] = fmin(v, n_star);
-    }
-    return LOY_OK;
+    c.T = &T;
+    c.params = params;
+    c.arg = n_star;
+    return bgbb_each(expected_row, &c, x, t_x, n_opp, n, 0, out, err_index);
 }
 
 /* Validate an array of horizons, reporting the first bad one. */
@@ -582,36 +673,38 @@ loy_bgbb_pmf(double *out, const double params[4], const double *n_opp,
     return LOY_OK;
 }
 
+static int
+dert_row(const void *ctx, double x, double tx, double n, double *out)
+{
+    const bgbb_pred *c = ctx;
+    const double *p = c->params;
+    double ll = row_loglik(c->T, x, tx, n, NULL), f = 0.0, v = c->arg;
+    int rc = loy__beta_geom_sum(p[2], p[3] + n + 1.0, v, &f);
+    *out = exp(ln_a(c->T, x + 1.0, n - x, NULL)
+               + ln_g(c->T, n + 1.0, 0, NULL) - ll + log(v * f));
+    if (rc == LOY_OK && !loy__finite(*out))
+        rc = LOY_ENOCONV;
+    return rc;
+}
+
 int
 loy_bgbb_dert(double *out, const double params[4], const double *x,
               const double *t_x, const double *n_opp, size_t n, double d,
               size_t *err_index)
 {
     bgbb_tabs T;
-    double nmax, v;
-    size_t i;
+    bgbb_pred c;
+    double nmax;
     LOY__TRY(check_call(out, params, x, t_x, n_opp, n, &nmax, err_index));
     LOY__REQUIRE(loy__finite(d), LOY_ENONFINITE);
     LOY__REQUIRE(d >= 0.0, LOY_EDOMAIN);
     /* undiscounted, the expected remaining lifetime is finite only for
      * gamma > 1 */
     LOY__REQUIRE(d > 0.0 || params[2] > 1.0, LOY_EDOMAIN);
-    v = 1.0 / (1.0 + d);
     tabs_build(&T, params, nmax + 1.0, 0);
-    for (i = 0; i < n; i++) {
-        double ll = row_loglik(&T, x[i], t_x[i], n_opp[i], NULL), f, o;
-        int rc = loy__beta_geom_sum(params[2], params[3] + n_opp[i] + 1.0,
-                                    v, &f);
-        o = exp(ln_a(&T, x[i] + 1.0, n_opp[i] - x[i], NULL)
-                + ln_g(&T, n_opp[i] + 1.0, 0, NULL) - ll + log(v * f));
-        if (rc == LOY_OK && !loy__finite(o))
-            rc = LOY_ENOCONV;
-        if (rc == LOY_OK || rc == LOY_ENOCONV)
-            out[i] = o; /* the partial sum on LOY_ENOCONV, as documented */
-        if (rc != LOY_OK) {
-            loy__set_index(err_index, i);
-            return rc;
-        }
-    }
-    return LOY_OK;
+    c.T = &T;
+    c.params = params;
+    c.arg = 1.0 / (1.0 + d);
+    /* the partial sum on LOY_ENOCONV, as documented */
+    return bgbb_each(dert_row, &c, x, t_x, n_opp, n, 1, out, err_index);
 }
