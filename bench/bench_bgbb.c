@@ -3,7 +3,9 @@
  * bench_bgbb.c - BG/BB likelihood and fit on the donations patterns (22
  * patterns, 11,104 donors) and the sBG cohort fit, against a numpy/scipy
  * implementation of the same likelihood (bench/bgbb_numpy.py) run in the
- * same process tree. Best of several repetitions.
+ * same process tree; P(alive) + CET(5) of 1M donors drawn from the
+ * donations patterns (in proportion to their counts) against numpy (the
+ * lifetimes package's formulas). Best of several repetitions.
  */
 #include "benchutil.h"
 
@@ -102,6 +104,71 @@ bench_sbg(void)
     bench_report("sBG DEL at d = 0.01", best, 1.0, "calls", 0.0, "");
 }
 
+#define NPRED 1000000
+
+/* 1M donors: pattern j repeated in proportion to W[j], then shuffled. */
+static double PX[NPRED], PTX[NPRED], PN[NPRED], PA[NPRED], CE[NPRED];
+
+static void
+bench_predict_rows(size_t k)
+{
+    static const double p[4] = {1.204, 0.750, 0.657, 2.783};
+    static const char *file = "/tmp/loy_bench_bgbb.bin";
+    double total = 0.0, best = 1e30, py, spa = 0.0, sce = 0.0;
+    uint64_t s = 7;
+    size_t i, j, at = 0;
+    char args[256];
+    FILE *f;
+    int rep;
+    for (j = 0; j < k; j++)
+        total += W[j];
+    for (j = 0; j < k && at < NPRED; j++) {
+        size_t c = j + 1 == k ? NPRED - at
+                              : (size_t)(W[j] / total * (double)NPRED);
+        for (i = 0; i < c && at < NPRED; i++, at++) {
+            PX[at] = X[j];
+            PTX[at] = TX[j];
+            PN[at] = N[j];
+        }
+    }
+    for (i = NPRED - 1; i > 0; i--) { /* Fisher-Yates */
+        size_t r = (size_t)(bench_uniform(&s) * (double)(i + 1));
+        double t;
+        r = r > i ? i : r;
+        t = PX[i], PX[i] = PX[r], PX[r] = t;
+        t = PTX[i], PTX[i] = PTX[r], PTX[r] = t;
+        t = PN[i], PN[i] = PN[r], PN[r] = t;
+    }
+    for (rep = 0; rep < 7; rep++) {
+        double t0 = bench_now(), t;
+        if (loy_bgbb_palive(PA, p, PX, PTX, PN, NPRED, 0.0, NULL) != LOY_OK
+            || loy_bgbb_expected(CE, p, PX, PTX, PN, NPRED, 5.0, NULL)
+                   != LOY_OK) {
+            fprintf(stderr, "BG/BB predictions failed\n");
+            exit(1);
+        }
+        t = bench_now() - t0;
+        best = t < best ? t : best;
+    }
+    for (i = 0; i < NPRED; i++) {
+        spa += PA[i];
+        sce += CE[i];
+    }
+    f = fopen(file, "wb");
+    if (f == NULL)
+        return;
+    fwrite(PX, sizeof(double), NPRED, f);
+    fwrite(PTX, sizeof(double), NPRED, f);
+    fwrite(PN, sizeof(double), NPRED, f);
+    fclose(f);
+    snprintf(args, sizeof args, "bgbb_numpy.py predict %s %d", file, NPRED);
+    py = bench_python(args);
+    printf("BG/BB 1M donors: sum P(alive) %.10g sum CET(5) %.10g\n", spa,
+           sce);
+    bench_report("BG/BB P(alive)+CET(5), 1M donors", best, (double)NPRED,
+                 "customers", py, "numpy (lifetimes formulas)");
+}
+
 int
 main(void)
 {
@@ -143,6 +210,7 @@ main(void)
            1e6 * t_fit_nose, 1e6 * t_fit_nc, 1e6 * py_bfgs, 1e6 * py_nm);
     printf("target: fit under 1 ms: %s (%.3f ms)\n",
            t_fit < 1e-3 ? "yes" : "NO", 1e3 * t_fit);
+    bench_predict_rows(k);
     bench_sbg();
     return 0;
 }

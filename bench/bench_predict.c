@@ -4,8 +4,9 @@
  * 1M simulated customers with loy_{bgnbd,pnbd,mbgnbd}_score on 1 and 2
  * threads (wall and CPU time, best of REPS), against the bare memory
  * traffic of the same arrays (read x, t_x, T, write two outputs) and
- * against numpy (bench/predict_numpy.py, same data, same run); then the
- * 1M-customer fits with 1 and 2 threads.
+ * against numpy (bench/predict_numpy.py, same data, same run); the
+ * per-customer BG/NBD log-likelihood (loy_bgnbd_loglik_each) against
+ * numpy; then the 1M-customer fits with 1 and 2 threads.
  *
  *   cmake --build build --target bench_predict && build/bench/bench_predict
  *
@@ -136,6 +137,31 @@ one_model(const char *name, const char *np_model, score_fn f, const double *p,
     printf("    cpu %.4f s\n", c2);
 }
 
+/* Per-customer log-likelihood (and with its gradient) against numpy. */
+static void
+loglik_each(const double *p, double mem)
+{
+    static double G[4 * N];
+    double best[2] = {1e30, 1e30}, py = numpy_baseline("bgnbd_ll", p);
+    int k, g;
+    for (g = 0; g < 2; g++)
+        for (k = 0; k < REPS; k++) {
+            double t0 = bench_now(), t;
+            if (loy_bgnbd_loglik_each(PA, p, X, TX, TT, N, g ? G : NULL,
+                                      NULL)
+                != LOY_OK) {
+                fprintf(stderr, "loglik_each failed\n");
+                exit(1);
+            }
+            t = bench_now() - t0;
+            best[g] = t < best[g] ? t : best[g];
+        }
+    bench_report("BG/NBD ln L per customer (loglik_each)", best[0], N,
+                 "customers", py, "numpy");
+    printf("    %.2fx the bare memory traffic; with the gradient %.4f s\n",
+           best[0] / mem, best[1]);
+}
+
 typedef int (*fit_fn)(double *, const double *, const double *,
                       const double *, const double *, size_t,
                       const loy_fit_options *, loy_fit_report *, size_t *);
@@ -184,7 +210,8 @@ main(void)
                  "customers", -1.0, "");
     one_model("BG/NBD", "bgnbd", loy_bgnbd_score, bg, mem);
     one_model("Pareto/NBD", "pnbd", loy_pnbd_score, pn, mem);
-    one_model("MBG/NBD", NULL, loy_mbgnbd_score, mb, mem);
+    one_model("MBG/NBD", "mbgnbd", loy_mbgnbd_score, mb, mem);
+    loglik_each(bg, mem);
     one_fit("BG/NBD", loy_bgnbd_fit, 2);
     one_fit("Pareto/NBD", loy_pnbd_fit, 1);
     return 0;

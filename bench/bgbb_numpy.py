@@ -6,8 +6,11 @@ log-parameters (Nelder-Mead, as the lifetimes package does, and BFGS with
 finite-difference gradients).
 
 usage: bgbb_numpy.py CSV eval|fit-nm|fit-bfgs
+       bgbb_numpy.py predict FILE N
 prints the best-of-repeats seconds of one likelihood evaluation or one fit,
-then (on a second line) the log-likelihood or the estimates.
+then (on a second line) the log-likelihood or the estimates; predict: the
+seconds of P(alive) and CET(5) (the lifetimes package's formulas) of the N
+customers in FILE (x, t_x, n as N float64 each), then their sums.
 """
 import sys
 import time
@@ -62,7 +65,39 @@ def best_of(fn, reps):
     return best, out
 
 
+def predict(x, tx, n, p, n_star=5.0):
+    """P(alive) (m = 0) and CET(n_star): lifetimes' BetaGeoBetaBinomFitter
+    formulas, each customer's likelihood by log-sum-exp over the
+    opportunities after t_x."""
+    from scipy.special import gammaln
+    a, b, g, d = p
+    kmax = int(np.max(n - tx))
+    base = betaln(a, b) + betaln(g, d)
+    alive = betaln(a + x, b + n - x) + betaln(g, d + n) - base
+    allt = [alive]
+    for i in range(kmax):
+        t = betaln(a + x, b + tx - x + i) + betaln(g + 1, d + tx + i) - base
+        allt.append(np.where(i < n - tx, t, -np.inf))
+    ll = logsumexp(np.stack(allt), axis=0)
+    pa = np.exp(alive - ll)
+    p2 = betaln(a + x + 1, b + n - x) - betaln(a, b)
+    p3 = d / (g - 1) * np.exp(gammaln(g + d) - gammaln(1 + d))
+    p4 = np.exp(gammaln(1 + d + n) - gammaln(g + d + n))
+    p5 = np.exp(gammaln(1 + d + n + n_star) - gammaln(g + d + n + n_star))
+    cet = np.exp(p2 - ll) * p3 * (p4 - p5)
+    return pa, cet
+
+
 def main():
+    if sys.argv[1] == "predict":
+        cnt = int(sys.argv[3])
+        dat = np.fromfile(sys.argv[2], dtype=np.float64, count=3 * cnt)
+        x, tx, n = dat[:cnt], dat[cnt:2 * cnt], dat[2 * cnt:]
+        p0 = np.array([1.204, 0.750, 0.657, 2.783])
+        sec, (pa, cet) = best_of(lambda: predict(x, tx, n, p0), 3)
+        print("%.9g" % sec)
+        print("sum P(alive) %.10g sum CET %.10g" % (pa.sum(), cet.sum()))
+        return
     x, tx, n, w = load(sys.argv[1])
     mode = sys.argv[2]
     loglik = make_loglik(x, tx, n, w)
