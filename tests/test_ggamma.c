@@ -246,6 +246,37 @@ test_correlation_values(void **state)
     assert_close(c, 0.0, 0, 1e-15);
 }
 
+/*
+ * A batch of 2048 rows or more takes the terms that depend on x only from
+ * a table (x = 1..max, x past the table's cap per row): its
+ * log-likelihood against the sum of the rows' own, one call each, for
+ * both branches of the gamma-function part (p x >= q and p x < q).
+ */
+static void
+test_loglik_table(void **state)
+{
+    enum { N = 2100 };
+    static double x[N], m[N];
+    const double sets[2][3] = {{6.25, 3.74, 15.44}, {0.2, 40.0, 3.0}};
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < N; i++) {
+        x[i] = 1.0 + (double)(i % 37);
+        m[i] = 5.0 + (double)(i % 101) * 0.37;
+    }
+    x[17] = 5000.0; /* past the table's cap */
+    for (k = 0; k < 2; k++) {
+        double ll, one, sum = 0.0;
+        assert_ok(loy_ggamma_loglik(&ll, sets[k], x, m, NULL, N, NULL));
+        for (i = 0; i < N; i++) {
+            assert_ok(loy_ggamma_loglik(&one, sets[k], &x[i], &m[i], NULL, 1,
+                                        NULL));
+            sum += one;
+        }
+        assert_close(ll, sum, 1e-13, 0.0);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -256,6 +287,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_expected_spend),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_correlation_values),
+        cmocka_unit_test(test_loglik_table),
     };
     return loy_run_tests(tests);
 }

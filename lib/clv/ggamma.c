@@ -12,6 +12,8 @@
 #include "numeric/specfun.h"
 #include "clv/limits.h"
 
+#include <stdlib.h>
+
 /* x a whole number >= 1 (>= 0 when allow_zero), m finite and > 0 when x >= 1. */
 static int
 gg_check_row(double x, double m, double w, int allow_zero)
@@ -73,25 +75,95 @@ gg_check(const double *params, const double *x, const double *m,
  * the limits of a homogeneous spend scale (of a constant spend per
  * customer).
  */
+/* The parts of gg_row that depend on x only (and the parameters), so that
+ * a batch computes them once per distinct x: the same operations, the
+ * same values. */
+typedef struct gg_xt {
+    double a;      /* lnG(px+q) - lnG(px) - lnG(q) less d ln y (see above) */
+    double lpq;    /* ln px when px >= q, else ln q */
+    double d0, d1; /* psi(px+q) - psi(px), psi(px+q) - psi(q) (gradient) */
+    int big;       /* px >= q */
+} gg_xt;
+
+static void
+gg_xterms(const double *prm, double x, int grad, gg_xt *t)
+{
+    double p = prm[0], q = prm[1], px = p * x;
+    t->big = px >= q;
+    if (t->big) {
+        t->a = loy__lgamma_diff_scaled(px, q) - loy__lgamma(q);
+        t->lpq = log(px);
+    } else {
+        t->a = loy__lgamma_diff_scaled(q, px) - loy__lgamma(px);
+        t->lpq = log(q);
+    }
+    t->d0 = t->d1 = 0.0;
+    if (grad) {
+        double psq = loy__digamma(px + q);
+        t->d0 = psq - loy__digamma(px);
+        t->d1 = psq - loy__digamma(q);
+    }
+}
+
 static double
-gg_row(const double *prm, double x, double m, double *g)
+gg_row_x(const double *prm, const gg_xt *t, double x, double m, double *g)
 {
     double p = prm[0], q = prm[1], gm = prm[2], px = p * x, xm = x * m;
     double l_gm = log1p(gm / xm), l_xm = log1p(xm / gm), ll;
-    if (px >= q)
-        ll = loy__lgamma_diff_scaled(px, q) - loy__lgamma(q)
-             + q * (log(px) - l_xm) - px * l_gm;
+    if (t->big)
+        ll = t->a + q * (t->lpq - l_xm) - px * l_gm;
     else
-        ll = loy__lgamma_diff_scaled(q, px) - loy__lgamma(px)
-             + px * (log(q) - l_gm) - q * l_xm;
+        ll = t->a + px * (t->lpq - l_gm) - q * l_xm;
     ll -= log(m);
     if (g != NULL) {
-        double psq = loy__digamma(px + q);
-        g[0] = x * (psq - loy__digamma(px) - l_gm);
-        g[1] = psq - loy__digamma(q) - l_xm;
+        g[0] = x * (t->d0 - l_gm);
+        g[1] = t->d1 - l_xm;
         g[2] = ((q / gm) * xm - px) / (gm + xm);
     }
     return ll;
+}
+
+static double
+gg_row(const double *prm, double x, double m, double *g)
+{
+    gg_xt t;
+    gg_xterms(prm, x, g != NULL, &t);
+    return gg_row_x(prm, &t, x, m, g);
+}
+
+/* Largest x of a batch's table of per-x terms (larger x: per row), and
+ * the fewest rows worth one outside a fit. */
+#define GG_XCAP 4096u
+#define GG_TAB_MIN_N 2048u
+
+/* The largest x up to GG_XCAP among rows of nonzero weight (0: none). */
+static size_t
+gg_table_xmax(const double *x, const double *w, size_t n)
+{
+    size_t i, top = 0;
+    for (i = 0; i < n; i++)
+        if ((w == NULL || w[i] != 0.0) && x[i] > (double)top
+            && x[i] <= (double)GG_XCAP)
+            top = (size_t)x[i];
+    return top;
+}
+
+static void
+gg_table_fill(const double *prm, size_t xmax, int grad, gg_xt *tab)
+{
+    size_t j;
+    for (j = 1; j <= xmax; j++)
+        gg_xterms(prm, (double)j, grad, &tab[j]);
+}
+
+/* ln f of one row, its per-x terms from tab when x <= xmax. */
+static double
+gg_row_tab(const double *prm, const gg_xt *tab, size_t xmax, double x,
+           double m, double *g)
+{
+    if (tab != NULL && x <= (double)xmax)
+        return gg_row_x(prm, &tab[(size_t)x], x, m, g);
+    return gg_row(prm, x, m, g);
 }
 
 int
@@ -100,14 +172,23 @@ loy_ggamma_loglik(double *out, const double params[3], const double *x,
                   size_t *err_index)
 {
     loy__ksum acc = {0.0, 0.0};
-    size_t i;
+    gg_xt *tab = NULL;
+    size_t i, xmax = 0;
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__TRY(gg_check(params, x, m, weights, n, 0, err_index));
+    if (n >= GG_TAB_MIN_N) {
+        xmax = gg_table_xmax(x, weights, n);
+        tab = malloc((xmax + 1) * sizeof *tab);
+        if (tab != NULL)
+            gg_table_fill(params, xmax, 0, tab);
+    }
     for (i = 0; i < n; i++) {
         double w = weights != NULL ? weights[i] : 1.0;
         if (w != 0.0)
-            loy__ksum_add(&acc, w * gg_row(params, x[i], m[i], NULL));
+            loy__ksum_add(&acc, w * gg_row_tab(params, tab, xmax, x[i], m[i],
+                                               NULL));
     }
+    free(tab);
     *out = loy__ksum_value(&acc);
     return loy__finite(*out) ? LOY_OK : LOY_ENOCONV;
 }
@@ -116,6 +197,8 @@ typedef struct gg_data {
     const double *x, *m, *w;
     size_t n;
     uint32_t threads; /* loy_fit_options::threads */
+    gg_xt *xtab;      /* per-x terms, refreshed per evaluation (or NULL) */
+    size_t xmax;
 } gg_data;
 
 typedef struct gg_eval {
@@ -138,7 +221,8 @@ gg_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
         double w = d->w != NULL ? d->w[i] : 1.0;
         if (w == 0.0)
             continue;
-        acc[0] += w * gg_row(e->p, d->x[i], d->m[i], e->grad ? gr : NULL);
+        acc[0] += w * gg_row_tab(e->p, d->xtab, d->xmax, d->x[i], d->m[i],
+                                 e->grad ? gr : NULL);
         for (j = 0; e->grad && j < 3; j++)
             acc[j + 1] += w * gr[j];
     }
@@ -156,6 +240,8 @@ gg_fit_loglik(void *ctx, const double *p, size_t k, double *ll, double *g)
     e.d = d;
     e.p = p;
     e.grad = g != NULL;
+    if (d->xtab != NULL)
+        gg_table_fill(p, d->xmax, e.grad, d->xtab);
     LOY__TRY(loy__par_sum(d->threads, d->n, GG_SUM_BLOCK, 4, gg_sum_range,
                           &e, sum));
     *ll = sum[0];
@@ -174,6 +260,7 @@ loy_ggamma_fit(double params_out[3], const double *x, const double *m,
     loy__fit_limit lims[LOY__MAX_LIMITS];
     double start[3], sw = 0.0, sm = 0.0;
     size_t i;
+    int rc;
     LOY__REQUIRE(params_out != NULL, LOY_EINVAL);
     LOY__TRY(gg_check(NULL, x, m, weights, n, 0, err_index));
     for (i = 0; i < n; i++) {
@@ -191,6 +278,10 @@ loy_ggamma_fit(double params_out[3], const double *x, const double *m,
     d.w = weights;
     d.n = n;
     d.threads = loy__fit_threads(opts);
+    /* the table costs xmax + 1 entries per evaluation: worth it when the
+     * rows outnumber them */
+    d.xmax = gg_table_xmax(x, weights, n);
+    d.xtab = d.xmax < n ? malloc((d.xmax + 1) * sizeof *d.xtab) : NULL;
     prob.loglik = gg_fit_loglik;
     prob.ctx = &d;
     prob.k = 3;
@@ -199,7 +290,9 @@ loy_ggamma_fit(double params_out[3], const double *x, const double *m,
     prob.default_start = start;
     prob.limits = lims;
     prob.n_limits = loy__limits_ggamma(lims);
-    return loy__fit_ml(&prob, opts, params_out, report);
+    rc = loy__fit_ml(&prob, opts, params_out, report);
+    free(d.xtab);
+    return rc;
 }
 
 int

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmath.h - exp(x) for x <= 0 and log1p(e) for e in [0, 1] on four lanes
- * at once (internal; GCC/Clang vector extensions, scalar fallback).
+ * vmath.h - exp(x) for x <= 0, log1p(e) for e in [0, 1] and log(x) on
+ * groups of four lanes (internal; GCC/Clang vector extensions, scalar
+ * fallback).
  *
  * Why: the logistic fits evaluate exp and log1p once per row per Newton
- * step, 2^p submodels over; libm's scalar calls were half the time. These
- * are branch-free, so the compiler keeps them in vector registers, and
- * give the same bits on every path (lanes are independent; tails are
- * padded to four lanes by the callers).
+ * step, 2^p submodels over, and the BTYD predictions and likelihoods a
+ * log and an exp per customer; libm's scalar calls were half the time or
+ * more. These are branch-free, so the compiler keeps them in vector
+ * registers, and give the same bits on every path (lanes are independent;
+ * tails are padded by the callers). The _n forms take several groups in
+ * lockstep, so that their polynomial chains overlap.
  *
  *   exp:   x = k ln2 + r (Cody-Waite, |r| <= ln2/2), e^r by its Taylor
  *          polynomial of degree 13 (truncation below 5e-18), 2^k put in
