@@ -79,6 +79,27 @@ void loy__bgnbd_pos_rows(const double *params, double lrr, double la,
                          const double *tx, const double *T, double *ll,
                          double *grad, int64_t *bad);
 
+/*
+ * Gamma-Gamma rows LOY__GG_ROWS at a time (ggamma_rows.c): in holds each
+ * row's x and m and its per-x terms (ggamma.c: a, ln px or ln q, the
+ * digamma differences d0, d1, and big = all ones when px >= q). ll[k],
+ * and grad[3k..3k+2] when grad != NULL, within a few ulp of ggamma.c's
+ * scalar form; bad[k] != 0: row k not covered (the caller's scalar form).
+ */
+#define LOY__GG_ROWS 16u
+typedef struct loy__gg_rowin {
+    double x[LOY__GG_ROWS], m[LOY__GG_ROWS];
+    double a[LOY__GG_ROWS], lpq[LOY__GG_ROWS];
+    double d0[LOY__GG_ROWS], d1[LOY__GG_ROWS];
+    int64_t big[LOY__GG_ROWS];
+} loy__gg_rowin;
+void loy__ggamma_rows(const double *params, const loy__gg_rowin *in,
+                      double *ll, double *grad, int64_t *bad);
+/* ln f(m | x) of one validated row (and d/d(p, q, gamma) into g when not
+ * NULL) by libm: the scalar form the vector rows are checked against. */
+double loy__ggamma_loglik1(const double *params, double x, double m,
+                           double *g);
+
 /* ln a - ln(b + x - 1) is tabulated for x < LOY__BG_LAB_N (lab[0] = 0). */
 #define LOY__BG_LAB_N 64u
 void loy__bgnbd_lab_fill(const double *params, double *lab);

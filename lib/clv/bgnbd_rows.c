@@ -35,24 +35,6 @@
 
 #define BR_NG ((int)LOY__BG_ROWS / 4)
 
-/* out[g] = log1p(u[g]) for u >= 0 (lanes past 1e300 or NaN: flagged). */
-LOY__VMATH_INLINE void
-br_log1p(loy__v4d *out, const loy__v4d *u, loy__v4l *bad)
-{
-    const loy__v4d one = LOY__V4(1.0);
-    loy__v4d ep[BR_NG];
-    int g;
-    LOY__VMATH_EACH(g, BR_NG) {
-        ep[g] = one + u[g];
-        bad[g] |= ~(u[g] <= LOY__V4(1e300));
-        /* flagged lanes get a harmless argument */
-        ep[g] = LOY__V4_SELECT(bad[g], one, ep[g]);
-    }
-    loy__v4_log_n(out, ep, BR_NG);
-    LOY__VMATH_EACH(g, BR_NG)
-        out[g] = out[g] + (u[g] - (ep[g] - one)) / ep[g];
-}
-
 LOY__VMATH_INLINE void
 zero_body(double alpha, const double *T, double *out, int64_t *bad_out)
 {
@@ -65,7 +47,7 @@ zero_body(double alpha, const double *T, double *out, int64_t *bad_out)
         u[g] = t / LOY__V4(alpha);
         bad[g] = LOY__V4L(0);
     }
-    br_log1p(l, u, bad);
+    loy__v4_log1p_pos_n(l, u, bad, BR_NG);
     memcpy(out, l, sizeof l);
     memcpy(bad_out, bad, sizeof bad);
 }
@@ -100,8 +82,8 @@ pos_body(const double *p, double lrr, double la, const double *const *xt,
         u[g] = tx[g] / al;
         dT[g] = (T[g] - tx[g]) / (al + tx[g]);
     }
-    br_log1p(l1, u, bad);
-    br_log1p(L3, dT, bad);
+    loy__v4_log1p_pos_n(l1, u, bad, BR_NG);
+    loy__v4_log1p_pos_n(L3, dT, bad, BR_NG);
     br_gather(xt, LOY__BG_XT_LB1, v);
     LOY__VMATH_EACH(g, BR_NG) {
         loy__v4d d, a;

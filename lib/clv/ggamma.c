@@ -123,8 +123,8 @@ gg_row_x(const double *prm, const gg_xt *t, double x, double m, double *g)
     return ll;
 }
 
-static double
-gg_row(const double *prm, double x, double m, double *g)
+double
+loy__ggamma_loglik1(const double *prm, double x, double m, double *g)
 {
     gg_xt t;
     gg_xterms(prm, x, g != NULL, &t);
@@ -156,14 +156,47 @@ gg_table_fill(const double *prm, size_t xmax, int grad, gg_xt *tab)
         gg_xterms(prm, (double)j, grad, &tab[j]);
 }
 
-/* ln f of one row, its per-x terms from tab when x <= xmax. */
-static double
-gg_row_tab(const double *prm, const gg_xt *tab, size_t xmax, double x,
-           double m, double *g)
+/* The per-x terms of a row: from tab when x <= xmax, else into *own. */
+static const gg_xt *
+gg_terms(const double *prm, const gg_xt *tab, size_t xmax, double x,
+         int grad, gg_xt *own)
 {
     if (tab != NULL && x <= (double)xmax)
-        return gg_row_x(prm, &tab[(size_t)x], x, m, g);
-    return gg_row(prm, x, m, g);
+        return &tab[(size_t)x];
+    gg_xterms(prm, x, grad, own);
+    return own;
+}
+
+/*
+ * ln f (and, when g != NULL, its gradient: 3 per row) of m <= LOY__GG_ROWS
+ * rows by the vector rows (ggamma_rows.c), gg_row_x where they flag a row;
+ * a short group is padded with its first row.
+ */
+static void
+gg_rows16(const double *prm, const gg_xt *tab, size_t xmax, const double *x,
+          const double *mv, size_t m, double *ll, double *g)
+{
+    loy__gg_rowin in;
+    gg_xt own[LOY__GG_ROWS];
+    const gg_xt *t[LOY__GG_ROWS];
+    int64_t bad[LOY__GG_ROWS];
+    size_t k;
+    for (k = 0; k < LOY__GG_ROWS; k++) {
+        size_t r = k < m ? k : 0;
+        t[k] = gg_terms(prm, tab, xmax, x[r], g != NULL, &own[k]);
+        in.x[k] = x[r];
+        in.m[k] = mv[r];
+        in.a[k] = t[k]->a;
+        in.lpq[k] = t[k]->lpq;
+        in.d0[k] = t[k]->d0;
+        in.d1[k] = t[k]->d1;
+        in.big[k] = t[k]->big ? -1 : 0;
+    }
+    loy__ggamma_rows(prm, &in, ll, g, bad);
+    for (k = 0; k < m; k++)
+        if (bad[k])
+            ll[k] = gg_row_x(prm, t[k], x[k], mv[k],
+                             g != NULL ? g + 3 * k : NULL);
 }
 
 int
@@ -173,7 +206,7 @@ loy_ggamma_loglik(double *out, const double params[3], const double *x,
 {
     loy__ksum acc = {0.0, 0.0};
     gg_xt *tab = NULL;
-    size_t i, xmax = 0;
+    size_t i, k, xmax = 0;
     LOY__REQUIRE(out != NULL && params != NULL, LOY_EINVAL);
     LOY__TRY(gg_check(params, x, m, weights, n, 0, err_index));
     if (n >= GG_TAB_MIN_N) {
@@ -182,11 +215,15 @@ loy_ggamma_loglik(double *out, const double params[3], const double *x,
         if (tab != NULL)
             gg_table_fill(params, xmax, 0, tab);
     }
-    for (i = 0; i < n; i++) {
-        double w = weights != NULL ? weights[i] : 1.0;
-        if (w != 0.0)
-            loy__ksum_add(&acc, w * gg_row_tab(params, tab, xmax, x[i], m[i],
-                                               NULL));
+    for (i = 0; i < n; i += k) {
+        double ll[LOY__GG_ROWS];
+        size_t mm = n - i < LOY__GG_ROWS ? n - i : LOY__GG_ROWS;
+        gg_rows16(params, tab, xmax, x + i, m + i, mm, ll, NULL);
+        for (k = 0; k < mm; k++) {
+            double w = weights != NULL ? weights[i + k] : 1.0;
+            if (w != 0.0)
+                loy__ksum_add(&acc, w * ll[k]);
+        }
     }
     free(tab);
     *out = loy__ksum_value(&acc);
@@ -215,16 +252,20 @@ gg_sum_range(void *ctx, size_t i0, size_t i1, double *acc)
 {
     const gg_eval *e = ctx;
     const gg_data *d = e->d;
-    double gr[3];
-    size_t i, j;
-    for (i = i0; i < i1; i++) {
-        double w = d->w != NULL ? d->w[i] : 1.0;
-        if (w == 0.0)
-            continue;
-        acc[0] += w * gg_row_tab(e->p, d->xtab, d->xmax, d->x[i], d->m[i],
-                                 e->grad ? gr : NULL);
-        for (j = 0; e->grad && j < 3; j++)
-            acc[j + 1] += w * gr[j];
+    double ll[LOY__GG_ROWS], gr[3 * LOY__GG_ROWS];
+    size_t i, j, k, m;
+    for (i = i0; i < i1; i += m) {
+        m = i1 - i < LOY__GG_ROWS ? i1 - i : LOY__GG_ROWS;
+        gg_rows16(e->p, d->xtab, d->xmax, d->x + i, d->m + i, m, ll,
+                  e->grad ? gr : NULL);
+        for (k = 0; k < m; k++) {
+            double w = d->w != NULL ? d->w[i + k] : 1.0;
+            if (w == 0.0)
+                continue;
+            acc[0] += w * ll[k];
+            for (j = 0; e->grad && j < 3; j++)
+                acc[j + 1] += w * gr[3 * k + j];
+        }
     }
     return LOY_OK;
 }

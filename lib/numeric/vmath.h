@@ -175,6 +175,28 @@ loy__v4_log_n(loy__v4d *y, const loy__v4d *xp, int n)
                + (t[g] + kd[g] * LOY__V4(1.9082149292705877e-10));
 }
 
+/*
+ * y[g] = log1p(u[g]) for u >= 0 as log(1 + u) + (u - ((1 + u) - 1))/(1 + u)
+ * (the correction restores what rounding 1 + u loses, so small u keep
+ * their digits). Lanes with u past 1e300 or NaN get bad[g] set (callers
+ * route them to libm) and a harmless argument.
+ */
+LOY__VMATH_INLINE void
+loy__v4_log1p_pos_n(loy__v4d *y, const loy__v4d *u, loy__v4l *bad, int n)
+{
+    const loy__v4d one = LOY__V4(1.0);
+    loy__v4d ep[8];
+    int g;
+    LOY__VMATH_EACH(g, n) {
+        ep[g] = one + u[g];
+        bad[g] |= ~(u[g] <= LOY__V4(1e300));
+        ep[g] = LOY__V4_SELECT(bad[g], one, ep[g]);
+    }
+    loy__v4_log_n(y, ep, n);
+    LOY__VMATH_EACH(g, n)
+        y[g] = y[g] + (u[g] - (ep[g] - one)) / ep[g];
+}
+
 /* One group of four lanes. */
 LOY__VMATH_INLINE void
 loy__v4_exp_neg(loy__v4d *y, const loy__v4d *x)
