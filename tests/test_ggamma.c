@@ -285,28 +285,21 @@ test_loglik_table(void **state)
  * log-likelihood and gradient within 1e-13 of the size of the terms they
  * are made of; lanes flagged only where m is below the normal range.
  */
-static double
-lane_unif(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-    return ((double)(*s >> 11) + 0.5) * 0x1.0p-53;
-}
-
 static void
 test_rows_lanes(void **state)
 {
     loy__gg_rowin in;
     double prm[3], ll[LOY__GG_ROWS], g[3 * LOY__GG_ROWS], worst = 0.0;
     int64_t bad[LOY__GG_ROWS];
-    uint64_t s = 3;
+    loy_test_rng s = {3};
     size_t it, k, j, flagged = 0;
     (void)state;
     for (it = 0; it < 3000; it++) {
         for (k = 0; k < 3; k++)
-            prm[k] = pow(10.0, -4.0 + 10.0 * lane_unif(&s));
+            prm[k] = pow(10.0, -4.0 + 10.0 * loy_test_rng_uniform(&s));
         for (k = 0; k < LOY__GG_ROWS; k++) {
-            double x = floor(pow(10.0, 3.0 * lane_unif(&s))), px, psq;
-            double m = pow(10.0, -3.0 + 8.0 * lane_unif(&s));
+            double x = floor(pow(10.0, 3.0 * loy_test_rng_uniform(&s))), px, psq;
+            double m = pow(10.0, -3.0 + 8.0 * loy_test_rng_uniform(&s));
             if (it % 500 == 9 && k == 3)
                 m = 1e-310; /* subnormal: flagged */
             px = prm[0] * x;

@@ -365,35 +365,20 @@ test_palive_denormal_alpha(void **state)
  * the double forms, ulps of u times u's size. The same rows from an odd
  * offset give the same bytes.
  */
-static uint64_t
-lane_rng(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
-static double
-lane_unif(uint64_t *s)
-{
-    return ((double)(lane_rng(s) >> 11) + 0.5) / 9007199254740992.0;
-}
-
 static void
 test_palive_lanes(void **state)
 {
     enum { N = 2051 };
     static double x[N], tx[N], T[N], pa[N], pb[N];
     double p[4], worst = 0.0;
-    uint64_t s = 99;
+    loy_test_rng s = {99};
     size_t i, k, r;
     (void)state;
     for (r = 0; r < 40; r++) {
         for (k = 0; k < 4; k++)
-            p[k] = pow(10.0, -4.0 + 10.0 * lane_unif(&s));
+            p[k] = pow(10.0, -4.0 + 10.0 * loy_test_rng_uniform(&s));
         for (i = 0; i < N; i++) {
-            double u1 = lane_unif(&s), u2 = lane_unif(&s);
+            double u1 = loy_test_rng_uniform(&s), u2 = loy_test_rng_uniform(&s);
             x[i] = floor(pow(10.0, 3.0 * u1)) - 1.0;
             T[i] = pow(10.0, -2.0 + 8.0 * u2);
             tx[i] = x[i] == 0.0 ? 0.0 : T[i] * (i % 7 == 0 ? 0.0 : u1);

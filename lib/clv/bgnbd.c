@@ -137,11 +137,11 @@ bg_row_pos(const double *p, double lrr, double la, const double *xt,
     return ll;
 }
 
-/* x = 0: ln L = r (ln alpha - ln(alpha+T)) = -r ln(1 + T/alpha). */
+/* x = 0: ln L = r (ln alpha - ln(alpha+T)) = -r ln(1 + T/alpha), given
+ * l1 = ln(1 + T/alpha). */
 static double
-bg_row_zero(const double *p, double T, double *g)
+bg_row_zero_l1(const double *p, double T, double l1, double *g)
 {
-    double l1 = log1p(T / p[1]);
     if (g != NULL) {
         g[0] = -l1;
         g[1] = (p[0] / p[1]) * T / (p[1] + T);
@@ -149,6 +149,12 @@ bg_row_zero(const double *p, double T, double *g)
         g[3] = 0.0;
     }
     return -p[0] * l1;
+}
+
+static double
+bg_row_zero(const double *p, double T, double *g)
+{
+    return bg_row_zero_l1(p, T, log1p(T / p[1]), g);
 }
 
 double
@@ -238,23 +244,11 @@ bg_each16(const double *p, const double *xtab, size_t xmax, const double *x,
         Tz = Tb;
     }
     loy__bgnbd_zero_rows(p[1], Tz, l, bad);
-    for (k = 0; k < m; k++) {
-        double l1;
-        if (x[k] != 0.0)
-            continue;
-        if (bad[k]) {
-            ll[k] = bg_row_zero(p, T[k], g != NULL ? g + 4 * k : NULL);
-            continue;
-        }
-        l1 = l[k]; /* as bg_row_zero, with this logarithm */
-        ll[k] = -p[0] * l1;
-        if (g != NULL) {
-            g[4 * k] = -l1;
-            g[4 * k + 1] = (p[0] / p[1]) * T[k] / (p[1] + T[k]);
-            g[4 * k + 2] = 0.0;
-            g[4 * k + 3] = 0.0;
-        }
-    }
+    for (k = 0; k < m; k++)
+        if (x[k] == 0.0)
+            ll[k] = bg_row_zero_l1(p, T[k],
+                                   bad[k] ? log1p(T[k] / p[1]) : l[k],
+                                   g != NULL ? g + 4 * k : NULL);
 }
 
 /* Batches of this many rows or more get a table of per-x terms. */

@@ -16,7 +16,8 @@
 #define PAR_MAX_WIDTH 8u
 #define PAR_STACK_BLOCKS 64u
 
-/* Threads worth starting for n items of which each thread needs `min`. */
+/* Threads worth starting for n items of which each thread needs `min`
+ * (at least 1, at most LOY_MAX_THREADS). */
 static size_t
 par_threads(uint32_t threads, size_t n, size_t min)
 {
@@ -24,7 +25,31 @@ par_threads(uint32_t threads, size_t n, size_t min)
     size_t most = n / min;
     if (t > most)
         t = most > 1u ? most : 1u;
-    return t;
+    return t < LOY_MAX_THREADS ? t : LOY_MAX_THREADS;
+}
+
+/*
+ * Run nt jobs (an array of `size`-byte jobs that run() takes one of): job
+ * 0 on the calling thread, the others on threads of their own; a thread
+ * that cannot start runs its job on the calling thread, with the same
+ * result.
+ */
+static void
+par_run_jobs(void *(*run)(void *), void *jobs, size_t size, size_t nt)
+{
+    pthread_t th[LOY_MAX_THREADS];
+    int started[LOY_MAX_THREADS];
+    char *j = jobs;
+    size_t t;
+    for (t = 1; t < nt; t++)
+        started[t] = pthread_create(&th[t], NULL, run, j + t * size) == 0;
+    run(j);
+    for (t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            run(j + t * size);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -51,11 +76,7 @@ loy__par_rows(uint32_t threads, size_t n, loy__rows_fn fn, void *ctx,
               size_t *err_index)
 {
     par_rows_job jobs[LOY_MAX_THREADS];
-    pthread_t th[LOY_MAX_THREADS];
-    int started[LOY_MAX_THREADS];
     size_t t, nt = par_threads(threads, n, LOY__PAR_MIN_ROWS);
-    if (nt > LOY_MAX_THREADS)
-        nt = LOY_MAX_THREADS;
     if (nt <= 1u) {
         size_t bad = 0;
         int rc = fn(ctx, 0, n, &bad);
@@ -71,16 +92,7 @@ loy__par_rows(uint32_t threads, size_t n, loy__rows_fn fn, void *ctx,
         jobs[t].bad = 0;
         jobs[t].rc = LOY_OK;
     }
-    /* job 0 runs here; a thread that cannot start runs here too */
-    for (t = 1; t < nt; t++)
-        started[t] = pthread_create(&th[t], NULL, par_rows_run, &jobs[t]) == 0;
-    par_rows_run(&jobs[0]);
-    for (t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            par_rows_run(&jobs[t]);
-    }
+    par_run_jobs(par_rows_run, jobs, sizeof jobs[0], nt);
     for (t = 0; t < nt; t++)
         if (jobs[t].rc != LOY_OK) {
             loy__set_index(err_index, jobs[t].bad);
@@ -113,11 +125,7 @@ void
 loy__par_tasks(uint32_t threads, size_t ntasks, loy__task_fn fn, void *ctx)
 {
     par_task_job jobs[LOY_MAX_THREADS];
-    pthread_t th[LOY_MAX_THREADS];
-    int started[LOY_MAX_THREADS];
     size_t t, nt = par_threads(threads, ntasks, 1u);
-    if (nt > LOY_MAX_THREADS)
-        nt = LOY_MAX_THREADS;
     for (t = 0; t < nt; t++) {
         jobs[t].fn = fn;
         jobs[t].ctx = ctx;
@@ -125,16 +133,7 @@ loy__par_tasks(uint32_t threads, size_t ntasks, loy__task_fn fn, void *ctx)
         jobs[t].step = nt;
         jobs[t].n = ntasks;
     }
-    /* job 0 runs here; a thread that cannot start runs here too */
-    for (t = 1; t < nt; t++)
-        started[t] = pthread_create(&th[t], NULL, par_task_run, &jobs[t]) == 0;
-    par_task_run(&jobs[0]);
-    for (t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            par_task_run(&jobs[t]);
-    }
+    par_run_jobs(par_task_run, jobs, sizeof jobs[0], nt);
 }
 
 /* ------------------------------------------------------------------ */
@@ -182,8 +181,7 @@ loy__par_sum(uint32_t threads, size_t n, size_t block, size_t width,
     double part_s[PAR_STACK_BLOCKS * PAR_MAX_WIDTH], *part = part_s;
     int rc_s[PAR_STACK_BLOCKS], *rcs = rc_s;
     par_sum_job jobs[LOY_MAX_THREADS];
-    pthread_t th[LOY_MAX_THREADS];
-    int started[LOY_MAX_THREADS], rc = LOY_OK;
+    int rc = LOY_OK;
     size_t nb = n == 0 ? 0 : (n - 1) / block + 1, nt, t, b, k;
     loy__ksum acc[PAR_MAX_WIDTH];
     if (width > PAR_MAX_WIDTH || block == 0)
@@ -198,8 +196,6 @@ loy__par_sum(uint32_t threads, size_t n, size_t block, size_t width,
         }
     }
     nt = par_threads(threads, nb, (LOY__PAR_MIN_ROWS + block - 1) / block);
-    if (nt > LOY_MAX_THREADS)
-        nt = LOY_MAX_THREADS;
     for (b = 0; b < nb; b++)
         rcs[b] = LOY_OK;
     for (t = 0; t < nt; t++) {
@@ -214,16 +210,7 @@ loy__par_sum(uint32_t threads, size_t n, size_t block, size_t width,
         jobs[t].part = part;
         jobs[t].rc = rcs;
     }
-    for (t = 1; t < nt; t++)
-        started[t] = pthread_create(&th[t], NULL, par_sum_run, &jobs[t]) == 0;
-    if (nt > 0)
-        par_sum_run(&jobs[0]);
-    for (t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            par_sum_run(&jobs[t]);
-    }
+    par_run_jobs(par_sum_run, jobs, sizeof jobs[0], nt);
     /* combine in block order: the same sequence for any thread count */
     for (k = 0; k < width; k++)
         acc[k].sum = acc[k].c = 0.0;
