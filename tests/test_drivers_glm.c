@@ -448,6 +448,29 @@ test_vmath(void **state)
     /* measured: 1.0 and 2.0 ulp */
     assert_true(worst_e < 2 * DBL_EPSILON);
     assert_true(worst_l < 3 * DBL_EPSILON);
+    /* exp up to 700 and expm1 (both sides of its switch at |x| = 1/2) */
+    worst_e = worst_l = 0.0;
+    for (i = 0; i <= 40000; i++) {
+        double x = 700.0 * (double)i / 40000.0, v[4], w[4];
+        double a[4] = {x, -x * 1e-3, x * 1e-3, 1e-9 * x - 0.5};
+        loy__v4d vx, out;
+        int k;
+        memcpy(&vx, a, sizeof a);
+        loy__v4_exp_n(&out, &vx, 1);
+        memcpy(v, &out, sizeof v);
+        loy__v4_expm1_n(&out, &vx, 1);
+        memcpy(w, &out, sizeof w);
+        worst_e = fmax(worst_e, fabs(v[0] - exp(x)) / exp(x));
+        for (k = 1; k < 4; k++)
+            if (a[k] != 0.0)
+                worst_l = fmax(worst_l, fabs(w[k] - expm1(a[k]))
+                                            / fabs(expm1(a[k])));
+            else
+                assert_true(w[k] == 0.0);
+    }
+    /* measured: 1.0 and 1.5 ulp */
+    assert_true(worst_e < 2 * DBL_EPSILON);
+    assert_true(worst_l < 3 * DBL_EPSILON);
     {
         loy__v4d vx = {-701.0, -1e300, 0.0, -0.0}, out;
         double v[4];

@@ -650,6 +650,162 @@ test_batch_table_same_bits(void **state)
     }
 }
 
+/*
+ * The lanes of pnbd_rows.c against a long double reference (64-bit
+ * significand; series to 1e-22, libm's long double logarithms), with
+ * L_a = log1p((T - t_x)/(alpha + t_x)) and L_b as there. The bound
+ * follows the conditioning: P(alive) = 1/(1 + V), V = e^a m, so a few
+ * ulp of a's terms move P(alive) by that much times 1 - P(alive).
+ */
+typedef struct lane_ref {
+    long double pa, cet;
+    double cond; /* sum of the magnitudes of the terms of a and of dG */
+} lane_ref;
+
+static long double
+ref_series(long double b, long double c, long double z)
+{
+    long double t = 1.0L, sum = 1.0L, k;
+    for (k = 0.0L; k < 20000.0L; k += 1.0L) {
+        t *= (b + k) / (c + k) * z;
+        sum += t;
+        if (t < 1e-22L * sum)
+            break;
+    }
+    return sum;
+}
+
+static lane_ref
+ref_lane(const double *p, double x, double tx, double T, double t)
+{
+    long double r = p[0], al = p[1], s = p[2], be = p[3], rx = r + x;
+    long double d = (long double)T - tx, La, Lb, A, dG, b, z1, z2, rate;
+    long double S1, S2, a, V, B = be + T, h, e = s - 1.0L, ab = 0.0L;
+    lane_ref o;
+    La = log1pl(d / (al + tx));
+    Lb = log1pl(d / (be + tx));
+    if (al >= be) {
+        b = rx;
+        rate = al;
+        A = rx * La + s * Lb;
+        dG = -A;
+    } else {
+        b = s + 1.0L;
+        rate = be;
+        ab = logl((al + T) / (be + tx));
+        A = (rx - 1.0L) * La + s * Lb + ab;
+        dG = -((rx - 1.0L) * La + (s + 1.0L) * Lb);
+    }
+    z1 = fabsl(al - be) / (rate + tx);
+    z2 = fabsl(al - be) / (rate + T);
+    S1 = ref_series(b, rx + s + 1.0L, z1);
+    S2 = ref_series(b, rx + s + 1.0L, z2);
+    dG += logl(S2 / S1);
+    a = logl(s) - logl(r + s + x) + A;
+    V = d > 0.0L ? expl(a) * S1 * -expm1l(dG) : 0.0L;
+    o.pa = 1.0L / (1.0L + V);
+    h = log1pl(t / B);
+    if (e != 0.0L)
+        h = -expm1l(-e * h) / e;
+    o.cet = o.pa * rx / (al + T) * B * h;
+    o.cond = (double)(1.0L + fabsl(logl(s)) + fabsl(logl(r + s + x))
+                      + fabsl(rx) * La + (s + 1.0L) * Lb + fabsl(ab));
+    if (dG < 0.0L) /* m = S1 (1 - e^dG): relative error of dG over |dG| */
+        o.cond *= 1.0 + (double)(expl(dG) / -expm1l(dG));
+    return o;
+}
+
+/* pnbd.c's form has a = ln s - ln(r+s+x) + G(t_x) - p1, differences of
+ * terms of size (r + x) ln(alpha + T): the rows the lanes leave to it. */
+static double
+scalar_cond(const double *p, double x, double tx, double T)
+{
+    double rx = p[0] + x;
+    return (rx + 1.0) * (fabs(log(p[1] + T)) + fabs(log(p[1] + tx)))
+           + (p[2] + 1.0) * (fabs(log(p[3] + T)) + fabs(log(p[3] + tx)));
+}
+
+#define NLANE 4096u
+
+static void
+test_lanes_vs_long_double(void **state)
+{
+    static const double sets[][4] = {
+        {0.553, 10.578, 0.606, 11.669}, /* alpha < beta (CDNOW) */
+        {0.243, 4.414, 0.793, 2.426},   /* alpha > beta */
+        {0.5, 7.0, 2.0, 7.0},           /* alpha = beta: S = 1 */
+        {3.0, 0.7, 0.4, 0.9},
+        {1.5, 12.0, 1.0, 20.0},         /* s = 1: h is ln(1 + t/B) */
+        {80.0, 1e6, 0.7, 1.1e6},        /* Poisson-like: alpha huge */
+        {0.5, 5.0, 1e-9, 6.0},          /* tiny s, above the cut-off */
+        {2e3, 3e3, 5e2, 4e3},
+    };
+    static double x[NLANE], tx[NLANE], T[NLANE], pa[NLANE], ce[NLANE];
+    loy_test_rng g = {20261205u};
+    double worst_pa = 0.0, worst_ce = 0.0;
+    size_t k, i;
+    (void)state;
+    for (i = 0; i < NLANE; i++) {
+        double u = loy_test_rng_uniform(&g), v = loy_test_rng_uniform(&g);
+        T[i] = 0.01 * pow(1e5, loy_test_rng_uniform(&g));
+        x[i] = i % 5 == 0 ? 0.0 : floor(pow(400.0, u));
+        tx[i] = x[i] == 0.0 ? 0.0 : i % 17 == 0 ? T[i] : T[i] * v;
+    }
+    for (k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+        const double *p = sets[k];
+        size_t lanes = 0;
+        assert_ok(loy_pnbd_score(pa, ce, p, x, tx, T, NLANE, 13.0, NULL,
+                                 NULL));
+        for (i = 0; i < NLANE; i += LOY__PNBD_ROWS) {
+            /* the lanes on their own, as the library runs them */
+            loy__pnbd_lanes lp;
+            double lpa[LOY__PNBD_ROWS], lce[LOY__PNBD_ROWS];
+            int64_t bad[LOY__PNBD_ROWS];
+            size_t j;
+            memset(&lp, 0, sizeof lp);
+            lp.r = p[0], lp.alpha = p[1], lp.s = p[2], lp.beta = p[3];
+            lp.ls = log(p[2]);
+            lp.alpha_ge = p[1] >= p[3];
+            lp.cet = 1;
+            lp.t = 13.0;
+            loy__pnbd_score_rows(&lp, x + i, tx + i, T + i, lpa, lce, bad);
+            for (j = 0; j < LOY__PNBD_ROWS; j++) {
+                lane_ref ref = ref_lane(p, x[i + j], tx[i + j], T[i + j],
+                                        13.0);
+                double tol = 1e-15 + 8.0 * DBL_EPSILON * ref.cond
+                                         * (double)(1.0L - ref.pa);
+                double e1 = fabs((double)((pa[i + j] - ref.pa) / ref.pa));
+                double e2 = fabs((double)((ce[i + j] - ref.cet) / ref.cet));
+                /* the batch (lanes, and the scalar form for the rest) */
+                if (bad[j] != 0) /* pnbd.c's form: its own terms */
+                    tol += 8.0 * DBL_EPSILON * scalar_cond(p, x[i + j],
+                                                           tx[i + j],
+                                                           T[i + j]);
+                if (ref.pa < 1e-290L) { /* below double's normal range */
+                    assert_true(fabs((double)(pa[i + j] - ref.pa))
+                                < 1e-300);
+                    continue;
+                }
+                worst_pa = fmax(worst_pa, e1 / tol);
+                worst_ce = fmax(worst_ce, e2 / (tol + 4.0 * DBL_EPSILON));
+                if (bad[j] != 0)
+                    continue;
+                lanes++;
+                assert_memory_equal(&lpa[j], &pa[i + j], sizeof lpa[j]);
+                assert_memory_equal(&lce[j], &ce[i + j], sizeof lce[j]);
+            }
+        }
+        /* alpha and beta close enough for short series: nearly every row
+         * in the lanes (rows with t_x near 0 and large z are not) */
+        if (k != 7)
+            assert_true(lanes > NLANE * 9 / 10);
+    }
+    printf("lanes and batch vs long double: worst %.3g (P(alive)) and "
+           "%.3g (CET) of the bound\n", worst_pa, worst_ce);
+    assert_true(worst_pa <= 1.0);
+    assert_true(worst_ce <= 1.0);
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -784,6 +940,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_fit_simulated),
         cmocka_unit_test(test_warm_start_at_limit),
         cmocka_unit_test(test_batch_table_same_bits),
+        cmocka_unit_test(test_lanes_vs_long_double),
         cmocka_unit_test(test_bad_input),
     };
     return loy_run_tests(tests);

@@ -18,6 +18,10 @@
  * only make c - b larger), and it can be differentiated term by term, which
  * gives the analytic gradient used by the fit. alpha = beta is simply
  * z = 0 (S = 1) and t_x = T drops the A0 branch.
+ *
+ * The per-customer predictions (P(alive), CET, and the P(alive) behind
+ * palive_at and DERT) run sixteen customers at a time in pnbd_rows.c; the
+ * rows its lanes do not cover take pnbd_row_eval here, one at a time.
  */
 #include "clv/pnbd_internal.h"
 #include "numeric/parallel.h"
@@ -36,9 +40,12 @@
  * as the parameters run to a limit of the family. */
 #define PNBD_SERIES_CAP 8000.0
 #define PNBD_SERIES_ZMAX 0.9
-#define PNBD_SERIES_TOL 1e-16
+#define PNBD_SERIES_TOL LOY__PNBD_SERIES_TOL
 /* Panels of the direct integration (10 Gauss-Legendre nodes each). */
 #define PNBD_QUAD_PANELS 160
+/* ln s at most this: the dropout term V may be negligible (see
+ * pnbd_v_negligible); the rows then take the scalar form. */
+#define PNBD_LS_TINY (-40.0)
 
 int
 loy__pnbd_check(const void *out, const double *params, const double *x,
@@ -466,7 +473,7 @@ pnbd_v_quad(const pnbd_par *p, double x, double tx, double T, double *lv,
 static int
 pnbd_v_negligible(const pnbd_par *p, double x, double tx, double T)
 {
-    if (p->ls > -40.0)
+    if (p->ls > PNBD_LS_TINY)
         return 0; /* cheap exit: only a tiny s can make V negligible */
     return p->ls + log(T - tx) + pq_h(p, p->r + x, T, tx, NULL) < -45.0;
 }
@@ -661,14 +668,12 @@ pnbd_log_inv_mu(double s, double B, double delta, double *out)
     return LOY_OK;
 }
 
+/* The quantity `what` of a row from its P(alive) pa. */
 static int
-pnbd_predict1(const pnbd_par *p, pnbd_cache *c, int what, double x,
-              double tx, double T, double arg, double *out)
+pnbd_finish(const pnbd_par *p, int what, double x, double T, double arg,
+            double pa, double *out)
 {
-    pnbd_row row;
-    double pa, B = p->beta + T, v, lm;
-    LOY__TRY(pnbd_row_eval(p, c, x, tx, T, &row, NULL));
-    pa = row.pa;
+    double B = p->beta + T, v, lm;
     switch (what) {
     case PNBD_PALIVE:
         v = pa;
@@ -690,9 +695,78 @@ pnbd_predict1(const pnbd_par *p, pnbd_cache *c, int what, double x,
         v = pa * (p->r + x) / (p->alpha + T) * exp(lm);
         break;
     }
-    LOY__REQUIRE(loy__finite(v), LOY_ENOCONV);
+    LOY__REQUIRE(loy__finite(v) && loy__finite(pa), LOY_ENOCONV);
     *out = v;
     return LOY_OK;
+}
+
+/* One row in the scalar form. */
+static int
+pnbd_predict1(const pnbd_par *p, pnbd_cache *c, int what, double x,
+              double tx, double T, double arg, double *out)
+{
+    pnbd_row row;
+    LOY__TRY(pnbd_row_eval(p, c, x, tx, T, &row, NULL));
+    return pnbd_finish(p, what, x, T, arg, row.pa, out);
+}
+
+/* A batch's lanes (pnbd_rows.c): P(alive), and CET over t if cet. */
+typedef struct pnbd_lanes {
+    loy__pnbd_lanes lp;
+    int on; /* 0: every row in the scalar form (V may be negligible) */
+} pnbd_lanes;
+
+static void
+pnbd_lanes_set(pnbd_lanes *l, const pnbd_par *p, const double *q, int cet,
+               double t)
+{
+    double dab, z0;
+    l->lp.r = p->r;
+    l->lp.alpha = p->alpha;
+    l->lp.s = p->s;
+    l->lp.beta = p->beta;
+    l->lp.ls = p->ls;
+    l->lp.alpha_ge = p->alpha_ge;
+    l->lp.cet = cet;
+    l->lp.t = t;
+    l->lp.laa = q != NULL ? q + PNBD_QX * PNBD_QK : NULL;
+    l->lp.nlaa = PNBD_QX;
+    /* S at x = 0, t = 0, with the lanes' operations (the same bits) */
+    dab = p->alpha_ge ? p->alpha - p->beta : p->beta - p->alpha;
+    z0 = dab * (1.0 / (p->alpha_ge ? p->alpha : p->beta));
+    l->lp.have_S0 = z0 <= LOY__PNBD_LANE_ZMAX
+                    && pnbd_hyp1_q(q, p->alpha_ge ? p->r : p->s + 1.0,
+                                   p->r + p->s + 1.0, z0, &l->lp.S0)
+                           == LOY_OK;
+    l->on = p->ls > PNBD_LS_TINY;
+}
+
+/*
+ * Rows [0, m) of x, tx, T (m <= LOY__PNBD_ROWS) through the lanes, the
+ * tail padded with a harmless row: bad[k] nonzero where row k needs the
+ * scalar form (every row when the lanes are off).
+ */
+static void
+pnbd_lanes_run(const pnbd_lanes *l, const double *x, const double *tx,
+               const double *T, size_t m, double *pa, double *cet,
+               int64_t *bad)
+{
+    double bx[LOY__PNBD_ROWS], btx[LOY__PNBD_ROWS], bT[LOY__PNBD_ROWS];
+    size_t k;
+    if (!l->on) {
+        for (k = 0; k < LOY__PNBD_ROWS; k++)
+            bad[k] = 1;
+        return;
+    }
+    if (m < LOY__PNBD_ROWS) {
+        for (k = 0; k < LOY__PNBD_ROWS; k++) {
+            bx[k] = k < m ? x[k] : 0.0;
+            btx[k] = k < m ? tx[k] : 0.0;
+            bT[k] = k < m ? T[k] : 1.0;
+        }
+        x = bx, tx = btx, T = bT;
+    }
+    loy__pnbd_score_rows(&l->lp, x, tx, T, pa, cet, bad);
 }
 
 static int
@@ -702,8 +776,11 @@ pnbd_predict(double *out, const double *params, const double *x,
 {
     pnbd_par p;
     pnbd_cache c;
-    double *q;
-    size_t i;
+    pnbd_lanes l;
+    double *q, pa[LOY__PNBD_ROWS], cet[LOY__PNBD_ROWS];
+    int64_t bad[LOY__PNBD_ROWS];
+    size_t i, k, m;
+    int rc = LOY_OK;
     LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
     if (what != PNBD_PALIVE) {
         LOY__REQUIRE(loy__finite(arg), LOY_ENONFINITE);
@@ -714,16 +791,25 @@ pnbd_predict(double *out, const double *params, const double *x,
     pnbd_cache_init(&c, NULL);
     c.pa_only = 1;
     c.qtab = q = pnbd_qtab_new(&p, n);
-    for (i = 0; i < n; i++) {
-        int rc = pnbd_predict1(&p, &c, what, x[i], t_x[i], T[i], arg, &out[i]);
-        if (rc != LOY_OK) {
-            loy__set_index(err_index, i);
-            free(q);
-            return rc;
+    pnbd_lanes_set(&l, &p, q, what == PNBD_CET, arg);
+    for (i = 0; i < n && rc == LOY_OK; i += m) {
+        m = n - i < LOY__PNBD_ROWS ? n - i : LOY__PNBD_ROWS;
+        pnbd_lanes_run(&l, x + i, t_x + i, T + i, m, pa, cet, bad);
+        for (k = 0; k < m && rc == LOY_OK; k++) {
+            size_t j = i + k;
+            if (bad[k] != 0)
+                rc = pnbd_predict1(&p, &c, what, x[j], t_x[j], T[j], arg,
+                                   &out[j]);
+            else if (what == PNBD_CET)
+                out[j] = cet[k];
+            else
+                rc = pnbd_finish(&p, what, x[j], T[j], arg, pa[k], &out[j]);
+            if (rc != LOY_OK)
+                loy__set_index(err_index, j);
         }
     }
     free(q);
-    return LOY_OK;
+    return rc;
 }
 
 int
@@ -765,45 +851,58 @@ loy_pnbd_dert(double *out, const double params[4], const double *x,
 typedef struct pnbd_batch {
     double *palive, *cet;
     const pnbd_par *p;
+    const pnbd_lanes *lanes;
     const double *qtab;
     const double *x, *t_x, *T;
     double t;
 } pnbd_batch;
 
-/* Rows [i0, i1), with their own one-entry caches (which give the values
- * they would compute): P(alive) and CET from one likelihood evaluation,
- * the same values as pnbd_predict1. */
+/* Row i of a batch in the scalar form: P(alive) and, if asked, CET. */
 static int
-pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad)
+pnbd_score1(const pnbd_batch *b, pnbd_cache *c, size_t i, double *pa,
+            double *cet)
+{
+    pnbd_row row;
+    LOY__TRY(pnbd_row_eval(b->p, c, b->x[i], b->t_x[i], b->T[i], &row,
+                           NULL));
+    *pa = row.pa;
+    if (b->cet != NULL)
+        return pnbd_finish(b->p, PNBD_CET, b->x[i], b->T[i], b->t, row.pa,
+                           cet);
+    LOY__REQUIRE(loy__finite(row.pa), LOY_ENOCONV);
+    return LOY_OK;
+}
+
+/* Rows [i0, i1): the lanes, and the scalar form (with its own one-entry
+ * caches) for the rows they do not cover. */
+static int
+pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad_row)
 {
     const pnbd_batch *b = ctx;
-    const pnbd_par *p = b->p;
     pnbd_cache c;
-    pnbd_row row;
-    size_t i;
+    double pa[LOY__PNBD_ROWS], cet[LOY__PNBD_ROWS];
+    int64_t bad[LOY__PNBD_ROWS];
+    size_t i, k, m;
     pnbd_cache_init(&c, NULL);
     c.qtab = b->qtab;
     c.pa_only = 1;
-    for (i = i0; i < i1; i++) {
-        double B = p->beta + b->T[i], v = 0.0;
-        int rc = pnbd_row_eval(p, &c, b->x[i], b->t_x[i], b->T[i], &row,
-                               NULL);
-        if (rc == LOY_OK && b->cet != NULL) {
-            v = row.pa * (p->r + b->x[i]) / (p->alpha + b->T[i]) * B
-                * pnbd_hfun(p->s - 1.0, b->t, B);
-            if (!loy__finite(v))
-                rc = LOY_ENOCONV;
+    for (i = i0; i < i1; i += m) {
+        m = i1 - i < LOY__PNBD_ROWS ? i1 - i : LOY__PNBD_ROWS;
+        pnbd_lanes_run(b->lanes, b->x + i, b->t_x + i, b->T + i, m, pa, cet,
+                       bad);
+        for (k = 0; k < m; k++) {
+            if (bad[k] != 0) {
+                int rc = pnbd_score1(b, &c, i + k, &pa[k], &cet[k]);
+                if (rc != LOY_OK) {
+                    *bad_row = i + k;
+                    return rc;
+                }
+            }
+            if (b->palive != NULL)
+                b->palive[i + k] = pa[k];
+            if (b->cet != NULL)
+                b->cet[i + k] = cet[k];
         }
-        if (rc == LOY_OK && !loy__finite(row.pa))
-            rc = LOY_ENOCONV;
-        if (rc != LOY_OK) {
-            *bad = i;
-            return rc;
-        }
-        if (b->palive != NULL)
-            b->palive[i] = row.pa;
-        if (b->cet != NULL)
-            b->cet[i] = v;
     }
     return LOY_OK;
 }
@@ -816,6 +915,7 @@ loy_pnbd_score(double *palive, double *cet, const double params[4],
 {
     pnbd_par p;
     pnbd_batch b;
+    pnbd_lanes l;
     uint32_t threads;
     double *q;
     int rc;
@@ -830,6 +930,8 @@ loy_pnbd_score(double *palive, double *cet, const double params[4],
     b.T = T;
     b.t = t;
     b.qtab = q = pnbd_qtab_new(&p, n);
+    pnbd_lanes_set(&l, &p, q, cet != NULL, t);
+    b.lanes = &l;
     rc = loy__par_rows(threads, n, pnbd_score_range, &b, err_index);
     free(q);
     return rc;

@@ -48,6 +48,41 @@ int loy__mbgnbd_loglik1(const double *params, double x, double t_x, double T,
  */
 int loy__pnbd_hyp1(double b, double c, double z, double *S, double *d);
 
+/* Relative tolerance of the series S (a term below it times the sum, as
+ * pnbd.c's stopping rule), shared with the lanes of pnbd_rows.c. */
+#define LOY__PNBD_SERIES_TOL 1e-16
+
+/* Rows per call of loy__pnbd_score_rows, and the largest z(t_x) of the
+ * series its lanes take (about 60 terms; beyond, the scalar form). */
+#define LOY__PNBD_ROWS 16u
+#define LOY__PNBD_LANE_ZMAX 0.5
+
+/* The parameters the lanes of loy__pnbd_score_rows need. */
+typedef struct loy__pnbd_lanes {
+    double r, alpha, s, beta;
+    double ls;    /* ln s, as pnbd.c has it */
+    int alpha_ge; /* alpha >= beta: the series in (alpha-beta)/(alpha+t) */
+    int cet;      /* also CET over (T, T + t] */
+    double t;
+    /* ln(r + s + x) for x < nlaa (NULL: computed) */
+    const double *laa;
+    size_t nlaa;
+    /* S at x = 0, t = 0 (every x = 0 row's first series), if have_S0 */
+    double S0;
+    int have_S0;
+} loy__pnbd_lanes;
+
+/*
+ * P(alive) of LOY__PNBD_ROWS validated rows into pa and, when p->cet, CET
+ * into cet, as pnbd.c's pnbd_row_eval and its CET (within a few ulp).
+ * bad[k] nonzero: lane k is not covered (its outputs are unset), the
+ * caller computes it with the scalar form. Callers use it only when
+ * ln s > -40 (below, V may be negligible: the scalar form's shortcut).
+ */
+void loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
+                          const double *t_x, const double *T, double *pa,
+                          double *cet, int64_t *bad);
+
 /* Doubles per x value in loy__pnbd_data.xtab. */
 #define LOY__PNBD_XSTRIDE 8
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmath.h - exp(x) for x <= 0, log1p(e) for e in [0, 1] and log(x) on
- * groups of four lanes (internal; GCC/Clang vector extensions, scalar
- * fallback).
+ * vmath.h - exp(x) and expm1(x) for x <= 700, log1p(e) for e in [0, 1]
+ * and log(x) on groups of four lanes (internal; GCC/Clang vector
+ * extensions, scalar fallback).
  *
  * Why: the logistic fits evaluate exp and log1p once per row per Newton
  * step, 2^p submodels over, and the BTYD predictions and likelihoods a
@@ -14,8 +14,12 @@
  *
  *   exp:   x = k ln2 + r (Cody-Waite, |r| <= ln2/2), e^r by its Taylor
  *          polynomial of degree 13 (truncation below 5e-18), 2^k put in
- *          the exponent bits. Inputs below -700 give exactly 0 (callers
- *          only need e^-|eta| with |eta| < 700 to be accurate).
+ *          the exponent bits (k <= 1010 for x <= 700: 2^k stays
+ *          finite). Inputs below -700 give exactly 0 (callers only need
+ *          e^-|eta| with |eta| < 700 to be accurate).
+ *   expm1: |x| < 1/2: x p(x), p the Taylor polynomial of (e^x - 1)/x of
+ *          degree 15 (truncation below 1e-19 relative); otherwise
+ *          e^x - 1 from the exp above, which loses nothing there.
  *   log1p: e <= sqrt(2) - 1: s = e/(2 + e); otherwise log1p(e) = ln 2 +
  *          log((1 + e)/2) with s = (e - 1)/(e + 3); then 2 atanh(s) by its
  *          odd series to s^23 (|s| <= 0.1716, truncation below 1e-18).
@@ -25,7 +29,7 @@
  *          parts (k ln2_hi is exact). Other inputs: garbage (callers
  *          route them to libm).
  * Measured against libm on a grid (tests/test_drivers_glm.c): exp within
- * 1 ulp, log1p within 2 ulp.
+ * 1 ulp, log1p within 2 ulp, expm1 within 2 ulp.
  */
 #ifndef LOY_VMATH_H
 #define LOY_VMATH_H
@@ -62,9 +66,10 @@ typedef int64_t loy__v4l __attribute__((vector_size(32)));
     for ((g) = 0; (g) < (n); (g)++)
 #endif
 
-/* y[g] = e^x[g] for x <= 0 (x >= -700 accurate, below: 0). */
+/* y[g] = e^x[g] for x <= 700 (x >= -700 accurate, below: 0; above 700
+ * or NaN: garbage, callers route such lanes to libm). */
 LOY__VMATH_INLINE void
-loy__v4_exp_neg_n(loy__v4d *y, const loy__v4d *xp, int n)
+loy__v4_exp_n(loy__v4d *y, const loy__v4d *xp, int n)
 {
     const loy__v4d magic = LOY__V4(0x1.8p52);
     loy__v4d x[8], t[8], r[8], p[8];
@@ -97,6 +102,42 @@ loy__v4_exp_neg_n(loy__v4d *y, const loy__v4d *xp, int n)
     LOY__VMATH_EACH(g, n) {
         loy__v4l bits = (((loy__v4l)t[g] - (loy__v4l)magic) + 1023) << 52;
         y[g] = LOY__V4_SELECT(small[g], LOY__V4(0.0), p[g] * (loy__v4d)bits);
+    }
+}
+
+/* y[g] = e^x[g] for x <= 0: the callers that only need that range. */
+LOY__VMATH_INLINE void
+loy__v4_exp_neg_n(loy__v4d *y, const loy__v4d *xp, int n)
+{
+    loy__v4_exp_n(y, xp, n);
+}
+
+/* y[g] = e^x[g] - 1 for x <= 700 (file comment; above: garbage). */
+LOY__VMATH_INLINE void
+loy__v4_expm1_n(loy__v4d *y, const loy__v4d *x, int n)
+{
+    loy__v4d p[8], e[8];
+    int g;
+    loy__v4_exp_n(e, x, n);
+    LOY__VMATH_EACH(g, n) p[g] = LOY__V4(1.0 / 20922789888000.0); /* 1/16! */
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 1307674368000.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 87178291200.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 6227020800.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 479001600.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 39916800.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 3628800.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 362880.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 40320.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 5040.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 720.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 120.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 24.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 6.0);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(0.5);
+    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0);
+    LOY__VMATH_EACH(g, n) {
+        loy__v4l small = (x[g] < LOY__V4(0.5)) & (x[g] > LOY__V4(-0.5));
+        y[g] = LOY__V4_SELECT(small, x[g] * p[g], e[g] - LOY__V4(1.0));
     }
 }
 

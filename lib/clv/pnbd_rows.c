@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pnbd_rows.c - Pareto/NBD P(alive) and conditional expected purchases,
+ * sixteen customers at a time (four groups of four lanes, as
+ * bgnbd_palive.c).
+ *
+ * pnbd.c's pnbd_row_eval gives P(alive) = 1/(1 + V), V = e^a m, from the
+ * series S = 2F1(1, b; c; z(t)) at t = t_x and t = T and five logarithms;
+ * CET is P(alive) (r + x)/(alpha + T) B h(s - 1, t, B), B = beta + T.
+ * One customer at a time that is two series, each a loop-carried chain,
+ * and eight libm calls. Here the series of four customers run side by
+ * side, a customer's two series share the ratio (b + k)/(c + k) of their
+ * terms (one division for both), and the logarithms and exponentials come
+ * from numeric/vmath.h. The series are pnbd.c's term for term (the same
+ * ratios, the same stopping rule, each lane stopping at its own term), so
+ * S is bit for bit the scalar one. The logarithms are arranged to cancel
+ * less than pnbd.c's (rows_body), and the vmath kernels are within a few
+ * ulp of libm: P(alive) and CET are within a few ulp of a's terms, times
+ * 1 - P(alive). Compiled twice (baseline and AVX2, chosen at run time;
+ * the same operations, so the same bits); a lane depends on its own row
+ * only, so any split of the rows gives the same bytes.
+ *
+ * Lanes flagged for the caller's scalar form: z(t_x) past
+ * LOY__PNBD_LANE_ZMAX (a long series: one lane would hold the three
+ * others; the scalar form also integrates where the series gives up), a
+ * series not done in PR_TERMS terms, a logarithm's argument not normal (a
+ * denormal alpha or beta), a >= 600 (e^a would overflow: the scalar
+ * form's log-sum-exp), t/B past 1e300, and results not finite.
+ */
+#include "clv/pnbd_internal.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "numeric/vmath.h"
+
+#ifdef LOY__VMATH_VEC
+#if defined(__x86_64__) || defined(__i386__)
+#define PR_X86 1
+#endif
+
+#define PR_NG ((int)LOY__PNBD_ROWS / 4)
+#define PR_TERMS 96
+
+/*
+ * S1 = S(z1) and S2 = S(z2) of one group of lanes, as pnbd.c's
+ * pnbd_hyp1_q: term k + 1 is term k times q z with q = (b + k)/(c + k),
+ * the sum stops after the first term with t (k + 2) <= tol S, tol =
+ * 1e-16 (1 - z). Terms and sums run on in every lane (the same values up
+ * to a lane's stop) and a lane's sum is taken at its stop: the loop's
+ * carried chains are then one multiplication and one addition, not the
+ * whole stopping test. Lanes still going after PR_TERMS terms are
+ * flagged. Lanes in `known` have S1 = S0 from the start (x = 0, whose
+ * first series is the same for every row). One group at a time: its
+ * state stays in registers, and it stops with its own slowest lane.
+ */
+LOY__VMATH_INLINE void
+pr_series(loy__v4d b, loy__v4d c, loy__v4d z1, loy__v4d z2,
+          loy__v4l known, double S0, loy__v4d *S1p, loy__v4d *S2p,
+          loy__v4l *bad)
+{
+    const loy__v4d one = LOY__V4(1.0), tol = LOY__V4(LOY__PNBD_SERIES_TOL);
+    loy__v4d t1 = one, t2 = one, S1 = one, S2 = one;
+    loy__v4d R1 = LOY__V4_SELECT(known, LOY__V4(S0), one), R2 = one;
+    loy__v4d tol1 = tol * (one - z1), tol2 = tol * (one - z2);
+    loy__v4l on1 = ~known, on2 = LOY__V4L(-1), on;
+    double k;
+    int j;
+    for (j = 0, k = 0.0; j < PR_TERMS; j++, k += 1.0) {
+        const loy__v4d kk = LOY__V4(k), k2 = LOY__V4(k + 2.0);
+        loy__v4d q = (b + kk) / (c + kk);
+        loy__v4l stop1, stop2;
+        t1 = t1 * (q * z1);
+        S1 = S1 + t1;
+        t2 = t2 * (q * z2);
+        S2 = S2 + t2;
+        stop1 = on1 & (t1 * k2 <= tol1 * S1);
+        stop2 = on2 & (t2 * k2 <= tol2 * S2);
+        R1 = LOY__V4_SELECT(stop1, S1, R1);
+        R2 = LOY__V4_SELECT(stop2, S2, R2);
+        on1 &= ~stop1;
+        on2 &= ~stop2;
+        on = on1 | on2;
+        if ((on[0] | on[1] | on[2] | on[3]) == 0)
+            break;
+    }
+    *S1p = R1;
+    *S2p = R2;
+    *bad |= on1 | on2;
+}
+
+/* Lanes of v that are not finite (NaN compares false); a macro, as
+ * vmath.h's: vectors by value would change the calling convention. */
+#define PR_NOT_FINITE(v)                                                     \
+    (~(((v) <= LOY__V4(DBL_MAX)) & ((v) >= LOY__V4(-DBL_MAX))))
+
+/* CET = pa (r + x)/(alpha + T) B h(s - 1, t, B), h(e, t, B) =
+ * -expm1(-e ln(1 + t/B))/e (ln(1 + t/B) at e = 0), as pnbd.c. */
+LOY__VMATH_INLINE void
+pr_cet(const loy__pnbd_lanes *p, const loy__v4d *pa, const loy__v4d *rx,
+       const loy__v4d *T, loy__v4d *cet, loy__v4l *bad)
+{
+    const double e = p->s - 1.0;
+    loy__v4d B[PR_NG], u[PR_NG], l[PR_NG], h[PR_NG];
+    int g;
+    LOY__VMATH_EACH(g, PR_NG) {
+        B[g] = LOY__V4(p->beta) + T[g];
+        u[g] = LOY__V4(p->t) / B[g];
+    }
+    loy__v4_log1p_pos_n(l, u, bad, PR_NG);
+    if (e == 0.0) {
+        memcpy(h, l, sizeof h);
+    } else {
+        loy__v4d y[PR_NG], em[PR_NG];
+        LOY__VMATH_EACH(g, PR_NG) {
+            y[g] = LOY__V4(-e) * l[g];
+            bad[g] |= ~(y[g] <= LOY__V4(700.0));
+        }
+        loy__v4_expm1_n(em, y, PR_NG);
+        LOY__VMATH_EACH(g, PR_NG)
+            h[g] = -em[g] / LOY__V4(e);
+    }
+    LOY__VMATH_EACH(g, PR_NG) {
+        cet[g] = pa[g] * rx[g] / (LOY__V4(p->alpha) + T[g]) * B[g] * h[g];
+        bad[g] |= PR_NOT_FINITE(cet[g]);
+    }
+}
+
+/* ln(r + s + x) of the rows: the caller's table (libm's values), libm
+ * beyond it, so that a row's value does not depend on its batch. */
+static void
+pr_laa(const loy__pnbd_lanes *p, const double *x, loy__v4d *laa)
+{
+    double v[LOY__PNBD_ROWS];
+    size_t k;
+    for (k = 0; k < LOY__PNBD_ROWS; k++)
+        v[k] = p->laa != NULL && x[k] < (double)p->nlaa
+                   ? p->laa[(size_t)x[k]]
+                   : log(p->r + p->s + x[k]);
+    memcpy(laa, v, sizeof v);
+}
+
+/*
+ * With L_a = ln((alpha + T)/(alpha + t_x)) = log1p((T - t_x)/(alpha +
+ * t_x)) and L_b the same in beta, pnbd.c's differences of logarithms
+ * become (alpha >= beta)
+ *   G(T) - G(t_x) = -[(r + x) L_a + s L_b] + ln(S2/S1),
+ *   a = ln s - ln(r + s + x) + (r + x) L_a + s L_b,
+ * and (alpha < beta)
+ *   G(T) - G(t_x) = -[(r + x - 1) L_a + (s + 1) L_b] + ln(S2/S1),
+ *   a = ln s - ln(r + s + x) + (r + x - 1) L_a + s L_b
+ *       + ln((alpha + T)/(beta + t_x)):
+ * fewer logarithms, and none of pnbd.c's cancellation between terms of
+ * size (r + x) ln(alpha + T) (which costs it up to 4e-13 relative at x
+ * near 300; here a few ulp of a).
+ */
+LOY__VMATH_INLINE void
+rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
+          const double *Ts, double *pa_out, double *cet_out,
+          int64_t *bad_out)
+{
+    const loy__v4d one = LOY__V4(1.0), zero = LOY__V4(0.0);
+    const loy__v4d r = LOY__V4(p->r), s = LOY__V4(p->s);
+    const loy__v4d al = LOY__V4(p->alpha), be = LOY__V4(p->beta);
+    const loy__v4d rate = LOY__V4(p->alpha_ge ? p->alpha : p->beta);
+    const loy__v4d dab = LOY__V4(p->alpha_ge ? p->alpha - p->beta
+                                             : p->beta - p->alpha);
+    loy__v4d x[PR_NG], tx[PR_NG], T[PR_NG], rx[PR_NG], b[PR_NG], c[PR_NG];
+    loy__v4d z1[PR_NG], z2[PR_NG], S1[PR_NG], S2[PR_NG], laa[PR_NG];
+    loy__v4d ua[PR_NG], ub[PR_NG], La[PR_NG], Lb[PR_NG], lab[PR_NG];
+    loy__v4d a[PR_NG], dG[PR_NG], q[PR_NG], lq[PR_NG], em[PR_NG];
+    loy__v4d ea[PR_NG], pa[PR_NG];
+    loy__v4l bad[PR_NG], known[PR_NG];
+    int g;
+    memcpy(x, xs, sizeof x);
+    memcpy(tx, txs, sizeof tx);
+    memcpy(T, Ts, sizeof T);
+    pr_laa(p, xs, laa);
+    LOY__VMATH_EACH(g, PR_NG) {
+        loy__v4d d = T[g] - tx[g];
+        rx[g] = r + x[g];
+        c[g] = rx[g] + s + one;
+        b[g] = p->alpha_ge ? rx[g] : LOY__V4(p->s + 1.0);
+        z1[g] = dab * (one / (rate + tx[g]));
+        z2[g] = dab * (one / (rate + T[g]));
+        bad[g] = ~(z1[g] <= LOY__V4(LOY__PNBD_LANE_ZMAX));
+        known[g] = p->have_S0 ? (x[g] == zero) & (tx[g] == zero)
+                              : LOY__V4L(0);
+        ua[g] = d / (al + tx[g]);
+        ub[g] = d / (be + tx[g]);
+        lab[g] = (al + T[g]) / (be + tx[g]);
+    }
+    loy__v4_log1p_pos_n(La, ua, bad, PR_NG);
+    loy__v4_log1p_pos_n(Lb, ub, bad, PR_NG);
+    if (!p->alpha_ge) {
+        LOY__VMATH_EACH(g, PR_NG) /* the log kernel's domain */
+            bad[g] |= ~((lab[g] >= LOY__V4(DBL_MIN))
+                        & (lab[g] <= LOY__V4(DBL_MAX)));
+        loy__v4_log_n(lab, lab, PR_NG);
+    }
+    for (g = 0; g < PR_NG; g++)
+        pr_series(b[g], c[g], z1[g], z2[g], known[g], p->S0, &S1[g], &S2[g],
+                  &bad[g]);
+    LOY__VMATH_EACH(g, PR_NG) {
+        loy__v4d A;
+        if (p->alpha_ge) {
+            A = rx[g] * La[g] + s * Lb[g];
+            dG[g] = -A;
+        } else {
+            A = (rx[g] - one) * La[g] + s * Lb[g] + lab[g];
+            dG[g] = -((rx[g] - one) * La[g] + (s + one) * Lb[g]);
+        }
+        a[g] = LOY__V4(p->ls) - laa[g] + A;
+        q[g] = S2[g] / S1[g];
+        bad[g] |= ~(a[g] < LOY__V4(600.0));
+        a[g] = LOY__V4_SELECT(bad[g], zero, a[g]);
+    }
+    loy__v4_log_n(lq, q, PR_NG);
+    LOY__VMATH_EACH(g, PR_NG)
+        dG[g] = dG[g] + lq[g]; /* G(T) - G(t_x) */
+    loy__v4_expm1_n(em, dG, PR_NG);
+    loy__v4_exp_n(ea, a, PR_NG);
+    LOY__VMATH_EACH(g, PR_NG) {
+        /* dead branch only where T - t_x is above resolution (dG < 0) */
+        loy__v4l live = (tx[g] < T[g]) & (dG[g] < zero);
+        loy__v4d V = ea[g] * (-S1[g] * em[g]);
+        pa[g] = LOY__V4_SELECT(live, one / (one + V), one);
+        bad[g] |= PR_NOT_FINITE(pa[g]);
+    }
+    memcpy(pa_out, pa, sizeof pa);
+    if (p->cet) {
+        loy__v4d cet[PR_NG];
+        pr_cet(p, pa, rx, T, cet, bad);
+        memcpy(cet_out, cet, sizeof cet);
+    }
+    memcpy(bad_out, bad, sizeof bad);
+}
+
+static void
+rows_generic(const loy__pnbd_lanes *p, const double *x, const double *tx,
+             const double *T, double *pa, double *cet, int64_t *bad)
+{
+    rows_body(p, x, tx, T, pa, cet, bad);
+}
+
+#ifdef PR_X86
+__attribute__((target("avx2"))) static void
+rows_avx2(const loy__pnbd_lanes *p, const double *x, const double *tx,
+          const double *T, double *pa, double *cet, int64_t *bad)
+{
+    rows_body(p, x, tx, T, pa, cet, bad);
+}
+#endif
+
+void
+loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
+                     const double *t_x, const double *T, double *pa,
+                     double *cet, int64_t *bad)
+{
+#ifdef PR_X86
+    if (__builtin_cpu_supports("avx2")) {
+        rows_avx2(p, x, t_x, T, pa, cet, bad);
+        return;
+    }
+#endif
+    rows_generic(p, x, t_x, T, pa, cet, bad);
+}
+
+#else /* no vector extensions: the caller's scalar rows */
+
+void
+loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
+                     const double *t_x, const double *T, double *pa,
+                     double *cet, int64_t *bad)
+{
+    size_t k;
+    (void)p, (void)x, (void)t_x, (void)T, (void)pa, (void)cet;
+    for (k = 0; k < LOY__PNBD_ROWS; k++)
+        bad[k] = 1;
+}
+#endif
