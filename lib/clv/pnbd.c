@@ -729,8 +729,6 @@ pnbd_lanes_set(pnbd_lanes *l, const pnbd_par *p, const double *q, int cet,
     l->lp.alpha_ge = p->alpha_ge;
     l->lp.cet = cet;
     l->lp.t = t;
-    l->lp.laa = q != NULL ? q + PNBD_QX * PNBD_QK : NULL;
-    l->lp.nlaa = PNBD_QX;
     /* S at x = 0, t = 0, with the lanes' operations (the same bits) */
     dab = p->alpha_ge ? p->alpha - p->beta : p->beta - p->alpha;
     z0 = dab * (1.0 / (p->alpha_ge ? p->alpha : p->beta));

@@ -64,9 +64,6 @@ typedef struct loy__pnbd_lanes {
     int alpha_ge; /* alpha >= beta: the series in (alpha-beta)/(alpha+t) */
     int cet;      /* also CET over (T, T + t] */
     double t;
-    /* ln(r + s + x) for x < nlaa (NULL: computed) */
-    const double *laa;
-    size_t nlaa;
     /* S at x = 0, t = 0 (every x = 0 row's first series), if have_S0 */
     double S0;
     int have_S0;

@@ -13,10 +13,10 @@
  * terms (one division for both), and the logarithms and exponentials come
  * from numeric/vmath.h. The series are pnbd.c's term for term (the same
  * ratios, the same stopping rule, each lane stopping at its own term), so
- * S is bit for bit the scalar one. The logarithms are arranged to cancel
- * less than pnbd.c's (rows_body), and the vmath kernels are within a few
- * ulp of libm: P(alive) and CET are within a few ulp of a's terms, times
- * 1 - P(alive). Compiled twice (baseline and AVX2, chosen at run time;
+ * S is bit for bit the scalar one. The rest is arranged to need fewer
+ * logarithms and to cancel less than pnbd.c's (rows_body), and the vmath
+ * kernels are within a few ulp of libm: P(alive) and CET are within a few
+ * ulp of u's terms, times 1 - P(alive). Compiled twice (baseline and AVX2, chosen at run time;
  * the same operations, so the same bits); a lane depends on its own row
  * only, so any split of the rows gives the same bytes.
  *
@@ -24,13 +24,12 @@
  * LOY__PNBD_LANE_ZMAX (a long series: one lane would hold the three
  * others; the scalar form also integrates where the series gives up), a
  * series not done in PR_TERMS terms, a logarithm's argument not normal (a
- * denormal alpha or beta), a >= 600 (e^a would overflow: the scalar
- * form's log-sum-exp), t/B past 1e300, and results not finite.
+ * denormal alpha or beta), u <= -600 (e^-u would near overflow: the
+ * scalar form's log-sum-exp), t/B past 1e300, and results not finite.
  */
 #include "clv/pnbd_internal.h"
 
 #include <float.h>
-#include <math.h>
 #include <string.h>
 
 #include "numeric/vmath.h"
@@ -41,53 +40,65 @@
 #endif
 
 #define PR_NG ((int)LOY__PNBD_ROWS / 4)
-#define PR_TERMS 96
+#define PR_TERMS 96 /* even: the loop tests after odd terms */
+
+/* Lanes 2, 3, 0, 1 of v (for a two-step AND across the lanes). */
+#if defined(__clang__) || __GNUC__ >= 12
+#define PR_SWAP_HALVES(v) __builtin_shufflevector((v), (v), 2, 3, 0, 1)
+#else
+#define PR_SWAP_HALVES(v) __builtin_shuffle((v), (loy__v4l){2, 3, 0, 1})
+#endif
 
 /*
  * S1 = S(z1) and S2 = S(z2) of one group of lanes, as pnbd.c's
  * pnbd_hyp1_q: term k + 1 is term k times q z with q = (b + k)/(c + k),
  * the sum stops after the first term with t (k + 2) <= tol S, tol =
- * 1e-16 (1 - z). Terms and sums run on in every lane (the same values up
- * to a lane's stop) and a lane's sum is taken at its stop: the loop's
- * carried chains are then one multiplication and one addition, not the
- * whole stopping test. Lanes still going after PR_TERMS terms are
+ * 1e-16 (1 - z). For z <= LOY__PNBD_LANE_ZMAX that test, once true,
+ * stays true: t (k + 2) falls by a factor q z (k + 3)/(k + 2) < 3/4 per
+ * term (q < 1), far beyond rounding, and tol S only grows. So terms and
+ * sums run on in every lane, and a lane's result follows its sum until
+ * the term after its test first holds: the value at its stop, the same
+ * bits as the scalar loop, with two carried chains (a product and a sum)
+ * instead of the test's. Lanes still going after PR_TERMS terms are
  * flagged. Lanes in `known` have S1 = S0 from the start (x = 0, whose
  * first series is the same for every row). One group at a time: its
  * state stays in registers, and it stops with its own slowest lane.
  */
 LOY__VMATH_INLINE void
-pr_series(loy__v4d b, loy__v4d c, loy__v4d z1, loy__v4d z2,
-          loy__v4l known, double S0, loy__v4d *S1p, loy__v4d *S2p,
-          loy__v4l *bad)
+pr_series(const loy__v4d *bp, const loy__v4d *cp, const loy__v4d *z1p,
+          const loy__v4d *z2p, const loy__v4l *knownp, double S0,
+          loy__v4d *S1p, loy__v4d *S2p, loy__v4l *bad)
 {
     const loy__v4d one = LOY__V4(1.0), tol = LOY__V4(LOY__PNBD_SERIES_TOL);
+    const loy__v4d b = *bp, c = *cp, z1 = *z1p, z2 = *z2p;
+    const loy__v4l known = *knownp;
     loy__v4d t1 = one, t2 = one, S1 = one, S2 = one;
     loy__v4d R1 = LOY__V4_SELECT(known, LOY__V4(S0), one), R2 = one;
     loy__v4d tol1 = tol * (one - z1), tol2 = tol * (one - z2);
-    loy__v4l on1 = ~known, on2 = LOY__V4L(-1), on;
+    loy__v4l done1 = known, done2 = LOY__V4L(0), all;
     double k;
     int j;
     for (j = 0, k = 0.0; j < PR_TERMS; j++, k += 1.0) {
         const loy__v4d kk = LOY__V4(k), k2 = LOY__V4(k + 2.0);
         loy__v4d q = (b + kk) / (c + kk);
-        loy__v4l stop1, stop2;
         t1 = t1 * (q * z1);
         S1 = S1 + t1;
         t2 = t2 * (q * z2);
         S2 = S2 + t2;
-        stop1 = on1 & (t1 * k2 <= tol1 * S1);
-        stop2 = on2 & (t2 * k2 <= tol2 * S2);
-        R1 = LOY__V4_SELECT(stop1, S1, R1);
-        R2 = LOY__V4_SELECT(stop2, S2, R2);
-        on1 &= ~stop1;
-        on2 &= ~stop2;
-        on = on1 | on2;
-        if ((on[0] | on[1] | on[2] | on[3]) == 0)
+        R1 = LOY__V4_SELECT(done1, R1, S1);
+        R2 = LOY__V4_SELECT(done2, R2, S2);
+        done1 |= t1 * k2 <= tol1 * S1;
+        done2 |= t2 * k2 <= tol2 * S2;
+        if (j % 2 == 0) /* the lanes tested every other term: a lane */
+            continue;   /* that is done ignores the extra one */
+        all = done1 & done2;
+        all &= PR_SWAP_HALVES(all);
+        if ((all[0] & all[1]) != 0)
             break;
     }
     *S1p = R1;
     *S2p = R2;
-    *bad |= on1 | on2;
+    *bad |= ~(done1 & done2);
 }
 
 /* Lanes of v that are not finite (NaN compares false); a macro, as
@@ -127,33 +138,20 @@ pr_cet(const loy__pnbd_lanes *p, const loy__v4d *pa, const loy__v4d *rx,
     }
 }
 
-/* ln(r + s + x) of the rows: the caller's table (libm's values), libm
- * beyond it, so that a row's value does not depend on its batch. */
-static void
-pr_laa(const loy__pnbd_lanes *p, const double *x, loy__v4d *laa)
-{
-    double v[LOY__PNBD_ROWS];
-    size_t k;
-    for (k = 0; k < LOY__PNBD_ROWS; k++)
-        v[k] = p->laa != NULL && x[k] < (double)p->nlaa
-                   ? p->laa[(size_t)x[k]]
-                   : log(p->r + p->s + x[k]);
-    memcpy(laa, v, sizeof v);
-}
-
 /*
  * With L_a = ln((alpha + T)/(alpha + t_x)) = log1p((T - t_x)/(alpha +
- * t_x)) and L_b the same in beta, pnbd.c's differences of logarithms
- * become (alpha >= beta)
- *   G(T) - G(t_x) = -[(r + x) L_a + s L_b] + ln(S2/S1),
- *   a = ln s - ln(r + s + x) + (r + x) L_a + s L_b,
- * and (alpha < beta)
- *   G(T) - G(t_x) = -[(r + x - 1) L_a + (s + 1) L_b] + ln(S2/S1),
- *   a = ln s - ln(r + s + x) + (r + x - 1) L_a + s L_b
- *       + ln((alpha + T)/(beta + t_x)):
- * fewer logarithms, and none of pnbd.c's cancellation between terms of
- * size (r + x) ln(alpha + T) (which costs it up to 4e-13 relative at x
- * near 300; here a few ulp of a).
+ * t_x)), L_b the same in beta, and u = -[(r + x) L_a + s L_b] (alpha >=
+ * beta) or u = -[(r + x - 1) L_a + (s + 1) L_b] (alpha < beta), pnbd.c's
+ * pieces are
+ *   G(T) - G(t_x) = u + ln q,  q = S2/S1,
+ *   e^a = C e^-u,  C = s/(r + s + x)  (times (alpha + T)/(beta + T)
+ *                                      when alpha < beta),
+ * so that V = e^a S1 (1 - e^(G(T) - G(t_x))) = C S1 (-em)/e^u with
+ *   em = e^(u + ln q) - 1 = q expm1(u) + (q - 1)
+ * (both terms of one sign: q <= 1, u <= 0). Two log1p, one exp and one
+ * expm1 of the same u: fewer calls than pnbd.c's six logarithms, and
+ * none of its cancellation between terms of size (r + x) ln(alpha + T),
+ * which costs it up to 6e-13 relative at x near 300.
  */
 LOY__VMATH_INLINE void
 rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
@@ -167,16 +165,14 @@ rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
     const loy__v4d dab = LOY__V4(p->alpha_ge ? p->alpha - p->beta
                                              : p->beta - p->alpha);
     loy__v4d x[PR_NG], tx[PR_NG], T[PR_NG], rx[PR_NG], b[PR_NG], c[PR_NG];
-    loy__v4d z1[PR_NG], z2[PR_NG], S1[PR_NG], S2[PR_NG], laa[PR_NG];
-    loy__v4d ua[PR_NG], ub[PR_NG], La[PR_NG], Lb[PR_NG], lab[PR_NG];
-    loy__v4d a[PR_NG], dG[PR_NG], q[PR_NG], lq[PR_NG], em[PR_NG];
-    loy__v4d ea[PR_NG], pa[PR_NG];
+    loy__v4d z1[PR_NG], z2[PR_NG], S1[PR_NG], S2[PR_NG];
+    loy__v4d ua[PR_NG], ub[PR_NG], La[PR_NG], Lb[PR_NG], C[PR_NG];
+    loy__v4d u[PR_NG], eu[PR_NG], emu[PR_NG], pa[PR_NG];
     loy__v4l bad[PR_NG], known[PR_NG];
     int g;
     memcpy(x, xs, sizeof x);
     memcpy(tx, txs, sizeof tx);
     memcpy(T, Ts, sizeof T);
-    pr_laa(p, xs, laa);
     LOY__VMATH_EACH(g, PR_NG) {
         loy__v4d d = T[g] - tx[g];
         rx[g] = r + x[g];
@@ -189,44 +185,33 @@ rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
                               : LOY__V4L(0);
         ua[g] = d / (al + tx[g]);
         ub[g] = d / (be + tx[g]);
-        lab[g] = (al + T[g]) / (be + tx[g]);
+        C[g] = s / (LOY__V4(p->r + p->s) + x[g]);
+        if (!p->alpha_ge)
+            C[g] = C[g] * ((al + T[g]) / (be + T[g]));
     }
     loy__v4_log1p_pos_n(La, ua, bad, PR_NG);
     loy__v4_log1p_pos_n(Lb, ub, bad, PR_NG);
-    if (!p->alpha_ge) {
-        LOY__VMATH_EACH(g, PR_NG) /* the log kernel's domain */
-            bad[g] |= ~((lab[g] >= LOY__V4(DBL_MIN))
-                        & (lab[g] <= LOY__V4(DBL_MAX)));
-        loy__v4_log_n(lab, lab, PR_NG);
-    }
     for (g = 0; g < PR_NG; g++)
-        pr_series(b[g], c[g], z1[g], z2[g], known[g], p->S0, &S1[g], &S2[g],
-                  &bad[g]);
+        pr_series(&b[g], &c[g], &z1[g], &z2[g], &known[g], p->S0, &S1[g],
+                  &S2[g], &bad[g]);
     LOY__VMATH_EACH(g, PR_NG) {
-        loy__v4d A;
-        if (p->alpha_ge) {
-            A = rx[g] * La[g] + s * Lb[g];
-            dG[g] = -A;
-        } else {
-            A = (rx[g] - one) * La[g] + s * Lb[g] + lab[g];
-            dG[g] = -((rx[g] - one) * La[g] + (s + one) * Lb[g]);
-        }
-        a[g] = LOY__V4(p->ls) - laa[g] + A;
-        q[g] = S2[g] / S1[g];
-        bad[g] |= ~(a[g] < LOY__V4(600.0));
-        a[g] = LOY__V4_SELECT(bad[g], zero, a[g]);
+        if (p->alpha_ge)
+            u[g] = -(rx[g] * La[g] + s * Lb[g]);
+        else
+            u[g] = -((rx[g] - one) * La[g] + (s + one) * Lb[g]);
+        /* e^-u past e^600: the scalar form's log-sum-exp (NaN: flagged) */
+        bad[g] |= ~(u[g] > LOY__V4(-600.0));
+        u[g] = LOY__V4_SELECT(bad[g], zero, u[g]);
     }
-    loy__v4_log_n(lq, q, PR_NG);
-    LOY__VMATH_EACH(g, PR_NG)
-        dG[g] = dG[g] + lq[g]; /* G(T) - G(t_x) */
-    loy__v4_expm1_n(em, dG, PR_NG);
-    loy__v4_exp_n(ea, a, PR_NG);
+    loy__v4_exp_expm1_n(eu, emu, u, PR_NG);
     LOY__VMATH_EACH(g, PR_NG) {
-        /* dead branch only where T - t_x is above resolution (dG < 0) */
-        loy__v4l live = (tx[g] < T[g]) & (dG[g] < zero);
-        loy__v4d V = ea[g] * (-S1[g] * em[g]);
+        loy__v4d q = S2[g] / S1[g];
+        loy__v4d em = q * emu[g] + (q - one);
+        loy__v4d V = C[g] * (S1[g] * -em) / eu[g];
+        /* dead branch only where T - t_x is above resolution (em < 0) */
+        loy__v4l live = (tx[g] < T[g]) & (em < zero);
         pa[g] = LOY__V4_SELECT(live, one / (one + V), one);
-        bad[g] |= PR_NOT_FINITE(pa[g]);
+        bad[g] |= PR_NOT_FINITE(pa[g]) | PR_NOT_FINITE(C[g]);
     }
     memcpy(pa_out, pa, sizeof pa);
     if (p->cet) {

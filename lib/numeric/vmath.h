@@ -112,11 +112,12 @@ loy__v4_exp_neg_n(loy__v4d *y, const loy__v4d *xp, int n)
     loy__v4_exp_n(y, xp, n);
 }
 
-/* y[g] = e^x[g] - 1 for x <= 700 (file comment; above: garbage). */
+/* e[g] = e^x[g] and y[g] = e^x[g] - 1 for x <= 700 (file comment;
+ * above: garbage): callers that need both. */
 LOY__VMATH_INLINE void
-loy__v4_expm1_n(loy__v4d *y, const loy__v4d *x, int n)
+loy__v4_exp_expm1_n(loy__v4d *e, loy__v4d *y, const loy__v4d *x, int n)
 {
-    loy__v4d p[8], e[8];
+    loy__v4d p[8];
     int g;
     loy__v4_exp_n(e, x, n);
     LOY__VMATH_EACH(g, n) p[g] = LOY__V4(1.0 / 20922789888000.0); /* 1/16! */
@@ -139,6 +140,14 @@ loy__v4_expm1_n(loy__v4d *y, const loy__v4d *x, int n)
         loy__v4l small = (x[g] < LOY__V4(0.5)) & (x[g] > LOY__V4(-0.5));
         y[g] = LOY__V4_SELECT(small, x[g] * p[g], e[g] - LOY__V4(1.0));
     }
+}
+
+/* y[g] = e^x[g] - 1 for x <= 700 (file comment; above: garbage). */
+LOY__VMATH_INLINE void
+loy__v4_expm1_n(loy__v4d *y, const loy__v4d *x, int n)
+{
+    loy__v4d e[8];
+    loy__v4_exp_expm1_n(e, y, x, n);
 }
 
 /* y[g] = 2 atanh(s[g]) = ln((1 + s)/(1 - s)) for |s| <= 0.1716: the odd
