@@ -3,7 +3,9 @@
  * fuzz_btyd.c - BG/NBD, MBG/NBD and Pareto/NBD likelihoods and
  * predictions (and the BG/NBD CLV) on arbitrary parameters, customers and
  * horizons: every call must return a known status, only finite values
- * with LOY_OK, and leave its outputs untouched on an input error.
+ * with LOY_OK, and leave its outputs untouched on an input error; the
+ * batch scorers (one or two threads) the same, and for Pareto/NBD the
+ * same bytes as its single-quantity functions.
  */
 #include "fuzz_models.h"
 
@@ -22,6 +24,9 @@ typedef int (*cet_fn)(double *, const double *, const double *,
                       size_t *);
 typedef int (*new_fn)(double *, const double *, const double *, size_t,
                       size_t *);
+typedef int (*score_fn)(double *, double *, const double *, const double *,
+                        const double *, const double *, size_t, double,
+                        const loy_predict_options *, size_t *);
 
 static const struct model {
     ll_fn ll;
@@ -29,14 +34,46 @@ static const struct model {
     pa_fn palive;
     cet_fn cet;
     new_fn enew;
+    score_fn score;
 } MODELS[3] = {
     {loy_bgnbd_loglik, loy_bgnbd_loglik_each, loy_bgnbd_palive,
-     loy_bgnbd_expected, loy_bgnbd_expected_new},
+     loy_bgnbd_expected, loy_bgnbd_expected_new, loy_bgnbd_score},
     {loy_mbgnbd_loglik, loy_mbgnbd_loglik_each, loy_mbgnbd_palive,
-     loy_mbgnbd_expected, loy_mbgnbd_expected_new},
+     loy_mbgnbd_expected, loy_mbgnbd_expected_new, loy_mbgnbd_score},
     {loy_pnbd_loglik, loy_pnbd_loglik_each, loy_pnbd_palive,
-     loy_pnbd_expected, loy_pnbd_expected_new},
+     loy_pnbd_expected, loy_pnbd_expected_new, loy_pnbd_score},
 };
+
+/*
+ * The batch scorer on the same rows, one or two threads: the contract,
+ * and for Pareto/NBD (whose functions share one path) the same bytes as
+ * loy_pnbd_palive and loy_pnbd_expected when all three succeed.
+ */
+static void
+check_score(const struct model *m, fz *f, const double *p, const double *x,
+            const double *tx, const double *T, size_t n, double t,
+            const double *pa_ref, int rc_pa, const double *cet_ref,
+            int rc_cet)
+{
+    loy_predict_options o = LOY_PREDICT_OPTIONS_INIT;
+    double pa[NMAX], cet[NMAX];
+    size_t i;
+    int rc;
+    o.threads = 1u + (fz_byte(f) & 1u);
+    fz_fill(pa, n);
+    fz_fill(cet, n);
+    rc = m->score(pa, cet, p, x, tx, T, n, t, &o, NULL);
+    fz_check(rc, pa, n);
+    fz_check(rc, cet, n);
+    for (i = 0; rc == LOY_OK && i < n; i++)
+        if (!(pa[i] >= 0.0 && pa[i] <= 1.0) || cet[i] < 0.0)
+            abort();
+    if (m != &MODELS[2] || rc != LOY_OK)
+        return;
+    if ((rc_pa == LOY_OK && memcmp(pa, pa_ref, n * sizeof *pa) != 0)
+        || (rc_cet == LOY_OK && memcmp(cet, cet_ref, n * sizeof *cet) != 0))
+        abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,9 +83,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz f = {data, size};
     const struct model *m = &MODELS[fz_byte(&f) % 3];
     double p[4], x[NMAX], tx[NMAX], T[NMAX], w[NMAX], t, out[4 * NMAX];
-    double g[4 * NMAX], one;
+    double g[4 * NMAX], one, pa[NMAX];
     size_t n = 1 + fz_byte(&f) % NMAX, i;
-    int rc;
+    int rc, rc_pa;
     for (i = 0; i < 4; i++)
         p[i] = fz_double(&f);
     for (i = 0; i < n; i++) {
@@ -70,11 +107,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = m->each(out, p, x, tx, T, n, g, NULL);
     fz_check(rc, out, n);
     fz_check(rc, g, 4 * n);
-    fz_fill(out, n);
-    rc = m->palive(out, p, x, tx, T, n, NULL);
-    fz_check(rc, out, n);
-    for (i = 0; rc == LOY_OK && i < n; i++)
-        if (!(out[i] >= 0.0 && out[i] <= 1.0))
+    fz_fill(pa, n);
+    rc_pa = m->palive(pa, p, x, tx, T, n, NULL);
+    fz_check(rc_pa, pa, n);
+    for (i = 0; rc_pa == LOY_OK && i < n; i++)
+        if (!(pa[i] >= 0.0 && pa[i] <= 1.0))
             abort();
     fz_fill(out, n);
     rc = m->cet(out, p, x, tx, T, n, t, NULL);
@@ -82,11 +119,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (i = 0; rc == LOY_OK && i < n; i++)
         if (out[i] < 0.0)
             abort();
+    check_score(m, &f, p, x, tx, T, n, t, pa, rc_pa, out, rc);
     fz_fill(out, n);
     rc = m->enew(out, p, T, n, NULL);
     fz_check(rc, out, n);
     if (m == &MODELS[0]) {
-        double pa[NMAX], d = fz_double(&f), h = fz_double(&f);
+        double d = fz_double(&f), h = fz_double(&f);
         fz_fill(out, n);
         fz_fill(pa, n);
         rc = loy_bgnbd_predict(pa, out, p, x, tx, T, n, t, NULL);

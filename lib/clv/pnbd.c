@@ -742,12 +742,13 @@ pnbd_lanes_set(pnbd_lanes *l, const pnbd_par *p, const double *q, int cet,
 /*
  * Rows [0, m) of x, tx, T (m <= LOY__PNBD_ROWS) through the lanes, the
  * tail padded with a harmless row: bad[k] nonzero where row k needs the
- * scalar form (every row when the lanes are off).
+ * scalar form (every row when the lanes are off), bad_cet[k] where only
+ * its CET does (loy__pnbd_score_rows).
  */
 static void
 pnbd_lanes_run(const pnbd_lanes *l, const double *x, const double *tx,
                const double *T, size_t m, double *pa, double *cet,
-               int64_t *bad)
+               int64_t *bad, int64_t *bad_cet)
 {
     double bx[LOY__PNBD_ROWS], btx[LOY__PNBD_ROWS], bT[LOY__PNBD_ROWS];
     size_t k;
@@ -764,7 +765,7 @@ pnbd_lanes_run(const pnbd_lanes *l, const double *x, const double *tx,
         }
         x = bx, tx = btx, T = bT;
     }
-    loy__pnbd_score_rows(&l->lp, x, tx, T, pa, cet, bad);
+    loy__pnbd_score_rows(&l->lp, x, tx, T, pa, cet, bad, bad_cet);
 }
 
 static int
@@ -776,7 +777,7 @@ pnbd_predict(double *out, const double *params, const double *x,
     pnbd_cache c;
     pnbd_lanes l;
     double *q, pa[LOY__PNBD_ROWS], cet[LOY__PNBD_ROWS];
-    int64_t bad[LOY__PNBD_ROWS];
+    int64_t bad[LOY__PNBD_ROWS], bad_cet[LOY__PNBD_ROWS];
     size_t i, k, m;
     int rc = LOY_OK;
     LOY__TRY(loy__pnbd_check(out, params, x, t_x, T, NULL, n, err_index));
@@ -792,13 +793,13 @@ pnbd_predict(double *out, const double *params, const double *x,
     pnbd_lanes_set(&l, &p, q, what == PNBD_CET, arg);
     for (i = 0; i < n && rc == LOY_OK; i += m) {
         m = n - i < LOY__PNBD_ROWS ? n - i : LOY__PNBD_ROWS;
-        pnbd_lanes_run(&l, x + i, t_x + i, T + i, m, pa, cet, bad);
+        pnbd_lanes_run(&l, x + i, t_x + i, T + i, m, pa, cet, bad, bad_cet);
         for (k = 0; k < m && rc == LOY_OK; k++) {
             size_t j = i + k;
             if (bad[k] != 0)
                 rc = pnbd_predict1(&p, &c, what, x[j], t_x[j], T[j], arg,
                                    &out[j]);
-            else if (what == PNBD_CET)
+            else if (what == PNBD_CET && bad_cet[k] == 0)
                 out[j] = cet[k];
             else
                 rc = pnbd_finish(&p, what, x[j], T[j], arg, pa[k], &out[j]);
@@ -879,7 +880,7 @@ pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad_row)
     const pnbd_batch *b = ctx;
     pnbd_cache c;
     double pa[LOY__PNBD_ROWS], cet[LOY__PNBD_ROWS];
-    int64_t bad[LOY__PNBD_ROWS];
+    int64_t bad[LOY__PNBD_ROWS], bad_cet[LOY__PNBD_ROWS];
     size_t i, k, m;
     pnbd_cache_init(&c, NULL);
     c.qtab = b->qtab;
@@ -887,14 +888,17 @@ pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad_row)
     for (i = i0; i < i1; i += m) {
         m = i1 - i < LOY__PNBD_ROWS ? i1 - i : LOY__PNBD_ROWS;
         pnbd_lanes_run(b->lanes, b->x + i, b->t_x + i, b->T + i, m, pa, cet,
-                       bad);
+                       bad, bad_cet);
         for (k = 0; k < m; k++) {
-            if (bad[k] != 0) {
-                int rc = pnbd_score1(b, &c, i + k, &pa[k], &cet[k]);
-                if (rc != LOY_OK) {
-                    *bad_row = i + k;
-                    return rc;
-                }
+            int rc = LOY_OK;
+            if (bad[k] != 0)
+                rc = pnbd_score1(b, &c, i + k, &pa[k], &cet[k]);
+            else if (b->cet != NULL && bad_cet[k] != 0)
+                rc = pnbd_finish(b->p, PNBD_CET, b->x[i + k], b->T[i + k],
+                                 b->t, pa[k], &cet[k]);
+            if (rc != LOY_OK) {
+                *bad_row = i + k;
+                return rc;
             }
             if (b->palive != NULL)
                 b->palive[i + k] = pa[k];

@@ -71,14 +71,16 @@ typedef struct loy__pnbd_lanes {
 
 /*
  * P(alive) of LOY__PNBD_ROWS validated rows into pa and, when p->cet, CET
- * into cet, as pnbd.c's pnbd_row_eval and its CET (within a few ulp).
- * bad[k] nonzero: lane k is not covered (its outputs are unset), the
- * caller computes it with the scalar form. Callers use it only when
- * ln s > -40 (below, V may be negligible: the scalar form's shortcut).
+ * into cet, as pnbd.c's pnbd_row_eval and its CET (within a few ulp of
+ * the exact values; pnbd_rows.c). bad[k] nonzero: lane k is not covered
+ * (its outputs are unset), the caller computes it with the scalar form;
+ * else, when p->cet, bad_cet[k] nonzero: only its CET is unset (the
+ * caller computes it from pa[k]). Callers use it only when ln s > -40
+ * (below, V may be negligible: the scalar form's shortcut).
  */
 void loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
                           const double *t_x, const double *T, double *pa,
-                          double *cet, int64_t *bad);
+                          double *cet, int64_t *bad, int64_t *bad_cet);
 
 /* Doubles per x value in loy__pnbd_data.xtab. */
 #define LOY__PNBD_XSTRIDE 8

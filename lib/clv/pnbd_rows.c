@@ -20,12 +20,17 @@
  * the same operations, so the same bits); a lane depends on its own row
  * only, so any split of the rows gives the same bytes.
  *
+ * A lane's P(alive) does not depend on whether CET is asked for: lanes
+ * whose CET alone is out of reach get a flag of their own (bad_cet), and
+ * the caller computes that CET from the lane's P(alive).
+ *
  * Lanes flagged for the caller's scalar form: z(t_x) past
  * LOY__PNBD_LANE_ZMAX (a long series: one lane would hold the three
  * others; the scalar form also integrates where the series gives up), a
  * series not done in PR_TERMS terms, a logarithm's argument not normal (a
  * denormal alpha or beta), u <= -600 (e^-u would near overflow: the
- * scalar form's log-sum-exp), t/B past 1e300, and results not finite.
+ * scalar form's log-sum-exp), and results not finite; CET's own flags:
+ * t/B past 1e300 and results not finite.
  */
 #include "clv/pnbd_internal.h"
 
@@ -156,7 +161,7 @@ pr_cet(const loy__pnbd_lanes *p, const loy__v4d *pa, const loy__v4d *rx,
 LOY__VMATH_INLINE void
 rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
           const double *Ts, double *pa_out, double *cet_out,
-          int64_t *bad_out)
+          int64_t *bad_out, int64_t *bad_cet_out)
 {
     const loy__v4d one = LOY__V4(1.0), zero = LOY__V4(0.0);
     const loy__v4d r = LOY__V4(p->r), s = LOY__V4(p->s);
@@ -214,42 +219,47 @@ rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
         bad[g] |= PR_NOT_FINITE(pa[g]) | PR_NOT_FINITE(C[g]);
     }
     memcpy(pa_out, pa, sizeof pa);
+    memcpy(bad_out, bad, sizeof bad);
     if (p->cet) {
         loy__v4d cet[PR_NG];
-        pr_cet(p, pa, rx, T, cet, bad);
+        loy__v4l cbad[PR_NG];
+        LOY__VMATH_EACH(g, PR_NG) cbad[g] = LOY__V4L(0);
+        pr_cet(p, pa, rx, T, cet, cbad);
         memcpy(cet_out, cet, sizeof cet);
+        memcpy(bad_cet_out, cbad, sizeof cbad);
     }
-    memcpy(bad_out, bad, sizeof bad);
 }
 
 static void
 rows_generic(const loy__pnbd_lanes *p, const double *x, const double *tx,
-             const double *T, double *pa, double *cet, int64_t *bad)
+             const double *T, double *pa, double *cet, int64_t *bad,
+             int64_t *bad_cet)
 {
-    rows_body(p, x, tx, T, pa, cet, bad);
+    rows_body(p, x, tx, T, pa, cet, bad, bad_cet);
 }
 
 #ifdef PR_X86
 __attribute__((target("avx2"))) static void
 rows_avx2(const loy__pnbd_lanes *p, const double *x, const double *tx,
-          const double *T, double *pa, double *cet, int64_t *bad)
+          const double *T, double *pa, double *cet, int64_t *bad,
+          int64_t *bad_cet)
 {
-    rows_body(p, x, tx, T, pa, cet, bad);
+    rows_body(p, x, tx, T, pa, cet, bad, bad_cet);
 }
 #endif
 
 void
 loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
                      const double *t_x, const double *T, double *pa,
-                     double *cet, int64_t *bad)
+                     double *cet, int64_t *bad, int64_t *bad_cet)
 {
 #ifdef PR_X86
     if (__builtin_cpu_supports("avx2")) {
-        rows_avx2(p, x, t_x, T, pa, cet, bad);
+        rows_avx2(p, x, t_x, T, pa, cet, bad, bad_cet);
         return;
     }
 #endif
-    rows_generic(p, x, t_x, T, pa, cet, bad);
+    rows_generic(p, x, t_x, T, pa, cet, bad, bad_cet);
 }
 
 #else /* no vector extensions: the caller's scalar rows */
@@ -257,10 +267,10 @@ loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
 void
 loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
                      const double *t_x, const double *T, double *pa,
-                     double *cet, int64_t *bad)
+                     double *cet, int64_t *bad, int64_t *bad_cet)
 {
     size_t k;
-    (void)p, (void)x, (void)t_x, (void)T, (void)pa, (void)cet;
+    (void)p, (void)x, (void)t_x, (void)T, (void)pa, (void)cet, (void)bad_cet;
     for (k = 0; k < LOY__PNBD_ROWS; k++)
         bad[k] = 1;
 }
