@@ -809,6 +809,75 @@ test_lanes_vs_long_double(void **state)
 }
 
 /*
+ * One panel of the direct integration (the likelihood's path where the
+ * series is too slow) through the lanes, against the same sums in long
+ * double: h(u) = (r+x) log1p((T-u)/(alpha+u)) + s log1p((T-u)/(beta+u))
+ * - ln(beta+u), weights e^(h - h0), and the four derivative sums.
+ */
+static void
+test_quad_panel_vs_long_double(void **state)
+{
+    loy_test_rng g = {99u};
+    double worst = 0.0;
+    int it;
+    (void)state;
+    for (it = 0; it < 2000; it++) {
+        double prm[4], v[LOY__PNBD_QNODES], w[LOY__PNBD_QNODES];
+        double T = 0.1 * pow(1e4, loy_test_rng_uniform(&g));
+        double u0 = T * loy_test_rng_uniform(&g), rx, h0, sum, sd[4];
+        long double ref = 0.0L, rsd[4] = {0.0L, 0.0L, 0.0L, 0.0L};
+        long double mag[4] = {0.0L, 0.0L, 0.0L, 0.0L}, hmag = 0.0L;
+        size_t k;
+        int j;
+        for (j = 0; j < 4; j++)
+            prm[j] = pow(10.0, 6.0 * loy_test_rng_uniform(&g) - 3.0);
+        rx = prm[0] + floor(300.0 * loy_test_rng_uniform(&g));
+        h0 = rx * log1p((T - u0) / (prm[1] + u0))
+             + prm[2] * log1p((T - u0) / (prm[3] + u0)) - log(prm[3] + u0);
+        for (k = 0; k < LOY__PNBD_QNODES; k++) {
+            v[k] = u0 + (T - u0) * loy_test_rng_uniform(&g);
+            w[k] = k < 10 ? loy_test_rng_uniform(&g) : 0.0;
+        }
+        if (loy__pnbd_quad_panel(prm, rx, T, h0, v, w, &sum, sd) != 0)
+            continue; /* the caller's libm path */
+        for (k = 0; k < LOY__PNBD_QNODES; k++) {
+            long double a = prm[1], b = prm[3], s = prm[2], D = T - v[k];
+            long double la = log1pl(D / (a + v[k])), lb = log1pl(D / (b + v[k]));
+            long double e = w[k] * expl(rx * la + s * lb - logl(b + v[k]) - h0);
+            long double dh[4];
+            dh[0] = la;
+            dh[1] = -rx * D / (a + v[k]) / (a + T);
+            dh[2] = lb;
+            dh[3] = -s * D / (b + v[k]) / (b + T) - 1.0L / (b + v[k]);
+            hmag = fmaxl(hmag, rx * la + s * lb + fabsl(logl(b + v[k])));
+            ref += e;
+            for (j = 0; j < 4; j++) {
+                rsd[j] += e * dh[j];
+                mag[j] += fabsl(e * dh[j]);
+            }
+        }
+        if (ref < 1e-300L)
+            continue;
+        /* e^(h - h0) carries the rounding of h's terms (up to rx times a
+         * logarithm): a few ulp of that, relative */
+        {
+            double cond = 1.0 + (double)hmag + fabs(h0);
+            double tol = 8.0 * DBL_EPSILON * cond;
+            double e0 = fabs((double)((sum - ref) / ref));
+            worst = fmax(worst, e0 / tol);
+            for (j = 0; j < 4; j++)
+                if (mag[j] > 0.0L)
+                    worst = fmax(worst, fabs((double)((sd[j] - rsd[j])
+                                                      / mag[j]))
+                                            / tol);
+        }
+    }
+    printf("quadrature panel vs long double: worst %.3g of the bound\n",
+           worst);
+    assert_true(worst <= 1.0);
+}
+
+/*
  * A row's P(alive) is the same bytes from loy_pnbd_score as from
  * loy_pnbd_palive, and its CET the same as loy_pnbd_expected, also when
  * the CET is beyond the lanes (t/B past 1e300: the CET alone is computed
@@ -974,6 +1043,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_batch_table_same_bits),
         cmocka_unit_test(test_lanes_vs_long_double),
         cmocka_unit_test(test_score_same_bytes),
+        cmocka_unit_test(test_quad_panel_vs_long_double),
         cmocka_unit_test(test_bad_input),
     };
     return loy_run_tests(tests);

@@ -404,6 +404,9 @@ pnbd_p2(const pnbd_par *p, pnbd_cache *c, double x, double tx, double laa,
  * h has fallen by 40 or u = T (at most PNBD_QUAD_PANELS panels). The nodes
  * do not move with the parameters, so the gradient is the same rule over
  * dh/dtheta. *lv = ln V, dlv = d ln V / d(r, alpha, s, beta) if not NULL.
+ * A panel's ten nodes go through pnbd_rows.c's vector kernels (libm for
+ * nodes outside their domain): fits whose rows end up here spent most of
+ * their time in these logarithms and exponentials.
  */
 static const double PQ_X[5] = {
     0.1488743389816312, 0.4333953941292472, 0.6794095682990244,
@@ -426,6 +429,35 @@ pq_h(const pnbd_par *p, double rx, double T, double u, double *dh)
     return rx * la + p->s * lb - log(p->beta + u);
 }
 
+/* A panel's nodes through pnbd_rows.c's lanes, added to *sum and sd[];
+ * nonzero: not covered (nothing added). */
+static int
+pq_panel(const pnbd_par *p, double rx, double T, double h0, double mid,
+         double half, double *sum, double *sd)
+{
+    const double prm[4] = {p->r, p->alpha, p->s, p->beta};
+    double v[LOY__PNBD_QNODES], w[LOY__PNBD_QNODES], ps, psd[4];
+    size_t i, k = 0;
+    int sgn, j;
+    for (i = 0; i < 5; i++)
+        for (sgn = -1; sgn <= 1; sgn += 2, k++) {
+            v[k] = mid + sgn * half * PQ_X[i];
+            w[k] = PQ_W[i] * half;
+        }
+    for (; k < LOY__PNBD_QNODES; k++) {
+        v[k] = mid;
+        w[k] = 0.0;
+    }
+    if (loy__pnbd_quad_panel(prm, rx, T, h0, v, w, &ps,
+                             sd != NULL ? psd : NULL)
+        != 0)
+        return 1;
+    *sum += ps;
+    for (j = 0; sd != NULL && j < 4; j++)
+        sd[j] += psd[j];
+    return 0;
+}
+
 static int
 pnbd_v_quad(const pnbd_par *p, double x, double tx, double T, double *lv,
             double *dlv)
@@ -442,16 +474,19 @@ pnbd_v_quad(const pnbd_par *p, double x, double tx, double T, double *lv,
         len = fmin(len, T - u);
         half = 0.5 * len;
         mid = u + half;
-        for (i = 0; i < 5; i++)
-            for (sgn = -1; sgn <= 1; sgn += 2) {
-                double v = mid + sgn * half * PQ_X[i];
-                double e = PQ_W[i] * half
-                           * exp(pq_h(p, rx, T, v, dlv != NULL ? dh : NULL)
-                                 - h0);
-                sum += e;
-                for (j = 0; dlv != NULL && j < 4; j++)
-                    sd[j] += e * dh[j];
-            }
+        if (pq_panel(p, rx, T, h0, mid, half, &sum, dlv != NULL ? sd : NULL)
+            != 0)
+            for (i = 0; i < 5; i++) /* nodes past the lanes: libm */
+                for (sgn = -1; sgn <= 1; sgn += 2) {
+                    double v = mid + sgn * half * PQ_X[i];
+                    double e = PQ_W[i] * half
+                               * exp(pq_h(p, rx, T, v,
+                                          dlv != NULL ? dh : NULL)
+                                     - h0);
+                    sum += e;
+                    for (j = 0; dlv != NULL && j < 4; j++)
+                        sd[j] += e * dh[j];
+                }
         u += len;
         if (pq_h(p, rx, T, u, NULL) < h0 - 40.0)
             break;

@@ -82,6 +82,23 @@ void loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
                           const double *t_x, const double *T, double *pa,
                           double *cet, int64_t *bad, int64_t *bad_cet);
 
+/* Nodes per call of loy__pnbd_quad_panel (a 10-point Gauss-Legendre
+ * panel, padded with weight-0 nodes). */
+#define LOY__PNBD_QNODES 12u
+
+/*
+ * One panel of pnbd.c's direct integration of the dropout term: with
+ * prm = (r, alpha, s, beta) and h(u) = (r+x) log1p((T-u)/(alpha+u)) +
+ * s log1p((T-u)/(beta+u)) - ln(beta+u), *sum = sum of w[k] e^(h(v[k]) -
+ * h0) and, when sd is not NULL, sd[j] = the same sums weighted by
+ * dh/d(r, alpha, s, beta) at v[k] (as pnbd.c's pq_h). Returns nonzero
+ * (outputs unset) when a node is outside the vector kernels' domain: the
+ * caller then sums the panel with libm.
+ */
+int loy__pnbd_quad_panel(const double *prm, double rx, double T, double h0,
+                         const double *v, const double *w, double *sum,
+                         double *sd);
+
 /* Doubles per x value in loy__pnbd_data.xtab. */
 #define LOY__PNBD_XSTRIDE 8
 
