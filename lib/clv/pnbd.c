@@ -408,6 +408,7 @@ pnbd_p2(const pnbd_par *p, pnbd_cache *c, double x, double tx, double laa,
  * nodes outside their domain): fits whose rows end up here spent most of
  * their time in these logarithms and exponentials.
  */
+#define PQ_N 10 /* nodes per panel: +-PQ_X[i] */
 static const double PQ_X[5] = {
     0.1488743389816312, 0.4333953941292472, 0.6794095682990244,
     0.8650633666889845, 0.9739065285171717};
@@ -429,14 +430,17 @@ pq_h(const pnbd_par *p, double rx, double T, double u, double *dh)
     return rx * la + p->s * lb - log(p->beta + u);
 }
 
-/* A panel's nodes through pnbd_rows.c's lanes, added to *sum and sd[];
- * nonzero: not covered (nothing added). */
-static int
+/*
+ * One panel (centre mid, half-width half) added to *sum and sd[] (NULL:
+ * no gradient): its nodes through pnbd_rows.c's lanes, or through libm
+ * when a node is outside their domain. Padding nodes have weight 0.
+ */
+static void
 pq_panel(const pnbd_par *p, double rx, double T, double h0, double mid,
          double half, double *sum, double *sd)
 {
     const double prm[4] = {p->r, p->alpha, p->s, p->beta};
-    double v[LOY__PNBD_QNODES], w[LOY__PNBD_QNODES], ps, psd[4];
+    double v[LOY__PNBD_QNODES], w[LOY__PNBD_QNODES], ps, psd[4], dh[4];
     size_t i, k = 0;
     int sgn, j;
     for (i = 0; i < 5; i++)
@@ -450,12 +454,19 @@ pq_panel(const pnbd_par *p, double rx, double T, double h0, double mid,
     }
     if (loy__pnbd_quad_panel(prm, rx, T, h0, v, w, &ps,
                              sd != NULL ? psd : NULL)
-        != 0)
-        return 1;
-    *sum += ps;
-    for (j = 0; sd != NULL && j < 4; j++)
-        sd[j] += psd[j];
-    return 0;
+        == 0) {
+        *sum += ps;
+        for (j = 0; sd != NULL && j < 4; j++)
+            sd[j] += psd[j];
+        return;
+    }
+    for (k = 0; k < PQ_N; k++) {
+        double e = w[k] * exp(pq_h(p, rx, T, v[k], sd != NULL ? dh : NULL)
+                              - h0);
+        *sum += e;
+        for (j = 0; sd != NULL && j < 4; j++)
+            sd[j] += e * dh[j];
+    }
 }
 
 static int
@@ -463,8 +474,8 @@ pnbd_v_quad(const pnbd_par *p, double x, double tx, double T, double *lv,
             double *dlv)
 {
     double rx = p->r + x, h0 = pq_h(p, rx, T, tx, NULL), u = tx;
-    double sum = 0.0, sd[4] = {0.0, 0.0, 0.0, 0.0}, dh[4];
-    int panel, i, j, sgn;
+    double sum = 0.0, sd[4] = {0.0, 0.0, 0.0, 0.0};
+    int panel, j;
     for (panel = 0; panel < PNBD_QUAD_PANELS && u < T; panel++) {
         /* -h'(u): the fall rate at the panel's start (the largest on it) */
         double rate = rx / (p->alpha + u) + (p->s + 1.0) / (p->beta + u);
@@ -474,19 +485,7 @@ pnbd_v_quad(const pnbd_par *p, double x, double tx, double T, double *lv,
         len = fmin(len, T - u);
         half = 0.5 * len;
         mid = u + half;
-        if (pq_panel(p, rx, T, h0, mid, half, &sum, dlv != NULL ? sd : NULL)
-            != 0)
-            for (i = 0; i < 5; i++) /* nodes past the lanes: libm */
-                for (sgn = -1; sgn <= 1; sgn += 2) {
-                    double v = mid + sgn * half * PQ_X[i];
-                    double e = PQ_W[i] * half
-                               * exp(pq_h(p, rx, T, v,
-                                          dlv != NULL ? dh : NULL)
-                                     - h0);
-                    sum += e;
-                    for (j = 0; dlv != NULL && j < 4; j++)
-                        sd[j] += e * dh[j];
-                }
+        pq_panel(p, rx, T, h0, mid, half, &sum, dlv != NULL ? sd : NULL);
         u += len;
         if (pq_h(p, rx, T, u, NULL) < h0 - 40.0)
             break;
@@ -891,22 +890,6 @@ typedef struct pnbd_batch {
     double t;
 } pnbd_batch;
 
-/* Row i of a batch in the scalar form: P(alive) and, if asked, CET. */
-static int
-pnbd_score1(const pnbd_batch *b, pnbd_cache *c, size_t i, double *pa,
-            double *cet)
-{
-    pnbd_row row;
-    LOY__TRY(pnbd_row_eval(b->p, c, b->x[i], b->t_x[i], b->T[i], &row,
-                           NULL));
-    *pa = row.pa;
-    if (b->cet != NULL)
-        return pnbd_finish(b->p, PNBD_CET, b->x[i], b->T[i], b->t, row.pa,
-                           cet);
-    LOY__REQUIRE(loy__finite(row.pa), LOY_ENOCONV);
-    return LOY_OK;
-}
-
 /* Rows [i0, i1): the lanes, and the scalar form (with its own one-entry
  * caches) for the rows they do not cover. */
 static int
@@ -925,20 +908,24 @@ pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad_row)
         pnbd_lanes_run(b->lanes, b->x + i, b->t_x + i, b->T + i, m, pa, cet,
                        bad, bad_cet);
         for (k = 0; k < m; k++) {
+            size_t j = i + k;
             int rc = LOY_OK;
             if (bad[k] != 0)
-                rc = pnbd_score1(b, &c, i + k, &pa[k], &cet[k]);
-            else if (b->cet != NULL && bad_cet[k] != 0)
-                rc = pnbd_finish(b->p, PNBD_CET, b->x[i + k], b->T[i + k],
-                                 b->t, pa[k], &cet[k]);
+                rc = pnbd_predict1(b->p, &c, PNBD_PALIVE, b->x[j], b->t_x[j],
+                                   b->T[j], 0.0, &pa[k]);
+            /* CET from P(alive) where the lanes did not give it */
+            if (rc == LOY_OK && b->cet != NULL
+                && (bad[k] != 0 || bad_cet[k] != 0))
+                rc = pnbd_finish(b->p, PNBD_CET, b->x[j], b->T[j], b->t,
+                                 pa[k], &cet[k]);
             if (rc != LOY_OK) {
-                *bad_row = i + k;
+                *bad_row = j;
                 return rc;
             }
             if (b->palive != NULL)
-                b->palive[i + k] = pa[k];
+                b->palive[j] = pa[k];
             if (b->cet != NULL)
-                b->cet[i + k] = cet[k];
+                b->cet[j] = cet[k];
         }
     }
     return LOY_OK;
