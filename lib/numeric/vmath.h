@@ -42,6 +42,7 @@
 #define LOY__VMATH_INLINE static inline __attribute__((always_inline))
 typedef double loy__v4d __attribute__((vector_size(32)));
 typedef int64_t loy__v4l __attribute__((vector_size(32)));
+typedef uint64_t loy__v4u __attribute__((vector_size(32)));
 
 /* Broadcast and lane select (m lanes all-ones or zero). Macros rather
  * than functions: vectors passed by value would change the calling
@@ -209,7 +210,9 @@ loy__v4_log_n(loy__v4d *y, const loy__v4d *xp, int n)
     LOY__VMATH_EACH(g, n) {
         loy__v4l bits = (loy__v4l)xp[g], e, big;
         loy__v4d m;
-        e = bits >> 52; /* biased exponent: x > 0 has no sign bit */
+        /* biased exponent: x > 0 has no sign bit, so a logical shift
+         * (one instruction in AVX2, which has no 64-bit arithmetic one) */
+        e = (loy__v4l)((loy__v4u)bits >> 52);
         m = (loy__v4d)((bits & mant) | one_bits); /* [1, 2) */
         big = m > LOY__V4(1.4142135623730951);
         m = LOY__V4_SELECT(big, m * LOY__V4(0.5), m);
