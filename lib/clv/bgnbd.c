@@ -759,7 +759,9 @@ loy_bgnbd_palive(double *out, const double params[4], const double *x,
 #define BG_CTAB_MIN_N 2048u
 
 #define BG_TAY_M 10u /* Taylor terms evaluated by Estrin's scheme */
-#define BG_TAY_NB 128u /* most Taylor buckets per x */
+#define BG_TAY_NB 512u /* most Taylor buckets per x */
+#define BG_TAY_NC 24u /* Taylor terms of H carried from bucket to bucket */
+#define BG_TAY_ANCHOR 32u /* buckets between direct sums of H */
 
 typedef struct bg_ctab {
     double G[(BG_CTAB_XMAX + 1) * (BG_CTAB_K + 1)];
@@ -773,6 +775,10 @@ typedef struct bg_ctab {
     double zlo[BG_CTAB_XMAX + 1], zhi[BG_CTAB_XMAX + 1];
     double zinv[BG_CTAB_XMAX + 1]; /* nb / (zhi - zlo), 0 for one point */
     size_t nb[BG_CTAB_XMAX + 1];
+    /* after the build, x's buckets are packed from off[x] (the rows'
+     * lookups stay within a few hundred kB instead of x BG_TAY_NB apart) */
+    size_t off[BG_CTAB_XMAX + 1];
+    double zstar; /* the power series at 0 serves buckets up to here */
     /* (k + 1)/(k + 1 - i), the step of C(k, i) in k, for the
      * re-expansions: a division less in their multiply chain */
     double step[BG_TAY_M][BG_CTAB_K + 1];
@@ -898,25 +904,96 @@ bg_taylor_steps(bg_ctab *t)
             t->step[i][k] = (double)(k + 1) / (double)(k + 1 - i);
 }
 
+/* What the buckets of one x are built from. */
+typedef struct bg_tay_in {
+    const double *p, *beta; /* beta: B's power series at 0, to kmax */
+    size_t kmax;            /* 0: no bucket by the power series at 0 */
+    double tol;             /* the last term's bound there */
+} bg_tay_in;
+
+/* H and H' at z0 from the Taylor coefficients hc about zp. */
+static void
+bg_h_step(const double *hc, double h, double *H, double *dH)
+{
+    double v = 0.0, dv = 0.0;
+    size_t n;
+    for (n = BG_TAY_NC; n-- > 0;) {
+        v = v * h + hc[n];
+        if (n > 0)
+            dv = dv * h + (double)n * hc[n];
+    }
+    *H = v;
+    *dH = dv;
+}
+
+/*
+ * A bucket past the power series at 0: B's coefficients about z0 from
+ * H's ODE (bgnbd_hode.c). H and H' at z0 are summed directly every
+ * BG_TAY_ANCHOR buckets and carried between (the steps are 1/32 of the
+ * distance to z = 1 or less, so the carried series of BG_TAY_NC terms
+ * is exact to rounding). Used when the subtraction in B magnifies H's
+ * rounding by 16 or less, when the other solution of the ODE (z^(1-C),
+ * which the recurrence's rounding excites) falls by half per term over
+ * the bucket, and when the last term is below 1e-16 of B. *st: 0 until
+ * the first direct sum, 1 after, -1 once one failed (z beyond reach).
+ */
+static int
+bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
+              double rho, double *hc, double *zp, int *st, size_t *anchor)
+{
+    const double *p = in->p;
+    double A = p[2] + p[3] - 1.0 - p[0], a = p[2];
+    double C = p[2] + p[3] + (double)x - 1.0, H, dH, cond;
+    size_t at = x * BG_TAY_NB + j;
+    double z0 = t->z0[at], *c = t->c + at * BG_TAY_M;
+    if (*st < 0)
+        return 0;
+    if (*st == 0 || j - *anchor >= BG_TAY_ANCHOR) {
+        if (loy__bg_h_direct(A, a, C, z0, t->G + x * (BG_CTAB_K + 1),
+                             BG_CTAB_K, &H, &dH)
+            != LOY_OK) {
+            *st = -1;
+            return 0;
+        }
+        *st = 1;
+        *anchor = j;
+    } else {
+        bg_h_step(hc, z0 - *zp, &H, &dH);
+    }
+    loy__bg_h_taylor(A, a, C, z0, H, dH, BG_TAY_NC, hc);
+    *zp = z0;
+    cond = loy__bg_bracket_at(a, z0, hc, BG_TAY_M, c);
+    return cond <= 16.0 && (fabs(C - 1.0) + BG_TAY_M) * rho <= 0.5 * z0
+           && fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
+                  <= 10.0 * BG_SERIES_TOL * fabs(c[0]);
+}
+
 /*
  * nb buckets of x over [zlo, zhi] (w = zhi - zlo): centres, coefficients
- * and whether each is used (its last term below tol). Returns the number
- * of buckets not used.
+ * and whether each is used. Buckets up to t->zstar take B's power series
+ * at 0 (their last term below in->tol), the others H's ODE. Returns the
+ * number of buckets not used.
  */
 static size_t
-bg_taylor_buckets(bg_ctab *t, const double *beta, size_t kmax, size_t x,
-                  size_t nb, double tol)
+bg_taylor_buckets(bg_ctab *t, const bg_tay_in *in, size_t x, size_t nb)
 {
     double zlo = t->zlo[x], w = t->zhi[x] - zlo, rho = 0.5 * w / (double)nb;
-    size_t j, unused = 0;
+    double hc[BG_TAY_NC], zp = 0.0;
+    size_t j, unused = 0, anchor = 0;
+    int st = 0;
     for (j = 0; j < nb; j++) {
         size_t at = x * BG_TAY_NB + j;
         double *c = t->c + at * BG_TAY_M;
         t->z0[at] = zlo + ((double)j + 0.5) * (w / (double)nb);
-        bg_taylor_coef(t, beta, kmax, t->z0[at], c);
-        t->tay_ok[at] = fabs(c[BG_TAY_M - 1])
-                            * pow(rho, (double)(BG_TAY_M - 1))
-                        <= tol;
+        if (in->kmax > 0 && t->z0[at] + rho <= t->zstar) {
+            bg_taylor_coef(t, in->beta, in->kmax, t->z0[at], c);
+            t->tay_ok[at] = fabs(c[BG_TAY_M - 1])
+                                * pow(rho, (double)(BG_TAY_M - 1))
+                            <= in->tol;
+        } else {
+            t->tay_ok[at] = bg_bucket_ode(t, in, x, j, rho, hc, &zp, &st,
+                                          &anchor);
+        }
         unused += !t->tay_ok[at];
     }
     return unused;
@@ -931,34 +1008,55 @@ bg_taylor_buckets(bg_ctab *t, const double *beta, size_t kmax, size_t x,
  * 63rd of it. A bucket is used only when its last (10th) term is below
  * the series tolerance; when one is not, the buckets are halved (the
  * last term falls by 2^9) while BG_TAY_NB allows, and the customers of
- * a bucket still not used keep the tabulated power series. x whose
- * range needs more than BG_TAY_NB buckets, or whose zhi the K tabulated
- * terms do not cover, keeps it too. (Ten terms in four times the
- * buckets of sixteen cost less per customer; the values agree within
- * a few ulp, and both within 5e-15 of 40-digit references.)
+ * a bucket still not used keep the per-customer series. x whose range
+ * needs more than BG_TAY_NB buckets keeps it too. (Ten terms in four
+ * times the buckets of sixteen cost less per customer; the values agree
+ * within a few ulp, and both within 5e-15 of 40-digit references.)
  */
 static void
-bg_taylor_build(bg_ctab *t, double e, size_t x)
+bg_taylor_build(bg_ctab *t, const double *p, size_t x)
 {
-    double beta[BG_CTAB_K + 1], zlo = t->zlo[x], zhi = t->zhi[x], w, tol;
-    size_t nb, kmax;
+    double beta[BG_CTAB_K + 1], zlo = t->zlo[x], zhi = t->zhi[x], w;
+    bg_tay_in in;
+    size_t nb;
     t->nb[x] = 0;
     if (!(zhi >= zlo) || t->k0[x] > BG_CTAB_K)
         return;
-    kmax = bg_taylor_kmax(zhi);
     w = zhi - zlo;
     nb = (size_t)ceil(w * 32.0 / (1.0 - zhi));
     nb = nb < 1 ? 1 : nb;
-    if (kmax == 0 || nb > BG_TAY_NB)
+    if (nb > BG_TAY_NB)
         return;
-    bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), e, kmax, beta);
+    in.p = p;
+    in.beta = beta;
+    in.kmax = zlo < t->zstar
+                  ? bg_taylor_kmax(zhi < t->zstar ? zhi : t->zstar)
+                  : 0;
+    if (in.kmax > 0)
+        bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), p[2] - 1.0, in.kmax,
+                        beta);
     /* the last term must be negligible next to B >= z (1-z)^max(e,0) */
-    tol = BG_SERIES_TOL * 10.0 * zlo * (1.0 - zhi);
-    while (bg_taylor_buckets(t, beta, kmax, x, nb, tol) > 0
-           && 2 * nb <= BG_TAY_NB)
+    in.tol = BG_SERIES_TOL * 10.0 * zlo * (1.0 - zhi);
+    while (bg_taylor_buckets(t, &in, x, nb) > 0 && 2 * nb <= BG_TAY_NB)
         nb *= 2;
     t->nb[x] = nb;
     t->zinv[x] = w > 0.0 ? (double)nb / w : 0.0;
+}
+
+/* The largest z (to 1e-6) the power series at 0 serves (bg_taylor_kmax
+ * > 0 there; it is for every smaller z). */
+static double
+bg_taylor_zstar(void)
+{
+    double lo = 0.5, hi = 1.0;
+    while (hi - lo > 1e-6) {
+        double mid = 0.5 * (lo + hi);
+        if (bg_taylor_kmax(mid) > 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Estrin's scheme for the 10 Taylor terms: short dependency chains. */
@@ -1000,7 +1098,31 @@ bg_tables_x(void *ctx, size_t x)
         t->zlo[x] = 1.0;
         t->zhi[x] = 0.0;
     }
-    bg_taylor_build(t, p[2] - 1.0, x);
+    bg_taylor_build(t, p, x);
+}
+
+/*
+ * Each x's buckets were built at x BG_TAY_NB (the x are built apart, on
+ * any thread); move them down to follow one another, x by x (a move
+ * never reaches a later x's buckets: off[x] + nb[x] <= (x + 1)
+ * BG_TAY_NB).
+ */
+static void
+bg_tables_pack(bg_ctab *t)
+{
+    size_t x, off = 0;
+    for (x = 0; x <= t->xmax; x++) {
+        size_t from = x * BG_TAY_NB, nb = t->nb[x];
+        t->off[x] = off;
+        if (nb > 0 && off != from) {
+            memmove(t->c + off * BG_TAY_M, t->c + from * BG_TAY_M,
+                    nb * BG_TAY_M * sizeof *t->c);
+            memmove(t->z0 + off, t->z0 + from, nb * sizeof *t->z0);
+            memmove(t->tay_ok + off, t->tay_ok + from,
+                    nb * sizeof *t->tay_ok);
+        }
+        off += nb;
+    }
 }
 
 /* The tables of x = 0..xmax on up to `threads` threads. */
@@ -1010,6 +1132,7 @@ bg_tables_fill(bg_ctab *t, const double *p, size_t xmax, const double *tlo,
 {
     bg_tab_job j;
     t->xmax = xmax;
+    t->zstar = bg_taylor_zstar();
     bg_taylor_steps(t);
     j.t = t;
     j.p = p;
@@ -1017,6 +1140,7 @@ bg_tables_fill(bg_ctab *t, const double *p, size_t xmax, const double *tlo,
     j.thi = thi;
     j.tt = tt;
     loy__par_tasks(threads, xmax + 1, bg_tables_x, &j);
+    bg_tables_pack(t);
 }
 
 /*
@@ -1151,7 +1275,7 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
         size_t xi = (size_t)x, j, at;
         if (tab->nb[xi] > 0 && z >= tab->zlo[xi] && z <= tab->zhi[xi]) {
             j = (size_t)((z - tab->zlo[xi]) * tab->zinv[xi]);
-            at = xi * BG_TAY_NB + (j < tab->nb[xi] ? j : tab->nb[xi] - 1);
+            at = tab->off[xi] + (j < tab->nb[xi] ? j : tab->nb[xi] - 1);
             if (tab->tay_ok[at]) {
                 *out = pa * C * bg_taylor_eval(tab->c + at * BG_TAY_M,
                                                z - tab->z0[at]);
@@ -1220,7 +1344,7 @@ bg_taylor_locate(const bg_batch *b, size_t i, size_t m, uint32_t *at,
         if (tab->nb[xi] == 0 || !(z >= tab->zlo[xi] && z <= tab->zhi[xi]))
             continue;
         k = (size_t)((z - tab->zlo[xi]) * tab->zinv[xi]);
-        k = xi * BG_TAY_NB + (k < tab->nb[xi] ? k : tab->nb[xi] - 1);
+        k = tab->off[xi] + (k < tab->nb[xi] ? k : tab->nb[xi] - 1);
         if (tab->tay_ok[k]) {
             at[j] = (uint32_t)k;
             d[j] = z - tab->z0[k];

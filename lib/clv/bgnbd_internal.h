@@ -149,6 +149,26 @@ int loy__bgnbd_enew_rows(double *out, const double *params, const double *x,
                          uint32_t threads, size_t *err_index);
 
 /*
+ * The CET bracket about a point z0 far from 0, for the batch tables'
+ * Taylor buckets (bgnbd_hode.c). With A = a + b - 1 - r > -1 and
+ * C = a + b + x - 1 >= 1 (the tables' domain) and G[1..K] the series
+ * coefficients of H (bgnbd.c):
+ *   loy__bg_h_direct: H(z) and H'(z) by the power series, past the K
+ *   tabulated terms as far as needed (LOY_ENOCONV when too far);
+ *   loy__bg_h_taylor: h[0..n-1], the Taylor coefficients of H about z0
+ *   from H(z0) and H'(z0), by H's ODE;
+ *   loy__bg_bracket_at: b[0..m-1] (m <= 64), those of B = phi -
+ *   (1-z)^(a-1) H; returns (|phi| + (1-z0)^(a-1) |H|)/|B| at z0, the
+ *   factor by which the subtraction can magnify H's rounding.
+ */
+int loy__bg_h_direct(double A, double a, double C, double z, const double *G,
+                     size_t K, double *H, double *dH);
+void loy__bg_h_taylor(double A, double a, double C, double z0, double H,
+                      double dH, size_t n, double *h);
+double loy__bg_bracket_at(double a, double z0, const double *h, size_t m,
+                          double *b);
+
+/*
  * dCET/dt at t for one customer: P(alive) (r+x)/(alpha+T) (1-z)^a
  * 2F1(a, a+b-r-1; a+b+x; z), z = t/(alpha+T+t) (Pfaff form of
  * E_p[(1 + p t/(alpha+T))^-(r+x+1)], p ~ Beta(a, b+x)).
