@@ -1001,19 +1001,27 @@ test_cet_tables_match_series(void **state)
 {
     enum { N = 4100, CHUNK = 1000 };
     static double x[N], tx[N], T[N], big[N], small[N];
-    double p[4], t, worst = 0.0, worst_fixed = 0.0;
+    double p[4], t, worst = 0.0, worst_fixed = 0.0, worst_b400 = 0.0;
     uint64_t s = 77;
     size_t i, k, r;
     (void)state;
-    for (r = 0; r < 15; r++) {
-        /* fixed rounds: 12 halves buckets; 13 and 14 put z near 1 (short
+    for (r = 0; r < 16; r++) {
+        /* fixed rounds: 12 halves buckets; 13 to 15 put z near 1 (short
          * histories, long horizons), past the power series at 0, where
-         * the buckets come from H's ODE (bgnbd_hode.c) */
-        static const double fixed[3][4] = {{2.0, 1.0, 3.5, 0.4},
+         * the buckets come from H's ODE (bgnbd_hode.c); 15 has b = 400,
+         * where the ODE's solution z^(1-C) keeps buckets near z = 1/2 on
+         * the power series. There, for x = 0, both forms subtract nearly
+         * equal terms: against 50-digit values the per-customer series
+         * is up to 1.4e-12 off (its accepted rounding, 1e-12 of the
+         * result) and the tables 5.2e-13 (BG/NBD; the two differ by up
+         * to 1.6e-12 for MBG/NBD), so that round gets 3e-12 */
+        static const double fixed[4][4] = {{2.0, 1.0, 3.5, 0.4},
                                            {0.243, 4.414, 0.793, 2.426},
-                                           {1.5, 0.5, 0.9, 12.0}};
-        static const double tfix[3] = {1.0, 400.0, 39.0};
-        static const double Tlo[3] = {1.0, 1.0, 1.0}, Tw[3] = {1.0, 2.0, 99.0};
+                                           {1.5, 0.5, 0.9, 12.0},
+                                           {0.3, 2.0, 0.8, 400.0}};
+        static const double tfix[4] = {1.0, 400.0, 39.0, 39.0};
+        static const double Tlo[4] = {1.0, 1.0, 1.0, 1.0};
+        static const double Tw[4] = {1.0, 2.0, 99.0, 99.0};
         for (k = 0; k < 4; k++) {
             p[k] = pow(10.0, -1.5 + 3.0 * unif(&s));
             p[k] = r >= 12 ? fixed[r - 12][k] : p[k];
@@ -1033,8 +1041,12 @@ test_cet_tables_match_series(void **state)
         for (i = 0; i < N; i++) {
             double d = fabs(big[i] - small[i]) / small[i];
             assert_true(small[i] > 0.0);
-            worst = d > worst ? d : worst;
-            worst_fixed = r >= 12 && d > worst_fixed ? d : worst_fixed;
+            if (r == 15)
+                worst_b400 = d > worst_b400 ? d : worst_b400;
+            else
+                worst = d > worst ? d : worst;
+            worst_fixed = r >= 12 && r < 15 && d > worst_fixed ? d
+                                                              : worst_fixed;
         }
         /* MBG/NBD's CET goes through the same tables (b + 1) */
         assert_ok(loy_mbgnbd_expected(big, p, x, tx, T, N, t, NULL));
@@ -1044,13 +1056,18 @@ test_cet_tables_match_series(void **state)
                                           NULL));
         for (i = 0; i < N; i++) {
             double d = fabs(big[i] - small[i]) / small[i];
-            worst = d > worst ? d : worst;
+            if (r == 15)
+                worst_b400 = d > worst_b400 ? d : worst_b400;
+            else
+                worst = d > worst ? d : worst;
         }
     }
-    print_message("largest relative difference: %.3g (fixed rounds %.3g)\n",
-                  worst, worst_fixed);
+    print_message("largest relative difference: %.3g (fixed rounds %.3g, "
+                  "b = 400 %.3g)\n",
+                  worst, worst_fixed, worst_b400);
     assert_true(worst <= 1e-12);
     assert_true(worst_fixed <= 1e-13);
+    assert_true(worst_b400 <= 3e-12);
 }
 
 /*

@@ -767,13 +767,16 @@ typedef struct bg_ctab {
     double G[(BG_CTAB_XMAX + 1) * (BG_CTAB_K + 1)];
     size_t k0[BG_CTAB_XMAX + 1];
     size_t xmax;
-    /* per x: [zlo, zhi] cut into nb equal buckets (0: no Taylor form);
-     * in bucket j, B(z) = sum_i c_i (z - z0_j)^i when tay_ok */
+    /* per x: the z of its rows, [zlo, zhi]; in its bucket j,
+     * B(z) = sum_i c_i (z - z0_j)^i when tay_ok */
     double c[(BG_CTAB_XMAX + 1) * BG_TAY_NB * BG_TAY_M];
     double z0[(BG_CTAB_XMAX + 1) * BG_TAY_NB];
     int tay_ok[(BG_CTAB_XMAX + 1) * BG_TAY_NB];
     double zlo[BG_CTAB_XMAX + 1], zhi[BG_CTAB_XMAX + 1];
-    double zinv[BG_CTAB_XMAX + 1]; /* nb / (zhi - zlo), 0 for one point */
+    /* x's buckets: nb of them from index glo, 2^sh per octave of 1 - z
+     * (bg_tay_index) */
+    int64_t glo[BG_CTAB_XMAX + 1];
+    unsigned sh[BG_CTAB_XMAX + 1];
     size_t nb[BG_CTAB_XMAX + 1];
     /* after the build, x's buckets are packed from off[x] (the rows'
      * lookups stay within a few hundred kB instead of x BG_TAY_NB apart) */
@@ -906,9 +909,11 @@ bg_taylor_steps(bg_ctab *t)
 
 /* What the buckets of one x are built from. */
 typedef struct bg_tay_in {
-    const double *p, *beta; /* beta: B's power series at 0, to kmax */
-    size_t kmax;            /* 0: no bucket by the power series at 0 */
-    double tol;             /* the last term's bound there */
+    const double *p;
+    double *beta;   /* B's power series at 0, to kmax (0: none yet) */
+    size_t kmax;
+    double tol;     /* the last term's bound by that series */
+    double zhi;     /* the x's largest z */
 } bg_tay_in;
 
 /* H and H' at z0 from the Taylor coefficients hc about zp. */
@@ -927,15 +932,34 @@ bg_h_step(const double *hc, double h, double *H, double *dH)
 }
 
 /*
- * A bucket past the power series at 0: B's coefficients about z0 from
- * H's ODE (bgnbd_hode.c). H and H' at z0 are summed directly every
- * BG_TAY_ANCHOR buckets and carried between (the steps are 1/32 of the
- * distance to z = 1 or less, so the carried series of BG_TAY_NC terms
- * is exact to rounding). Used when the subtraction in B magnifies H's
- * rounding by 16 or less, when the other solution of the ODE (z^(1-C),
- * which the recurrence's rounding excites) falls by half per term over
- * the bucket, and when the last term is below 1e-16 of B. *st: 0 until
- * the first direct sum, 1 after, -1 once one failed (z beyond reach).
+ * The terms binom(c + m - 1, m) r^m of (1 - r)^-c, m = 1..n: the largest
+ * into *top, the last returned. They bound how a solution with the
+ * exponent -c at the ODE's singular point (z = 0 with c = |C - 1|, z = 1
+ * with c = |C - A - a|) grows over a step r of the distance to it.
+ */
+static double
+bg_binom_terms(double c, double r, size_t n, double *top)
+{
+    double term = 1.0, mx = 1.0;
+    size_t m;
+    for (m = 1; m <= n; m++) {
+        term *= (c + (double)m - 1.0) / (double)m * r;
+        mx = term > mx ? term : mx;
+    }
+    *top = mx;
+    return term;
+}
+
+/*
+ * A bucket from H's ODE (bgnbd_hode.c): B's coefficients about z0. H and
+ * H' at z0 are carried from the last bucket by its series of BG_TAY_NC
+ * terms when both solutions' last terms over the step are below 1e-17
+ * (and BG_TAY_ANCHOR buckets have not passed), else summed directly. The
+ * bucket is used when the subtraction in B magnifies H's rounding by 16
+ * or less, when the recurrence's rounding, which excites the solution
+ * z^(1-C), can grow tenfold at most over the bucket, and when the last
+ * term is below 1e-16 of B. *st: 0 until the first direct sum, 1 after,
+ * -1 once one failed (z beyond reach: every later bucket too).
  */
 static int
 bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
@@ -943,12 +967,15 @@ bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
 {
     const double *p = in->p;
     double A = p[2] + p[3] - 1.0 - p[0], a = p[2];
-    double C = p[2] + p[3] + (double)x - 1.0, H, dH, cond;
+    double C = p[2] + p[3] + (double)x - 1.0, H, dH, cond, top;
     size_t at = x * BG_TAY_NB + j;
-    double z0 = t->z0[at], *c = t->c + at * BG_TAY_M;
+    double z0 = t->z0[at], *c = t->c + at * BG_TAY_M, h = z0 - *zp;
     if (*st < 0)
         return 0;
-    if (*st == 0 || j - *anchor >= BG_TAY_ANCHOR) {
+    if (*st == 0 || j - *anchor >= BG_TAY_ANCHOR
+        || bg_binom_terms(fabs(C - 1.0), h / *zp, BG_TAY_NC, &top) > 1e-17
+        || bg_binom_terms(fabs(C - A - a), h / (1.0 - *zp), BG_TAY_NC, &top)
+               > 1e-17) {
         if (loy__bg_h_direct(A, a, C, z0, t->G + x * (BG_CTAB_K + 1),
                              BG_CTAB_K, &H, &dH)
             != LOY_OK) {
@@ -958,89 +985,154 @@ bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
         *st = 1;
         *anchor = j;
     } else {
-        bg_h_step(hc, z0 - *zp, &H, &dH);
+        bg_h_step(hc, h, &H, &dH);
     }
     loy__bg_h_taylor(A, a, C, z0, H, dH, BG_TAY_NC, hc);
     *zp = z0;
     cond = loy__bg_bracket_at(a, z0, hc, BG_TAY_M, c);
-    return cond <= 16.0 && (fabs(C - 1.0) + BG_TAY_M) * rho <= 0.5 * z0
+    (void)bg_binom_terms(fabs(C - 1.0), rho / z0, BG_TAY_M - 1, &top);
+    return cond <= 16.0 && top <= 10.0
            && fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
                   <= 10.0 * BG_SERIES_TOL * fabs(c[0]);
 }
 
+/* B's power series at 0 to the terms z <= zb needs (0: it does not
+ * reach there); in->beta grows as needed (its terms do not depend on
+ * how many are computed). */
+static size_t
+bg_tay_beta(bg_ctab *t, bg_tay_in *in, size_t x, double zb)
+{
+    size_t k = bg_taylor_kmax(zb);
+    if (k > in->kmax) {
+        bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), in->p[2] - 1.0, k,
+                        in->beta);
+        in->kmax = k;
+    }
+    return k;
+}
+
 /*
- * nb buckets of x over [zlo, zhi] (w = zhi - zlo): centres, coefficients
- * and whether each is used. Buckets up to t->zstar take B's power series
- * at 0 (their last term below in->tol), the others H's ODE. Returns the
- * number of buckets not used.
+ * Buckets by the distance to z = 1: v = 1 - z in octave k (v in
+ * [2^-(k+1), 2^-k)) is cut into S = 2^sh equal parts, and part s is
+ * bucket k S + (S - 1 - s), so that the index grows with z. A bucket's
+ * half-width is then at most 1/(2S) of its distance to 1, wherever it
+ * lies: a batch whose z reach from 0.3 to 0.99 needs a few octaves, not
+ * (as equal buckets would) a hundred times more buckets than one whose z
+ * stay below 0.6. The index comes from v's bits: no log, no division.
+ * v = 1 (z below 1e-16) gives -1 and a v of 0 a huge index: no bucket.
+ */
+static int64_t
+bg_tay_index(double z, unsigned sh)
+{
+    double v = 1.0 - z;
+    uint64_t b;
+    int64_t k, s, S = (int64_t)1 << sh;
+    memcpy(&b, &v, sizeof b);
+    k = 1022 - (int64_t)(b >> 52); /* v in [0, 1]: no sign bit */
+    s = (int64_t)((b & 0x000fffffffffffffu) >> (52 - sh));
+    return k * S + (S - 1 - s);
+}
+
+/* Centre and half-width of bucket g (2^sh per octave). */
+static void
+bg_tay_bucket(int64_t g, unsigned sh, double *z0, double *rho)
+{
+    int64_t S = (int64_t)1 << sh, k = g >> sh, s = S - 1 - (g & (S - 1));
+    double w = ldexp(1.0 / (double)S, -(int)(k + 1));
+    double v0 = ldexp(1.0 + (double)s / (double)S, -(int)(k + 1)) + 0.5 * w;
+    *z0 = 1.0 - v0;
+    *rho = 0.5 * w;
+}
+
+/*
+ * The nb buckets of x from index glo (2^sh per octave): centres,
+ * coefficients and whether each is used. Buckets below z = 1/2 take B's
+ * power series at 0 (their last term below in->tol), where it is short;
+ * the others H's ODE, or, where that is not used, the power series as far
+ * as it reaches (t->zstar). Returns the number of buckets not used.
  */
 static size_t
-bg_taylor_buckets(bg_ctab *t, const bg_tay_in *in, size_t x, size_t nb)
+bg_taylor_buckets(bg_ctab *t, bg_tay_in *in, size_t x, int64_t glo,
+                  unsigned sh, size_t nb)
 {
-    double zlo = t->zlo[x], w = t->zhi[x] - zlo, rho = 0.5 * w / (double)nb;
     double hc[BG_TAY_NC], zp = 0.0;
     size_t j, unused = 0, anchor = 0;
     int st = 0;
     for (j = 0; j < nb; j++) {
-        size_t at = x * BG_TAY_NB + j;
-        double *c = t->c + at * BG_TAY_M;
-        t->z0[at] = zlo + ((double)j + 0.5) * (w / (double)nb);
-        if (in->kmax > 0 && t->z0[at] + rho <= t->zstar) {
-            bg_taylor_coef(t, in->beta, in->kmax, t->z0[at], c);
-            t->tay_ok[at] = fabs(c[BG_TAY_M - 1])
-                                * pow(rho, (double)(BG_TAY_M - 1))
-                            <= in->tol;
-        } else {
-            t->tay_ok[at] = bg_bucket_ode(t, in, x, j, rho, hc, &zp, &st,
-                                          &anchor);
+        size_t at = x * BG_TAY_NB + j, k = 0;
+        double *c = t->c + at * BG_TAY_M, rho, zb;
+        int ok = 0;
+        bg_tay_bucket(glo + (int64_t)j, sh, &t->z0[at], &rho);
+        zb = t->z0[at] + rho;
+        if (zb > 0.5)
+            ok = bg_bucket_ode(t, in, x, j, rho, hc, &zp, &st, &anchor);
+        if (!ok && zb <= t->zstar)
+            k = bg_tay_beta(t, in, x, zb > in->zhi ? in->zhi : zb);
+        if (k > 0) {
+            bg_taylor_coef(t, in->beta, k, t->z0[at], c);
+            ok = fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
+                 <= in->tol;
         }
-        unused += !t->tay_ok[at];
+        t->tay_ok[at] = ok;
+        unused += !ok;
     }
     return unused;
 }
 
+#define BG_TAY_SH0 5u /* 32 buckets per octave: rho <= (1 - z)/64 */
+#define BG_TAY_SHMAX 12u
+
+/* Buckets of x's rows at 2^sh per octave: 0 when over BG_TAY_NB. */
+static size_t
+bg_tay_count(const bg_ctab *t, size_t x, unsigned sh)
+{
+    int64_t glo = bg_tay_index(t->zlo[x], sh);
+    int64_t ghi = bg_tay_index(t->zhi[x], sh);
+    if (glo < 0 || ghi < glo || ghi - glo >= (int64_t)BG_TAY_NB)
+        return 0;
+    return (size_t)(ghi - glo + 1);
+}
+
 /*
  * Taylor re-expansions of B over the z values a batch has for one x:
- * [zlo, zhi] is cut into nb buckets of half-width rho <= (1 - zhi)/64,
- * and B is re-expanded about each centre z0. B is analytic in |z| < 1,
- * so |c_i| <= M/(1-z0)^i and the terms c_i (z-z0)^i fall at least like
- * (rho/(1-z0))^i <= 1/64: the tail after the last kept term is below a
- * 63rd of it. A bucket is used only when its last (10th) term is below
- * the series tolerance; when one is not, the buckets are halved (the
- * last term falls by 2^9) while BG_TAY_NB allows, and the customers of
- * a bucket still not used keep the per-customer series. x whose range
- * needs more than BG_TAY_NB buckets keeps it too. (Ten terms in four
- * times the buckets of sixteen cost less per customer; the values agree
- * within a few ulp, and both within 5e-15 of 40-digit references.)
+ * the buckets that cover [zlo, zhi] (bg_tay_index) have half-width rho
+ * <= (1 - z0)/64, and B is re-expanded about each centre z0. B is
+ * analytic in |z| < 1, so |c_i| <= M/(1-z0)^i and the terms c_i
+ * (z-z0)^i fall at least like (rho/(1-z0))^i <= 1/64: the tail after the
+ * last kept term is below a 63rd of it. A bucket is used only when its
+ * last (10th) term is below the series tolerance; when one is not, the
+ * buckets are halved (the last term falls by 2^9) while BG_TAY_NB
+ * allows, and the customers of a bucket still not used keep the
+ * per-customer series. x whose range needs more than BG_TAY_NB buckets
+ * keeps it too. (Ten terms in four times the buckets of sixteen cost
+ * less per customer; the values agree within a few ulp, and both within
+ * 5e-15 of 40-digit references.)
  */
 static void
 bg_taylor_build(bg_ctab *t, const double *p, size_t x)
 {
-    double beta[BG_CTAB_K + 1], zlo = t->zlo[x], zhi = t->zhi[x], w;
+    double beta[BG_CTAB_K + 1], zlo = t->zlo[x], zhi = t->zhi[x];
     bg_tay_in in;
+    unsigned sh = BG_TAY_SH0;
     size_t nb;
     t->nb[x] = 0;
     if (!(zhi >= zlo) || t->k0[x] > BG_CTAB_K)
         return;
-    w = zhi - zlo;
-    nb = (size_t)ceil(w * 32.0 / (1.0 - zhi));
-    nb = nb < 1 ? 1 : nb;
-    if (nb > BG_TAY_NB)
+    nb = bg_tay_count(t, x, sh);
+    if (nb == 0)
         return;
     in.p = p;
     in.beta = beta;
-    in.kmax = zlo < t->zstar
-                  ? bg_taylor_kmax(zhi < t->zstar ? zhi : t->zstar)
-                  : 0;
-    if (in.kmax > 0)
-        bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), p[2] - 1.0, in.kmax,
-                        beta);
+    in.kmax = 0;
+    in.zhi = zhi;
     /* the last term must be negligible next to B >= z (1-z)^max(e,0) */
     in.tol = BG_SERIES_TOL * 10.0 * zlo * (1.0 - zhi);
-    while (bg_taylor_buckets(t, &in, x, nb) > 0 && 2 * nb <= BG_TAY_NB)
-        nb *= 2;
+    while (bg_taylor_buckets(t, &in, x, bg_tay_index(zlo, sh), sh, nb) > 0
+           && sh < BG_TAY_SHMAX && bg_tay_count(t, x, sh + 1) > 0)
+        nb = bg_tay_count(t, x, ++sh);
+    t->sh[x] = sh;
+    t->glo[x] = bg_tay_index(zlo, sh);
     t->nb[x] = nb;
-    t->zinv[x] = w > 0.0 ? (double)nb / w : 0.0;
 }
 
 /* The largest z (to 1e-6) the power series at 0 serves (bg_taylor_kmax
@@ -1272,10 +1364,10 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
     }
     z = t / (p[1] + T + t); /* as in bg_tables_x */
     {
-        size_t xi = (size_t)x, j, at;
-        if (tab->nb[xi] > 0 && z >= tab->zlo[xi] && z <= tab->zhi[xi]) {
-            j = (size_t)((z - tab->zlo[xi]) * tab->zinv[xi]);
-            at = tab->off[xi] + (j < tab->nb[xi] ? j : tab->nb[xi] - 1);
+        size_t xi = (size_t)x, at;
+        int64_t j = bg_tay_index(z, tab->sh[xi]) - tab->glo[xi];
+        if (j >= 0 && (size_t)j < tab->nb[xi]) {
+            at = tab->off[xi] + (size_t)j;
             if (tab->tay_ok[at]) {
                 *out = pa * C * bg_taylor_eval(tab->c + at * BG_TAY_M,
                                                z - tab->z0[at]);
@@ -1336,15 +1428,16 @@ bg_taylor_locate(const bg_batch *b, size_t i, size_t m, uint32_t *at,
     for (j = 0; j < m; j++) {
         double x = b->x[i + j], z;
         size_t xi, k;
+        int64_t g;
         at[j] = BG_NO_BUCKET;
         if (x > (double)tab->xmax || p[2] + p[3] + x - 1.0 < 1.0)
             continue;
         xi = (size_t)x;
         z = b->t / (p[1] + b->T[i + j] + b->t);
-        if (tab->nb[xi] == 0 || !(z >= tab->zlo[xi] && z <= tab->zhi[xi]))
+        g = bg_tay_index(z, tab->sh[xi]) - tab->glo[xi];
+        if (g < 0 || (size_t)g >= tab->nb[xi])
             continue;
-        k = (size_t)((z - tab->zlo[xi]) * tab->zinv[xi]);
-        k = tab->off[xi] + (k < tab->nb[xi] ? k : tab->nb[xi] - 1);
+        k = tab->off[xi] + (size_t)g;
         if (tab->tay_ok[k]) {
             at[j] = (uint32_t)k;
             d[j] = z - tab->z0[k];
