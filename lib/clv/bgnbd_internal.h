@@ -128,14 +128,28 @@ void loy__mbgnbd_palive_rows(const double *params, const double *lab,
                              const double *x, const double *t_x,
                              const double *T, size_t n, double *out);
 
+/* The series tolerance of E_new's hypergeometric series (relative to the
+ * sum, times 1 - z): bgnbd.c's per-customer series and bgnbd_batch.c's
+ * tables. */
+#define LOY__BG_SERIES_TOL 1e-17
+
 /*
  * CET(t) of n validated customers into out and, when pa_out is not NULL,
- * P(alive) into pa_out (per-x coefficient table for large batches).
- * err_index: the customer whose series failed.
+ * P(alive) into pa_out (bgnbd_batch.c: per-x tables and Taylor buckets
+ * for batches of 2048 and more), on up to threads threads (_cet_batch:
+ * one). LOY_OK, or LOY_ENOCONV with err_index the customer whose series
+ * failed. loy__bgnbd_palive_par: P(alive) alone, the same way.
  */
+int loy__bgnbd_cet_run(double *out, double *pa_out, const double *p,
+                       const double *x, const double *t_x, const double *T,
+                       size_t n, double t, uint32_t threads,
+                       size_t *err_index);
 int loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
                          const double *x, const double *t_x, const double *T,
                          size_t n, double t, size_t *err_index);
+void loy__bgnbd_palive_par(double *out, const double *p, const double *x,
+                           const double *t_x, const double *T, size_t n,
+                           uint32_t threads);
 
 /*
  * E_new(t; r+x, alpha+T, a, b+x) of n validated rows (params (r, alpha,
