@@ -26,7 +26,8 @@
  * so for large batches they are tabulated for x = 0..xmax, k = 1..K once,
  * and each customer costs one multiply-add per term instead of a division
  * chain. k0[x] is the first k from which A + j > 0 and G_(j+1)/G_j <= 1 for
- * every tabulated j >= k, where the tail bound of bg_series_h holds.
+ * every tabulated j >= k, where the tail bound of bgnbd.c's bg_series_h
+ * holds.
  */
 #define BG_CTAB_K 512u
 #define BG_CTAB_XMAX 63u
