@@ -5,7 +5,8 @@
  * horizons: every call must return a known status, only finite values
  * with LOY_OK, and leave its outputs untouched on an input error; the
  * batch scorers (one or two threads) the same, and for Pareto/NBD the
- * same bytes as its single-quantity functions.
+ * same bytes as its single-quantity functions; BG/NBD and MBG/NBD
+ * batches past 2048 rows (the tables) the same CET as small ones.
  */
 #include "fuzz_models.h"
 
@@ -75,6 +76,51 @@ check_score(const struct model *m, fz *f, const double *p, const double *x,
         abort();
 }
 
+/*
+ * BG/NBD and MBG/NBD batches of 2048 rows and more take the per-x tables
+ * and Taylor buckets (bgnbd_batch.c), which small batches never reach:
+ * the rows repeated past 2048 (one input in eight: the tables cost a
+ * millisecond) must keep the contract and, where the small batch
+ * succeeded, succeed too with the same CET to 1e-9 relative.
+ */
+#define TILE_MIN 2048u
+
+static void
+check_tables(const struct model *m, fz *f, const double *p, const double *x,
+             const double *tx, const double *T, size_t n, double t,
+             const double *cet_ref, int rc_cet)
+{
+    static double bx[TILE_MIN + NMAX], btx[TILE_MIN + NMAX];
+    static double bT[TILE_MIN + NMAX], pa[TILE_MIN + NMAX];
+    static double cet[TILE_MIN + NMAX];
+    loy_predict_options o = LOY_PREDICT_OPTIONS_INIT;
+    size_t N = (TILE_MIN / n + 1) * n, i;
+    int rc;
+    if (m == &MODELS[2] || (fz_byte(f) & 7u) != 0)
+        return;
+    for (i = 0; i < N; i++) {
+        bx[i] = x[i % n];
+        btx[i] = tx[i % n];
+        bT[i] = T[i % n];
+    }
+    o.threads = 1u + (fz_byte(f) & 1u);
+    fz_fill(pa, N);
+    fz_fill(cet, N);
+    rc = m->score(pa, cet, p, bx, btx, bT, N, t, &o, NULL);
+    fz_check(rc, pa, N);
+    fz_check(rc, cet, N);
+    if (rc_cet != LOY_OK)
+        return;
+    if (rc != LOY_OK)
+        abort();
+    for (i = 0; rc == LOY_OK && i < N; i++) {
+        double r = cet_ref[i % n], d = fabs(cet[i] - r);
+        if (!(pa[i] >= 0.0 && pa[i] <= 1.0)
+            || !(d <= 1e-9 * fabs(r) || d <= 1e-300))
+            abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -120,6 +166,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (out[i] < 0.0)
             abort();
     check_score(m, &f, p, x, tx, T, n, t, pa, rc_pa, out, rc);
+    check_tables(m, &f, p, x, tx, T, n, t, out, rc);
     fz_fill(out, n);
     rc = m->enew(out, p, T, n, NULL);
     fz_check(rc, out, n);
