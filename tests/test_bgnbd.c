@@ -790,6 +790,10 @@ test_palive_lanes(void **state)
         for (i = 0; i < N; i++) {
             double u1 = unif(&s), u2 = unif(&s);
             x[i] = floor(pow(10.0, 3.0 * u1)) - 1.0;
+            /* odd rounds: a third more rows with x = 0 (P(alive) 1, the
+             * lanes' select), as in customer bases where most never
+             * came back */
+            x[i] = (r & 1u) && i % 3 == 0 ? 0.0 : x[i];
             T[i] = pow(10.0, -2.0 + 8.0 * u2);
             tx[i] = x[i] == 0.0 ? 0.0 : T[i] * (i % 7 == 0 ? 0.0 : u1);
         }

@@ -390,7 +390,9 @@ bg_taylor_build(bg_ctab *t, const double *p, size_t x)
     bg_tay_in in;
     unsigned sh = BG_TAY_SH0;
     size_t nb;
-    t->nb[x] = 0;
+    t->nb[x] = 0; /* until the buckets are built: none */
+    t->sh[x] = sh;
+    t->glo[x] = 0;
     if (!(zhi >= zlo) || t->k0[x] > BG_CTAB_K)
         return;
     nb = bg_tay_count(t, x, sh);
@@ -640,7 +642,9 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
     z = t / (p[1] + T + t); /* as in bg_tables_x */
     {
         size_t xi = (size_t)x, at;
-        int64_t j = bg_tay_index(z, tab->sh[xi]) - tab->glo[xi];
+        int64_t j = tab->nb[xi] > 0
+                        ? bg_tay_index(z, tab->sh[xi]) - tab->glo[xi]
+                        : -1;
         if (j >= 0 && (size_t)j < tab->nb[xi]) {
             at = tab->off[xi] + (size_t)j;
             if (tab->tay_ok[at]) {
@@ -709,6 +713,8 @@ bg_taylor_locate(const bg_batch *b, size_t i, size_t m, uint32_t *at,
             continue;
         xi = (size_t)x;
         z = b->t / (p[1] + b->T[i + j] + b->t);
+        if (tab->nb[xi] == 0)
+            continue;
         g = bg_tay_index(z, tab->sh[xi]) - tab->glo[xi];
         if (g < 0 || (size_t)g >= tab->nb[xi])
             continue;
