@@ -35,7 +35,7 @@
 #define BG_SERIES_TOL LOY__BG_SERIES_TOL
 /* The series' rounding error, sum |terms| eps, must stay below this
  * fraction of the result; else quadrature over p. */
-#define BG_SERIES_COND 1e-12
+#define BG_SERIES_COND LOY__BG_SERIES_COND
 #define BG_XTAB_CAP 65536u /* largest x served by the per-x fit table */
 
 /* ------------------------------------------------------------------ */

@@ -20,6 +20,7 @@
 #include "numeric/parallel.h"
 
 #define BG_SERIES_TOL LOY__BG_SERIES_TOL
+#define BG_SERIES_COND LOY__BG_SERIES_COND
 
 /*
  * Batch CET. The coefficients G_k depend on the customer only through x,
@@ -120,7 +121,8 @@ bg_ctab_h(const bg_ctab *t, size_t x, double z, double scale, double *out)
  * customer.
  */
 static void
-bg_bracket_coef(const double *G, double e, size_t kmax, double *beta)
+bg_bracket_coef(const double *G, double e, size_t kmax, double *beta,
+                double *mag)
 {
     double psi[BG_CTAB_K + 1], phi = 1.0;
     size_t k, m;
@@ -128,11 +130,15 @@ bg_bracket_coef(const double *G, double e, size_t kmax, double *beta)
     for (m = 1; m <= kmax; m++)
         psi[m] = psi[m - 1] * ((double)m - 1.0 - e) / (double)m;
     beta[0] = 0.0;
+    mag[0] = 0.0;
     for (k = 1; k <= kmax; k++) {
-        double conv = 0.0;
-        for (m = 0; m < k; m++)
+        double conv = 0.0, size = fabs(phi);
+        for (m = 0; m < k; m++) {
             conv += psi[m] * G[k - m];
+            size += fabs(psi[m] * G[k - m]);
+        }
         beta[k] = phi - conv;
+        mag[k] = size; /* what the subtraction's rounding is relative to */
         phi *= ((double)k - e) / (double)(k + 1);
     }
 }
@@ -157,20 +163,26 @@ bg_taylor_kmax(double zhi)
     return 0;
 }
 
-/* c_i = sum_k beta_k C(k, i) z0^(k-i) for i < M, k <= kmax. */
-static void
-bg_taylor_coef(const bg_ctab *t, const double *beta, size_t kmax, double z0,
-               double *c)
+/* c_i = sum_k beta_k C(k, i) z0^(k-i) for i < M, k <= kmax ... */
+/* ... and bounds their rounding: returns sum_i e_i rho^i, e_i =
+ * sum_k mag_k C(k, i) z0^(k-i), times the unit roundoff a bound. */
+static double
+bg_taylor_coef(const bg_ctab *t, const double *beta, const double *mag,
+               size_t kmax, double z0, double rho, double *c)
 {
+    double err = 0.0, rp = 1.0;
     size_t i, k;
-    for (i = 0; i < BG_TAY_M; i++) {
-        double b = 1.0, sum = 0.0; /* b = C(k, i) z0^(k-i) */
+    for (i = 0; i < BG_TAY_M; i++, rp *= rho) {
+        double b = 1.0, sum = 0.0, size = 0.0; /* b = C(k, i) z0^(k-i) */
         for (k = i; k <= kmax; k++) {
             sum += beta[k] * b;
+            size += mag[k] * b;
             b *= t->step[i][k] * z0;
         }
         c[i] = sum;
+        err += size * rp;
     }
+    return err;
 }
 
 static void
@@ -186,10 +198,33 @@ bg_taylor_steps(bg_ctab *t)
 typedef struct bg_tay_in {
     const double *p;
     double *beta;   /* B's power series at 0, to kmax (0: none yet) */
+    double *mag;    /* the size of what each beta_k is the difference of */
     size_t kmax;
     double tol;     /* the last term's bound by that series */
-    double zhi;     /* the x's largest z */
+    double zlo, zhi; /* the x's smallest and largest z */
 } bg_tay_in;
+
+static inline double bg_taylor_eval(const double *c, double d);
+
+/*
+ * A bucket's polynomial where its customers are: the rounding of its
+ * coefficients (err, in units of the roundoff) and of the sum of its
+ * terms must stay below 1e-14 of B at the bucket's lowest z that has
+ * customers, where B (increasing in z) is smallest. This turns away the
+ * power series at 0 where it is the small difference of large terms
+ * (a = 42 and b = 222: 1e-3 off), and buckets whose customers' z is far
+ * below their centre (z near 0).
+ */
+static int
+bg_bucket_cond(const double *c, double z0, double rho, double zlo,
+               double err)
+{
+    double zb = z0 - rho > zlo ? z0 - rho : zlo, rp = 1.0, size = err;
+    size_t i;
+    for (i = 0; i < BG_TAY_M; i++, rp *= rho)
+        size += fabs(c[i]) * rp;
+    return DBL_EPSILON * size <= 1e-13 * fabs(bg_taylor_eval(c, zb - z0));
+}
 
 /* H and H' at z0 from the Taylor coefficients hc about zp. */
 static void
@@ -238,7 +273,8 @@ bg_binom_terms(double c, double r, size_t n, double *top)
  */
 static int
 bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
-              double rho, double *hc, double *zp, int *st, size_t *anchor)
+              double rho, double *hc, double *zp, int *st, size_t *anchor,
+              double *err)
 {
     const double *p = in->p;
     double A = p[2] + p[3] - 1.0 - p[0], a = p[2];
@@ -265,6 +301,7 @@ bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
     loy__bg_h_taylor(A, a, C, z0, H, dH, BG_TAY_NC, hc);
     *zp = z0;
     cond = loy__bg_bracket_at(a, z0, hc, BG_TAY_M, c);
+    *err = cond * fabs(c[0]);
     (void)bg_binom_terms(fabs(C - 1.0), rho / z0, BG_TAY_M - 1, &top);
     return cond <= 16.0 && top <= 10.0
            && fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
@@ -280,7 +317,7 @@ bg_tay_beta(bg_ctab *t, bg_tay_in *in, size_t x, double zb)
     size_t k = bg_taylor_kmax(zb);
     if (k > in->kmax) {
         bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), in->p[2] - 1.0, k,
-                        in->beta);
+                        in->beta, in->mag);
         in->kmax = k;
     }
     return k;
@@ -335,18 +372,20 @@ bg_taylor_buckets(bg_ctab *t, bg_tay_in *in, size_t x, int64_t glo,
     int st = 0;
     for (j = 0; j < nb; j++) {
         size_t at = x * BG_TAY_NB + j, k = 0;
-        double *c = t->c + at * BG_TAY_M, rho, zb;
+        double *c = t->c + at * BG_TAY_M, rho, zb, err = 0.0;
         int ok = 0;
         bg_tay_bucket(glo + (int64_t)j, sh, &t->z0[at], &rho);
         zb = t->z0[at] + rho;
         if (zb > 0.5)
-            ok = bg_bucket_ode(t, in, x, j, rho, hc, &zp, &st, &anchor);
+            ok = bg_bucket_ode(t, in, x, j, rho, hc, &zp, &st, &anchor, &err)
+                 && bg_bucket_cond(c, t->z0[at], rho, in->zlo, err);
         if (!ok && zb <= t->zstar)
             k = bg_tay_beta(t, in, x, zb > in->zhi ? in->zhi : zb);
         if (k > 0) {
-            bg_taylor_coef(t, in->beta, k, t->z0[at], c);
+            err = bg_taylor_coef(t, in->beta, in->mag, k, t->z0[at], rho, c);
             ok = fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
-                 <= in->tol;
+                     <= in->tol
+                 && bg_bucket_cond(c, t->z0[at], rho, in->zlo, err);
         }
         t->tay_ok[at] = ok;
         unused += !ok;
@@ -386,7 +425,8 @@ bg_tay_count(const bg_ctab *t, size_t x, unsigned sh)
 static void
 bg_taylor_build(bg_ctab *t, const double *p, size_t x)
 {
-    double beta[BG_CTAB_K + 1], zlo = t->zlo[x], zhi = t->zhi[x];
+    double beta[BG_CTAB_K + 1], mag[BG_CTAB_K + 1];
+    double zlo = t->zlo[x], zhi = t->zhi[x];
     bg_tay_in in;
     unsigned sh = BG_TAY_SH0;
     size_t nb;
@@ -400,6 +440,8 @@ bg_taylor_build(bg_ctab *t, const double *p, size_t x)
         return;
     in.p = p;
     in.beta = beta;
+    in.mag = mag;
+    in.zlo = zlo;
     in.kmax = 0;
     in.zhi = zhi;
     /* the last term must be negligible next to B >= z (1-z)^max(e,0) */
@@ -625,7 +667,7 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
         double pa, double *out)
 {
     double C, q, l, z, e, em, first;
-    double h;
+    double h, w;
     if (t == 0.0) {
         *out = 0.0;
         return LOY_OK;
@@ -660,12 +702,19 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
     e = p[2] - 1.0;
     em = expm1(e * l); /* (1-z)^(a-1) - 1 */
     first = e == 0.0 ? -l : -em / e;
-    if (bg_ctab_h(tab, (size_t)x, z, fabs(first), &h) != LOY_OK) {
+    /* (1-z)^(a-1) by exp, not 1 + em: for a large it is small, and 1 + em
+     * had lost its digits (a = 42: 2e-4 of it) */
+    w = exp(e * l);
+    /* the same conditioning test as bgnbd.c's series (the terms of H
+     * have one sign here): else its own path, quadrature if need be */
+    if (bg_ctab_h(tab, (size_t)x, z, fabs(first), &h) != LOY_OK
+        || !((fabs(first) + w * fabs(h)) * 2.3e-16
+             <= BG_SERIES_COND * fabs(first - w * h))) {
         LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
         *out = pa * h;
         return LOY_OK;
     }
-    *out = pa * C * (first - (1.0 + em) * h);
+    *out = pa * C * (first - w * h);
     return LOY_OK;
 }
 

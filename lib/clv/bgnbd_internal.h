@@ -132,6 +132,9 @@ void loy__mbgnbd_palive_rows(const double *params, const double *lab,
  * sum, times 1 - z): bgnbd.c's per-customer series and bgnbd_batch.c's
  * tables. */
 #define LOY__BG_SERIES_TOL 1e-17
+/* ... and the largest rounding it accepts, as a fraction of E_new (sum of
+ * |terms| times the roundoff); past it, quadrature over p. */
+#define LOY__BG_SERIES_COND 1e-12
 
 /*
  * CET(t) of n validated customers into out and, when pa_out is not NULL,
