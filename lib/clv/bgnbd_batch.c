@@ -208,21 +208,29 @@ static inline double bg_taylor_eval(const double *c, double d);
 
 /*
  * A bucket's polynomial where its customers are: the rounding of its
- * coefficients (err, in units of the roundoff) and of the sum of its
- * terms must stay below 1e-14 of B at the bucket's lowest z that has
- * customers, where B (increasing in z) is smallest. This turns away the
- * power series at 0 where it is the small difference of large terms
- * (a = 42 and b = 222: 1e-3 off), and buckets whose customers' z is far
- * below their centre (z near 0).
+ * coefficients (err, in units of the roundoff), of the sum of its terms,
+ * and of z itself (a customer's z is a rounded t/(alpha + T + t): an ulp
+ * of z moves B by B' z ulp) must stay below 1e-13 of B at the bucket's
+ * lowest z that has customers, where B (increasing in z) is smallest.
+ * This turns away the power series at 0 where it is the small difference
+ * of large terms (a = 42 and b = 222: 1e-3 off), buckets whose
+ * customers' z is far below their centre (z near 0), and z so near 1
+ * that 1 - z has lost its digits (the per-customer form works with
+ * t/(alpha + T) instead).
  */
 static int
 bg_bucket_cond(const double *c, double z0, double rho, double zlo,
                double err)
 {
     double zb = z0 - rho > zlo ? z0 - rho : zlo, rp = 1.0, size = err;
+    double slope = 0.0;
     size_t i;
-    for (i = 0; i < BG_TAY_M; i++, rp *= rho)
+    for (i = 0; i < BG_TAY_M; i++, rp *= rho) {
         size += fabs(c[i]) * rp;
+        if (i + 1 < BG_TAY_M)
+            slope += (double)(i + 1) * fabs(c[i + 1]) * rp;
+    }
+    size += slope * (z0 + rho);
     return DBL_EPSILON * size <= 1e-13 * fabs(bg_taylor_eval(c, zb - z0));
 }
 
@@ -697,6 +705,11 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
         }
     }
     q = t / (p[1] + T);
+    if (q * (p[0] + x + 1.0) < 1e-17) { /* bgnbd.c's tiny-horizon form */
+        LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
+        *out = pa * h;
+        return LOY_OK;
+    }
     l = -log1p(q);
     z = q / (1.0 + q);
     e = p[2] - 1.0;
