@@ -201,7 +201,6 @@ typedef struct bg_tay_in {
     double *mag;    /* the size of what each beta_k is the difference of */
     size_t kmax;
     double tol;     /* the last term's bound by that series */
-    double zlo, zhi; /* the x's smallest and largest z */
 } bg_tay_in;
 
 static inline double bg_taylor_eval(const double *c, double d);
@@ -386,14 +385,14 @@ bg_taylor_buckets(bg_ctab *t, bg_tay_in *in, size_t x, int64_t glo,
         zb = t->z0[at] + rho;
         if (zb > 0.5)
             ok = bg_bucket_ode(t, in, x, j, rho, hc, &zp, &st, &anchor, &err)
-                 && bg_bucket_cond(c, t->z0[at], rho, in->zlo, err);
+                 && bg_bucket_cond(c, t->z0[at], rho, t->zlo[x], err);
         if (!ok && zb <= t->zstar)
-            k = bg_tay_beta(t, in, x, zb > in->zhi ? in->zhi : zb);
+            k = bg_tay_beta(t, in, x, zb > t->zhi[x] ? t->zhi[x] : zb);
         if (k > 0) {
             err = bg_taylor_coef(t, in->beta, in->mag, k, t->z0[at], rho, c);
             ok = fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
                      <= in->tol
-                 && bg_bucket_cond(c, t->z0[at], rho, in->zlo, err);
+                 && bg_bucket_cond(c, t->z0[at], rho, t->zlo[x], err);
         }
         t->tay_ok[at] = ok;
         unused += !ok;
@@ -449,9 +448,7 @@ bg_taylor_build(bg_ctab *t, const double *p, size_t x)
     in.p = p;
     in.beta = beta;
     in.mag = mag;
-    in.zlo = zlo;
     in.kmax = 0;
-    in.zhi = zhi;
     /* the last term must be negligible next to B >= z (1-z)^max(e,0) */
     in.tol = BG_SERIES_TOL * 10.0 * zlo * (1.0 - zhi);
     while (bg_taylor_buckets(t, &in, x, bg_tay_index(zlo, sh), sh, nb) > 0
@@ -668,66 +665,47 @@ bg_row_ranges_par(const double *x, const double *T, size_t n,
     return xmax;
 }
 
-/* CET of one customer (validated input, P(alive) pa), table used when
- * tab != NULL. */
+/*
+ * CET of one customer without a Taylor bucket (validated input, P(alive)
+ * pa; bg_taylor_locate has looked): the table's power series where the
+ * tables serve the row and the subtraction in B keeps its digits, else
+ * bgnbd.c's per-customer form (its tiny-horizon form, series or
+ * quadrature).
+ */
 static int
 bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
         double pa, double *out)
 {
-    double C, q, l, z, e, em, first;
-    double h, w;
+    double C = p[2] + p[3] + x - 1.0, q, l, z, e, em, first, h, w;
     if (t == 0.0) {
         *out = 0.0;
         return LOY_OK;
     }
-    C = p[2] + p[3] + x - 1.0;
+    q = t / (p[1] + T);
     /* the tables serve the well-conditioned series only (A > -1: terms of
      * one sign after the first; a moderate) */
-    if (tab == NULL || x > (double)tab->xmax || C < 1.0
-        || !(p[2] + p[3] - p[0] > 0.0 && p[2] <= 50.0)) {
-        LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
-        *out = pa * h;
-        return LOY_OK;
-    }
-    z = t / (p[1] + T + t); /* as in bg_tables_x */
-    {
-        size_t xi = (size_t)x, at;
-        int64_t j = tab->nb[xi] > 0
-                        ? bg_tay_index(z, tab->sh[xi]) - tab->glo[xi]
-                        : -1;
-        if (j >= 0 && (size_t)j < tab->nb[xi]) {
-            at = tab->off[xi] + (size_t)j;
-            if (tab->tay_ok[at]) {
-                *out = pa * C * bg_taylor_eval(tab->c + at * BG_TAY_M,
-                                               z - tab->z0[at]);
-                return LOY_OK;
-            }
+    if (tab != NULL && x <= (double)tab->xmax && C >= 1.0
+        && p[2] + p[3] - p[0] > 0.0 && p[2] <= 50.0
+        && !(q * (p[0] + x + 1.0) < 1e-17)) {
+        l = -log1p(q);
+        z = q / (1.0 + q);
+        e = p[2] - 1.0;
+        em = expm1(e * l); /* (1-z)^(a-1) - 1 */
+        first = e == 0.0 ? -l : -em / e;
+        /* (1-z)^(a-1) by exp, not 1 + em: for a large it is small, and
+         * 1 + em had lost its digits (a = 42: 2e-4 of it) */
+        w = exp(e * l);
+        /* the same conditioning test as bgnbd.c's series (the terms of H
+         * have one sign here) */
+        if (bg_ctab_h(tab, (size_t)x, z, fabs(first), &h) == LOY_OK
+            && (fabs(first) + w * fabs(h)) * 2.3e-16
+                   <= BG_SERIES_COND * fabs(first - w * h)) {
+            *out = pa * C * (first - w * h);
+            return LOY_OK;
         }
     }
-    q = t / (p[1] + T);
-    if (q * (p[0] + x + 1.0) < 1e-17) { /* bgnbd.c's tiny-horizon form */
-        LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
-        *out = pa * h;
-        return LOY_OK;
-    }
-    l = -log1p(q);
-    z = q / (1.0 + q);
-    e = p[2] - 1.0;
-    em = expm1(e * l); /* (1-z)^(a-1) - 1 */
-    first = e == 0.0 ? -l : -em / e;
-    /* (1-z)^(a-1) by exp, not 1 + em: for a large it is small, and 1 + em
-     * had lost its digits (a = 42: 2e-4 of it) */
-    w = exp(e * l);
-    /* the same conditioning test as bgnbd.c's series (the terms of H
-     * have one sign here): else its own path, quadrature if need be */
-    if (bg_ctab_h(tab, (size_t)x, z, fabs(first), &h) != LOY_OK
-        || !((fabs(first) + w * fabs(h)) * 2.3e-16
-             <= BG_SERIES_COND * fabs(first - w * h))) {
-        LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
-        *out = pa * h;
-        return LOY_OK;
-    }
-    *out = pa * C * (first - w * h);
+    LOY__TRY(loy__bgnbd_enew(p[0] + x, p[1] + T, p[2], p[3] + x, t, &h));
+    *out = pa * h;
     return LOY_OK;
 }
 
@@ -749,9 +727,9 @@ typedef struct bg_batch {
 
 /*
  * The Taylor bucket of each row of a block (BG_NO_BUCKET where bg_cet1
- * must decide) and the row's offset d = z - z0 from its centre, by the
- * tests of bg_cet1 in the same order: what bg_cet1 would evaluate, it
- * evaluates here with the same operations, so the values are the same.
+ * must decide) and the row's offset d = z - z0 from its centre: x
+ * tabulated, C >= 1, z = t/(alpha + T + t) (as the ranges of
+ * bg_tables_x) in one of x's buckets, and that bucket used.
  */
 static void
 bg_taylor_locate(const bg_batch *b, size_t i, size_t m, uint32_t *at,
