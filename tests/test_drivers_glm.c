@@ -484,6 +484,53 @@ test_vmath(void **state)
 #endif
 }
 
+/* The eight-lane kernels (the AVX-512 paths') against the four-lane
+ * ones on the grids above and their edges: the same bits, lane for lane. */
+static void
+test_vmath_widths(void **state)
+{
+#ifdef LOY__VMATH_VEC
+    enum { NW = 4096 };
+    static double in[4][NW], o4[6][NW], o8[6][NW];
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < NW; i++) {
+        double u = (double)i / (double)NW;
+        in[0][i] = -720.0 * u;                    /* exp: below -700 too */
+        in[1][i] = 700.0 * u - 0.7 * (double)(i % 3);  /* exp, expm1 */
+        in[2][i] = u + (double)(i % 5) * 0.25;          /* log1p_unit */
+        in[3][i] = ldexp(1.0 + u, (int)(i % 2000) - 1000); /* log */
+    }
+    for (i = 0; i < NW; i += 8) {
+        loy__v4d x4[2], y4[2];
+        loy__v8d x8, y8;
+        loy__v4l bad4[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+        loy__v8l bad8 = {0, 0, 0, 0, 0, 0, 0, 0};
+#define W_RUN(slot, src, f4, f8)                                           \
+    memcpy(x4, &in[src][i], sizeof x4);                                    \
+    memcpy(&x8, &in[src][i], sizeof x8);                                   \
+    f4;                                                                    \
+    f8;                                                                    \
+    memcpy(&o4[slot][i], y4, sizeof y4);                                   \
+    memcpy(&o8[slot][i], &y8, sizeof y8)
+        W_RUN(0, 0, loy__v4_exp_neg_n(y4, x4, 2), loy__v8_exp_neg_n(&y8, &x8, 1));
+        W_RUN(1, 1, loy__v4_exp_n(y4, x4, 2), loy__v8_exp_n(&y8, &x8, 1));
+        W_RUN(2, 1, loy__v4_expm1_n(y4, x4, 2), loy__v8_expm1_n(&y8, &x8, 1));
+        W_RUN(3, 2, loy__v4_log1p_unit_n(y4, x4, 2),
+              loy__v8_log1p_unit_n(&y8, &x8, 1));
+        W_RUN(4, 3, loy__v4_log_n(y4, x4, 2), loy__v8_log_n(&y8, &x8, 1));
+        W_RUN(5, 3, loy__v4_log1p_pos_n(y4, x4, bad4, 2),
+              loy__v8_log1p_pos_n(&y8, &x8, &bad8, 1));
+#undef W_RUN
+    }
+    for (k = 0; k < 6; k++)
+        assert_memory_equal(o4[k], o8[k], sizeof o4[k]);
+#else
+    (void)state;
+    skip();
+#endif
+}
+
 int
 main(void)
 {
@@ -495,6 +542,7 @@ main(void)
         cmocka_unit_test(test_glm_bad_input),
         cmocka_unit_test(test_weights_columns),
         cmocka_unit_test(test_vmath),
+        cmocka_unit_test(test_vmath_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

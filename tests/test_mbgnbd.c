@@ -7,6 +7,7 @@
  * buyers and bad input.
  */
 #include "pnbd_testutil.h"
+#include "clv/bgnbd_internal.h"
 #include "clv/pnbd_internal.h"
 #include "numeric/specfun.h"
 
@@ -363,16 +364,17 @@ test_palive_denormal_alpha(void **state)
  * t_x)), over ten decades of the parameters and of T, x = 0 included
  * (MBG/NBD customers can drop out before buying): within the rounding of
  * the double forms, ulps of u times u's size. The same rows from an odd
- * offset give the same bytes.
+ * offset give the same bytes, and so does each vector path the CPU has.
  */
 static void
 test_palive_lanes(void **state)
 {
     enum { N = 2051 };
     static double x[N], tx[N], T[N], pa[N], pb[N];
-    double p[4], worst = 0.0;
+    double p[4], lab[LOY__BG_LAB_N], worst = 0.0;
     loy_test_rng s = {99};
     size_t i, k, r;
+    unsigned paths = 0;
     (void)state;
     for (r = 0; r < 40; r++) {
         for (k = 0; k < 4; k++)
@@ -407,7 +409,20 @@ test_palive_lanes(void **state)
         assert_ok(loy_mbgnbd_palive(pb, p, x + 3, tx + 3, T + 3, N - 3,
                                     NULL));
         assert_memory_equal(pb, pa + 3, (N - 3) * sizeof *pb);
+        /* every vector path this CPU has: the same bytes */
+        loy__mbgnbd_lab_fill(p, lab);
+        for (k = 0; k < 3; k++) {
+            memset(pb, 0, sizeof pb);
+            if (loy__bgnbd_palive_lanes((int)k, p, lab, x, tx, T, N, pb, 1)) {
+                paths |= 1u << k;
+                assert_memory_equal(pb, pa, sizeof pb);
+            }
+        }
     }
+    print_message("vector paths compared (baseline, AVX2, AVX-512): "
+                  "%u %u %u\n", paths & 1u, (paths >> 1) & 1u,
+                  (paths >> 2) & 1u);
+    assert_true((paths & 1u) != 0);
     print_message("largest difference from long double / bound: %.3g\n",
                   worst);
     assert_true(worst <= 1.0);

@@ -106,7 +106,7 @@ void loy__bgnbd_lab_fill(const double *params, double *lab);
 
 /*
  * P(alive) of one validated customer by libm (lab from
- * loy__bgnbd_lab_fill, or NULL), and of n customers four at a time
+ * loy__bgnbd_lab_fill, or NULL), and of n customers on vector lanes
  * (bgnbd_palive.c; within a few ulp of the former, and the same bits for
  * a row wherever it sits in the batch).
  */
@@ -127,6 +127,34 @@ double loy__mbgnbd_palive_row(const double *params, const double *lab,
 void loy__mbgnbd_palive_rows(const double *params, const double *lab,
                              const double *x, const double *t_x,
                              const double *T, size_t n, double *out);
+
+/* c_x of either model (mbg: MBG/NBD), from lab below LOY__BG_LAB_N. */
+double loy__bgnbd_palive_c(const double *params, const double *lab,
+                           double x, int mbg);
+
+/*
+ * The rows of either model (mbg: MBG/NBD) on one vector path: the
+ * baseline (libm row by row without vector extensions), AVX2 or
+ * AVX-512. Returns 1, or 0 without writing when the build or the CPU
+ * lacks the path. The _rows functions above take the widest; tests run
+ * each to compare their bits.
+ */
+#define LOY__BG_LANES_BASE 0
+#define LOY__BG_LANES_AVX2 1
+#define LOY__BG_LANES_AVX512 2
+int loy__bgnbd_palive_lanes(int path, const double *params,
+                            const double *lab, const double *x,
+                            const double *t_x, const double *T, size_t n,
+                            double *out, int mbg);
+
+#ifdef LOY__PALIVE_AVX512
+/* The rows of either model in groups of eight lanes
+ * (bgnbd_palive_avx512.c): only on a CPU with AVX-512 F and DQ. */
+void loy__bgnbd_palive_avx512(const double *params, const double *lab,
+                              const double *x, const double *t_x,
+                              const double *T, size_t n, double *out,
+                              int mbg);
+#endif
 
 /* The series tolerance of E_new's hypergeometric series (relative to the
  * sum, times 1 - z): bgnbd.c's per-customer series and bgnbd_batch.c's

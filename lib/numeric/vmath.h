@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vmath.h - exp(x) and expm1(x) for x <= 700, log1p(e) for e in [0, 1]
- * and log(x) on groups of four lanes (internal; GCC/Clang vector
- * extensions, scalar fallback).
+ * and log(x) on groups of four or eight lanes (internal; GCC/Clang
+ * vector extensions, scalar fallback).
  *
  * Why: the logistic fits evaluate exp and log1p once per row per Newton
  * step, 2^p submodels over, and the BTYD predictions and likelihoods a
@@ -43,6 +43,11 @@
 typedef double loy__v4d __attribute__((vector_size(32)));
 typedef int64_t loy__v4l __attribute__((vector_size(32)));
 typedef uint64_t loy__v4u __attribute__((vector_size(32)));
+/* Eight lanes: one AVX-512 register, two AVX2 ones, four SSE2 ones (the
+ * compiler splits what the target lacks; the lanes' bits are the same). */
+typedef double loy__v8d __attribute__((vector_size(64)));
+typedef int64_t loy__v8l __attribute__((vector_size(64)));
+typedef uint64_t loy__v8u __attribute__((vector_size(64)));
 
 /* Broadcast and lane select (m lanes all-ones or zero). Macros rather
  * than functions: vectors passed by value would change the calling
@@ -51,9 +56,13 @@ typedef uint64_t loy__v4u __attribute__((vector_size(32)));
 #define LOY__V4L(x) ((loy__v4l){(x), (x), (x), (x)})
 #define LOY__V4_SELECT(m, a, b)                                             \
     ((loy__v4d)(((loy__v4l)(a) & (m)) | ((loy__v4l)(b) & ~(m))))
+#define LOY__V8(x) ((loy__v8d){(x), (x), (x), (x), (x), (x), (x), (x)})
+#define LOY__V8L(x) ((loy__v8l){(x), (x), (x), (x), (x), (x), (x), (x)})
+#define LOY__V8_SELECT(m, a, b)                                             \
+    ((loy__v8d)(((loy__v8l)(a) & (m)) | ((loy__v8l)(b) & ~(m))))
 
 /*
- * Each kernel works on n groups of four lanes in lockstep: every step
+ * Each kernel works on n groups of lanes in lockstep: every step
  * runs over the groups before the next, so a caller with several groups
  * gets their polynomial chains (latency-bound one at a time) in flight
  * together. n is a constant at each call (the loops unroll); the
@@ -67,207 +76,40 @@ typedef uint64_t loy__v4u __attribute__((vector_size(32)));
     for ((g) = 0; (g) < (n); (g)++)
 #endif
 
-/* y[g] = e^x[g] for x <= 700 (x >= -700 accurate, below: 0; above 700
- * or NaN: garbage, callers route such lanes to libm). */
-LOY__VMATH_INLINE void
-loy__v4_exp_n(loy__v4d *y, const loy__v4d *xp, int n)
-{
-    const loy__v4d magic = LOY__V4(0x1.8p52);
-    loy__v4d x[8], t[8], r[8], p[8];
-    loy__v4l small[8];
-    int g;
-    LOY__VMATH_EACH(g, n) {
-        small[g] = xp[g] < LOY__V4(-700.0);
-        x[g] = LOY__V4_SELECT(small[g], LOY__V4(0.0), xp[g]);
-        t[g] = x[g] * LOY__V4(1.4426950408889634) + magic; /* x/ln2 */
-    }
-    LOY__VMATH_EACH(g, n) {
-        loy__v4d kd = t[g] - magic;
-        r[g] = x[g] - kd * LOY__V4(0.6931471803691238); /* ln2 high */
-        r[g] = r[g] - kd * LOY__V4(1.9082149292705877e-10); /* low */
-        p[g] = LOY__V4(1.0 / 6227020800.0); /* 1/13! */
-    }
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 479001600.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 39916800.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 3628800.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 362880.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 40320.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 5040.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 720.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 120.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 24.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0 / 6.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(0.5);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * r[g] + LOY__V4(1.0);
-    LOY__VMATH_EACH(g, n) {
-        loy__v4l bits = (((loy__v4l)t[g] - (loy__v4l)magic) + 1023) << 52;
-        y[g] = LOY__V4_SELECT(small[g], LOY__V4(0.0), p[g] * (loy__v4d)bits);
-    }
-}
 
-/* y[g] = e^x[g] for x <= 0: the callers that only need that range. */
-LOY__VMATH_INLINE void
-loy__v4_exp_neg_n(loy__v4d *y, const loy__v4d *xp, int n)
-{
-    loy__v4_exp_n(y, xp, n);
-}
+/* The kernels, once per width: loy__v4_* on groups of four lanes,
+ * loy__v8_* on groups of eight (numeric/vmath_kern.h). */
+#define LOY__VT loy__v4d
+#define LOY__VTL loy__v4l
+#define LOY__VTU loy__v4u
+#define LOY__VB LOY__V4
+#define LOY__VBL LOY__V4L
+#define LOY__VSEL LOY__V4_SELECT
+#define LOY__VF(name) loy__v4_##name
+#include "numeric/vmath_kern.h"
+#undef LOY__VT
+#undef LOY__VTL
+#undef LOY__VTU
+#undef LOY__VB
+#undef LOY__VBL
+#undef LOY__VSEL
+#undef LOY__VF
 
-/* e[g] = e^x[g] and y[g] = e^x[g] - 1 for x <= 700 (file comment;
- * above: garbage): callers that need both. */
-LOY__VMATH_INLINE void
-loy__v4_exp_expm1_n(loy__v4d *e, loy__v4d *y, const loy__v4d *x, int n)
-{
-    loy__v4d p[8];
-    int g;
-    loy__v4_exp_n(e, x, n);
-    LOY__VMATH_EACH(g, n) p[g] = LOY__V4(1.0 / 20922789888000.0); /* 1/16! */
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 1307674368000.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 87178291200.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 6227020800.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 479001600.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 39916800.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 3628800.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 362880.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 40320.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 5040.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 720.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 120.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 24.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0 / 6.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(0.5);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * x[g] + LOY__V4(1.0);
-    LOY__VMATH_EACH(g, n) {
-        loy__v4l small = (x[g] < LOY__V4(0.5)) & (x[g] > LOY__V4(-0.5));
-        y[g] = LOY__V4_SELECT(small, x[g] * p[g], e[g] - LOY__V4(1.0));
-    }
-}
-
-/* y[g] = e^x[g] - 1 for x <= 700 (file comment; above: garbage). */
-LOY__VMATH_INLINE void
-loy__v4_expm1_n(loy__v4d *y, const loy__v4d *x, int n)
-{
-    loy__v4d e[8];
-    loy__v4_exp_expm1_n(e, y, x, n);
-}
-
-/* y[g] = 2 atanh(s[g]) = ln((1 + s)/(1 - s)) for |s| <= 0.1716: the odd
- * series to s^23 (truncation below 1e-18). */
-LOY__VMATH_INLINE void
-loy__v4_two_atanh_n(loy__v4d *y, const loy__v4d *s, int n)
-{
-    loy__v4d s2[8], p[8];
-    int g;
-    LOY__VMATH_EACH(g, n) {
-        s2[g] = s[g] * s[g];
-        p[g] = LOY__V4(1.0 / 23.0);
-    }
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 21.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 19.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 17.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 15.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 13.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 11.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 9.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 7.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 5.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0 / 3.0);
-    LOY__VMATH_EACH(g, n) p[g] = p[g] * s2[g] + LOY__V4(1.0);
-    LOY__VMATH_EACH(g, n) y[g] = LOY__V4(2.0) * s[g] * p[g];
-}
-
-/* y[g] = log(1 + e[g]) for e in [0, 1]. */
-LOY__VMATH_INLINE void
-loy__v4_log1p_unit_n(loy__v4d *y, const loy__v4d *e, int n)
-{
-    const loy__v4d one = LOY__V4(1.0);
-    loy__v4d s[8], t[8];
-    loy__v4l big[8];
-    int g;
-    LOY__VMATH_EACH(g, n) {
-        loy__v4d num, den;
-        big[g] = e[g] > LOY__V4(0.41421356237309503);
-        num = LOY__V4_SELECT(big[g], e[g] - one, e[g]);
-        den = LOY__V4_SELECT(big[g], e[g] + LOY__V4(3.0), e[g] + LOY__V4(2.0));
-        s[g] = num / den;
-    }
-    loy__v4_two_atanh_n(t, s, n);
-    LOY__VMATH_EACH(g, n)
-        y[g] = LOY__V4_SELECT(big[g], LOY__V4(0.6931471805599453),
-                              LOY__V4(0.0))
-               + t[g];
-}
-
-/* y[g] = log(x[g]) for x positive, normal and finite (file comment). */
-LOY__VMATH_INLINE void
-loy__v4_log_n(loy__v4d *y, const loy__v4d *xp, int n)
-{
-    const loy__v4l mant = LOY__V4L(0x000fffffffffffffLL);
-    const loy__v4l one_bits = LOY__V4L(0x3ff0000000000000LL);
-    const loy__v4d magic = LOY__V4(0x1.0p52), one = LOY__V4(1.0);
-    loy__v4d s[8], t[8], kd[8];
-    int g;
-    LOY__VMATH_EACH(g, n) {
-        loy__v4l bits = (loy__v4l)xp[g], e, big;
-        loy__v4d m;
-        /* biased exponent: x > 0 has no sign bit, so a logical shift
-         * (one instruction in AVX2, which has no 64-bit arithmetic one) */
-        e = (loy__v4l)((loy__v4u)bits >> 52);
-        m = (loy__v4d)((bits & mant) | one_bits); /* [1, 2) */
-        big = m > LOY__V4(1.4142135623730951);
-        m = LOY__V4_SELECT(big, m * LOY__V4(0.5), m);
-        e = e + (big & LOY__V4L(1));
-        /* e (0..2047) as a double through the bits of 2^52 + e */
-        kd[g] = (loy__v4d)((loy__v4l)magic | e) - magic - LOY__V4(1023.0);
-        s[g] = (m - one) / (m + one);
-    }
-    loy__v4_two_atanh_n(t, s, n);
-    /* ln2_hi has 32 significant bits: kd ln2_hi is exact for |k| < 2^21 */
-    LOY__VMATH_EACH(g, n)
-        y[g] = kd[g] * LOY__V4(0.6931471803691238)
-               + (t[g] + kd[g] * LOY__V4(1.9082149292705877e-10));
-}
-
-/*
- * y[g] = log1p(u[g]) for u >= 0 as log(1 + u) + (u - ((1 + u) - 1))/(1 + u)
- * (the correction restores what rounding 1 + u loses, so small u keep
- * their digits). Lanes with u past 1e300 or NaN get bad[g] set (callers
- * route them to libm) and a harmless argument.
- */
-LOY__VMATH_INLINE void
-loy__v4_log1p_pos_n(loy__v4d *y, const loy__v4d *u, loy__v4l *bad, int n)
-{
-    const loy__v4d one = LOY__V4(1.0);
-    loy__v4d ep[8];
-    int g;
-    LOY__VMATH_EACH(g, n) {
-        ep[g] = one + u[g];
-        bad[g] |= ~(u[g] <= LOY__V4(1e300));
-        ep[g] = LOY__V4_SELECT(bad[g], one, ep[g]);
-    }
-    loy__v4_log_n(y, ep, n);
-    LOY__VMATH_EACH(g, n)
-        y[g] = y[g] + (u[g] - (ep[g] - one)) / ep[g];
-}
-
-/* One group of four lanes. */
-LOY__VMATH_INLINE void
-loy__v4_exp_neg(loy__v4d *y, const loy__v4d *x)
-{
-    loy__v4_exp_neg_n(y, x, 1);
-}
-
-LOY__VMATH_INLINE void
-loy__v4_log1p_unit(loy__v4d *y, const loy__v4d *e)
-{
-    loy__v4_log1p_unit_n(y, e, 1);
-}
-
-LOY__VMATH_INLINE void
-loy__v4_log(loy__v4d *y, const loy__v4d *x)
-{
-    loy__v4_log_n(y, x, 1);
-}
+#define LOY__VT loy__v8d
+#define LOY__VTL loy__v8l
+#define LOY__VTU loy__v8u
+#define LOY__VB LOY__V8
+#define LOY__VBL LOY__V8L
+#define LOY__VSEL LOY__V8_SELECT
+#define LOY__VF(name) loy__v8_##name
+#include "numeric/vmath_kern.h"
+#undef LOY__VT
+#undef LOY__VTL
+#undef LOY__VTU
+#undef LOY__VB
+#undef LOY__VBL
+#undef LOY__VSEL
+#undef LOY__VF
 #endif /* vector extensions */
 
 #endif /* LOY_VMATH_H */
