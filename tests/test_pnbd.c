@@ -727,6 +727,41 @@ scalar_cond(const double *p, double x, double tx, double T)
 
 #define NLANE 4096u
 
+/*
+ * Every vector path the CPU has (baseline, AVX2, AVX-512) on the rows of
+ * one call against the widest (pa, cet, bad, bad_cet): the same flags,
+ * and the same bytes in every output the flags leave set. Returns the
+ * paths that ran (bit k: path k).
+ */
+static unsigned
+lanes_paths_agree(const loy__pnbd_lanes *lp, const double *x,
+                  const double *tx, const double *T, const double *pa,
+                  const double *ce, const int64_t *bad,
+                  const int64_t *bad_cet)
+{
+    double mpa[LOY__PNBD_ROWS], mce[LOY__PNBD_ROWS];
+    int64_t mbad[LOY__PNBD_ROWS], mbad_cet[LOY__PNBD_ROWS];
+    unsigned ran = 0;
+    int path;
+    size_t j;
+    for (path = 0; path < 3; path++) {
+        if (!loy__pnbd_rows_lanes(path, lp, x, tx, T, mpa, mce, mbad,
+                                  mbad_cet))
+            continue;
+        ran |= 1u << path;
+        assert_memory_equal(mbad, bad, sizeof mbad);
+        for (j = 0; j < LOY__PNBD_ROWS; j++) {
+            if (bad[j] != 0)
+                continue;
+            assert_memory_equal(&mpa[j], &pa[j], sizeof mpa[j]);
+            assert_true((mbad_cet[j] != 0) == (bad_cet[j] != 0));
+            if (bad_cet[j] == 0)
+                assert_memory_equal(&mce[j], &ce[j], sizeof mce[j]);
+        }
+    }
+    return ran;
+}
+
 static void
 test_lanes_vs_long_double(void **state)
 {
@@ -744,6 +779,7 @@ test_lanes_vs_long_double(void **state)
     loy_test_rng g = {20261205u};
     double worst_pa = 0.0, worst_ce = 0.0;
     size_t k, i;
+    unsigned paths = 0;
     (void)state;
     for (i = 0; i < NLANE; i++) {
         double u = loy_test_rng_uniform(&g), v = loy_test_rng_uniform(&g);
@@ -770,6 +806,8 @@ test_lanes_vs_long_double(void **state)
             lp.t = 13.0;
             loy__pnbd_score_rows(&lp, x + i, tx + i, T + i, lpa, lce, bad,
                                  bad_cet);
+            paths |= lanes_paths_agree(&lp, x + i, tx + i, T + i, lpa, lce,
+                                       bad, bad_cet);
             for (j = 0; j < LOY__PNBD_ROWS; j++) {
                 lane_ref ref = ref_lane(p, x[i + j], tx[i + j], T[i + j],
                                         13.0);
@@ -802,6 +840,9 @@ test_lanes_vs_long_double(void **state)
         if (k != 7)
             assert_true(lanes > NLANE * 9 / 10);
     }
+    printf("vector paths compared (baseline, AVX2, AVX-512): %u %u %u\n",
+           paths & 1u, (paths >> 1) & 1u, (paths >> 2) & 1u);
+    assert_true((paths & 1u) != 0);
     printf("lanes and batch vs long double: worst %.3g (P(alive)) and "
            "%.3g (CET) of the bound\n", worst_pa, worst_ce);
     assert_true(worst_pa <= 1.0);

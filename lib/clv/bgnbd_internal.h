@@ -133,15 +133,12 @@ double loy__bgnbd_palive_c(const double *params, const double *lab,
                            double x, int mbg);
 
 /*
- * The rows of either model (mbg: MBG/NBD) on one vector path: the
- * baseline (libm row by row without vector extensions), AVX2 or
- * AVX-512. Returns 1, or 0 without writing when the build or the CPU
+ * The rows of either model (mbg: MBG/NBD) on one vector path, path one
+ * of numeric/vmath.h's LOY__VPATH_*: the baseline (libm row by row
+ * without vector extensions), AVX2 or AVX-512. Returns 1, or 0 without writing when the build or the CPU
  * lacks the path. The _rows functions above take the widest; tests run
  * each to compare their bits.
  */
-#define LOY__BG_LANES_BASE 0
-#define LOY__BG_LANES_AVX2 1
-#define LOY__BG_LANES_AVX512 2
 int loy__bgnbd_palive_lanes(int path, const double *params,
                             const double *lab, const double *x,
                             const double *t_x, const double *T, size_t n,

@@ -129,7 +129,7 @@ loy__bgnbd_palive_lanes(int path, const double *p, const double *lab,
 {
     switch (path) {
 #ifdef LOY__PALIVE_AVX512
-    case LOY__BG_LANES_AVX512:
+    case LOY__VPATH_AVX512:
         if (!__builtin_cpu_supports("avx512f")
             || !__builtin_cpu_supports("avx512dq"))
             return 0;
@@ -137,13 +137,13 @@ loy__bgnbd_palive_lanes(int path, const double *p, const double *lab,
         return 1;
 #endif
 #ifdef BG_X86
-    case LOY__BG_LANES_AVX2:
+    case LOY__VPATH_AVX2:
         if (!__builtin_cpu_supports("avx2"))
             return 0;
         palive_avx2(p, lab, x, t_x, T, n, out, mbg);
         return 1;
 #endif
-    case LOY__BG_LANES_BASE:
+    case LOY__VPATH_BASE:
         palive_generic(p, lab, x, t_x, T, n, out, mbg);
         return 1;
     default:
@@ -159,7 +159,7 @@ loy__bgnbd_palive_lanes(int path, const double *p, const double *lab,
                         size_t n, double *out, int mbg)
 {
     size_t i;
-    if (path != LOY__BG_LANES_BASE)
+    if (path != LOY__VPATH_BASE)
         return 0;
     for (i = 0; i < n; i++)
         out[i] = mbg ? loy__mbgnbd_palive_row(p, lab, x[i], t_x[i], T[i])
@@ -174,11 +174,11 @@ palive_rows(const double *p, const double *lab, const double *x,
             const double *t_x, const double *T, size_t n, double *out,
             int mbg)
 {
-    if (!loy__bgnbd_palive_lanes(LOY__BG_LANES_AVX512, p, lab, x, t_x, T, n,
+    if (!loy__bgnbd_palive_lanes(LOY__VPATH_AVX512, p, lab, x, t_x, T, n,
                                  out, mbg)
-        && !loy__bgnbd_palive_lanes(LOY__BG_LANES_AVX2, p, lab, x, t_x, T,
+        && !loy__bgnbd_palive_lanes(LOY__VPATH_AVX2, p, lab, x, t_x, T,
                                     n, out, mbg))
-        (void)loy__bgnbd_palive_lanes(LOY__BG_LANES_BASE, p, lab, x, t_x, T,
+        (void)loy__bgnbd_palive_lanes(LOY__VPATH_BASE, p, lab, x, t_x, T,
                                       n, out, mbg);
 }
 

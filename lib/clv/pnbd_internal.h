@@ -82,6 +82,21 @@ void loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
                           const double *t_x, const double *T, double *pa,
                           double *cet, int64_t *bad, int64_t *bad_cet);
 
+/* The same on one vector path (numeric/vmath.h's LOY__VPATH_*): 1, or 0
+ * without writing when the build or the CPU lacks it (for tests, which
+ * compare the paths' bits; loy__pnbd_score_rows takes the widest). */
+int loy__pnbd_rows_lanes(int path, const loy__pnbd_lanes *p, const double *x,
+                         const double *t_x, const double *T, double *pa,
+                         double *cet, int64_t *bad, int64_t *bad_cet);
+
+#ifdef LOY__PALIVE_AVX512
+/* The same on groups of eight lanes (pnbd_rows_avx512.c): only on a CPU
+ * with AVX-512 F and DQ. */
+void loy__pnbd_rows_avx512(const loy__pnbd_lanes *p, const double *x,
+                           const double *t_x, const double *T, double *pa,
+                           double *cet, int64_t *bad, int64_t *bad_cet);
+#endif
+
 /* Nodes per call of loy__pnbd_quad_panel (a 10-point Gauss-Legendre
  * panel, padded with weight-0 nodes). */
 #define LOY__PNBD_QNODES 12u

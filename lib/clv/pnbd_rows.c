@@ -1,25 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pnbd_rows.c - Pareto/NBD P(alive) and conditional expected purchases,
- * sixteen customers at a time (four groups of four lanes, as
- * bgnbd_palive.c); and the nodes of one panel of the likelihood's direct
- * integration (loy__pnbd_quad_panel, at the end).
+ * sixteen customers at a time (groups of lanes, as bgnbd_palive.c; the
+ * kernel is in pnbd_rows_kern.h); and the nodes of one panel of the
+ * likelihood's direct integration (loy__pnbd_quad_panel, at the end).
  *
  * pnbd.c's pnbd_row_eval gives P(alive) = 1/(1 + V), V = e^a m, from the
  * series S = 2F1(1, b; c; z(t)) at t = t_x and t = T and five logarithms;
  * CET is P(alive) (r + x)/(alpha + T) B h(s - 1, t, B), B = beta + T.
  * One customer at a time that is two series, each a loop-carried chain,
- * and eight libm calls. Here the series of four customers run side by
- * side, a customer's two series share the ratio (b + k)/(c + k) of their
+ * and eight libm calls. Here the series of a group's customers run side
+ * by side, a customer's two series share the ratio (b + k)/(c + k) of their
  * terms (one division for both), and the logarithms and exponentials come
  * from numeric/vmath.h. The series are pnbd.c's term for term (the same
  * ratios, the same stopping rule, each lane stopping at its own term), so
  * S is bit for bit the scalar one. The rest is arranged to need fewer
  * logarithms and to cancel less than pnbd.c's (rows_body), and the vmath
  * kernels are within a few ulp of libm: P(alive) and CET are within a few
- * ulp of u's terms, times 1 - P(alive). Compiled twice (baseline and AVX2, chosen at run time;
- * the same operations, so the same bits); a lane depends on its own row
- * only, so any split of the rows gives the same bytes.
+ * ulp of u's terms, times 1 - P(alive). Four lanes to a group, compiled
+ * here twice (baseline and AVX2), or eight in pnbd_rows_avx512.c; the
+ * widest the CPU has is chosen at run time. The same operations, so the
+ * same bits; a lane depends on its own row only, so any split of the
+ * rows gives the same bytes.
  *
  * A lane's P(alive) does not depend on whether CET is asked for: lanes
  * whose CET alone is out of reach get a flag of their own (bad_cet), and
@@ -45,8 +47,6 @@
 #define PR_X86 1
 #endif
 
-#define PR_NG ((int)LOY__PNBD_ROWS / 4)
-#define PR_TERMS 96 /* even: the loop tests after odd terms */
 
 /* Lanes 2, 3, 0, 1 of v (for a two-step AND across the lanes). */
 #if defined(__clang__) || __GNUC__ >= 12
@@ -55,181 +55,23 @@
 #define PR_SWAP_HALVES(v) __builtin_shuffle((v), (loy__v4l){2, 3, 0, 1})
 #endif
 
-/*
- * S1 = S(z1) and S2 = S(z2) of one group of lanes, as pnbd.c's
- * pnbd_hyp1_q: term k + 1 is term k times q z with q = (b + k)/(c + k),
- * the sum stops after the first term with t (k + 2) <= tol S, tol =
- * 1e-16 (1 - z). For z <= LOY__PNBD_LANE_ZMAX that test, once true,
- * stays true: t (k + 2) falls by a factor q z (k + 3)/(k + 2) < 3/4 per
- * term (q < 1), far beyond rounding, and tol S only grows. So terms and
- * sums run on in every lane, and a lane's result follows its sum until
- * the term after its test first holds: the value at its stop, the same
- * bits as the scalar loop, with two carried chains (a product and a sum)
- * instead of the test's. Lanes still going after PR_TERMS terms are
- * flagged. Lanes in `known` have S1 = S0 from the start (x = 0, whose
- * first series is the same for every row). One group at a time: its
- * state stays in registers, and it stops with its own slowest lane.
- */
-LOY__VMATH_INLINE void
-pr_series(const loy__v4d *bp, const loy__v4d *cp, const loy__v4d *z1p,
-          const loy__v4d *z2p, const loy__v4l *knownp, double S0,
-          loy__v4d *S1p, loy__v4d *S2p, loy__v4l *bad)
+/* Groups of four lanes: one AVX2 register, two SSE2 ones. */
+#define PR_W 4
+#define PR_VD loy__v4d
+#define PR_VL loy__v4l
+#define PR_B LOY__V4
+#define PR_BL LOY__V4L
+#define PR_SEL LOY__V4_SELECT
+#define PR_F(name) loy__v4_##name
+/* every lane of m: lanes 2, 3, 0, 1 ANDed in, then two lanes */
+#define PR_ALL(m) pr_all4(&(m))
+LOY__VMATH_INLINE int
+pr_all4(const loy__v4l *m)
 {
-    const loy__v4d one = LOY__V4(1.0), tol = LOY__V4(LOY__PNBD_SERIES_TOL);
-    const loy__v4d b = *bp, c = *cp, z1 = *z1p, z2 = *z2p;
-    const loy__v4l known = *knownp;
-    loy__v4d t1 = one, t2 = one, S1 = one, S2 = one;
-    loy__v4d R1 = LOY__V4_SELECT(known, LOY__V4(S0), one), R2 = one;
-    loy__v4d tol1 = tol * (one - z1), tol2 = tol * (one - z2);
-    loy__v4l done1 = known, done2 = LOY__V4L(0), all;
-    double k;
-    int j;
-    for (j = 0, k = 0.0; j < PR_TERMS; j++, k += 1.0) {
-        const loy__v4d kk = LOY__V4(k), k2 = LOY__V4(k + 2.0);
-        loy__v4d q = (b + kk) / (c + kk);
-        t1 = t1 * (q * z1);
-        S1 = S1 + t1;
-        t2 = t2 * (q * z2);
-        S2 = S2 + t2;
-        R1 = LOY__V4_SELECT(done1, R1, S1);
-        R2 = LOY__V4_SELECT(done2, R2, S2);
-        done1 |= t1 * k2 <= tol1 * S1;
-        done2 |= t2 * k2 <= tol2 * S2;
-        if (j % 2 == 0) /* the lanes tested every other term: a lane */
-            continue;   /* that is done ignores the extra one */
-        all = done1 & done2;
-        all &= PR_SWAP_HALVES(all);
-        if ((all[0] & all[1]) != 0)
-            break;
-    }
-    *S1p = R1;
-    *S2p = R2;
-    *bad |= ~(done1 & done2);
+    loy__v4l a = *m & PR_SWAP_HALVES(*m);
+    return (a[0] & a[1]) != 0;
 }
-
-/* Lanes of v that are not finite (NaN compares false); a macro, as
- * vmath.h's: vectors by value would change the calling convention. */
-#define PR_NOT_FINITE(v)                                                     \
-    (~(((v) <= LOY__V4(DBL_MAX)) & ((v) >= LOY__V4(-DBL_MAX))))
-
-/* CET = pa (r + x)/(alpha + T) B h(s - 1, t, B), h(e, t, B) =
- * -expm1(-e ln(1 + t/B))/e (ln(1 + t/B) at e = 0), as pnbd.c. */
-LOY__VMATH_INLINE void
-pr_cet(const loy__pnbd_lanes *p, const loy__v4d *pa, const loy__v4d *rx,
-       const loy__v4d *T, loy__v4d *cet, loy__v4l *bad)
-{
-    const double e = p->s - 1.0;
-    loy__v4d B[PR_NG], u[PR_NG], l[PR_NG], h[PR_NG];
-    int g;
-    LOY__VMATH_EACH(g, PR_NG) {
-        B[g] = LOY__V4(p->beta) + T[g];
-        u[g] = LOY__V4(p->t) / B[g];
-    }
-    loy__v4_log1p_pos_n(l, u, bad, PR_NG);
-    if (e == 0.0) {
-        memcpy(h, l, sizeof h);
-    } else {
-        loy__v4d y[PR_NG], em[PR_NG];
-        LOY__VMATH_EACH(g, PR_NG) {
-            y[g] = LOY__V4(-e) * l[g];
-            bad[g] |= ~(y[g] <= LOY__V4(700.0));
-        }
-        loy__v4_expm1_n(em, y, PR_NG);
-        LOY__VMATH_EACH(g, PR_NG)
-            h[g] = -em[g] / LOY__V4(e);
-    }
-    LOY__VMATH_EACH(g, PR_NG) {
-        cet[g] = pa[g] * rx[g] / (LOY__V4(p->alpha) + T[g]) * B[g] * h[g];
-        bad[g] |= PR_NOT_FINITE(cet[g]);
-    }
-}
-
-/*
- * With L_a = ln((alpha + T)/(alpha + t_x)) = log1p((T - t_x)/(alpha +
- * t_x)), L_b the same in beta, and u = -[(r + x) L_a + s L_b] (alpha >=
- * beta) or u = -[(r + x - 1) L_a + (s + 1) L_b] (alpha < beta), pnbd.c's
- * pieces are
- *   G(T) - G(t_x) = u + ln q,  q = S2/S1,
- *   e^a = C e^-u,  C = s/(r + s + x)  (times (alpha + T)/(beta + T)
- *                                      when alpha < beta),
- * so that V = e^a S1 (1 - e^(G(T) - G(t_x))) = C S1 (-em)/e^u with
- *   em = e^(u + ln q) - 1 = q expm1(u) + (q - 1)
- * (both terms of one sign: q <= 1, u <= 0). Two log1p, one exp and one
- * expm1 of the same u: fewer calls than pnbd.c's six logarithms, and
- * none of its cancellation between terms of size (r + x) ln(alpha + T),
- * which costs it up to 6e-13 relative at x near 300.
- */
-LOY__VMATH_INLINE void
-rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
-          const double *Ts, double *pa_out, double *cet_out,
-          int64_t *bad_out, int64_t *bad_cet_out)
-{
-    const loy__v4d one = LOY__V4(1.0), zero = LOY__V4(0.0);
-    const loy__v4d r = LOY__V4(p->r), s = LOY__V4(p->s);
-    const loy__v4d al = LOY__V4(p->alpha), be = LOY__V4(p->beta);
-    const loy__v4d rate = LOY__V4(p->alpha_ge ? p->alpha : p->beta);
-    const loy__v4d dab = LOY__V4(p->alpha_ge ? p->alpha - p->beta
-                                             : p->beta - p->alpha);
-    loy__v4d x[PR_NG], tx[PR_NG], T[PR_NG], rx[PR_NG], b[PR_NG], c[PR_NG];
-    loy__v4d z1[PR_NG], z2[PR_NG], S1[PR_NG], S2[PR_NG];
-    loy__v4d ua[PR_NG], ub[PR_NG], La[PR_NG], Lb[PR_NG], C[PR_NG];
-    loy__v4d u[PR_NG], eu[PR_NG], emu[PR_NG], pa[PR_NG];
-    loy__v4l bad[PR_NG], known[PR_NG];
-    int g;
-    memcpy(x, xs, sizeof x);
-    memcpy(tx, txs, sizeof tx);
-    memcpy(T, Ts, sizeof T);
-    LOY__VMATH_EACH(g, PR_NG) {
-        loy__v4d d = T[g] - tx[g];
-        rx[g] = r + x[g];
-        c[g] = rx[g] + s + one;
-        b[g] = p->alpha_ge ? rx[g] : LOY__V4(p->s + 1.0);
-        z1[g] = dab * (one / (rate + tx[g]));
-        z2[g] = dab * (one / (rate + T[g]));
-        bad[g] = ~(z1[g] <= LOY__V4(LOY__PNBD_LANE_ZMAX));
-        known[g] = p->have_S0 ? (x[g] == zero) & (tx[g] == zero)
-                              : LOY__V4L(0);
-        ua[g] = d / (al + tx[g]);
-        ub[g] = d / (be + tx[g]);
-        C[g] = s / (LOY__V4(p->r + p->s) + x[g]);
-        if (!p->alpha_ge)
-            C[g] = C[g] * ((al + T[g]) / (be + T[g]));
-    }
-    loy__v4_log1p_pos_n(La, ua, bad, PR_NG);
-    loy__v4_log1p_pos_n(Lb, ub, bad, PR_NG);
-    for (g = 0; g < PR_NG; g++)
-        pr_series(&b[g], &c[g], &z1[g], &z2[g], &known[g], p->S0, &S1[g],
-                  &S2[g], &bad[g]);
-    LOY__VMATH_EACH(g, PR_NG) {
-        if (p->alpha_ge)
-            u[g] = -(rx[g] * La[g] + s * Lb[g]);
-        else
-            u[g] = -((rx[g] - one) * La[g] + (s + one) * Lb[g]);
-        /* e^-u past e^600: the scalar form's log-sum-exp (NaN: flagged) */
-        bad[g] |= ~(u[g] > LOY__V4(-600.0));
-        u[g] = LOY__V4_SELECT(bad[g], zero, u[g]);
-    }
-    loy__v4_exp_expm1_n(eu, emu, u, PR_NG);
-    LOY__VMATH_EACH(g, PR_NG) {
-        loy__v4d q = S2[g] / S1[g];
-        loy__v4d em = q * emu[g] + (q - one);
-        loy__v4d V = C[g] * (S1[g] * -em) / eu[g];
-        /* dead branch only where T - t_x is above resolution (em < 0) */
-        loy__v4l live = (tx[g] < T[g]) & (em < zero);
-        pa[g] = LOY__V4_SELECT(live, one / (one + V), one);
-        bad[g] |= PR_NOT_FINITE(pa[g]) | PR_NOT_FINITE(C[g]);
-    }
-    memcpy(pa_out, pa, sizeof pa);
-    memcpy(bad_out, bad, sizeof bad);
-    if (p->cet) {
-        loy__v4d cet[PR_NG];
-        loy__v4l cbad[PR_NG];
-        LOY__VMATH_EACH(g, PR_NG) cbad[g] = LOY__V4L(0);
-        pr_cet(p, pa, rx, T, cet, cbad);
-        memcpy(cet_out, cet, sizeof cet);
-        memcpy(bad_cet_out, cbad, sizeof cbad);
-    }
-}
+#include "clv/pnbd_rows_kern.h"
 
 /*
  * loy__pnbd_quad_panel: the panel's nodes as three groups of four lanes,
@@ -329,36 +171,59 @@ loy__pnbd_quad_panel(const double *prm, double rx, double T, double h0,
     return quad_generic(prm, rx, T, h0, v, w, sum, sd);
 }
 
-static void
-rows_generic(const loy__pnbd_lanes *p, const double *x, const double *tx,
-             const double *T, double *pa, double *cet, int64_t *bad,
-             int64_t *bad_cet)
+static PR_ROWS_FN(rows_generic)
 {
     rows_body(p, x, tx, T, pa, cet, bad, bad_cet);
 }
 
 #ifdef PR_X86
-__attribute__((target("avx2"))) static void
-rows_avx2(const loy__pnbd_lanes *p, const double *x, const double *tx,
-          const double *T, double *pa, double *cet, int64_t *bad,
-          int64_t *bad_cet)
+__attribute__((target("avx2"))) static PR_ROWS_FN(rows_avx2)
 {
     rows_body(p, x, tx, T, pa, cet, bad, bad_cet);
 }
 #endif
 
+int
+loy__pnbd_rows_lanes(int path, const loy__pnbd_lanes *p, const double *x,
+                     const double *t_x, const double *T, double *pa,
+                     double *cet, int64_t *bad, int64_t *bad_cet)
+{
+    switch (path) {
+#ifdef LOY__PALIVE_AVX512
+    case LOY__VPATH_AVX512:
+        if (!__builtin_cpu_supports("avx512f")
+            || !__builtin_cpu_supports("avx512dq"))
+            return 0;
+        loy__pnbd_rows_avx512(p, x, t_x, T, pa, cet, bad, bad_cet);
+        return 1;
+#endif
+#ifdef PR_X86
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
+        rows_avx2(p, x, t_x, T, pa, cet, bad, bad_cet);
+        return 1;
+#endif
+    case LOY__VPATH_BASE:
+        rows_generic(p, x, t_x, T, pa, cet, bad, bad_cet);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The widest path the CPU has. */
 void
 loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
                      const double *t_x, const double *T, double *pa,
                      double *cet, int64_t *bad, int64_t *bad_cet)
 {
-#ifdef PR_X86
-    if (__builtin_cpu_supports("avx2")) {
-        rows_avx2(p, x, t_x, T, pa, cet, bad, bad_cet);
-        return;
-    }
-#endif
-    rows_generic(p, x, t_x, T, pa, cet, bad, bad_cet);
+    if (!loy__pnbd_rows_lanes(LOY__VPATH_AVX512, p, x, t_x, T, pa, cet, bad,
+                              bad_cet)
+        && !loy__pnbd_rows_lanes(LOY__VPATH_AVX2, p, x, t_x, T, pa, cet, bad,
+                                 bad_cet))
+        (void)loy__pnbd_rows_lanes(LOY__VPATH_BASE, p, x, t_x, T, pa, cet,
+                                   bad, bad_cet);
 }
 
 #else /* no vector extensions: the caller's scalar rows */
@@ -373,14 +238,26 @@ loy__pnbd_quad_panel(const double *prm, double rx, double T, double h0,
     return 1;
 }
 
-void
-loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
+int
+loy__pnbd_rows_lanes(int path, const loy__pnbd_lanes *p, const double *x,
                      const double *t_x, const double *T, double *pa,
                      double *cet, int64_t *bad, int64_t *bad_cet)
 {
     size_t k;
     (void)p, (void)x, (void)t_x, (void)T, (void)pa, (void)cet, (void)bad_cet;
+    if (path != LOY__VPATH_BASE)
+        return 0;
     for (k = 0; k < LOY__PNBD_ROWS; k++)
         bad[k] = 1;
+    return 1;
+}
+
+void
+loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
+                     const double *t_x, const double *T, double *pa,
+                     double *cet, int64_t *bad, int64_t *bad_cet)
+{
+    (void)loy__pnbd_rows_lanes(LOY__VPATH_BASE, p, x, t_x, T, pa, cet, bad,
+                               bad_cet);
 }
 #endif
