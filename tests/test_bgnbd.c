@@ -869,6 +869,48 @@ br_xterms(const double *p, double x, double *xt)
     xt[LOY__BG_XT_DB] = loy__digamma(b + x) - loy__digamma(b) + pab;
 }
 
+/*
+ * Every vector path the CPU has of the fit's rows against the widest the
+ * library chose (ll, grad, bad; zero_rows' out and bad): the same flags,
+ * and the same bytes in every row they leave to the lanes. Returns the
+ * paths that ran (bit k: path k).
+ */
+static unsigned
+fit_rows_paths_agree(const double *p, const double *const *rows,
+                     const double *x, const double *tx, const double *T,
+                     const double *ll, const double *gr, const int64_t *bad,
+                     const double *zl, const int64_t *zbad)
+{
+    enum { G = LOY__BG_ROWS };
+    double mll[G], mgr[4 * G], mzl[G];
+    int64_t mbad[G], mzbad[G];
+    unsigned ran = 0;
+    int path;
+    size_t k;
+    for (path = 0; path < 3; path++) {
+        int a = loy__bgnbd_pos_rows_lanes(path, p, log(p[0]) - log(p[1]),
+                                          log(p[2]), rows, x, tx, T, mll,
+                                          mgr, mbad);
+        int b = loy__bgnbd_zero_rows_lanes(path, p[1], T, mzl, mzbad);
+        assert_int_equal(a, b);
+        if (!a)
+            continue;
+        ran |= 1u << path;
+        assert_memory_equal(mbad, bad, sizeof mbad);
+        assert_memory_equal(mzbad, zbad, sizeof mzbad);
+        for (k = 0; k < G; k++) {
+            if (bad[k] == 0) {
+                assert_memory_equal(&mll[k], &ll[k], sizeof mll[k]);
+                assert_memory_equal(&mgr[4 * k], &gr[4 * k],
+                                    4 * sizeof mgr[0]);
+            }
+            if (zbad[k] == 0)
+                assert_memory_equal(&mzl[k], &zl[k], sizeof mzl[k]);
+        }
+    }
+    return ran;
+}
+
 static void
 test_fit_rows_lanes(void **state)
 {
@@ -879,6 +921,7 @@ test_fit_rows_lanes(void **state)
     int64_t bad[G], zbad[G];
     uint64_t s = 77;
     size_t it, k, j, flagged = 0;
+    unsigned paths = 0;
     (void)state;
     for (it = 0; it < 3000; it++) {
         for (k = 0; k < 4; k++)
@@ -896,6 +939,8 @@ test_fit_rows_lanes(void **state)
         loy__bgnbd_pos_rows(p, log(p[0]) - log(p[1]), log(p[2]), rows, x,
                             tx, T, ll, gr, bad);
         loy__bgnbd_zero_rows(p[1], T, zl, zbad);
+        paths |= fit_rows_paths_agree(p, rows, x, tx, T, ll, gr, bad, zl,
+                                      zbad);
         for (k = 0; k < G; k++) {
             double l1 = log1p(tx[k] / p[1]), scale;
             if (bad[k]) {
@@ -935,6 +980,10 @@ test_fit_rows_lanes(void **state)
             for (k = 0; k < G; k++)
                 assert_true(bad[k] != 0 && zbad[k] != 0);
     }
+    print_message("vector paths compared (baseline, AVX2, AVX-512): "
+                  "%u %u %u\n", paths & 1u, (paths >> 1) & 1u,
+                  (paths >> 2) & 1u);
+    assert_true((paths & 1u) != 0);
     print_message("largest difference from libm / bound: %.3g (%zu rows "
                   "flagged)\n", worst, flagged);
     assert_true(worst <= 1.0);
@@ -1095,10 +1144,11 @@ test_cet_tables_match_series(void **state)
 
 /*
  * Row validation runs a pass of two or four lanes (AVX2) over blocks of
- * rows and checks a failing block again row by row: each awkward row below, alone and
- * placed at every kind of position among valid rows (first, a lane's
- * second, across a block boundary, the odd tail), must get its status
- * and index, with weights and without.
+ * rows and checks a failing block again row by row: each awkward row
+ * below, alone and placed at every kind of position among valid rows
+ * (first, a lane's second, across a block boundary, the odd tail), must
+ * get its status and index, with weights and without; and each lane pass
+ * the CPU has must accept the rows exactly when they are all valid.
  */
 static void
 test_row_check_blocks(void **state)
@@ -1138,6 +1188,8 @@ test_row_check_blocks(void **state)
     static double x[N], tx[N], T[N], w[N];
     uint64_t s = 77;
     size_t c, a, i, e;
+    unsigned paths = 0;
+    int path;
     (void)state;
     for (i = 0; i < N; i++) {
         double u = unif(&s);
@@ -1168,6 +1220,21 @@ test_row_check_blocks(void **state)
             e = 7;
             assert_int_equal(loy__btyd_check_rows(x, tx, T, w, N, &e), want);
             assert_int_equal(e, want == LOY_OK ? LOY_NO_INDEX : i);
+            /* each path's block test on its own: the baseline's two lanes
+             * and AVX2's four (a rejected block is rechecked row by row,
+             * so a pass that wrongly rejects is slow but a pass that
+             * wrongly accepts is a fault) */
+            for (path = 0; path < 3; path++) {
+                int ok = -1;
+                if (!loy__btyd_rows_ok_lanes(path, x, tx, T, w, N, &ok))
+                    continue;
+                paths |= 1u << path;
+                assert_int_equal(ok, want == LOY_OK);
+                ok = -1;
+                assert_true(loy__btyd_rows_ok_lanes(path, x, tx, T, NULL, N,
+                                                    &ok));
+                assert_int_equal(ok, wnone == LOY_OK);
+            }
             e = 7;
             assert_int_equal(loy__btyd_check_rows(x, tx, T, NULL, N, &e),
                              wnone);
@@ -1184,6 +1251,9 @@ test_row_check_blocks(void **state)
             x[i] = sx, tx[i] = stx, T[i] = sT, w[i] = sw;
         }
     }
+    print_message("row check paths compared (baseline, AVX2): %u %u\n",
+                  paths & 1u, (paths >> 1) & 1u);
+    assert_true((paths & 1u) != 0);
 }
 
 /* Every thread count, through the row check and the three score

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "survey/nps_internal.h"
+
 static const int32_t scale_1_5[4] = {1, 3, 4, 5};
 static const int32_t scale_1_10[4] = {1, 6, 8, 10};
 
@@ -169,6 +171,49 @@ test_u8_matches_brute_force(void **state)
     }
     free(s8);
     free(s32);
+}
+
+/*
+ * The byte counter's vector paths on their own (generic vectors, AVX2
+ * where the CPU has it) against a count byte by byte: thresholds across
+ * the byte range and lengths across the 127-iteration blocks.
+ */
+static void
+test_count_le_paths(void **state)
+{
+    static const int T[][4] = {{0, 5, 7, 9}, {254, 254, 254, 254},
+                               {0, 0, 0, 0}, {127, 128, 129, 200},
+                               {2, 3, 4, 4}};
+    static const size_t lens[] = {0, 64, 128, 8128, 8192, 16256, 65536};
+    uint8_t *s = malloc(65536);
+    loy_test_rng rng = {7};
+    unsigned paths = 0;
+    size_t ti, li, i;
+    int path, k;
+    (void)state;
+    assert_non_null(s);
+    for (i = 0; i < 65536; i++) {
+        uint64_t r = loy_test_rng_next(&rng);
+        s[i] = (uint8_t)((r & 0x30) == 0 ? (r >> 8) & 0xFF : (r >> 8) % 11);
+    }
+    for (ti = 0; ti < sizeof T / sizeof T[0]; ti++)
+        for (li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+            uint64_t want[4] = {0, 0, 0, 0};
+            for (i = 0; i < lens[li]; i++)
+                for (k = 0; k < 4; k++)
+                    want[k] += s[i] <= T[ti][k];
+            for (path = 0; path < 3; path++) {
+                uint64_t le[4] = {5, 6, 7, 8}; /* adds to what is there */
+                if (!loy__nps_count_le_lanes(path, le, s, lens[li], T[ti]))
+                    continue;
+                paths |= 1u << path;
+                for (k = 0; k < 4; k++)
+                    assert_int_equal(le[k], want[k] + 5u + (uint64_t)k);
+            }
+        }
+    print_message("byte counter paths compared (baseline, AVX2): %u %u\n",
+                  paths & 1u, (paths >> 1) & 1u);
+    free(s);
 }
 
 /* Strict mode: error, index of the first bad value, nothing written. */
@@ -571,6 +616,7 @@ main(void)
         cmocka_unit_test(test_r_nps_raw),
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_u8_matches_brute_force),
+        cmocka_unit_test(test_count_le_paths),
         cmocka_unit_test(test_strict_and_skip),
         cmocka_unit_test(test_tally_bad_args),
         cmocka_unit_test(test_merge_any_split),

@@ -78,6 +78,16 @@ void loy__bgnbd_pos_rows(const double *params, double lrr, double la,
                          const double *const *xt, const double *x,
                          const double *tx, const double *T, double *ll,
                          double *grad, int64_t *bad);
+/* The same on one vector path (core/internal.h's LOY__VPATH_*): 1, or 0
+ * without writing when the build or the CPU lacks it (for tests, which
+ * compare the paths' bits; the functions above take the widest). */
+int loy__bgnbd_zero_rows_lanes(int path, double alpha, const double *T,
+                               double *out, int64_t *bad);
+int loy__bgnbd_pos_rows_lanes(int path, const double *params, double lrr,
+                              double la, const double *const *xt,
+                              const double *x, const double *tx,
+                              const double *T, double *ll, double *grad,
+                              int64_t *bad);
 
 /*
  * Gamma-Gamma rows LOY__GG_ROWS at a time (ggamma_rows.c): in holds each
@@ -95,6 +105,11 @@ typedef struct loy__gg_rowin {
 } loy__gg_rowin;
 void loy__ggamma_rows(const double *params, const loy__gg_rowin *in,
                       double *ll, double *grad, int64_t *bad);
+/* The same on one vector path (core/internal.h's LOY__VPATH_*): 1, or 0
+ * without writing when the build or the CPU lacks it (for tests). */
+int loy__ggamma_rows_lanes(int path, const double *params,
+                           const loy__gg_rowin *in, double *ll, double *grad,
+                           int64_t *bad);
 /* ln f(m | x) of one validated row (and d/d(p, q, gamma) into g when not
  * NULL) by libm: the scalar form the vector rows are checked against. */
 double loy__ggamma_loglik1(const double *params, double x, double m,
@@ -134,7 +149,7 @@ double loy__bgnbd_palive_c(const double *params, const double *lab,
 
 /*
  * The rows of either model (mbg: MBG/NBD) on one vector path, path one
- * of numeric/vmath.h's LOY__VPATH_*: the baseline (libm row by row
+ * of core/internal.h's LOY__VPATH_*: the baseline (libm row by row
  * without vector extensions), AVX2 or AVX-512. Returns 1, or 0 without writing when the build or the CPU
  * lacks the path. The _rows functions above take the widest; tests run
  * each to compare their bits.

@@ -171,46 +171,92 @@ pos_avx2(const double *p, double lrr, double la, const double *const *xt,
 }
 #endif
 
-void
-loy__bgnbd_zero_rows(double alpha, const double *T, double *out,
-                     int64_t *bad)
+int
+loy__bgnbd_zero_rows_lanes(int path, double alpha, const double *T,
+                           double *out, int64_t *bad)
 {
+    switch (path) {
 #ifdef BR_X86
-    if (__builtin_cpu_supports("avx2")) {
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
         zero_avx2(alpha, T, out, bad);
-        return;
-    }
+        return 1;
 #endif
-    zero_generic(alpha, T, out, bad);
+    case LOY__VPATH_BASE:
+        zero_generic(alpha, T, out, bad);
+        return 1;
+    default:
+        return 0;
+    }
 }
 
-void
-loy__bgnbd_pos_rows(const double *p, double lrr, double la,
-                    const double *const *xt, const double *x,
-                    const double *tx, const double *T, double *ll,
-                    double *grad, int64_t *bad)
+int
+loy__bgnbd_pos_rows_lanes(int path, const double *p, double lrr, double la,
+                          const double *const *xt, const double *x,
+                          const double *tx, const double *T, double *ll,
+                          double *grad, int64_t *bad)
 {
+    switch (path) {
 #ifdef BR_X86
-    if (__builtin_cpu_supports("avx2")) {
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
         pos_avx2(p, lrr, la, xt, x, tx, T, ll, grad, bad);
-        return;
-    }
+        return 1;
 #endif
-    pos_generic(p, lrr, la, xt, x, tx, T, ll, grad, bad);
+    case LOY__VPATH_BASE:
+        pos_generic(p, lrr, la, xt, x, tx, T, ll, grad, bad);
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 #else /* no vector extensions: the caller's scalar rows */
 
-void
-loy__bgnbd_zero_rows(double alpha, const double *T, double *out,
-                     int64_t *bad)
+int
+loy__bgnbd_zero_rows_lanes(int path, double alpha, const double *T,
+                           double *out, int64_t *bad)
 {
     size_t k;
     (void)alpha, (void)T;
+    if (path != LOY__VPATH_BASE)
+        return 0;
     for (k = 0; k < LOY__BG_ROWS; k++) {
         out[k] = 0.0;
         bad[k] = 1;
     }
+    return 1;
+}
+
+int
+loy__bgnbd_pos_rows_lanes(int path, const double *p, double lrr, double la,
+                          const double *const *xt, const double *x,
+                          const double *tx, const double *T, double *ll,
+                          double *grad, int64_t *bad)
+{
+    size_t k;
+    (void)p, (void)lrr, (void)la, (void)xt, (void)x, (void)tx, (void)T;
+    (void)grad;
+    if (path != LOY__VPATH_BASE)
+        return 0;
+    for (k = 0; k < LOY__BG_ROWS; k++) {
+        ll[k] = 0.0;
+        bad[k] = 1;
+    }
+    return 1;
+}
+#endif
+
+/* The widest path the CPU has. */
+void
+loy__bgnbd_zero_rows(double alpha, const double *T, double *out,
+                     int64_t *bad)
+{
+    if (!loy__bgnbd_zero_rows_lanes(LOY__VPATH_AVX2, alpha, T, out, bad))
+        (void)loy__bgnbd_zero_rows_lanes(LOY__VPATH_BASE, alpha, T, out,
+                                         bad);
 }
 
 void
@@ -219,12 +265,8 @@ loy__bgnbd_pos_rows(const double *p, double lrr, double la,
                     const double *tx, const double *T, double *ll,
                     double *grad, int64_t *bad)
 {
-    size_t k;
-    (void)p, (void)lrr, (void)la, (void)xt, (void)x, (void)tx, (void)T;
-    (void)grad;
-    for (k = 0; k < LOY__BG_ROWS; k++) {
-        ll[k] = 0.0;
-        bad[k] = 1;
-    }
+    if (!loy__bgnbd_pos_rows_lanes(LOY__VPATH_AVX2, p, lrr, la, xt, x, tx, T,
+                                   ll, grad, bad))
+        (void)loy__bgnbd_pos_rows_lanes(LOY__VPATH_BASE, p, lrr, la, xt, x,
+                                        tx, T, ll, grad, bad);
 }
-#endif

@@ -117,25 +117,48 @@ rows_ok4(const double *x, const double *t_x, const double *T, const double *w,
 CHECK_ROWS_BODY(check_v4d, check_v4l, 4)
 #endif
 
-static int
-rows_ok(const double *x, const double *t_x, const double *T, const double *w,
-        size_t n)
+int
+loy__btyd_rows_ok_lanes(int path, const double *x, const double *t_x,
+                        const double *T, const double *w, size_t n, int *ok)
 {
+    switch (path) {
 #ifdef CHECK_X86
-    if (__builtin_cpu_supports("avx2"))
-        return rows_ok4(x, t_x, T, w, n);
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
+        *ok = rows_ok4(x, t_x, T, w, n);
+        return 1;
 #endif
-    return rows_ok2(x, t_x, T, w, n);
+    case LOY__VPATH_BASE:
+        *ok = rows_ok2(x, t_x, T, w, n);
+        return 1;
+    default:
+        return 0;
+    }
 }
 #else
+int
+loy__btyd_rows_ok_lanes(int path, const double *x, const double *t_x,
+                        const double *T, const double *w, size_t n, int *ok)
+{
+    (void)x, (void)t_x, (void)T, (void)w, (void)n;
+    if (path != LOY__VPATH_BASE)
+        return 0;
+    *ok = 0; /* every block row by row */
+    return 1;
+}
+#endif
+
+/* The widest path the CPU has. */
 static int
 rows_ok(const double *x, const double *t_x, const double *T, const double *w,
         size_t n)
 {
-    (void)x, (void)t_x, (void)T, (void)w, (void)n;
-    return 0; /* every block row by row */
+    int ok = 0;
+    if (!loy__btyd_rows_ok_lanes(LOY__VPATH_AVX2, x, t_x, T, w, n, &ok))
+        (void)loy__btyd_rows_ok_lanes(LOY__VPATH_BASE, x, t_x, T, w, n, &ok);
+    return ok;
 }
-#endif
 
 typedef struct check_ctx {
     const double *x, *t_x, *T, *w;

@@ -26,6 +26,17 @@ int loy__btyd_check_rows(const double *x, const double *t_x, const double *T,
                          const double *w, size_t n, size_t *err_index);
 
 /*
+ * The block test of loy__btyd_check_rows on one vector path
+ * (core/internal.h's LOY__VPATH_*: two lanes on the baseline, four with
+ * AVX2): *ok 1 when every row of the n passes, 0 when one may not (the
+ * caller then checks row by row). Returns 1, or 0 when the build or the
+ * CPU lacks the path (for tests, which compare the paths).
+ */
+int loy__btyd_rows_ok_lanes(int path, const double *x, const double *t_x,
+                            const double *T, const double *w, size_t n,
+                            int *ok);
+
+/*
  * loy__btyd_check_rows() on up to `threads` threads (numeric/parallel.h):
  * the same status and err_index for every thread count. Scoring a
  * customer base checks every row before it scores any; on one thread

@@ -107,30 +107,49 @@ rows_avx2(const double *prm, const loy__gg_rowin *in, double *ll,
 }
 #endif
 
-void
-loy__ggamma_rows(const double *prm, const loy__gg_rowin *in, double *ll,
-                 double *grad, int64_t *bad)
+int
+loy__ggamma_rows_lanes(int path, const double *prm, const loy__gg_rowin *in,
+                       double *ll, double *grad, int64_t *bad)
 {
+    switch (path) {
 #ifdef GR_X86
-    if (__builtin_cpu_supports("avx2")) {
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
         rows_avx2(prm, in, ll, grad, bad);
-        return;
-    }
+        return 1;
 #endif
-    rows_generic(prm, in, ll, grad, bad);
+    case LOY__VPATH_BASE:
+        rows_generic(prm, in, ll, grad, bad);
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 #else /* no vector extensions: the caller's scalar rows */
 
-void
-loy__ggamma_rows(const double *prm, const loy__gg_rowin *in, double *ll,
-                 double *grad, int64_t *bad)
+int
+loy__ggamma_rows_lanes(int path, const double *prm, const loy__gg_rowin *in,
+                       double *ll, double *grad, int64_t *bad)
 {
     size_t k;
     (void)prm, (void)in, (void)grad;
+    if (path != LOY__VPATH_BASE)
+        return 0;
     for (k = 0; k < LOY__GG_ROWS; k++) {
         ll[k] = 0.0;
         bad[k] = 1;
     }
+    return 1;
 }
 #endif
+
+/* The widest path the CPU has. */
+void
+loy__ggamma_rows(const double *prm, const loy__gg_rowin *in, double *ll,
+                 double *grad, int64_t *bad)
+{
+    if (!loy__ggamma_rows_lanes(LOY__VPATH_AVX2, prm, in, ll, grad, bad))
+        (void)loy__ggamma_rows_lanes(LOY__VPATH_BASE, prm, in, ll, grad, bad);
+}

@@ -82,7 +82,7 @@ void loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
                           const double *t_x, const double *T, double *pa,
                           double *cet, int64_t *bad, int64_t *bad_cet);
 
-/* The same on one vector path (numeric/vmath.h's LOY__VPATH_*): 1, or 0
+/* The same on one vector path (core/internal.h's LOY__VPATH_*): 1, or 0
  * without writing when the build or the CPU lacks it (for tests, which
  * compare the paths' bits; loy__pnbd_score_rows takes the widest). */
 int loy__pnbd_rows_lanes(int path, const loy__pnbd_lanes *p, const double *x,
@@ -113,6 +113,13 @@ void loy__pnbd_rows_avx512(const loy__pnbd_lanes *p, const double *x,
 int loy__pnbd_quad_panel(const double *prm, double rx, double T, double h0,
                          const double *v, const double *w, double *sum,
                          double *sd);
+/* The same on one vector path (core/internal.h's LOY__VPATH_*), its
+ * return value in *rc: 1, or 0 without writing when the build or the CPU
+ * lacks the path (for tests, which compare the paths' bits). */
+int loy__pnbd_quad_panel_lanes(int path, const double *prm, double rx,
+                               double T, double h0, const double *v,
+                               const double *w, double *sum, double *sd,
+                               int *rc);
 
 /* Doubles per x value in loy__pnbd_data.xtab. */
 #define LOY__PNBD_XSTRIDE 8

@@ -160,15 +160,38 @@ quad_avx2(const double *prm, double rx, double T, double h0,
 #endif
 
 int
+loy__pnbd_quad_panel_lanes(int path, const double *prm, double rx, double T,
+                           double h0, const double *v, const double *w,
+                           double *sum, double *sd, int *rc)
+{
+    switch (path) {
+#ifdef PR_X86
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
+        *rc = quad_avx2(prm, rx, T, h0, v, w, sum, sd);
+        return 1;
+#endif
+    case LOY__VPATH_BASE:
+        *rc = quad_generic(prm, rx, T, h0, v, w, sum, sd);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The widest path the CPU has. */
+int
 loy__pnbd_quad_panel(const double *prm, double rx, double T, double h0,
                      const double *v, const double *w, double *sum,
                      double *sd)
 {
-#ifdef PR_X86
-    if (__builtin_cpu_supports("avx2"))
-        return quad_avx2(prm, rx, T, h0, v, w, sum, sd);
-#endif
-    return quad_generic(prm, rx, T, h0, v, w, sum, sd);
+    int rc = 1;
+    if (!loy__pnbd_quad_panel_lanes(LOY__VPATH_AVX2, prm, rx, T, h0, v, w,
+                                    sum, sd, &rc))
+        (void)loy__pnbd_quad_panel_lanes(LOY__VPATH_BASE, prm, rx, T, h0, v,
+                                         w, sum, sd, &rc);
+    return rc;
 }
 
 static PR_ROWS_FN(rows_generic)
@@ -227,6 +250,19 @@ loy__pnbd_score_rows(const loy__pnbd_lanes *p, const double *x,
 }
 
 #else /* no vector extensions: the caller's scalar rows */
+
+int
+loy__pnbd_quad_panel_lanes(int path, const double *prm, double rx, double T,
+                           double h0, const double *v, const double *w,
+                           double *sum, double *sd, int *rc)
+{
+    (void)prm, (void)rx, (void)T, (void)h0, (void)v, (void)w, (void)sum;
+    (void)sd;
+    if (path != LOY__VPATH_BASE)
+        return 0;
+    *rc = 1;
+    return 1;
+}
 
 int
 loy__pnbd_quad_panel(const double *prm, double rx, double T, double h0,

@@ -146,4 +146,14 @@ loy__ksum_value(const loy__ksum *k)
     return k->sum + k->c;
 }
 
+/*
+ * The vector paths of the row kernels that have several (the baseline
+ * build, AVX2 and AVX-512, chosen at run time by the CPU). Each such
+ * kernel has a loy__*_lanes function that runs one path by name, so that
+ * tests can compare the paths' results on any CPU that has them.
+ */
+#define LOY__VPATH_BASE 0
+#define LOY__VPATH_AVX2 1
+#define LOY__VPATH_AVX512 2
+
 #endif /* LOY_INTERNAL_H */

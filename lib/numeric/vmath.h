@@ -37,13 +37,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The vector paths of the row kernels that use these (the _lanes
- * functions of bgnbd_palive.c and pnbd_rows.c run one by name, so that
- * tests can compare their bits): the baseline build, AVX2, AVX-512. */
-#define LOY__VPATH_BASE 0
-#define LOY__VPATH_AVX2 1
-#define LOY__VPATH_AVX512 2
-
 #if defined(__GNUC__) || defined(__clang__)
 #define LOY__VMATH_VEC 1
 #define LOY__VMATH_INLINE static inline __attribute__((always_inline))

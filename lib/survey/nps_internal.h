@@ -52,4 +52,14 @@ loy__nps_clip(double *lower, double *upper, double bound, uint32_t *flags)
     *upper = fmin(*upper, bound);
 }
 
+/*
+ * le[k] += #(s[i] <= t[k]) over n bytes (n a multiple of 64, t[k] in
+ * 0..254) on one vector path (core/internal.h's LOY__VPATH_*: generic
+ * vectors on the baseline, or AVX2): 1, or 0 without counting when the
+ * build or the CPU lacks the path (for tests, which compare the paths;
+ * the tally takes the widest).
+ */
+int loy__nps_count_le_lanes(int path, uint64_t le[4], const uint8_t *s,
+                            size_t n, const int t[4]);
+
 #endif /* LOY_NPS_INTERNAL_H */

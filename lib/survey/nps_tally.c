@@ -169,16 +169,40 @@ count_le_avx2(uint64_t le[4], const uint8_t *s, size_t n, const int t[4])
 }
 #endif
 
+int
+loy__nps_count_le_lanes(int path, uint64_t le[4], const uint8_t *s, size_t n,
+                        const int t[4])
+{
+    switch (path) {
+#ifdef LOY__NPS_X86_DISPATCH
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
+        count_le_avx2(le, s, n, t);
+        return 1;
+#endif
+    case LOY__VPATH_BASE:
+        count_le_generic(le, s, n, t);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The widest path the CPU has. */
 static void
 count_le_simd(uint64_t le[4], const uint8_t *s, size_t n, const int t[4])
 {
-#ifdef LOY__NPS_X86_DISPATCH
-    if (__builtin_cpu_supports("avx2")) {
-        count_le_avx2(le, s, n, t);
-        return;
-    }
-#endif
-    count_le_generic(le, s, n, t);
+    if (!loy__nps_count_le_lanes(LOY__VPATH_AVX2, le, s, n, t))
+        (void)loy__nps_count_le_lanes(LOY__VPATH_BASE, le, s, n, t);
+}
+#else
+int
+loy__nps_count_le_lanes(int path, uint64_t le[4], const uint8_t *s, size_t n,
+                        const int t[4])
+{
+    (void)path, (void)le, (void)s, (void)n, (void)t;
+    return 0; /* no vector path: the scalar count serves */
 }
 #endif
 
