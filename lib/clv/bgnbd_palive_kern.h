@@ -7,6 +7,7 @@
  * scalarised the eight-lane mask arithmetic inlined into a function that
  * only had the target attribute). The includer defines:
  *   PK_W              lanes per group (4 or 8);
+ *   PK_GROUP          rows per step (a multiple of PK_W, at most 8 groups);
  *   PK_VD, PK_VL      the double and int64 vector types of that width;
  *   PK_B(x), PK_SEL   broadcast and lane select;
  *   PK_LOG_N, PK_EXP_NEG_N   numeric/vmath.h's kernels of that width.
@@ -30,11 +31,11 @@ palive_row(const double *p, const double *lab, double x, double t_x,
 }
 
 /*
- * Sixteen rows per step, in 16 / PK_W groups in lockstep, so that their
- * polynomial chains (latency-bound one at a time) overlap: rows (x, t_x,
- * T, c_x) -> P(alive), lanes the forms do not cover flagged.
+ * PK_GROUP rows per step, in PK_GROUP / PK_W groups in lockstep, so that
+ * their polynomial chains (latency-bound one at a time) overlap: rows
+ * (x, t_x, T, c_x) -> P(alive), lanes the forms do not cover flagged.
  */
-#define BG_GROUP 16u
+#define BG_GROUP PK_GROUP
 #define BG_NG ((int)BG_GROUP / PK_W)
 
 LOY__VMATH_INLINE void
