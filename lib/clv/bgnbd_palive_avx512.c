@@ -20,6 +20,7 @@
     && defined(__AVX512DQ__)
 #include "numeric/vmath.h"
 
+#define PK_NAME(name) name##_8
 #define PK_W 8
 #define PK_GROUP 32u /* rows per step: 16 took 20% longer */
 #define PK_VD loy__v8d
@@ -35,7 +36,7 @@ loy__bgnbd_palive_avx512(const double *p, const double *lab,
                          const double *x, const double *t_x, const double *T,
                          size_t n, double *out, int mbg)
 {
-    palive_body(p, lab, x, t_x, T, n, out, mbg);
+    palive_body_8(p, lab, x, t_x, T, n, out, mbg);
 }
 #else
 /* ISO C wants a declaration in every translation unit. */

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bgnbd_palive_kern.h - the P(alive) lanes of BG/NBD and MBG/NBD for one
- * vector width (internal). bgnbd_palive.c includes it with groups of four
- * lanes, compiled for the baseline and for AVX2; bgnbd_palive_avx512.c
- * with groups of eight, in a file compiled for AVX-512 alone (GCC
- * scalarised the eight-lane mask arithmetic inlined into a function that
- * only had the target attribute). The includer defines:
- *   PK_W              lanes per group (4 or 8);
+ * vector width (internal; no include guard: once per width). bgnbd_palive.c
+ * includes it with groups of two lanes for the baseline (SSE2, NEON: GCC
+ * turns the comparisons of wider, split vectors into scalar code) and of
+ * four for AVX2; bgnbd_palive_avx512.c with groups of eight, in a file
+ * compiled for AVX-512 alone (GCC scalarised the eight-lane mask
+ * arithmetic inlined into a function that only had the target
+ * attribute). The includer defines:
+ *   PK_NAME(name)     the width's name of the functions below;
+ *   PK_W              lanes per group (2, 4 or 8);
  *   PK_GROUP          rows per step (a multiple of PK_W, at most 8 groups);
  *   PK_VD, PK_VL      the double and int64 vector types of that width;
  *   PK_B(x), PK_SEL   broadcast and lane select;
@@ -29,6 +32,7 @@ palive_row(const double *p, const double *lab, double x, double t_x,
     return mbg ? loy__mbgnbd_palive_row(p, lab, x, t_x, T)
                : loy__bgnbd_palive_row(p, lab, x, t_x, T);
 }
+#endif /* LOY_BGNBD_PALIVE_KERN_H */
 
 /*
  * PK_GROUP rows per step, in PK_GROUP / PK_W groups in lockstep, so that
@@ -39,7 +43,7 @@ palive_row(const double *p, const double *lab, double x, double t_x,
 #define BG_NG ((int)BG_GROUP / PK_W)
 
 LOY__VMATH_INLINE void
-palive16(const double *p, const double *x_p, const double *tx_p,
+PK_NAME(palive_group)(const double *p, const double *x_p, const double *tx_p,
          const double *T_p, const double *c_p, double *out, PK_VL *bad,
          int mbg)
 {
@@ -87,7 +91,7 @@ palive16(const double *p, const double *x_p, const double *tx_p,
  * group's inputs are read, so out may be one of the inputs.
  */
 LOY__VMATH_INLINE void
-palive_body(const double *p, const double *lab, const double *x,
+PK_NAME(palive_body)(const double *p, const double *lab, const double *x,
             const double *tx, const double *T, size_t n, double *out,
             int mbg)
 {
@@ -111,7 +115,7 @@ palive_body(const double *p, const double *lab, const double *x,
             c[k] = gx[k] < (double)LOY__BG_LAB_N
                        ? lab[(size_t)gx[k]]
                        : loy__bgnbd_palive_c(p, lab, gx[k], mbg);
-        palive16(p, gx, gtx, gT, c, bo, bad, mbg);
+        PK_NAME(palive_group)(p, gx, gtx, gT, c, bo, bad, mbg);
         memcpy(flag, bad, sizeof flag);
         for (k = 0; k < BG_GROUP; k++)
             any |= flag[k];
@@ -123,4 +127,5 @@ palive_body(const double *p, const double *lab, const double *x,
     }
 }
 
-#endif /* LOY_BGNBD_PALIVE_KERN_H */
+#undef BG_GROUP
+#undef BG_NG

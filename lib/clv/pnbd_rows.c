@@ -47,7 +47,6 @@
 #define PR_X86 1
 #endif
 
-
 /* Lanes 2, 3, 0, 1 of v (for a two-step AND across the lanes). */
 #if defined(__clang__) || __GNUC__ >= 12
 #define PR_SWAP_HALVES(v) __builtin_shufflevector((v), (v), 2, 3, 0, 1)
@@ -55,7 +54,29 @@
 #define PR_SWAP_HALVES(v) __builtin_shuffle((v), (loy__v4l){2, 3, 0, 1})
 #endif
 
-/* Groups of four lanes: one AVX2 register, two SSE2 ones. */
+/* The baseline: groups of two lanes, one SSE2 or NEON register. */
+#define PR_NAME(name) name##_2
+#define PR_W 2
+#define PR_VD loy__v2d
+#define PR_VL loy__v2l
+#define PR_B LOY__V2
+#define PR_BL LOY__V2L
+#define PR_SEL LOY__V2_SELECT
+#define PR_F(name) loy__v2_##name
+#define PR_ALL(m) (((m)[0] & (m)[1]) != 0)
+#include "clv/pnbd_rows_kern.h"
+#undef PR_NAME
+#undef PR_W
+#undef PR_VD
+#undef PR_VL
+#undef PR_B
+#undef PR_BL
+#undef PR_SEL
+#undef PR_F
+#undef PR_ALL
+
+/* AVX2: groups of four lanes, one register each. */
+#define PR_NAME(name) name##_4
 #define PR_W 4
 #define PR_VD loy__v4d
 #define PR_VL loy__v4l
@@ -196,13 +217,13 @@ loy__pnbd_quad_panel(const double *prm, double rx, double T, double h0,
 
 static PR_ROWS_FN(rows_generic)
 {
-    rows_body(p, x, tx, T, pa, cet, bad, bad_cet);
+    rows_body_2(p, x, tx, T, pa, cet, bad, bad_cet);
 }
 
 #ifdef PR_X86
 __attribute__((target("avx2"))) static PR_ROWS_FN(rows_avx2)
 {
-    rows_body(p, x, tx, T, pa, cet, bad, bad_cet);
+    rows_body_4(p, x, tx, T, pa, cet, bad, bad_cet);
 }
 #endif
 

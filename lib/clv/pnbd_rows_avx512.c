@@ -16,6 +16,7 @@
     && defined(__AVX512DQ__)
 #include "numeric/vmath.h"
 
+#define PR_NAME(name) name##_8
 #define PR_W 8
 #define PR_VD loy__v8d
 #define PR_VL loy__v8l
@@ -36,7 +37,7 @@ pr_all8(const loy__v8l *m)
 
 PR_ROWS_FN(loy__pnbd_rows_avx512)
 {
-    rows_body(p, x, tx, T, pa, cet, bad, bad_cet);
+    rows_body_8(p, x, tx, T, pa, cet, bad, bad_cet);
 }
 #else
 /* ISO C wants a declaration in every translation unit. */

@@ -2,11 +2,13 @@
 /*
  * pnbd_rows_kern.h - the Pareto/NBD score lanes of pnbd_rows.c for one
  * vector width (internal; the file comment of pnbd_rows.c says what they
- * compute). pnbd_rows.c includes it with groups of four lanes, compiled
- * for the baseline and AVX2; pnbd_rows_avx512.c with groups of eight, in
- * a file compiled for AVX-512 alone (as bgnbd_palive_kern.h). The
- * includer defines:
- *   PR_W              lanes per group (4 or 8);
+ * compute; no include guard past the shared part: once per width).
+ * pnbd_rows.c includes it with groups of two lanes for the baseline and
+ * four for AVX2; pnbd_rows_avx512.c with groups of eight, in a file
+ * compiled for AVX-512 alone (as bgnbd_palive_kern.h). The includer
+ * defines:
+ *   PR_NAME(name)     the width's name of the functions below;
+ *   PR_W              lanes per group (2, 4 or 8);
  *   PR_VD, PR_VL      the double and int64 vector types of that width;
  *   PR_B(x), PR_BL(x), PR_SEL   broadcasts and lane select;
  *   PR_F(name)        numeric/vmath.h's kernel name at that width;
@@ -24,8 +26,16 @@
 #include "clv/pnbd_internal.h"
 #include "numeric/vmath.h"
 
-#define PR_NG ((int)LOY__PNBD_ROWS / PR_W)
 #define PR_TERMS 96 /* even: the loop tests after odd terms */
+
+/* The rows of one call: loy__pnbd_score_rows's contract. */
+#define PR_ROWS_FN(name)                                                    \
+    void name(const loy__pnbd_lanes *p, const double *x, const double *tx,  \
+              const double *T, double *pa, double *cet, int64_t *bad,       \
+              int64_t *bad_cet)
+#endif /* LOY_PNBD_ROWS_KERN_H */
+
+#define PR_NG ((int)LOY__PNBD_ROWS / PR_W)
 
 /*
  * S1 = S(z1) and S2 = S(z2) of one group of lanes, as pnbd.c's
@@ -43,9 +53,9 @@
  * state stays in registers, and it stops with its own slowest lane.
  */
 LOY__VMATH_INLINE void
-pr_series(const PR_VD *bp, const PR_VD *cp, const PR_VD *z1p,
-          const PR_VD *z2p, const PR_VL *knownp, double S0,
-          PR_VD *S1p, PR_VD *S2p, PR_VL *bad)
+PR_NAME(pr_series)(const PR_VD *bp, const PR_VD *cp, const PR_VD *z1p,
+                   const PR_VD *z2p, const PR_VL *knownp, double S0,
+                   PR_VD *S1p, PR_VD *S2p, PR_VL *bad)
 {
     const PR_VD one = PR_B(1.0), tol = PR_B(LOY__PNBD_SERIES_TOL);
     const PR_VD b = *bp, c = *cp, z1 = *z1p, z2 = *z2p;
@@ -86,8 +96,8 @@ pr_series(const PR_VD *bp, const PR_VD *cp, const PR_VD *z1p,
 /* CET = pa (r + x)/(alpha + T) B h(s - 1, t, B), h(e, t, B) =
  * -expm1(-e ln(1 + t/B))/e (ln(1 + t/B) at e = 0), as pnbd.c. */
 LOY__VMATH_INLINE void
-pr_cet(const loy__pnbd_lanes *p, const PR_VD *pa, const PR_VD *rx,
-       const PR_VD *T, PR_VD *cet, PR_VL *bad)
+PR_NAME(pr_cet)(const loy__pnbd_lanes *p, const PR_VD *pa,
+                const PR_VD *rx, const PR_VD *T, PR_VD *cet, PR_VL *bad)
 {
     const double e = p->s - 1.0;
     PR_VD B[PR_NG], u[PR_NG], l[PR_NG], h[PR_NG];
@@ -131,9 +141,9 @@ pr_cet(const loy__pnbd_lanes *p, const PR_VD *pa, const PR_VD *rx,
  * which costs it up to 6e-13 relative at x near 300.
  */
 LOY__VMATH_INLINE void
-rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
-          const double *Ts, double *pa_out, double *cet_out,
-          int64_t *bad_out, int64_t *bad_cet_out)
+PR_NAME(rows_body)(const loy__pnbd_lanes *p, const double *xs,
+                   const double *txs, const double *Ts, double *pa_out,
+                   double *cet_out, int64_t *bad_out, int64_t *bad_cet_out)
 {
     const PR_VD one = PR_B(1.0), zero = PR_B(0.0);
     const PR_VD r = PR_B(p->r), s = PR_B(p->s);
@@ -169,8 +179,8 @@ rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
     PR_F(log1p_pos_n)(La, ua, bad, PR_NG);
     PR_F(log1p_pos_n)(Lb, ub, bad, PR_NG);
     for (g = 0; g < PR_NG; g++)
-        pr_series(&b[g], &c[g], &z1[g], &z2[g], &known[g], p->S0, &S1[g],
-                  &S2[g], &bad[g]);
+        PR_NAME(pr_series)(&b[g], &c[g], &z1[g], &z2[g], &known[g], p->S0,
+                           &S1[g], &S2[g], &bad[g]);
     LOY__VMATH_EACH(g, PR_NG) {
         if (p->alpha_ge)
             u[g] = -(rx[g] * La[g] + s * Lb[g]);
@@ -196,16 +206,11 @@ rows_body(const loy__pnbd_lanes *p, const double *xs, const double *txs,
         PR_VD cet[PR_NG];
         PR_VL cbad[PR_NG];
         LOY__VMATH_EACH(g, PR_NG) cbad[g] = PR_BL(0);
-        pr_cet(p, pa, rx, T, cet, cbad);
+        PR_NAME(pr_cet)(p, pa, rx, T, cet, cbad);
         memcpy(cet_out, cet, sizeof cet);
         memcpy(bad_cet_out, cbad, sizeof cbad);
     }
 }
 
-/* The rows of one call: loy__pnbd_score_rows's contract. */
-#define PR_ROWS_FN(name)                                                    \
-    void name(const loy__pnbd_lanes *p, const double *x, const double *tx,  \
-              const double *T, double *pa, double *cet, int64_t *bad,       \
-              int64_t *bad_cet)
-
-#endif /* LOY_PNBD_ROWS_KERN_H */
+#undef PR_NG
+#undef PR_NOT_FINITE

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vmath.h - exp(x) and expm1(x) for x <= 700, log1p(e) for e in [0, 1]
- * and log(x) on groups of four or eight lanes (internal; GCC/Clang
+ * and log(x) on groups of two, four or eight lanes (internal; GCC/Clang
  * vector extensions, scalar fallback).
  *
  * Why: the logistic fits evaluate exp and log1p once per row per Newton
@@ -40,6 +40,11 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define LOY__VMATH_VEC 1
 #define LOY__VMATH_INLINE static inline __attribute__((always_inline))
+/* Two lanes: the baseline's native width (SSE2, NEON), where wider
+ * vectors are split and GCC turns their comparisons into scalar code. */
+typedef double loy__v2d __attribute__((vector_size(16)));
+typedef int64_t loy__v2l __attribute__((vector_size(16)));
+typedef uint64_t loy__v2u __attribute__((vector_size(16)));
 typedef double loy__v4d __attribute__((vector_size(32)));
 typedef int64_t loy__v4l __attribute__((vector_size(32)));
 typedef uint64_t loy__v4u __attribute__((vector_size(32)));
@@ -52,6 +57,10 @@ typedef uint64_t loy__v8u __attribute__((vector_size(64)));
 /* Broadcast and lane select (m lanes all-ones or zero). Macros rather
  * than functions: vectors passed by value would change the calling
  * convention between the baseline and AVX2 builds (GCC -Wpsabi). */
+#define LOY__V2(x) ((loy__v2d){(x), (x)})
+#define LOY__V2L(x) ((loy__v2l){(x), (x)})
+#define LOY__V2_SELECT(m, a, b)                                             \
+    ((loy__v2d)(((loy__v2l)(a) & (m)) | ((loy__v2l)(b) & ~(m))))
 #define LOY__V4(x) ((loy__v4d){(x), (x), (x), (x)})
 #define LOY__V4L(x) ((loy__v4l){(x), (x), (x), (x)})
 #define LOY__V4_SELECT(m, a, b)                                             \
@@ -77,8 +86,24 @@ typedef uint64_t loy__v8u __attribute__((vector_size(64)));
 #endif
 
 
-/* The kernels, once per width: loy__v4_* on groups of four lanes,
- * loy__v8_* on groups of eight (numeric/vmath_kern.h). */
+/* The kernels, once per width: loy__v2_*, loy__v4_* and loy__v8_* on
+ * groups of two, four and eight lanes (numeric/vmath_kern.h). */
+#define LOY__VT loy__v2d
+#define LOY__VTL loy__v2l
+#define LOY__VTU loy__v2u
+#define LOY__VB LOY__V2
+#define LOY__VBL LOY__V2L
+#define LOY__VSEL LOY__V2_SELECT
+#define LOY__VF(name) loy__v2_##name
+#include "numeric/vmath_kern.h"
+#undef LOY__VT
+#undef LOY__VTL
+#undef LOY__VTU
+#undef LOY__VB
+#undef LOY__VBL
+#undef LOY__VSEL
+#undef LOY__VF
+
 #define LOY__VT loy__v4d
 #define LOY__VTL loy__v4l
 #define LOY__VTU loy__v4u
