@@ -88,6 +88,16 @@ int loy__bgnbd_pos_rows_lanes(int path, const double *params, double lrr,
                               const double *x, const double *tx,
                               const double *T, double *ll, double *grad,
                               int64_t *bad);
+#ifdef LOY__PALIVE_AVX512
+/* The two on groups of eight lanes (bgnbd_rows_avx512.c): only on a CPU
+ * with AVX-512 F and DQ. */
+void loy__bgnbd_zero_rows_avx512(double alpha, const double *T, double *out,
+                                 int64_t *bad);
+void loy__bgnbd_pos_rows_avx512(const double *params, double lrr, double la,
+                                const double *const *xt, const double *x,
+                                const double *tx, const double *T,
+                                double *ll, double *grad, int64_t *bad);
+#endif
 
 /*
  * Gamma-Gamma rows LOY__GG_ROWS at a time (ggamma_rows.c): in holds each
