@@ -94,81 +94,11 @@ pr_all4(const loy__v4l *m)
 }
 #include "clv/pnbd_rows_kern.h"
 
-/*
- * loy__pnbd_quad_panel: the panel's nodes as three groups of four lanes,
- * h and its parameter derivatives term for term as pnbd.c's pq_h, the
- * logarithms and exponentials from vmath.h (within a few ulp of libm's,
- * next to the rule's own error), summed lane by lane in node order.
- */
-#define PQ_NG ((int)LOY__PNBD_QNODES / 4)
-
-LOY__VMATH_INLINE int
-quad_body(const double *prm, double rx, double T, double h0, const double *vp,
-          const double *wp, double *sum, double *sd)
-{
-    const loy__v4d al = LOY__V4(prm[1]), be = LOY__V4(prm[3]);
-    const loy__v4d s = LOY__V4(prm[2]), vrx = LOY__V4(rx), vT = LOY__V4(T);
-    loy__v4d v[PQ_NG], ia[PQ_NG], ib[PQ_NG], D[PQ_NG], ua[PQ_NG], ub[PQ_NG];
-    loy__v4d la[PQ_NG], lb[PQ_NG], bv[PQ_NG], lbv[PQ_NG], a[PQ_NG];
-    loy__v4d e[PQ_NG];
-    loy__v4l bad[PQ_NG], any;
-    double ev[LOY__PNBD_QNODES], t[4][LOY__PNBD_QNODES];
-    size_t k;
-    int g, j;
-    memcpy(v, vp, sizeof v);
-    LOY__VMATH_EACH(g, PQ_NG) {
-        ia[g] = LOY__V4(1.0) / (al + v[g]);
-        ib[g] = LOY__V4(1.0) / (be + v[g]);
-        D[g] = vT - v[g];
-        ua[g] = D[g] * ia[g];
-        ub[g] = D[g] * ib[g];
-        bv[g] = be + v[g];
-        bad[g] = ~((bv[g] >= LOY__V4(DBL_MIN)) & (bv[g] <= LOY__V4(DBL_MAX)))
-                 | ~(ua[g] >= LOY__V4(0.0)) | ~(ub[g] >= LOY__V4(0.0));
-    }
-    loy__v4_log1p_pos_n(la, ua, bad, PQ_NG);
-    loy__v4_log1p_pos_n(lb, ub, bad, PQ_NG);
-    loy__v4_log_n(lbv, bv, PQ_NG);
-    LOY__VMATH_EACH(g, PQ_NG) {
-        a[g] = vrx * la[g] + s * lb[g] - lbv[g] - LOY__V4(h0);
-        bad[g] |= ~(a[g] <= LOY__V4(700.0));
-    }
-    any = bad[0] | bad[1] | bad[2];
-    if ((any[0] | any[1] | any[2] | any[3]) != 0)
-        return 1;
-    loy__v4_exp_n(e, a, PQ_NG);
-    LOY__VMATH_EACH(g, PQ_NG) {
-        loy__v4d w;
-        memcpy(&w, wp + 4 * g, sizeof w);
-        e[g] = w * e[g];
-    }
-    memcpy(ev, e, sizeof ev);
-    *sum = 0.0;
-    for (k = 0; k < LOY__PNBD_QNODES; k++)
-        *sum += ev[k];
-    if (sd == NULL)
-        return 0;
-    memcpy(t[0], la, sizeof la);
-    memcpy(t[2], lb, sizeof lb);
-    LOY__VMATH_EACH(g, PQ_NG) {
-        la[g] = -vrx * D[g] * ia[g] / (al + vT);
-        lb[g] = -s * D[g] * ib[g] / (be + vT) - ib[g];
-    }
-    memcpy(t[1], la, sizeof la);
-    memcpy(t[3], lb, sizeof lb);
-    for (j = 0; j < 4; j++) {
-        sd[j] = 0.0;
-        for (k = 0; k < LOY__PNBD_QNODES; k++)
-            sd[j] += ev[k] * t[j][k];
-    }
-    return 0;
-}
-
 static int
 quad_generic(const double *prm, double rx, double T, double h0,
              const double *v, const double *w, double *sum, double *sd)
 {
-    return quad_body(prm, rx, T, h0, v, w, sum, sd);
+    return quad_body_2(prm, rx, T, h0, v, w, sum, sd);
 }
 
 #ifdef PR_X86
@@ -176,7 +106,7 @@ __attribute__((target("avx2"))) static int
 quad_avx2(const double *prm, double rx, double T, double h0,
           const double *v, const double *w, double *sum, double *sd)
 {
-    return quad_body(prm, rx, T, h0, v, w, sum, sd);
+    return quad_body_4(prm, rx, T, h0, v, w, sum, sd);
 }
 #endif
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pnbd_rows_kern.h - the Pareto/NBD score lanes of pnbd_rows.c for one
- * vector width (internal; the file comment of pnbd_rows.c says what they
- * compute; no include guard past the shared part: once per width).
+ * pnbd_rows_kern.h - the Pareto/NBD score lanes of pnbd_rows.c, and the
+ * nodes of its quadrature panel (for widths that divide the panel), for
+ * one vector width (internal; the file comment of pnbd_rows.c says what
+ * they compute; no include guard past the shared part: once per width).
  * pnbd_rows.c includes it with groups of two lanes for the baseline and
  * four for AVX2; pnbd_rows_avx512.c with groups of eight, in a file
  * compiled for AVX-512 alone (as bgnbd_palive_kern.h). The includer
@@ -13,7 +14,7 @@
  *   PR_B(x), PR_BL(x), PR_SEL   broadcasts and lane select;
  *   PR_F(name)        numeric/vmath.h's kernel name at that width;
  *   PR_ALL(m)         whether every lane of mask m is set.
- * The operations of a lane are the same at either width, so are its bits
+ * The operations of a lane are the same at every width, so are its bits
  * (the series of a group stop with its slowest lane, and a lane's result
  * follows its own stopping rule).
  */
@@ -211,6 +212,83 @@ PR_NAME(rows_body)(const loy__pnbd_lanes *p, const double *xs,
         memcpy(bad_cet_out, cbad, sizeof cbad);
     }
 }
+
+/*
+ * loy__pnbd_quad_panel: the panel's nodes in groups of lanes (widths that
+ * divide LOY__PNBD_QNODES), h and its parameter derivatives term for term as pnbd.c's pq_h, the
+ * logarithms and exponentials from vmath.h (within a few ulp of libm's,
+ * next to the rule's own error), summed lane by lane in node order.
+ */
+#if LOY__PNBD_QNODES % PR_W == 0
+#define PQ_NG ((int)LOY__PNBD_QNODES / PR_W)
+
+LOY__VMATH_INLINE int
+PR_NAME(quad_body)(const double *prm, double rx, double T, double h0,
+                   const double *vp, const double *wp, double *sum,
+                   double *sd)
+{
+    const PR_VD al = PR_B(prm[1]), be = PR_B(prm[3]);
+    const PR_VD s = PR_B(prm[2]), vrx = PR_B(rx), vT = PR_B(T);
+    PR_VD v[PQ_NG], ia[PQ_NG], ib[PQ_NG], D[PQ_NG], ua[PQ_NG], ub[PQ_NG];
+    PR_VD la[PQ_NG], lb[PQ_NG], bv[PQ_NG], lbv[PQ_NG], a[PQ_NG];
+    PR_VD e[PQ_NG];
+    PR_VL bad[PQ_NG];
+    int64_t flag[LOY__PNBD_QNODES], any = 0;
+    double ev[LOY__PNBD_QNODES], t[4][LOY__PNBD_QNODES];
+    size_t k;
+    int g, j;
+    memcpy(v, vp, sizeof v);
+    LOY__VMATH_EACH(g, PQ_NG) {
+        ia[g] = PR_B(1.0) / (al + v[g]);
+        ib[g] = PR_B(1.0) / (be + v[g]);
+        D[g] = vT - v[g];
+        ua[g] = D[g] * ia[g];
+        ub[g] = D[g] * ib[g];
+        bv[g] = be + v[g];
+        bad[g] = ~((bv[g] >= PR_B(DBL_MIN)) & (bv[g] <= PR_B(DBL_MAX)))
+                 | ~(ua[g] >= PR_B(0.0)) | ~(ub[g] >= PR_B(0.0));
+    }
+    PR_F(log1p_pos_n)(la, ua, bad, PQ_NG);
+    PR_F(log1p_pos_n)(lb, ub, bad, PQ_NG);
+    PR_F(log_n)(lbv, bv, PQ_NG);
+    LOY__VMATH_EACH(g, PQ_NG) {
+        a[g] = vrx * la[g] + s * lb[g] - lbv[g] - PR_B(h0);
+        bad[g] |= ~(a[g] <= PR_B(700.0));
+    }
+    memcpy(flag, bad, sizeof flag);
+    for (k = 0; k < LOY__PNBD_QNODES; k++)
+        any |= flag[k];
+    if (any != 0)
+        return 1;
+    PR_F(exp_n)(e, a, PQ_NG);
+    LOY__VMATH_EACH(g, PQ_NG) {
+        PR_VD w;
+        memcpy(&w, wp + PR_W * g, sizeof w);
+        e[g] = w * e[g];
+    }
+    memcpy(ev, e, sizeof ev);
+    *sum = 0.0;
+    for (k = 0; k < LOY__PNBD_QNODES; k++)
+        *sum += ev[k];
+    if (sd == NULL)
+        return 0;
+    memcpy(t[0], la, sizeof la);
+    memcpy(t[2], lb, sizeof lb);
+    LOY__VMATH_EACH(g, PQ_NG) {
+        la[g] = -vrx * D[g] * ia[g] / (al + vT);
+        lb[g] = -s * D[g] * ib[g] / (be + vT) - ib[g];
+    }
+    memcpy(t[1], la, sizeof la);
+    memcpy(t[3], lb, sizeof lb);
+    for (j = 0; j < 4; j++) {
+        sd[j] = 0.0;
+        for (k = 0; k < LOY__PNBD_QNODES; k++)
+            sd[j] += ev[k] * t[j][k];
+    }
+    return 0;
+}
+#undef PQ_NG
+#endif
 
 #undef PR_NG
 #undef PR_NOT_FINITE
