@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ggamma_rows.c - the Gamma-Gamma log-likelihood of sixteen customers at a
- * time (four groups of four lanes in lockstep, as bgnbd_rows.c).
+ * time (groups of lanes in lockstep, as bgnbd_rows.c; the kernel is in
+ * ggamma_rows_kern.h).
  *
  * Once the terms that depend on x only come from a table (ggamma.c), a
  * row costs ln(1 + gamma/(x m)), ln(1 + x m/gamma) and ln m: three libm
  * calls that were most of a fit's time. Here they come from numeric/
  * vmath.h; the formulas are ggamma.c's gg_row_x, term for term, so a
- * row's value is within a few ulp of the scalar one. Compiled twice
- * (baseline and AVX2, chosen at run time; the same operations, so the same
- * bits), and a row's value depends on its own inputs only (tails padded),
- * so a fit's fixed blocks give the same sums for every thread count.
+ * row's value is within a few ulp of the scalar one. Two lanes to a
+ * group on the baseline, four with AVX2, chosen at run time (the same
+ * operations, so the same bits), and a row's value depends on its own
+ * inputs only (tails padded), so a fit's fixed blocks give the same sums
+ * for every thread count.
  *
  * Lanes the kernels do not cover are flagged for the caller's scalar
  * path: a ratio past 1e300 or not finite, and m below the smallest normal
@@ -28,74 +30,41 @@
 #define GR_X86 1
 #endif
 
-#define GR_NG ((int)LOY__GG_ROWS / 4)
+/* The baseline: groups of two lanes, one SSE2 or NEON register. */
+#define GR_NAME(name) name##_2
+#define GR_W 2
+#define GR_VD loy__v2d
+#define GR_VL loy__v2l
+#define GR_B LOY__V2
+#define GR_BL LOY__V2L
+#define GR_SEL LOY__V2_SELECT
+#define GR_F(name) loy__v2_##name
+#include "clv/ggamma_rows_kern.h"
+#undef GR_NAME
+#undef GR_W
+#undef GR_VD
+#undef GR_VL
+#undef GR_B
+#undef GR_BL
+#undef GR_SEL
+#undef GR_F
 
-LOY__VMATH_INLINE void
-rows_body(const double *prm, const loy__gg_rowin *in, double *ll, double *grad,
-          int64_t *bad_out)
-{
-    const loy__v4d p = LOY__V4(prm[0]), q = LOY__V4(prm[1]);
-    const loy__v4d gm = LOY__V4(prm[2]);
-    loy__v4d x[GR_NG], m[GR_NG], a[GR_NG], lpq[GR_NG], px[GR_NG], xm[GR_NG];
-    loy__v4d u1[GR_NG], u2[GR_NG], l_gm[GR_NG], l_xm[GR_NG], lm[GR_NG];
-    loy__v4d v[GR_NG];
-    loy__v4l big[GR_NG], bad[GR_NG];
-    int g;
-    memcpy(x, in->x, sizeof x);
-    memcpy(m, in->m, sizeof m);
-    memcpy(a, in->a, sizeof a);
-    memcpy(lpq, in->lpq, sizeof lpq);
-    memcpy(big, in->big, sizeof big);
-    LOY__VMATH_EACH(g, GR_NG) {
-        px[g] = p * x[g];
-        xm[g] = x[g] * m[g];
-        u1[g] = gm / xm[g];
-        u2[g] = xm[g] / gm;
-        bad[g] = ~(m[g] >= LOY__V4(DBL_MIN));
-        /* flagged lanes get a harmless argument */
-        m[g] = LOY__V4_SELECT(bad[g], LOY__V4(1.0), m[g]);
-    }
-    loy__v4_log1p_pos_n(l_gm, u1, bad, GR_NG);
-    loy__v4_log1p_pos_n(l_xm, u2, bad, GR_NG);
-    loy__v4_log_n(lm, m, GR_NG);
-    LOY__VMATH_EACH(g, GR_NG) {
-        loy__v4d lb = a[g] + q * (lpq[g] - l_xm[g]) - px[g] * l_gm[g];
-        loy__v4d ls = a[g] + px[g] * (lpq[g] - l_gm[g]) - q * l_xm[g];
-        v[g] = LOY__V4_SELECT(big[g], lb, ls) - lm[g];
-    }
-    memcpy(ll, v, sizeof v);
-    memcpy(bad_out, bad, sizeof bad);
-    if (grad == NULL)
-        return;
-    {
-        loy__v4d d[GR_NG];
-        double out[LOY__GG_ROWS];
-        size_t k;
-        memcpy(d, in->d0, sizeof d);
-        LOY__VMATH_EACH(g, GR_NG)
-            v[g] = x[g] * (d[g] - l_gm[g]);
-        memcpy(out, v, sizeof out);
-        for (k = 0; k < LOY__GG_ROWS; k++)
-            grad[3 * k] = out[k];
-        memcpy(d, in->d1, sizeof d);
-        LOY__VMATH_EACH(g, GR_NG)
-            v[g] = d[g] - l_xm[g];
-        memcpy(out, v, sizeof out);
-        for (k = 0; k < LOY__GG_ROWS; k++)
-            grad[3 * k + 1] = out[k];
-        LOY__VMATH_EACH(g, GR_NG)
-            v[g] = ((q / gm) * xm[g] - px[g]) / (gm + xm[g]);
-        memcpy(out, v, sizeof out);
-        for (k = 0; k < LOY__GG_ROWS; k++)
-            grad[3 * k + 2] = out[k];
-    }
-}
+/* AVX2: groups of four lanes, one register each. */
+#define GR_NAME(name) name##_4
+#define GR_W 4
+#define GR_VD loy__v4d
+#define GR_VL loy__v4l
+#define GR_B LOY__V4
+#define GR_BL LOY__V4L
+#define GR_SEL LOY__V4_SELECT
+#define GR_F(name) loy__v4_##name
+#include "clv/ggamma_rows_kern.h"
 
 static void
 rows_generic(const double *prm, const loy__gg_rowin *in, double *ll,
              double *grad, int64_t *bad)
 {
-    rows_body(prm, in, ll, grad, bad);
+    rows_body_2(prm, in, ll, grad, bad);
 }
 
 #ifdef GR_X86
@@ -103,7 +72,7 @@ __attribute__((target("avx2"))) static void
 rows_avx2(const double *prm, const loy__gg_rowin *in, double *ll,
           double *grad, int64_t *bad)
 {
-    rows_body(prm, in, ll, grad, bad);
+    rows_body_4(prm, in, ll, grad, bad);
 }
 #endif
 
