@@ -205,6 +205,17 @@ int loy__glm_fit_polr(loy__glm *d, const size_t *cols, size_t m,
                       double *theta, double *ll, uint32_t *iter, double *cov,
                       const loy__glm_warm *warm);
 
+/*
+ * One logistic pass over d's rows at d->eta (drv_logit.c): d->r and d->wv
+ * written, *ll the log-likelihood and *big the largest |eta|, on one
+ * vector path (core/internal.h's LOY__VPATH_*: two lanes on the
+ * baseline, four with AVX2). Returns 1, or 0 without writing when the
+ * build or the CPU lacks the path (for tests, which compare the paths'
+ * bits; the fits take the widest).
+ */
+int loy__glm_logit_pass_lanes(int path, const loy__glm *d, double *ll,
+                              double *big);
+
 /* Logistic relative weights (Tonidandel and LeBreton) from the full-model
  * fit on the standardized drivers: eps[p] in player order. */
 int loy__glm_logit_rw(const loy__glm *d, const double *theta, double *eps);

@@ -50,89 +50,91 @@ linpred(const loy__glm *d, const size_t *cols, size_t m, double b0,
 #define LOGIT_X86 1
 #endif
 
-/* Four rows; l and the largest |eta| accumulate lane-wise. */
-LOY__VMATH_INLINE void
-pass4(const double *eta_p, const double *y_p, const double *w_p, double *r_p,
-      double *wv_p, loy__v4d *lacc, loy__v4d *big)
-{
-    loy__v4d eta, y, w, a, na, e, q, mu, sp, lg, zero = LOY__V4(0.0);
-    loy__v4l neg, gt;
-    memcpy(&eta, eta_p, sizeof eta);
-    memcpy(&y, y_p, sizeof y);
-    memcpy(&w, w_p, sizeof w);
-    neg = eta < zero;
-    a = LOY__V4_SELECT(neg, -eta, eta);
-    na = -a;
-    loy__v4_exp_neg(&e, &na);
-    q = LOY__V4(1.0) / (LOY__V4(1.0) + e);
-    mu = LOY__V4_SELECT(neg, e * q, q);
-    loy__v4_log1p_unit(&lg, &e);
-    sp = LOY__V4_SELECT(neg, zero, eta) + lg;
-    *lacc += w * (y * eta - sp);
-    gt = a > *big;
-    *big = LOY__V4_SELECT(gt, a, *big);
-    mu = w * (y - mu);
-    memcpy(r_p, &mu, sizeof mu);
-    q = w * (e * q * q);
-    memcpy(wv_p, &q, sizeof q);
-}
+/* The baseline: two lanes, one SSE2 or NEON register. */
+#define LG_NAME(name) name##_2
+#define LG_W 2
+#define LG_VD loy__v2d
+#define LG_VL loy__v2l
+#define LG_B LOY__V2
+#define LG_SEL LOY__V2_SELECT
+#define LG_F(name) loy__v2_##name
+#include "drivers/drv_logit_kern.h"
+#undef LG_NAME
+#undef LG_W
+#undef LG_VD
+#undef LG_VL
+#undef LG_B
+#undef LG_SEL
+#undef LG_F
 
-LOY__VMATH_INLINE double
-pass_body(const loy__glm *d, double *ll)
-{
-    size_t i, n = d->n, n4 = n & ~(size_t)3;
-    loy__v4d lacc = LOY__V4(0.0), big = lacc;
-    double l[4], b[4], te[4] = {0, 0, 0, 0}, ty[4] = {0, 0, 0, 0};
-    double tw[4] = {0, 0, 0, 0}, tr[4], twv[4];
-    for (i = 0; i < n4; i += 4)
-        pass4(d->eta + i, d->y + i, d->w + i, d->r + i, d->wv + i, &lacc,
-              &big);
-    if (i < n) { /* the tail through the same lanes, padded with w = 0 */
-        size_t t;
-        for (t = 0; i + t < n; t++) {
-            te[t] = d->eta[i + t];
-            ty[t] = d->y[i + t];
-            tw[t] = d->w[i + t];
-        }
-        pass4(te, ty, tw, tr, twv, &lacc, &big);
-        for (t = 0; i + t < n; t++) {
-            d->r[i + t] = tr[t];
-            d->wv[i + t] = twv[t];
-        }
-    }
-    memcpy(l, &lacc, sizeof l);
-    memcpy(b, &big, sizeof b);
-    *ll = (l[0] + l[1]) + (l[2] + l[3]);
-    b[0] = b[0] > b[1] ? b[0] : b[1];
-    b[2] = b[2] > b[3] ? b[2] : b[3];
-    return b[0] > b[2] ? b[0] : b[2];
-}
+/* AVX2: four lanes, one register. */
+#define LG_NAME(name) name##_4
+#define LG_W 4
+#define LG_VD loy__v4d
+#define LG_VL loy__v4l
+#define LG_B LOY__V4
+#define LG_SEL LOY__V4_SELECT
+#define LG_F(name) loy__v4_##name
+#include "drivers/drv_logit_kern.h"
 
 static double
 pass_generic(const loy__glm *d, double *ll)
 {
-    return pass_body(d, ll);
+    return pass_body_2(d, ll);
 }
 
 #ifdef LOGIT_X86
 __attribute__((target("avx2"))) static double
 pass_avx2(const loy__glm *d, double *ll)
 {
-    return pass_body(d, ll);
+    return pass_body_4(d, ll);
 }
 #endif
 
+int
+loy__glm_logit_pass_lanes(int path, const loy__glm *d, double *ll,
+                          double *big)
+{
+    switch (path) {
+#ifdef LOGIT_X86
+    case LOY__VPATH_AVX2:
+        if (!__builtin_cpu_supports("avx2"))
+            return 0;
+        *big = pass_avx2(d, ll);
+        return 1;
+#endif
+    case LOY__VPATH_BASE:
+        *big = pass_generic(d, ll);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The widest path the CPU has. */
 static double
 pass(const loy__glm *d, double *ll)
 {
-#ifdef LOGIT_X86
-    if (__builtin_cpu_supports("avx2"))
-        return pass_avx2(d, ll);
-#endif
-    return pass_generic(d, ll);
+    double big = 0.0;
+    if (!loy__glm_logit_pass_lanes(LOY__VPATH_AVX2, d, ll, &big))
+        (void)loy__glm_logit_pass_lanes(LOY__VPATH_BASE, d, ll, &big);
+    return big;
 }
 
 #else /* no vector extensions: libm */
+
+static double
+pass(const loy__glm *d, double *ll);
+
+int
+loy__glm_logit_pass_lanes(int path, const loy__glm *d, double *ll,
+                          double *big)
+{
+    if (path != LOY__VPATH_BASE)
+        return 0;
+    *big = pass(d, ll);
+    return 1;
+}
 
 static double
 pass(const loy__glm *d, double *ll)
