@@ -281,6 +281,34 @@ test_series_hyp1(void **state)
     }
 }
 
+/*
+ * The gradient series with its b-and-c terms from a table (the fits' x
+ * table) against the series computing them: the same status and bytes,
+ * for series that end inside the table, at its edge and far past it.
+ */
+static void
+test_series_hyp1_table(void **state)
+{
+    static double dq[3 * LOY__PNBD_DK];
+    loy_test_rng g = {4242u};
+    int i;
+    (void)state;
+    for (i = 0; i < 4000; i++) {
+        double b = pow(10.0, 4.0 * loy_test_rng_uniform(&g) - 1.0);
+        double c = b + pow(10.0, 3.0 * loy_test_rng_uniform(&g) - 1.0);
+        double z = i % 4 == 0 ? 0.999 * loy_test_rng_uniform(&g)
+                              : 0.9 * loy_test_rng_uniform(&g);
+        double S1 = 0.0, S2 = 0.0, d1[3] = {0, 0, 0}, d2[3] = {0, 0, 0};
+        int r1, r2;
+        loy__pnbd_dq_fill(b, c, dq);
+        r1 = loy__pnbd_hyp1(b, c, z, &S1, d1);
+        r2 = loy__pnbd_hyp1_dq(dq, b, c, z, &S2, d2);
+        assert_int_equal(r1, r2);
+        assert_memory_equal(&S1, &S2, sizeof S1);
+        assert_memory_equal(d1, d2, sizeof d1);
+    }
+}
+
 /* ---- predictions against quadrature over the mixing distributions ---- */
 
 typedef struct mu_ctx {
@@ -1094,6 +1122,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_heavy_buyers_finite),
         cmocka_unit_test(test_gradient_matches_fd),
         cmocka_unit_test(test_series_hyp1),
+        cmocka_unit_test(test_series_hyp1_table),
         cmocka_unit_test(test_palive_and_cet_quadrature),
         cmocka_unit_test(test_expected_new_quadrature),
         cmocka_unit_test(test_s_equal_one),

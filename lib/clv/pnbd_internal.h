@@ -123,6 +123,20 @@ int loy__pnbd_quad_panel_lanes(int path, const double *prm, double rx,
 
 /* Doubles per x value in loy__pnbd_data.xtab. */
 #define LOY__PNBD_XSTRIDE 8
+/* The gradient's series terms tabulated per x (pnbd.c): x below
+ * LOY__PNBD_DX, the first LOY__PNBD_DK terms. */
+#define LOY__PNBD_DX 256u
+#define LOY__PNBD_DK 256u
+
+/*
+ * S = 2F1(1, b; c; z) and d = (dS/db, dS/dc, dS/dz) as loy__pnbd_hyp1,
+ * with the terms that depend on b and c only from dq (3 LOY__PNBD_DK
+ * doubles filled by loy__pnbd_dq_fill for the same b and c; NULL: none):
+ * the same bits either way.
+ */
+void loy__pnbd_dq_fill(double b, double c, double *dq);
+int loy__pnbd_hyp1_dq(const double *dq, double b, double c, double z,
+                      double *S, double *d);
 
 /*
  * Rows a fit likelihood runs over (possibly compressed patterns), plus a
@@ -133,6 +147,8 @@ typedef struct loy__pnbd_data {
     const double *x, *tx, *T, *w; /* w may be NULL */
     size_t n;
     double *xtab;                  /* LOY__PNBD_XSTRIDE * (xmax + 1) */
+    double *dtab;                  /* pnbd.c's derivative-series table for
+                                      x < LOY__PNBD_DX, or NULL */
     size_t xmax;
     double *xs;
     size_t nxs;
