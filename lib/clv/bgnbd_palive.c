@@ -95,36 +95,15 @@ loy__mbgnbd_lab_fill(const double *p, double *lab)
 #endif
 
 /* The baseline: groups of two lanes, one SSE2 or NEON register. */
-#define PK_NAME(name) name##_2
-#define PK_W 2
+#define LOY__W 2
 #define PK_GROUP 16u /* rows per step: 8 took 5-30% longer */
-#define PK_VD loy__v2d
-#define PK_VL loy__v2l
-#define PK_B LOY__V2
-#define PK_SEL LOY__V2_SELECT
-#define PK_LOG_N loy__v2_log_n
-#define PK_EXP_NEG_N loy__v2_exp_neg_n
 #include "clv/bgnbd_palive_kern.h"
-#undef PK_NAME
-#undef PK_W
+#undef LOY__W
 #undef PK_GROUP
-#undef PK_VD
-#undef PK_VL
-#undef PK_B
-#undef PK_SEL
-#undef PK_LOG_N
-#undef PK_EXP_NEG_N
 
 /* AVX2: groups of four lanes, one register each. */
-#define PK_NAME(name) name##_4
-#define PK_W 4
+#define LOY__W 4
 #define PK_GROUP 32u /* rows per step: 16 took 10% longer */
-#define PK_VD loy__v4d
-#define PK_VL loy__v4l
-#define PK_B LOY__V4
-#define PK_SEL LOY__V4_SELECT
-#define PK_LOG_N loy__v4_log_n
-#define PK_EXP_NEG_N loy__v4_exp_neg_n
 #include "clv/bgnbd_palive_kern.h"
 
 static void
@@ -150,19 +129,16 @@ loy__bgnbd_palive_lanes(int path, const double *p, const double *lab,
                         const double *x, const double *t_x, const double *T,
                         size_t n, double *out, int mbg)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef LOY__PALIVE_AVX512
     case LOY__VPATH_AVX512:
-        if (!__builtin_cpu_supports("avx512f")
-            || !__builtin_cpu_supports("avx512dq"))
-            return 0;
         loy__bgnbd_palive_avx512(p, lab, x, t_x, T, n, out, mbg);
         return 1;
 #endif
 #ifdef BG_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         palive_avx2(p, lab, x, t_x, T, n, out, mbg);
         return 1;
 #endif

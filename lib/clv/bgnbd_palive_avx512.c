@@ -20,15 +20,8 @@
     && defined(__AVX512DQ__)
 #include "numeric/vmath.h"
 
-#define PK_NAME(name) name##_8
-#define PK_W 8
+#define LOY__W 8
 #define PK_GROUP 32u /* rows per step: 16 took 20% longer */
-#define PK_VD loy__v8d
-#define PK_VL loy__v8l
-#define PK_B LOY__V8
-#define PK_SEL LOY__V8_SELECT
-#define PK_LOG_N loy__v8_log_n
-#define PK_EXP_NEG_N loy__v8_exp_neg_n
 #include "clv/bgnbd_palive_kern.h"
 
 void

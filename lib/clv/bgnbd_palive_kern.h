@@ -7,14 +7,11 @@
  * four for AVX2; bgnbd_palive_avx512.c with groups of eight, in a file
  * compiled for AVX-512 alone (GCC scalarised the eight-lane mask
  * arithmetic inlined into a function that only had the target
- * attribute). The includer defines:
- *   PK_NAME(name)     the width's name of the functions below;
- *   PK_W              lanes per group (2, 4 or 8);
- *   PK_GROUP          rows per step (a multiple of PK_W, at most 8 groups);
- *   PK_VD, PK_VL      the double and int64 vector types of that width;
- *   PK_B(x), PK_SEL   broadcast and lane select;
- *   PK_LOG_N, PK_EXP_NEG_N   numeric/vmath.h's kernels of that width.
- * The operations of a lane are the same at either width, so are its bits.
+ * attribute). The includer defines LOY__W, the lanes per group (2, 4
+ * or 8: numeric/vmath.h's LOY__W* names then give the width's types and
+ * kernels, and the names of the functions below), and PK_GROUP, the rows
+ * per step (a multiple of LOY__W, at most 8 groups). The operations of a
+ * lane are the same at every width, so are its bits.
  */
 #ifndef LOY_BGNBD_PALIVE_KERN_H
 #define LOY_BGNBD_PALIVE_KERN_H
@@ -35,53 +32,53 @@ palive_row(const double *p, const double *lab, double x, double t_x,
 #endif /* LOY_BGNBD_PALIVE_KERN_H */
 
 /*
- * PK_GROUP rows per step, in PK_GROUP / PK_W groups in lockstep, so that
+ * PK_GROUP rows per step, in PK_GROUP / LOY__W groups in lockstep, so that
  * their polynomial chains (latency-bound one at a time) overlap: rows
  * (x, t_x, T, c_x) -> P(alive), lanes the forms do not cover flagged.
  */
 #define BG_GROUP PK_GROUP
-#define BG_NG ((int)BG_GROUP / PK_W)
+#define BG_NG ((int)BG_GROUP / LOY__W)
 
 LOY__VMATH_INLINE void
-PK_NAME(palive_group)(const double *p, const double *x_p, const double *tx_p,
-         const double *T_p, const double *c_p, double *out, PK_VL *bad,
+LOY__WNAME(palive_group)(const double *p, const double *x_p, const double *tx_p,
+         const double *T_p, const double *c_p, double *out, LOY__WL *bad,
          int mbg)
 {
-    PK_VD x[BG_NG], e[BG_NG], ep[BG_NG], L[BG_NG], na[BG_NG], ex[BG_NG];
-    PK_VL pos[BG_NG];
-    const PK_VD one = PK_B(1.0), zero = PK_B(0.0);
+    LOY__WD x[BG_NG], e[BG_NG], ep[BG_NG], L[BG_NG], na[BG_NG], ex[BG_NG];
+    LOY__WL pos[BG_NG];
+    const LOY__WD one = LOY__WB(1.0), zero = LOY__WB(0.0);
     int g;
     LOY__VMATH_EACH(g, BG_NG) {
-        PK_VD tx, T;
-        memcpy(&x[g], x_p + PK_W * g, sizeof x[g]);
-        memcpy(&tx, tx_p + PK_W * g, sizeof tx);
-        memcpy(&T, T_p + PK_W * g, sizeof T);
-        e[g] = (T - tx) / (PK_B(p[1]) + tx);
+        LOY__WD tx, T;
+        memcpy(&x[g], x_p + LOY__W * g, sizeof x[g]);
+        memcpy(&tx, tx_p + LOY__W * g, sizeof tx);
+        memcpy(&T, T_p + LOY__W * g, sizeof T);
+        e[g] = (T - tx) / (LOY__WB(p[1]) + tx);
         ep[g] = one + e[g];
     }
     /* log1p(e) = ln(1 + e) + (e - ((1 + e) - 1))/(1 + e): the correction
      * restores what rounding 1 + e loses, so that L = e for an e below
      * 1e-16 (alpha huge next to T, the Poisson limit) */
-    PK_LOG_N(L, ep, BG_NG);
+    LOY__WF(log_n)(L, ep, BG_NG);
     LOY__VMATH_EACH(g, BG_NG) {
-        PK_VD c, u, a;
-        memcpy(&c, c_p + PK_W * g, sizeof c);
+        LOY__WD c, u, a;
+        memcpy(&c, c_p + LOY__W * g, sizeof c);
         L[g] = L[g] + (e[g] - (ep[g] - one)) / ep[g];
-        u = c + (PK_B(p[0]) + x[g]) * L[g];
+        u = c + (LOY__WB(p[0]) + x[g]) * L[g];
         pos[g] = u > zero;
-        a = PK_SEL(pos[g], u, -u);
+        a = LOY__WSEL(pos[g], u, -u);
         na[g] = -a;
         /* e not in (0 <= e <= 1e300) (NaN compares false), |u| past 700 */
-        bad[g] = ~(e[g] <= PK_B(1e300)) | (a > PK_B(700.0));
+        bad[g] = ~(e[g] <= LOY__WB(1e300)) | (a > LOY__WB(700.0));
         if (!mbg) /* BG/NBD: x = 0 is alive */
             bad[g] &= ~(x[g] == zero);
     }
-    PK_EXP_NEG_N(ex, na, BG_NG);
+    LOY__WF(exp_neg_n)(ex, na, BG_NG);
     LOY__VMATH_EACH(g, BG_NG) {
-        PK_VD pa = PK_SEL(pos[g], ex[g], one) / (one + ex[g]);
+        LOY__WD pa = LOY__WSEL(pos[g], ex[g], one) / (one + ex[g]);
         if (!mbg)
-            pa = PK_SEL(x[g] == zero, one, pa);
-        memcpy(out + PK_W * g, &pa, sizeof pa);
+            pa = LOY__WSEL(x[g] == zero, one, pa);
+        memcpy(out + LOY__W * g, &pa, sizeof pa);
     }
 }
 
@@ -91,7 +88,7 @@ PK_NAME(palive_group)(const double *p, const double *x_p, const double *tx_p,
  * group's inputs are read, so out may be one of the inputs.
  */
 LOY__VMATH_INLINE void
-PK_NAME(palive_body)(const double *p, const double *lab, const double *x,
+LOY__WNAME(palive_body)(const double *p, const double *lab, const double *x,
             const double *tx, const double *T, size_t n, double *out,
             int mbg)
 {
@@ -99,7 +96,7 @@ PK_NAME(palive_body)(const double *p, const double *lab, const double *x,
     double bo[BG_GROUP];
     size_t i, k, m;
     for (i = 0; i < n; i += BG_GROUP) {
-        PK_VL bad[BG_NG];
+        LOY__WL bad[BG_NG];
         int64_t flag[BG_GROUP], any = 0;
         const double *gx = x + i, *gtx = tx + i, *gT = T + i;
         m = n - i < BG_GROUP ? n - i : BG_GROUP;
@@ -115,7 +112,7 @@ PK_NAME(palive_body)(const double *p, const double *lab, const double *x,
             c[k] = gx[k] < (double)LOY__BG_LAB_N
                        ? lab[(size_t)gx[k]]
                        : loy__bgnbd_palive_c(p, lab, gx[k], mbg);
-        PK_NAME(palive_group)(p, gx, gtx, gT, c, bo, bad, mbg);
+        LOY__WNAME(palive_group)(p, gx, gtx, gT, c, bo, bad, mbg);
         memcpy(flag, bad, sizeof flag);
         for (k = 0; k < BG_GROUP; k++)
             any |= flag[k];

@@ -37,33 +37,12 @@
 #endif
 
 /* The baseline: groups of two lanes, one SSE2 or NEON register. */
-#define BR_NAME(name) name##_2
-#define BR_W 2
-#define BR_VD loy__v2d
-#define BR_VL loy__v2l
-#define BR_B LOY__V2
-#define BR_BL LOY__V2L
-#define BR_SEL LOY__V2_SELECT
-#define BR_F(name) loy__v2_##name
+#define LOY__W 2
 #include "clv/bgnbd_rows_kern.h"
-#undef BR_NAME
-#undef BR_W
-#undef BR_VD
-#undef BR_VL
-#undef BR_B
-#undef BR_BL
-#undef BR_SEL
-#undef BR_F
+#undef LOY__W
 
 /* AVX2: groups of four lanes, one register each. */
-#define BR_NAME(name) name##_4
-#define BR_W 4
-#define BR_VD loy__v4d
-#define BR_VL loy__v4l
-#define BR_B LOY__V4
-#define BR_BL LOY__V4L
-#define BR_SEL LOY__V4_SELECT
-#define BR_F(name) loy__v4_##name
+#define LOY__W 4
 #include "clv/bgnbd_rows_kern.h"
 
 static void
@@ -100,19 +79,16 @@ int
 loy__bgnbd_zero_rows_lanes(int path, double alpha, const double *T,
                            double *out, int64_t *bad)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef LOY__PALIVE_AVX512
     case LOY__VPATH_AVX512:
-        if (!__builtin_cpu_supports("avx512f")
-            || !__builtin_cpu_supports("avx512dq"))
-            return 0;
         loy__bgnbd_zero_rows_avx512(alpha, T, out, bad);
         return 1;
 #endif
 #ifdef BR_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         zero_avx2(alpha, T, out, bad);
         return 1;
 #endif
@@ -130,19 +106,16 @@ loy__bgnbd_pos_rows_lanes(int path, const double *p, double lrr, double la,
                           const double *tx, const double *T, double *ll,
                           double *grad, int64_t *bad)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef LOY__PALIVE_AVX512
     case LOY__VPATH_AVX512:
-        if (!__builtin_cpu_supports("avx512f")
-            || !__builtin_cpu_supports("avx512dq"))
-            return 0;
         loy__bgnbd_pos_rows_avx512(p, lrr, la, xt, x, tx, T, ll, grad, bad);
         return 1;
 #endif
 #ifdef BR_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         pos_avx2(p, lrr, la, xt, x, tx, T, ll, grad, bad);
         return 1;
 #endif

@@ -16,14 +16,7 @@
     && defined(__AVX512DQ__)
 #include "numeric/vmath.h"
 
-#define BR_NAME(name) name##_8
-#define BR_W 8
-#define BR_VD loy__v8d
-#define BR_VL loy__v8l
-#define BR_B LOY__V8
-#define BR_BL LOY__V8L
-#define BR_SEL LOY__V8_SELECT
-#define BR_F(name) loy__v8_##name
+#define LOY__W 8
 #include "clv/bgnbd_rows_kern.h"
 
 void

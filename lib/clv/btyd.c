@@ -121,11 +121,11 @@ int
 loy__btyd_rows_ok_lanes(int path, const double *x, const double *t_x,
                         const double *T, const double *w, size_t n, int *ok)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef CHECK_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         *ok = rows_ok4(x, t_x, T, w, n);
         return 1;
 #endif

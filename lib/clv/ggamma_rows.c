@@ -31,33 +31,12 @@
 #endif
 
 /* The baseline: groups of two lanes, one SSE2 or NEON register. */
-#define GR_NAME(name) name##_2
-#define GR_W 2
-#define GR_VD loy__v2d
-#define GR_VL loy__v2l
-#define GR_B LOY__V2
-#define GR_BL LOY__V2L
-#define GR_SEL LOY__V2_SELECT
-#define GR_F(name) loy__v2_##name
+#define LOY__W 2
 #include "clv/ggamma_rows_kern.h"
-#undef GR_NAME
-#undef GR_W
-#undef GR_VD
-#undef GR_VL
-#undef GR_B
-#undef GR_BL
-#undef GR_SEL
-#undef GR_F
+#undef LOY__W
 
 /* AVX2: groups of four lanes, one register each. */
-#define GR_NAME(name) name##_4
-#define GR_W 4
-#define GR_VD loy__v4d
-#define GR_VL loy__v4l
-#define GR_B LOY__V4
-#define GR_BL LOY__V4L
-#define GR_SEL LOY__V4_SELECT
-#define GR_F(name) loy__v4_##name
+#define LOY__W 4
 #include "clv/ggamma_rows_kern.h"
 
 static void
@@ -80,11 +59,11 @@ int
 loy__ggamma_rows_lanes(int path, const double *prm, const loy__gg_rowin *in,
                        double *ll, double *grad, int64_t *bad)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef GR_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         rows_avx2(prm, in, ll, grad, bad);
         return 1;
 #endif

@@ -133,49 +133,60 @@ loy__pnbd_dq_fill(double b, double c, double *dq)
     }
 }
 
+/* The running sums of the gradient series (loy__pnbd_hyp1_dq). */
+typedef struct pnbd_dsum {
+    double t, sum, sb, sc, sz;
+} pnbd_dsum;
+
+/*
+ * Term k + 1 from the ratio q and the sums hb, hc through term k: 1 when
+ * the series stops there. Only one multiplication sits on the
+ * loop-carried chain of t (the rest is independent work).
+ */
+static inline int
+pnbd_dterm(pnbd_dsum *a, double q, double hb, double hc, double k, double z,
+           double tol)
+{
+    double u = a->t * q; /* t_{k+1} / z */
+    a->t *= q * z;
+    a->sz += (k + 1.0) * u;
+    a->sb += a->t * hb;
+    a->sc += a->t * hc;
+    a->sum += a->t;
+    return a->t * (k + 2.0) <= tol * a->sum;
+}
+
 int
 loy__pnbd_hyp1_dq(const double *dq, double b, double c, double z, double *S,
                   double *d)
 {
-    double t = 1.0, sum = 1.0, k = 0.0;
-    double hb = 0.0, hc = 0.0, sb = 0.0, sc = 0.0, sz = 0.0;
+    pnbd_dsum a = {1.0, 1.0, 0.0, 0.0, 0.0};
+    double hb = 0.0, hc = 0.0, k = 0.0;
     double tol = PNBD_SERIES_TOL * (1.0 - z);
     size_t j;
     /* the tabulated terms: no division */
-    for (j = 0; dq != NULL && j < LOY__PNBD_DK; j++, k += 1.0) {
-        double q = dq[j], u = t * q;
-        t *= q * z;
-        hb = dq[LOY__PNBD_DK + j];
-        hc = dq[2 * LOY__PNBD_DK + j];
-        sz += (k + 1.0) * u;
-        sb += t * hb;
-        sc += t * hc;
-        sum += t;
-        if (t * (k + 2.0) <= tol * sum)
+    for (j = 0; dq != NULL && j < LOY__PNBD_DK; j++, k += 1.0)
+        if (pnbd_dterm(&a, dq[j], dq[LOY__PNBD_DK + j],
+                       dq[2 * LOY__PNBD_DK + j], k, z, tol))
             goto done;
+    if (dq != NULL) { /* the sums through the table's last term */
+        hb = dq[2 * LOY__PNBD_DK - 1];
+        hc = dq[3 * LOY__PNBD_DK - 1];
     }
     for (; k < PNBD_SERIES_CAP; k += 1.0) {
-        /* one division per term; only one multiplication sits on the
-           loop-carried chain of t (the rest is independent work) */
+        /* one division per term */
         double inv = 1.0 / ((b + k) * (c + k));
-        double q = (b + k) * (b + k) * inv; /* (b+k)/(c+k) */
-        double u = t * q;                   /* t_{k+1} / z */
-        t *= q * z;
         hb += (c + k) * inv;
         hc += (b + k) * inv;
-        sz += (k + 1.0) * u;
-        sb += t * hb;
-        sc += t * hc;
-        sum += t;
-        if (t * (k + 2.0) <= tol * sum)
+        if (pnbd_dterm(&a, (b + k) * (b + k) * inv, hb, hc, k, z, tol))
             goto done;
     }
     return LOY_ENOCONV;
 done:
-    *S = sum;
-    d[0] = sb;
-    d[1] = -sc;
-    d[2] = sz;
+    *S = a.sum;
+    d[0] = a.sb;
+    d[1] = -a.sc;
+    d[2] = a.sz;
     return LOY_OK;
 }
 

@@ -55,35 +55,14 @@
 #endif
 
 /* The baseline: groups of two lanes, one SSE2 or NEON register. */
-#define PR_NAME(name) name##_2
-#define PR_W 2
-#define PR_VD loy__v2d
-#define PR_VL loy__v2l
-#define PR_B LOY__V2
-#define PR_BL LOY__V2L
-#define PR_SEL LOY__V2_SELECT
-#define PR_F(name) loy__v2_##name
+#define LOY__W 2
 #define PR_ALL(m) (((m)[0] & (m)[1]) != 0)
 #include "clv/pnbd_rows_kern.h"
-#undef PR_NAME
-#undef PR_W
-#undef PR_VD
-#undef PR_VL
-#undef PR_B
-#undef PR_BL
-#undef PR_SEL
-#undef PR_F
+#undef LOY__W
 #undef PR_ALL
 
 /* AVX2: groups of four lanes, one register each. */
-#define PR_NAME(name) name##_4
-#define PR_W 4
-#define PR_VD loy__v4d
-#define PR_VL loy__v4l
-#define PR_B LOY__V4
-#define PR_BL LOY__V4L
-#define PR_SEL LOY__V4_SELECT
-#define PR_F(name) loy__v4_##name
+#define LOY__W 4
 /* every lane of m: lanes 2, 3, 0, 1 ANDed in, then two lanes */
 #define PR_ALL(m) pr_all4(&(m))
 LOY__VMATH_INLINE int
@@ -115,11 +94,11 @@ loy__pnbd_quad_panel_lanes(int path, const double *prm, double rx, double T,
                            double h0, const double *v, const double *w,
                            double *sum, double *sd, int *rc)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef PR_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         *rc = quad_avx2(prm, rx, T, h0, v, w, sum, sd);
         return 1;
 #endif
@@ -162,19 +141,16 @@ loy__pnbd_rows_lanes(int path, const loy__pnbd_lanes *p, const double *x,
                      const double *t_x, const double *T, double *pa,
                      double *cet, int64_t *bad, int64_t *bad_cet)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef LOY__PALIVE_AVX512
     case LOY__VPATH_AVX512:
-        if (!__builtin_cpu_supports("avx512f")
-            || !__builtin_cpu_supports("avx512dq"))
-            return 0;
         loy__pnbd_rows_avx512(p, x, t_x, T, pa, cet, bad, bad_cet);
         return 1;
 #endif
 #ifdef PR_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         rows_avx2(p, x, t_x, T, pa, cet, bad, bad_cet);
         return 1;
 #endif

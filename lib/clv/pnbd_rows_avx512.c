@@ -16,14 +16,7 @@
     && defined(__AVX512DQ__)
 #include "numeric/vmath.h"
 
-#define PR_NAME(name) name##_8
-#define PR_W 8
-#define PR_VD loy__v8d
-#define PR_VL loy__v8l
-#define PR_B LOY__V8
-#define PR_BL LOY__V8L
-#define PR_SEL LOY__V8_SELECT
-#define PR_F(name) loy__v8_##name
+#define LOY__W 8
 /* every lane of m: its halves, quarters and pairs ANDed down */
 #define PR_ALL(m) pr_all8(&(m))
 LOY__VMATH_INLINE int

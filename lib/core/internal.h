@@ -156,4 +156,20 @@ loy__ksum_value(const loy__ksum *k)
 #define LOY__VPATH_AVX2 1
 #define LOY__VPATH_AVX512 2
 
+/* Whether this CPU runs vector path `path`: AVX2, or AVX-512 F and DQ, on
+ * x86 with GCC or Clang; the baseline everywhere. */
+static inline int
+loy__vpath_cpu(int path)
+{
+#if (defined(__GNUC__) || defined(__clang__))                              \
+    && (defined(__x86_64__) || defined(__i386__))
+    if (path == LOY__VPATH_AVX512)
+        return __builtin_cpu_supports("avx512f")
+               && __builtin_cpu_supports("avx512dq");
+    if (path == LOY__VPATH_AVX2)
+        return __builtin_cpu_supports("avx2");
+#endif
+    return path == LOY__VPATH_BASE;
+}
+
 #endif /* LOY_INTERNAL_H */

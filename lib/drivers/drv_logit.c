@@ -51,30 +51,12 @@ linpred(const loy__glm *d, const size_t *cols, size_t m, double b0,
 #endif
 
 /* The baseline: two lanes, one SSE2 or NEON register. */
-#define LG_NAME(name) name##_2
-#define LG_W 2
-#define LG_VD loy__v2d
-#define LG_VL loy__v2l
-#define LG_B LOY__V2
-#define LG_SEL LOY__V2_SELECT
-#define LG_F(name) loy__v2_##name
+#define LOY__W 2
 #include "drivers/drv_logit_kern.h"
-#undef LG_NAME
-#undef LG_W
-#undef LG_VD
-#undef LG_VL
-#undef LG_B
-#undef LG_SEL
-#undef LG_F
+#undef LOY__W
 
 /* AVX2: four lanes, one register. */
-#define LG_NAME(name) name##_4
-#define LG_W 4
-#define LG_VD loy__v4d
-#define LG_VL loy__v4l
-#define LG_B LOY__V4
-#define LG_SEL LOY__V4_SELECT
-#define LG_F(name) loy__v4_##name
+#define LOY__W 4
 #include "drivers/drv_logit_kern.h"
 
 static double
@@ -95,11 +77,11 @@ int
 loy__glm_logit_pass_lanes(int path, const loy__glm *d, double *ll,
                           double *big)
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef LOGIT_X86
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         *big = pass_avx2(d, ll);
         return 1;
 #endif

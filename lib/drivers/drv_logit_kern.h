@@ -6,34 +6,33 @@
  * of wider, split vectors into scalar code) and four for AVX2. Either way
  * the rows go four at a time into four lane-wise accumulators (two groups
  * of two, or one of four), so the sums are added in the same order and
- * the bits are the same. The includer defines LG_NAME(name) (the width's
- * function names), LG_W (2 or 4), LG_VD and LG_VL (the double and int64
- * vector types), LG_B(x) (broadcast), LG_SEL (lane select) and
- * LG_F(name) (numeric/vmath.h's kernel of that width).
+ * the bits are the same. The includer defines LOY__W, 2 or 4
+ * (numeric/vmath.h's LOY__W* names then give the width's types and
+ * kernels, and the names of the functions below).
  */
-#define LG_NA (4 / LG_W) /* vectors per four rows */
+#define LG_NA (4 / LOY__W) /* vectors per four rows */
 
-/* LG_W rows; l and the largest |eta| accumulate lane-wise. */
+/* LOY__W rows; l and the largest |eta| accumulate lane-wise. */
 LOY__VMATH_INLINE void
-LG_NAME(pass_rows)(const double *eta_p, const double *y_p, const double *w_p,
-                   double *r_p, double *wv_p, LG_VD *lacc, LG_VD *big)
+LOY__WNAME(pass_rows)(const double *eta_p, const double *y_p, const double *w_p,
+                   double *r_p, double *wv_p, LOY__WD *lacc, LOY__WD *big)
 {
-    LG_VD eta, y, w, a, na, e, q, mu, sp, lg, zero = LG_B(0.0);
-    LG_VL neg, gt;
+    LOY__WD eta, y, w, a, na, e, q, mu, sp, lg, zero = LOY__WB(0.0);
+    LOY__WL neg, gt;
     memcpy(&eta, eta_p, sizeof eta);
     memcpy(&y, y_p, sizeof y);
     memcpy(&w, w_p, sizeof w);
     neg = eta < zero;
-    a = LG_SEL(neg, -eta, eta);
+    a = LOY__WSEL(neg, -eta, eta);
     na = -a;
-    LG_F(exp_neg)(&e, &na);
-    q = LG_B(1.0) / (LG_B(1.0) + e);
-    mu = LG_SEL(neg, e * q, q);
-    LG_F(log1p_unit)(&lg, &e);
-    sp = LG_SEL(neg, zero, eta) + lg;
+    LOY__WF(exp_neg)(&e, &na);
+    q = LOY__WB(1.0) / (LOY__WB(1.0) + e);
+    mu = LOY__WSEL(neg, e * q, q);
+    LOY__WF(log1p_unit)(&lg, &e);
+    sp = LOY__WSEL(neg, zero, eta) + lg;
     *lacc += w * (y * eta - sp);
     gt = a > *big;
-    *big = LG_SEL(gt, a, *big);
+    *big = LOY__WSEL(gt, a, *big);
     mu = w * (y - mu);
     memcpy(r_p, &mu, sizeof mu);
     q = w * (e * q * q);
@@ -42,27 +41,27 @@ LG_NAME(pass_rows)(const double *eta_p, const double *y_p, const double *w_p,
 
 /* Four rows through the LG_NA vectors of accumulators. */
 LOY__VMATH_INLINE void
-LG_NAME(pass4)(const double *eta, const double *y, const double *w, double *r,
-               double *wv, LG_VD *lacc, LG_VD *big)
+LOY__WNAME(pass4)(const double *eta, const double *y, const double *w, double *r,
+               double *wv, LOY__WD *lacc, LOY__WD *big)
 {
     int h;
     for (h = 0; h < LG_NA; h++)
-        LG_NAME(pass_rows)(eta + LG_W * h, y + LG_W * h, w + LG_W * h,
-                           r + LG_W * h, wv + LG_W * h, &lacc[h], &big[h]);
+        LOY__WNAME(pass_rows)(eta + LOY__W * h, y + LOY__W * h, w + LOY__W * h,
+                           r + LOY__W * h, wv + LOY__W * h, &lacc[h], &big[h]);
 }
 
 LOY__VMATH_INLINE double
-LG_NAME(pass_body)(const loy__glm *d, double *ll)
+LOY__WNAME(pass_body)(const loy__glm *d, double *ll)
 {
     size_t i, n = d->n, n4 = n & ~(size_t)3;
-    LG_VD lacc[LG_NA], big[LG_NA];
+    LOY__WD lacc[LG_NA], big[LG_NA];
     double l[4], b[4], te[4] = {0, 0, 0, 0}, ty[4] = {0, 0, 0, 0};
     double tw[4] = {0, 0, 0, 0}, tr[4], twv[4];
     int h;
     for (h = 0; h < LG_NA; h++)
-        lacc[h] = big[h] = LG_B(0.0);
+        lacc[h] = big[h] = LOY__WB(0.0);
     for (i = 0; i < n4; i += 4)
-        LG_NAME(pass4)(d->eta + i, d->y + i, d->w + i, d->r + i, d->wv + i,
+        LOY__WNAME(pass4)(d->eta + i, d->y + i, d->w + i, d->r + i, d->wv + i,
                        lacc, big);
     if (i < n) { /* the tail through the same lanes, padded with w = 0 */
         size_t t;
@@ -71,7 +70,7 @@ LG_NAME(pass_body)(const loy__glm *d, double *ll)
             ty[t] = d->y[i + t];
             tw[t] = d->w[i + t];
         }
-        LG_NAME(pass4)(te, ty, tw, tr, twv, lacc, big);
+        LOY__WNAME(pass4)(te, ty, tw, tr, twv, lacc, big);
         for (t = 0; i + t < n; t++) {
             d->r[i + t] = tr[t];
             d->wv[i + t] = twv[t];

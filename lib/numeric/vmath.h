@@ -86,55 +86,36 @@ typedef uint64_t loy__v8u __attribute__((vector_size(64)));
 #endif
 
 
+/*
+ * The names of the width LOY__W (2, 4 or 8, defined by whoever includes a
+ * kernel written once for every width: numeric/vmath_kern.h below, the
+ * row kernels of clv/ and drivers/): its vector types, broadcasts, lane
+ * select, numeric/vmath.h's kernels (LOY__WF(exp_n) is loy__v4_exp_n at
+ * width 4) and the width's names of a kernel's own functions
+ * (LOY__WNAME(f) is f_4).
+ */
+#define LOY__VCAT_(a, b, c, d) a##b##c##d
+#define LOY__VCAT(a, b, c, d) LOY__VCAT_(a, b, c, d)
+#define LOY__WD LOY__VCAT(loy__v, LOY__W, d, )
+#define LOY__WL LOY__VCAT(loy__v, LOY__W, l, )
+#define LOY__WU LOY__VCAT(loy__v, LOY__W, u, )
+#define LOY__WB LOY__VCAT(LOY__V, LOY__W, , )
+#define LOY__WBL LOY__VCAT(LOY__V, LOY__W, L, )
+#define LOY__WSEL LOY__VCAT(LOY__V, LOY__W, _SELECT, )
+#define LOY__WF(name) LOY__VCAT(loy__v, LOY__W, _, name)
+#define LOY__WNAME(name) LOY__VCAT(name, _, LOY__W, )
+
 /* The kernels, once per width: loy__v2_*, loy__v4_* and loy__v8_* on
  * groups of two, four and eight lanes (numeric/vmath_kern.h). */
-#define LOY__VT loy__v2d
-#define LOY__VTL loy__v2l
-#define LOY__VTU loy__v2u
-#define LOY__VB LOY__V2
-#define LOY__VBL LOY__V2L
-#define LOY__VSEL LOY__V2_SELECT
-#define LOY__VF(name) loy__v2_##name
+#define LOY__W 2
 #include "numeric/vmath_kern.h"
-#undef LOY__VT
-#undef LOY__VTL
-#undef LOY__VTU
-#undef LOY__VB
-#undef LOY__VBL
-#undef LOY__VSEL
-#undef LOY__VF
-
-#define LOY__VT loy__v4d
-#define LOY__VTL loy__v4l
-#define LOY__VTU loy__v4u
-#define LOY__VB LOY__V4
-#define LOY__VBL LOY__V4L
-#define LOY__VSEL LOY__V4_SELECT
-#define LOY__VF(name) loy__v4_##name
+#undef LOY__W
+#define LOY__W 4
 #include "numeric/vmath_kern.h"
-#undef LOY__VT
-#undef LOY__VTL
-#undef LOY__VTU
-#undef LOY__VB
-#undef LOY__VBL
-#undef LOY__VSEL
-#undef LOY__VF
-
-#define LOY__VT loy__v8d
-#define LOY__VTL loy__v8l
-#define LOY__VTU loy__v8u
-#define LOY__VB LOY__V8
-#define LOY__VBL LOY__V8L
-#define LOY__VSEL LOY__V8_SELECT
-#define LOY__VF(name) loy__v8_##name
+#undef LOY__W
+#define LOY__W 8
 #include "numeric/vmath_kern.h"
-#undef LOY__VT
-#undef LOY__VTL
-#undef LOY__VTU
-#undef LOY__VB
-#undef LOY__VBL
-#undef LOY__VSEL
-#undef LOY__VF
+#undef LOY__W
 #endif /* vector extensions */
 
 #endif /* LOY_VMATH_H */

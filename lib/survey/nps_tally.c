@@ -173,11 +173,11 @@ int
 loy__nps_count_le_lanes(int path, uint64_t le[4], const uint8_t *s, size_t n,
                         const int t[4])
 {
+    if (!loy__vpath_cpu(path))
+        return 0;
     switch (path) {
 #ifdef LOY__NPS_X86_DISPATCH
     case LOY__VPATH_AVX2:
-        if (!__builtin_cpu_supports("avx2"))
-            return 0;
         count_le_avx2(le, s, n, t);
         return 1;
 #endif
