@@ -12,9 +12,9 @@
  * numeric/vmath.h on lanes (bgnbd_palive_kern.h): eight groups of four,
  * compiled here twice (baseline and AVX2), or four groups of eight in
  * bgnbd_palive_avx512.c; the widest the CPU has is chosen at run time.
- * The arithmetic is the same, so the bits are too. A row's value depends on its own inputs only: the tail of a
- * batch goes through the same lanes, padded, so any split of the rows
- * (threads) gives the same bytes.
+ * The arithmetic is the same, so the bits are too. A row's value depends
+ * on its own inputs only: the tail of a batch goes through the same
+ * lanes, padded, so any split of the rows (threads) gives the same bytes.
  *
  * Lanes the polynomials do not cover are recomputed with libm: e beyond
  * 1e300 or not finite (a denormal alpha with t_x = 0) and |u| > 700

@@ -40,9 +40,10 @@ palive_row(const double *p, const double *lab, double x, double t_x,
 #define BG_NG ((int)BG_GROUP / LOY__W)
 
 LOY__VMATH_INLINE void
-LOY__WNAME(palive_group)(const double *p, const double *x_p, const double *tx_p,
-         const double *T_p, const double *c_p, double *out, LOY__WL *bad,
-         int mbg)
+LOY__WNAME(palive_group)(const double *p, const double *x_p,
+                         const double *tx_p, const double *T_p,
+                         const double *c_p, double *out, LOY__WL *bad,
+                         int mbg)
 {
     LOY__WD x[BG_NG], e[BG_NG], ep[BG_NG], L[BG_NG], na[BG_NG], ex[BG_NG];
     LOY__WL pos[BG_NG];
@@ -89,8 +90,8 @@ LOY__WNAME(palive_group)(const double *p, const double *x_p, const double *tx_p,
  */
 LOY__VMATH_INLINE void
 LOY__WNAME(palive_body)(const double *p, const double *lab, const double *x,
-            const double *tx, const double *T, size_t n, double *out,
-            int mbg)
+                        const double *tx, const double *T, size_t n,
+                        double *out, int mbg)
 {
     double c[BG_GROUP], bx[BG_GROUP], btx[BG_GROUP], bT[BG_GROUP];
     double bo[BG_GROUP];

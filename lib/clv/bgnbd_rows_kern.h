@@ -18,7 +18,8 @@
 #define BR_NG ((int)LOY__BG_ROWS / LOY__W)
 
 LOY__VMATH_INLINE void
-LOY__WNAME(zero_body)(double alpha, const double *T, double *out, int64_t *bad_out)
+LOY__WNAME(zero_body)(double alpha, const double *T, double *out,
+                      int64_t *bad_out)
 {
     LOY__WD u[BR_NG], l[BR_NG];
     LOY__WL bad[BR_NG];
@@ -46,9 +47,10 @@ LOY__WNAME(br_gather)(const double *const *xt, int j, LOY__WD *v)
 }
 
 LOY__VMATH_INLINE void
-LOY__WNAME(pos_body)(const double *p, double lrr, double la, const double *const *xt,
-         const double *xs, const double *txs, const double *Ts, double *ll,
-         double *grad, int64_t *bad_out)
+LOY__WNAME(pos_body)(const double *p, double lrr, double la,
+                     const double *const *xt, const double *xs,
+                     const double *txs, const double *Ts, double *ll,
+                     double *grad, int64_t *bad_out)
 {
     const LOY__WD one = LOY__WB(1.0), r = LOY__WB(p[0]), al = LOY__WB(p[1]);
     LOY__WD x[BR_NG], tx[BR_NG], T[BR_NG], u[BR_NG], dT[BR_NG];

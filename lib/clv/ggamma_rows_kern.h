@@ -18,7 +18,7 @@
 
 LOY__VMATH_INLINE void
 LOY__WNAME(rows_body)(const double *prm, const loy__gg_rowin *in, double *ll,
-                   double *grad, int64_t *bad_out)
+                      double *grad, int64_t *bad_out)
 {
     const LOY__WD p = LOY__WB(prm[0]), q = LOY__WB(prm[1]);
     const LOY__WD gm = LOY__WB(prm[2]);

@@ -52,8 +52,8 @@
  */
 LOY__VMATH_INLINE void
 LOY__WNAME(pr_series)(const LOY__WD *bp, const LOY__WD *cp, const LOY__WD *z1p,
-                   const LOY__WD *z2p, const LOY__WL *knownp, double S0,
-                   LOY__WD *S1p, LOY__WD *S2p, LOY__WL *bad)
+                      const LOY__WD *z2p, const LOY__WL *knownp, double S0,
+                      LOY__WD *S1p, LOY__WD *S2p, LOY__WL *bad)
 {
     const LOY__WD one = LOY__WB(1.0), tol = LOY__WB(LOY__PNBD_SERIES_TOL);
     const LOY__WD b = *bp, c = *cp, z1 = *z1p, z2 = *z2p;
@@ -95,7 +95,8 @@ LOY__WNAME(pr_series)(const LOY__WD *bp, const LOY__WD *cp, const LOY__WD *z1p,
  * -expm1(-e ln(1 + t/B))/e (ln(1 + t/B) at e = 0), as pnbd.c. */
 LOY__VMATH_INLINE void
 LOY__WNAME(pr_cet)(const loy__pnbd_lanes *p, const LOY__WD *pa,
-                const LOY__WD *rx, const LOY__WD *T, LOY__WD *cet, LOY__WL *bad)
+                   const LOY__WD *rx, const LOY__WD *T, LOY__WD *cet,
+                   LOY__WL *bad)
 {
     const double e = p->s - 1.0;
     LOY__WD B[PR_NG], u[PR_NG], l[PR_NG], h[PR_NG];
@@ -140,8 +141,8 @@ LOY__WNAME(pr_cet)(const loy__pnbd_lanes *p, const LOY__WD *pa,
  */
 LOY__VMATH_INLINE void
 LOY__WNAME(rows_body)(const loy__pnbd_lanes *p, const double *xs,
-                   const double *txs, const double *Ts, double *pa_out,
-                   double *cet_out, int64_t *bad_out, int64_t *bad_cet_out)
+                      const double *txs, const double *Ts, double *pa_out,
+                      double *cet_out, int64_t *bad_out, int64_t *bad_cet_out)
 {
     const LOY__WD one = LOY__WB(1.0), zero = LOY__WB(0.0);
     const LOY__WD r = LOY__WB(p->r), s = LOY__WB(p->s);
@@ -178,7 +179,7 @@ LOY__WNAME(rows_body)(const loy__pnbd_lanes *p, const double *xs,
     LOY__WF(log1p_pos_n)(Lb, ub, bad, PR_NG);
     for (g = 0; g < PR_NG; g++)
         LOY__WNAME(pr_series)(&b[g], &c[g], &z1[g], &z2[g], &known[g], p->S0,
-                           &S1[g], &S2[g], &bad[g]);
+                              &S1[g], &S2[g], &bad[g]);
     LOY__VMATH_EACH(g, PR_NG) {
         if (p->alpha_ge)
             u[g] = -(rx[g] * La[g] + s * Lb[g]);
@@ -212,17 +213,18 @@ LOY__WNAME(rows_body)(const loy__pnbd_lanes *p, const double *xs,
 
 /*
  * loy__pnbd_quad_panel: the panel's nodes in groups of lanes (widths that
- * divide LOY__PNBD_QNODES), h and its parameter derivatives term for term as pnbd.c's pq_h, the
- * logarithms and exponentials from vmath.h (within a few ulp of libm's,
- * next to the rule's own error), summed lane by lane in node order.
+ * divide LOY__PNBD_QNODES), h and its parameter derivatives term for term
+ * as pnbd.c's pq_h, the logarithms and exponentials from vmath.h (within
+ * a few ulp of libm's, next to the rule's own error), summed lane by lane
+ * in node order.
  */
 #if LOY__PNBD_QNODES % LOY__W == 0
 #define PQ_NG ((int)LOY__PNBD_QNODES / LOY__W)
 
 LOY__VMATH_INLINE int
 LOY__WNAME(quad_body)(const double *prm, double rx, double T, double h0,
-                   const double *vp, const double *wp, double *sum,
-                   double *sd)
+                      const double *vp, const double *wp, double *sum,
+                      double *sd)
 {
     const LOY__WD al = LOY__WB(prm[1]), be = LOY__WB(prm[3]);
     const LOY__WD s = LOY__WB(prm[2]), vrx = LOY__WB(rx), vT = LOY__WB(T);

@@ -14,8 +14,9 @@
 
 /* LOY__W rows; l and the largest |eta| accumulate lane-wise. */
 LOY__VMATH_INLINE void
-LOY__WNAME(pass_rows)(const double *eta_p, const double *y_p, const double *w_p,
-                   double *r_p, double *wv_p, LOY__WD *lacc, LOY__WD *big)
+LOY__WNAME(pass_rows)(const double *eta_p, const double *y_p,
+                      const double *w_p, double *r_p, double *wv_p,
+                      LOY__WD *lacc, LOY__WD *big)
 {
     LOY__WD eta, y, w, a, na, e, q, mu, sp, lg, zero = LOY__WB(0.0);
     LOY__WL neg, gt;
@@ -41,13 +42,14 @@ LOY__WNAME(pass_rows)(const double *eta_p, const double *y_p, const double *w_p,
 
 /* Four rows through the LG_NA vectors of accumulators. */
 LOY__VMATH_INLINE void
-LOY__WNAME(pass4)(const double *eta, const double *y, const double *w, double *r,
-               double *wv, LOY__WD *lacc, LOY__WD *big)
+LOY__WNAME(pass4)(const double *eta, const double *y, const double *w,
+                  double *r, double *wv, LOY__WD *lacc, LOY__WD *big)
 {
     int h;
     for (h = 0; h < LG_NA; h++)
-        LOY__WNAME(pass_rows)(eta + LOY__W * h, y + LOY__W * h, w + LOY__W * h,
-                           r + LOY__W * h, wv + LOY__W * h, &lacc[h], &big[h]);
+        LOY__WNAME(pass_rows)(eta + LOY__W * h, y + LOY__W * h,
+                              w + LOY__W * h, r + LOY__W * h,
+                              wv + LOY__W * h, &lacc[h], &big[h]);
 }
 
 LOY__VMATH_INLINE double
@@ -62,7 +64,7 @@ LOY__WNAME(pass_body)(const loy__glm *d, double *ll)
         lacc[h] = big[h] = LOY__WB(0.0);
     for (i = 0; i < n4; i += 4)
         LOY__WNAME(pass4)(d->eta + i, d->y + i, d->w + i, d->r + i, d->wv + i,
-                       lacc, big);
+                          lacc, big);
     if (i < n) { /* the tail through the same lanes, padded with w = 0 */
         size_t t;
         for (t = 0; i + t < n; t++) {
