@@ -1143,6 +1143,73 @@ test_cet_tables_match_series(void **state)
 }
 
 /*
+ * The batch CET's Taylor rows on each path this CPU has (the scalar loop;
+ * AVX-512 lanes): the same status, index and bytes, of CET and of
+ * P(alive), on batches that reach every branch of the bucket lookup:
+ * x past the keys (64 and far beyond), x = 0 with a + b < 2 (C < 1: no
+ * buckets), z below 1e-16 and z = 1 (no bucket index), z near 1 (buckets
+ * from H's ODE, some not used), buckets halved, and lengths that end
+ * inside a group of eight and a block of 256.
+ */
+static void
+test_cet_taylor_paths(void **state)
+{
+    enum { N = 5000 };
+    static double x[N], tx[N], T[N], c0[N], p0[N], c1[N], p1[N];
+    /* 10 halves buckets; 12 to 14 put z near 1 (buckets from H's ODE,
+     * 13 with b = 400); 15 has a + b below 2 and rows with z = 1; 16
+     * has a = 42 */
+    static const double fixed[7][4] = {{2.0, 1.0, 3.5, 0.4},
+                                       {0.243, 4.414, 0.793, 2.426},
+                                       {1.5, 0.5, 0.9, 12.0},
+                                       {0.3, 2.0, 0.8, 400.0},
+                                       {0.5, 0.05, 0.6, 0.7},
+                                       {0.5, 1e-12, 0.6, 0.7},
+                                       {56.0, 56.0, 42.0, 222.0}};
+    static const double tfix[7] = {1.0, 400.0, 39.0, 39.0, 1e4, 1e4, 56.0};
+    double p[4], t;
+    uint64_t s = 4242;
+    size_t i, k, r, n, e0, e1;
+    int compared = 0;
+    (void)state;
+    for (r = 0; r < 17; r++) {
+        int rc0 = -1, rc1 = -1;
+        for (k = 0; k < 4; k++)
+            p[k] = r >= 10 ? fixed[r - 10][k]
+                           : pow(10.0, -1.5 + 3.0 * unif(&s));
+        t = r >= 10 ? tfix[r - 10] : pow(10.0, 2.5 * unif(&s));
+        n = N - 7 * r; /* tails of every length mod 8 */
+        for (i = 0; i < n; i++) {
+            double u1 = unif(&s), u2 = unif(&s);
+            x[i] = floor(70.0 * u1 * u1 * u1);
+            T[i] = r >= 12 && r <= 14 ? 1e-6 + 3.0 * u2 : 0.5 + 99.0 * u2;
+            if (i % 101 == 0)
+                x[i] = 5000.0; /* far past the keys */
+            if (i % 211 == 0)
+                T[i] = 1e22; /* z below 1e-16 */
+            if (r == 15 && i % 97 == 0)
+                T[i] = 1e-300; /* z = 1 */
+            tx[i] = x[i] == 0.0 ? 0.0 : T[i] * u1;
+        }
+        memset(c0, 0, sizeof c0);
+        memset(c1, 0, sizeof c1);
+        e0 = e1 = 7;
+        assert_true(loy__bgnbd_cet_lanes(LOY__VPATH_BASE, c0, p0, p, x, tx,
+                                         T, n, t, &e0, &rc0));
+        if (!loy__bgnbd_cet_lanes(LOY__VPATH_AVX512, c1, p1, p, x, tx, T, n,
+                                  t, &e1, &rc1))
+            continue;
+        compared = 1;
+        assert_int_equal(rc1, rc0);
+        assert_true(e1 == e0);
+        assert_memory_equal(c1, c0, n * sizeof *c0);
+        assert_memory_equal(p1, p0, n * sizeof *p0);
+    }
+    print_message("AVX-512 Taylor rows compared with the scalar loop: %s\n",
+                  compared ? "yes" : "no (not on this CPU or build)");
+}
+
+/*
  * Row validation runs a pass of two or four lanes (AVX2) over blocks of
  * rows and checks a failing block again row by row: each awkward row
  * below, alone and placed at every kind of position among valid rows
@@ -1357,6 +1424,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_extreme_beta_quadrature),
         cmocka_unit_test(test_tiny_horizon),
         cmocka_unit_test(test_palive_lanes),
+        cmocka_unit_test(test_cet_taylor_paths),
         cmocka_unit_test(test_fit_rows_lanes),
         cmocka_unit_test(test_loglik_each_batch),
         cmocka_unit_test(test_palive_poisson_limit),

@@ -13,6 +13,7 @@
  * customer costs one polynomial of ten terms.
  */
 #include "clv/bgnbd_internal.h"
+#include "clv/bgnbd_taylor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,10 @@
  * holds.
  */
 #define BG_CTAB_K 512u
-#define BG_CTAB_XMAX 63u
+#define BG_CTAB_XMAX (LOY__BG_KEYS - 1)
 #define BG_CTAB_MIN_N 2048u
 
-#define BG_TAY_M 10u /* Taylor terms evaluated by Estrin's scheme */
+#define BG_TAY_M LOY__BG_TAY_M /* Taylor terms, by Estrin's scheme */
 #define BG_TAY_NB 512u /* most Taylor buckets per x */
 #define BG_TAY_NC 24u /* Taylor terms of H carried from bucket to bucket */
 #define BG_TAY_ANCHOR 32u /* buckets between direct sums of H */
@@ -43,11 +44,10 @@ typedef struct bg_ctab {
     double G[(BG_CTAB_XMAX + 1) * (BG_CTAB_K + 1)];
     size_t k0[BG_CTAB_XMAX + 1];
     size_t xmax;
-    /* per x: the z of its rows, [zlo, zhi]; in its bucket j,
-     * B(z) = sum_i c_i (z - z0_j)^i when tay_ok */
-    double c[(BG_CTAB_XMAX + 1) * BG_TAY_NB * BG_TAY_M];
-    double z0[(BG_CTAB_XMAX + 1) * BG_TAY_NB];
-    int tay_ok[(BG_CTAB_XMAX + 1) * BG_TAY_NB];
+    /* the buckets (bgnbd_taylor.h): in x's bucket j, B(z) = sum_i c_i
+     * (z - z0_j)^i when it is used; one all-zero row (BG_DUMMY) last */
+    double row[((BG_CTAB_XMAX + 1) * BG_TAY_NB + 1) * LOY__BG_ROW_W];
+    /* per x: the z of its rows, [zlo, zhi] */
     double zlo[BG_CTAB_XMAX + 1], zhi[BG_CTAB_XMAX + 1];
     /* x's buckets: nb of them from index glo, 2^sh per octave of 1 - z
      * (bg_tay_index) */
@@ -57,11 +57,17 @@ typedef struct bg_ctab {
     /* after the build, x's buckets are packed from off[x] (the rows'
      * lookups stay within a few hundred kB instead of x BG_TAY_NB apart) */
     size_t off[BG_CTAB_XMAX + 1];
+    /* the same per x in one key each (bgnbd_taylor.h); from xmax + 1 on,
+     * keys with no buckets (the last for every larger x) */
+    uint64_t key[LOY__BG_KEYS + 1];
     double zstar; /* the power series at 0 serves buckets up to here */
     /* (k + 1)/(k + 1 - i), the step of C(k, i) in k, for the
      * re-expansions: a division less in their multiply chain */
     double step[BG_TAY_M][BG_CTAB_K + 1];
 } bg_ctab;
+
+#define BG_DUMMY ((BG_CTAB_XMAX + 1) * BG_TAY_NB)
+#define BG_ROW(t, at) ((t)->row + (size_t)(at) * LOY__BG_ROW_W)
 
 /* The series coefficients G_k of one x and the first k0 past which the
  * terms keep one sign and shrink. */
@@ -118,28 +124,34 @@ bg_ctab_h(const bg_ctab *t, size_t x, double z, double scale, double *out)
  * phi_k = (1-e)_(k-1)/k!, (1-z)^e = sum psi_m z^m, psi_m = (-e)_m/m!:
  * beta_k = phi_k - sum_{m<k} psi_m G_(k-m). Exact for every a (no
  * division by e), so the Taylor form below needs no log1p/expm1 per
- * customer.
+ * customer. The terms from k0 + 1 to kmax, after those up to k0: psi
+ * and *phi (phi_(k0+1)) carry on from them, and each beta_k comes out
+ * as if all were computed at once. (The buckets of one x ask for more
+ * terms as z grows; starting over each time made the convolution, the
+ * tables' largest cost, several times longer.)
  */
 static void
-bg_bracket_coef(const double *G, double e, size_t kmax, double *beta,
-                double *mag)
+bg_bracket_coef(const double *G, double e, size_t k0, size_t kmax,
+                double *psi, double *phi, double *beta, double *mag)
 {
-    double psi[BG_CTAB_K + 1], phi = 1.0;
     size_t k, m;
-    psi[0] = 1.0;
-    for (m = 1; m <= kmax; m++)
+    if (k0 == 0) {
+        psi[0] = 1.0;
+        *phi = 1.0;
+        beta[0] = 0.0;
+        mag[0] = 0.0;
+    }
+    for (m = k0 + 1; m <= kmax; m++)
         psi[m] = psi[m - 1] * ((double)m - 1.0 - e) / (double)m;
-    beta[0] = 0.0;
-    mag[0] = 0.0;
-    for (k = 1; k <= kmax; k++) {
-        double conv = 0.0, size = fabs(phi);
+    for (k = k0 + 1; k <= kmax; k++) {
+        double conv = 0.0, size = fabs(*phi);
         for (m = 0; m < k; m++) {
             conv += psi[m] * G[k - m];
             size += fabs(psi[m] * G[k - m]);
         }
-        beta[k] = phi - conv;
+        beta[k] = *phi - conv;
         mag[k] = size; /* what the subtraction's rounding is relative to */
-        phi *= ((double)k - e) / (double)(k + 1);
+        *phi *= ((double)k - e) / (double)(k + 1);
     }
 }
 
@@ -199,6 +211,8 @@ typedef struct bg_tay_in {
     const double *p;
     double *beta;   /* B's power series at 0, to kmax (0: none yet) */
     double *mag;    /* the size of what each beta_k is the difference of */
+    double *psi;    /* (1-z)^e's series to kmax, and phi_(kmax+1): where */
+    double phi;     /* bg_bracket_coef carries on from */
     size_t kmax;
     double tol;     /* the last term's bound by that series */
 } bg_tay_in;
@@ -287,7 +301,8 @@ bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
     double A = p[2] + p[3] - 1.0 - p[0], a = p[2];
     double C = p[2] + p[3] + (double)x - 1.0, H, dH, cond, top;
     size_t at = x * BG_TAY_NB + j;
-    double z0 = t->z0[at], *c = t->c + at * BG_TAY_M, h = z0 - *zp;
+    double z0 = BG_ROW(t, at)[LOY__BG_ROW_Z0], *c = BG_ROW(t, at);
+    double h = z0 - *zp;
     if (*st < 0)
         return 0;
     if (*st == 0 || j - *anchor >= BG_TAY_ANCHOR
@@ -323,8 +338,8 @@ bg_tay_beta(bg_ctab *t, bg_tay_in *in, size_t x, double zb)
 {
     size_t k = bg_taylor_kmax(zb);
     if (k > in->kmax) {
-        bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), in->p[2] - 1.0, k,
-                        in->beta, in->mag);
+        bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), in->p[2] - 1.0,
+                        in->kmax, k, in->psi, &in->phi, in->beta, in->mag);
         in->kmax = k;
     }
     return k;
@@ -379,22 +394,27 @@ bg_taylor_buckets(bg_ctab *t, bg_tay_in *in, size_t x, int64_t glo,
     int st = 0;
     for (j = 0; j < nb; j++) {
         size_t at = x * BG_TAY_NB + j, k = 0;
-        double *c = t->c + at * BG_TAY_M, rho, zb, err = 0.0;
+        double *c = BG_ROW(t, at), *z0 = c + LOY__BG_ROW_Z0;
+        double rho, zb, err = 0.0;
         int ok = 0;
-        bg_tay_bucket(glo + (int64_t)j, sh, &t->z0[at], &rho);
-        zb = t->z0[at] + rho;
+        bg_tay_bucket(glo + (int64_t)j, sh, z0, &rho);
+        zb = *z0 + rho;
         if (zb > 0.5)
             ok = bg_bucket_ode(t, in, x, j, rho, hc, &zp, &st, &anchor, &err)
-                 && bg_bucket_cond(c, t->z0[at], rho, t->zlo[x], err);
+                 && bg_bucket_cond(c, *z0, rho, t->zlo[x], err);
         if (!ok && zb <= t->zstar)
             k = bg_tay_beta(t, in, x, zb > t->zhi[x] ? t->zhi[x] : zb);
         if (k > 0) {
-            err = bg_taylor_coef(t, in->beta, in->mag, k, t->z0[at], rho, c);
+            err = bg_taylor_coef(t, in->beta, in->mag, k, *z0, rho, c);
             ok = fabs(c[BG_TAY_M - 1]) * pow(rho, (double)(BG_TAY_M - 1))
                      <= in->tol
-                 && bg_bucket_cond(c, t->z0[at], rho, t->zlo[x], err);
+                 && bg_bucket_cond(c, *z0, rho, t->zlo[x], err);
         }
-        t->tay_ok[at] = ok;
+        /* an unused bucket's coefficients may be unset (or half-built):
+         * zeros, for the lanes that load it with the others */
+        if (!ok)
+            memset(c, 0, BG_TAY_M * sizeof *c);
+        c[LOY__BG_ROW_OK] = ok ? 1.0 : 0.0;
         unused += !ok;
     }
     return unused;
@@ -432,7 +452,7 @@ bg_tay_count(const bg_ctab *t, size_t x, unsigned sh)
 static void
 bg_taylor_build(bg_ctab *t, const double *p, size_t x)
 {
-    double beta[BG_CTAB_K + 1], mag[BG_CTAB_K + 1];
+    double beta[BG_CTAB_K + 1], mag[BG_CTAB_K + 1], psi[BG_CTAB_K + 1];
     double zlo = t->zlo[x], zhi = t->zhi[x];
     bg_tay_in in;
     unsigned sh = BG_TAY_SH0;
@@ -448,6 +468,8 @@ bg_taylor_build(bg_ctab *t, const double *p, size_t x)
     in.p = p;
     in.beta = beta;
     in.mag = mag;
+    in.psi = psi;
+    in.phi = 1.0;
     in.kmax = 0;
     /* the last term must be negligible next to B >= z (1-z)^max(e,0) */
     in.tol = BG_SERIES_TOL * 10.0 * zlo * (1.0 - zhi);
@@ -521,24 +543,27 @@ bg_tables_x(void *ctx, size_t x)
  * Each x's buckets were built at x BG_TAY_NB (the x are built apart, on
  * any thread); move them down to follow one another, x by x (a move
  * never reaches a later x's buckets: off[x] + nb[x] <= (x + 1)
- * BG_TAY_NB).
+ * BG_TAY_NB), and key them. An x whose C = a + b + x - 1 is below 1 has
+ * no buckets to the rows (bg_cet1's series needs C >= 1).
  */
 static void
-bg_tables_pack(bg_ctab *t)
+bg_tables_pack(bg_ctab *t, const double *p)
 {
     size_t x, off = 0;
     for (x = 0; x <= t->xmax; x++) {
         size_t from = x * BG_TAY_NB, nb = t->nb[x];
         t->off[x] = off;
-        if (nb > 0 && off != from) {
-            memmove(t->c + off * BG_TAY_M, t->c + from * BG_TAY_M,
-                    nb * BG_TAY_M * sizeof *t->c);
-            memmove(t->z0 + off, t->z0 + from, nb * sizeof *t->z0);
-            memmove(t->tay_ok + off, t->tay_ok + from,
-                    nb * sizeof *t->tay_ok);
-        }
-        off += nb;
+        if (nb > 0 && off != from)
+            memmove(BG_ROW(t, off), BG_ROW(t, from),
+                    nb * LOY__BG_ROW_W * sizeof *t->row);
+        if (p[2] + p[3] + (double)x - 1.0 < 1.0)
+            nb = 0;
+        t->key[x] = loy__bg_key(t->glo[x], off, nb, t->sh[x]);
+        off += t->nb[x];
     }
+    for (x = t->xmax + 1; x <= BG_CTAB_XMAX + 1; x++)
+        t->key[x] = loy__bg_key(0, 0, 0, 0);
+    memset(BG_ROW(t, BG_DUMMY), 0, LOY__BG_ROW_W * sizeof *t->row);
 }
 
 /* The tables of x = 0..xmax on up to `threads` threads. */
@@ -556,48 +581,58 @@ bg_tables_fill(bg_ctab *t, const double *p, size_t xmax, const double *tlo,
     j.thi = thi;
     j.tt = tt;
     loy__par_tasks(threads, xmax + 1, bg_tables_x, &j);
-    bg_tables_pack(t);
+    bg_tables_pack(t, p);
 }
 
 /*
  * One pass over the rows for the tables: the largest x (capped at
  * BG_CTAB_XMAX) and the range of T of each x up to the cap. Comparisons
- * only, no division per row. Four sets of ranges, row i updating set
- * i % 4: most rows share an x, and one set would chain every row's
- * update to the last through memory. Minima and maxima are exact, so
- * merging the sets changes nothing.
+ * only, no division per row. Every x above the cap shares one more bin,
+ * BG_RANGE_BINS - 1, so that no row needs a branch. Four sets of ranges,
+ * row i updating set i % 4: most rows share an x, and one set would
+ * chain every row's update to the last through memory. Minima and maxima
+ * are exact, so merging the sets changes nothing.
  */
 #define BG_RANGE_SETS 4u
+#define BG_RANGE_BINS (BG_CTAB_XMAX + 2)
+
+static inline void
+bg_range_row(double *lo, double *hi, double x, double T)
+{
+    size_t j = (size_t)(x < (double)(BG_RANGE_BINS - 1)
+                            ? x
+                            : (double)(BG_RANGE_BINS - 1));
+    lo[j] = T < lo[j] ? T : lo[j];
+    hi[j] = T > hi[j] ? T : hi[j];
+}
 
 static size_t
 bg_row_ranges(const double *x, const double *T, size_t n, double *tlo,
               double *thi)
 {
-    double lo[BG_RANGE_SETS][BG_CTAB_XMAX + 1];
-    double hi[BG_RANGE_SETS][BG_CTAB_XMAX + 1];
+    double lo[BG_RANGE_SETS][BG_RANGE_BINS], hi[BG_RANGE_SETS][BG_RANGE_BINS];
     size_t i, j, s, xmax = 0;
     for (s = 0; s < BG_RANGE_SETS; s++)
-        for (j = 0; j <= BG_CTAB_XMAX; j++) {
+        for (j = 0; j < BG_RANGE_BINS; j++) {
             lo[s][j] = (double)INFINITY;
             hi[s][j] = -(double)INFINITY;
         }
-    for (i = 0; i < n; i++) {
-        double *l = lo[i % BG_RANGE_SETS], *h = hi[i % BG_RANGE_SETS];
-        if (x[i] <= (double)BG_CTAB_XMAX) {
-            j = (size_t)x[i];
-            l[j] = T[i] < l[j] ? T[i] : l[j];
-            h[j] = T[i] > h[j] ? T[i] : h[j];
-            xmax = j > xmax ? j : xmax;
-        } else {
-            xmax = BG_CTAB_XMAX;
-        }
-    }
-    for (j = 0; j <= BG_CTAB_XMAX; j++) {
-        tlo[j] = lo[0][j];
-        thi[j] = hi[0][j];
+    for (i = 0; i + BG_RANGE_SETS <= n; i += BG_RANGE_SETS)
+        for (s = 0; s < BG_RANGE_SETS; s++)
+            bg_range_row(lo[s], hi[s], x[i + s], T[i + s]);
+    for (; i < n; i++)
+        bg_range_row(lo[0], hi[0], x[i], T[i]);
+    for (j = 0; j < BG_RANGE_BINS; j++) {
+        double l = lo[0][j], h = hi[0][j];
         for (s = 1; s < BG_RANGE_SETS; s++) {
-            tlo[j] = lo[s][j] < tlo[j] ? lo[s][j] : tlo[j];
-            thi[j] = hi[s][j] > thi[j] ? hi[s][j] : thi[j];
+            l = lo[s][j] < l ? lo[s][j] : l;
+            h = hi[s][j] > h ? hi[s][j] : h;
+        }
+        if (l <= h) /* x = j has rows (j = BG_CTAB_XMAX + 1: above it) */
+            xmax = j < BG_CTAB_XMAX ? j : BG_CTAB_XMAX;
+        if (j <= BG_CTAB_XMAX) {
+            tlo[j] = l;
+            thi[j] = h;
         }
     }
     return xmax;
@@ -710,13 +745,17 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
 }
 
 /* One batch's shared inputs: rows are independent once the tables are
- * built, so any split of them gives the same values. */
+ * built, so any split of them gives the same values. tay: the Taylor
+ * buckets when rows can use them (NULL: every row takes bg_cet1), and
+ * lanes whether the AVX-512 kernel reads them. */
 typedef struct bg_batch {
     double *out, *pa_out;
     const double *p, *x, *t_x, *T;
     const bg_ctab *tab;
+    const loy__bg_taylor *tay;
     const double *lab;
     double t;
+    int lanes;
 } bg_batch;
 
 /* Rows per P(alive) block: the vector kernel's batch, on the stack. */
@@ -727,29 +766,22 @@ typedef struct bg_batch {
 
 /*
  * The Taylor bucket of each row of a block (BG_NO_BUCKET where bg_cet1
- * must decide) and the row's offset d = z - z0 from its centre: x
- * tabulated, C >= 1, z = t/(alpha + T + t) (as the ranges of
- * bg_tables_x) in one of x's buckets, and that bucket used.
+ * must decide) and the row's offset d = z - z0 from its centre: x's key
+ * has buckets (x tabulated, C >= 1), z = t/(alpha + T + t) (as the
+ * ranges of bg_tables_x) is in one of them, and that bucket is used.
  */
 static void
 bg_taylor_locate(const bg_batch *b, size_t i, size_t m, uint32_t *at,
                  double *d)
 {
-    const bg_ctab *tab = b->tab;
-    const double *p = b->p;
+    const loy__bg_taylor *v = b->tay;
     double zb[BG_ROW_BLOCK];
     int64_t gf[BG_ROW_BLOCK];
     size_t j;
-    if (tab == NULL || b->t == 0.0
-        || !(p[2] + p[3] - p[0] > 0.0 && p[2] <= 50.0)) {
-        for (j = 0; j < m; j++)
-            at[j] = BG_NO_BUCKET;
-        return;
-    }
     /*
      * z and its index at the finest buckets first, in a loop of their own
      * (no loads but T: GCC -O3 runs it in vector lanes, division
-     * included; 1-2% of the score in bench_predict's Release build). x's index at its own sh is the fine one shifted right by
+     * included). x's index at its own sh is the fine one shifted right by
      * BG_TAY_SHMAX - sh: k 2^S' + (2^S' - 1 - s') with s' the top S' bits
      * of the mantissa; shifting by d drops the low d bits of the
      * complement 2^S' - 1 - s' (which is below 2^S'), leaving the
@@ -757,56 +789,82 @@ bg_taylor_locate(const bg_batch *b, size_t i, size_t m, uint32_t *at,
      * negative index (z below 1e-16) stays negative, and has no bucket.
      */
     for (j = 0; j < m; j++) {
-        zb[j] = b->t / (p[1] + b->T[i + j] + b->t);
+        zb[j] = v->t / (v->alpha + b->T[i + j] + v->t);
         gf[j] = bg_tay_index(zb[j], BG_TAY_SHMAX);
     }
     for (j = 0; j < m; j++) {
-        double x = b->x[i + j], z;
-        size_t xi, k;
+        double x = b->x[i + j];
+        uint64_t key = v->key[x < (double)LOY__BG_KEYS ? (size_t)x
+                                                        : LOY__BG_KEYS];
+        size_t nb = LOY__BG_KEY_NB(key), k;
+        const double *row;
         int64_t g;
         at[j] = BG_NO_BUCKET;
-        if (x > (double)tab->xmax || p[2] + p[3] + x - 1.0 < 1.0)
+        if (nb == 0 || gf[j] < 0)
             continue;
-        xi = (size_t)x;
-        z = zb[j];
-        if (tab->nb[xi] == 0 || gf[j] < 0)
+        g = (int64_t)((uint64_t)gf[j] >> (BG_TAY_SHMAX - LOY__BG_KEY_SH(key)))
+            - LOY__BG_KEY_GLO(key);
+        if (g < 0 || (size_t)g >= nb)
             continue;
-        g = (int64_t)((uint64_t)gf[j] >> (BG_TAY_SHMAX - tab->sh[xi]))
-            - tab->glo[xi];
-        if (g < 0 || (size_t)g >= tab->nb[xi])
-            continue;
-        k = tab->off[xi] + (size_t)g;
-        if (tab->tay_ok[k]) {
+        k = LOY__BG_KEY_OFF(key) + (size_t)g;
+        row = v->row + k * LOY__BG_ROW_W;
+        if (row[LOY__BG_ROW_OK] != 0.0) {
             at[j] = (uint32_t)k;
-            d[j] = z - tab->z0[k];
+            d[j] = zb[j] - row[LOY__BG_ROW_Z0];
         }
     }
 }
 
 /*
- * CET of a block: the Taylor rows in a loop with no branches (the
- * polynomials of neighbouring rows overlap), then the others one by one.
+ * The Taylor rows of a block: out = pa C B(z) for each row with a used
+ * bucket, at[j] = BG_NO_BUCKET for the others. Returns 1 when every row
+ * was served with a finite value (only the AVX-512 kernel says so; here
+ * the caller checks each row).
  */
+static int
+bg_taylor_rows(const bg_batch *b, size_t i, size_t m, const double *pa,
+               uint32_t *at)
+{
+    const loy__bg_taylor *v = b->tay;
+    double d[BG_ROW_BLOCK];
+    size_t j;
+    if (v == NULL) {
+        for (j = 0; j < m; j++)
+            at[j] = BG_NO_BUCKET;
+        return 0;
+    }
+#ifdef LOY__PALIVE_AVX512
+    if (b->lanes)
+        return loy__bg_taylor_rows_avx512(v, b->x + i, b->T + i, pa, m,
+                                          b->out + i, at);
+#endif
+    bg_taylor_locate(b, i, m, at, d);
+    /* no branches but the loop's: the polynomials of neighbouring rows
+     * overlap */
+    for (j = 0; j < m; j++)
+        if (at[j] != BG_NO_BUCKET) {
+            double C = v->ab + b->x[i + j] - 1.0;
+            b->out[i + j] = pa[j] * C
+                            * bg_taylor_eval(v->row + at[j] * LOY__BG_ROW_W,
+                                             d[j]);
+        }
+    return 0;
+}
+
+/* CET of a block: the Taylor rows, then the others one by one in order
+ * (the first row that fails is the one reported). */
 static int
 bg_cet_block(const bg_batch *b, size_t i, size_t m, const double *pa,
              size_t *bad)
 {
     uint32_t at[BG_ROW_BLOCK];
-    double d[BG_ROW_BLOCK];
-    const double *p = b->p;
     size_t j;
-    bg_taylor_locate(b, i, m, at, d);
-    for (j = 0; j < m; j++)
-        if (at[j] != BG_NO_BUCKET) {
-            double C = p[2] + p[3] + b->x[i + j] - 1.0;
-            b->out[i + j] = pa[j] * C
-                            * bg_taylor_eval(b->tab->c + at[j] * BG_TAY_M,
-                                             d[j]);
-        }
+    if (bg_taylor_rows(b, i, m, pa, at))
+        return LOY_OK;
     for (j = 0; j < m; j++) {
         int rc = LOY_OK;
         if (at[j] == BG_NO_BUCKET)
-            rc = bg_cet1(p, b->tab, b->x[i + j], b->T[i + j], b->t, pa[j],
+            rc = bg_cet1(b->p, b->tab, b->x[i + j], b->T[i + j], b->t, pa[j],
                          &b->out[i + j]);
         if (rc == LOY_OK && !loy__finite(b->out[i + j]))
             rc = LOY_ENOCONV;
@@ -867,13 +925,34 @@ loy__bgnbd_palive_par(double *out, const double *p, const double *x,
     (void)loy__par_rows(threads, n, bg_palive_range, &b, NULL);
 }
 
-int
-loy__bgnbd_cet_run(double *out, double *pa_out, const double *p, const double *x,
-           const double *t_x, const double *T, size_t n, double t,
-           uint32_t threads, size_t *err_index)
+/* What the row kernels read of the tables, or NULL when no row can use
+ * them: no tables, a zero horizon, or parameters outside bg_cet1's
+ * tabulated form (A + 1 = a + b - r > 0, a <= 50). */
+static const loy__bg_taylor *
+bg_taylor_view(const bg_ctab *tab, const double *p, double t,
+               loy__bg_taylor *v)
+{
+    if (tab == NULL || t == 0.0 || !(p[2] + p[3] - p[0] > 0.0 && p[2] <= 50.0))
+        return NULL;
+    v->row = tab->row;
+    v->key = tab->key;
+    v->dummy = BG_DUMMY;
+    v->ab = p[2] + p[3];
+    v->alpha = p[1];
+    v->t = t;
+    return v;
+}
+
+/* loy__bgnbd_cet_run with the Taylor rows on the given path (AVX-512
+ * lanes, or the scalar loop for the others). */
+static int
+bg_cet_run_path(int path, double *out, double *pa_out, const double *p,
+                const double *x, const double *t_x, const double *T,
+                size_t n, double t, uint32_t threads, size_t *err_index)
 {
     bg_ctab *tab = NULL;
     bg_batch b;
+    loy__bg_taylor view;
     double lab[LOY__BG_LAB_N];
     double tlo[BG_CTAB_XMAX + 1], thi[BG_CTAB_XMAX + 1];
     int rc;
@@ -891,11 +970,44 @@ loy__bgnbd_cet_run(double *out, double *pa_out, const double *p, const double *x
     b.t_x = t_x;
     b.T = T;
     b.tab = tab;
+    b.tay = bg_taylor_view(tab, p, t, &view);
     b.lab = lab;
     b.t = t;
+    b.lanes = path == LOY__VPATH_AVX512;
     rc = loy__par_rows(threads, n, bg_cet_range, &b, err_index);
     free(tab);
     return rc;
+}
+
+int
+loy__bgnbd_cet_lanes(int path, double *out, double *pa_out, const double *p,
+                     const double *x, const double *t_x, const double *T,
+                     size_t n, double t, size_t *err_index, int *rc)
+{
+#ifdef LOY__PALIVE_AVX512
+    if (path == LOY__VPATH_AVX512 && !loy__vpath_cpu(path))
+        return 0;
+#else
+    if (path == LOY__VPATH_AVX512)
+        return 0;
+#endif
+    *rc = bg_cet_run_path(path, out, pa_out, p, x, t_x, T, n, t, 1u,
+                          err_index);
+    return 1;
+}
+
+int
+loy__bgnbd_cet_run(double *out, double *pa_out, const double *p,
+                   const double *x, const double *t_x, const double *T,
+                   size_t n, double t, uint32_t threads, size_t *err_index)
+{
+    int path = LOY__VPATH_BASE;
+#ifdef LOY__PALIVE_AVX512
+    if (loy__vpath_cpu(LOY__VPATH_AVX512))
+        path = LOY__VPATH_AVX512;
+#endif
+    return bg_cet_run_path(path, out, pa_out, p, x, t_x, T, n, t, threads,
+                           err_index);
 }
 
 int

@@ -159,8 +159,8 @@ double loy__bgnbd_palive_c(const double *params, const double *lab,
 
 /*
  * The rows of either model (mbg: MBG/NBD) on one vector path, path one
- * of core/internal.h's LOY__VPATH_*: the baseline (libm row by row
- * without vector extensions), AVX2 or AVX-512. Returns 1, or 0 without writing when the build or the CPU
+ * of core/internal.h's LOY__VPATH_*: the baseline (two lanes), AVX2 or
+ * AVX-512. Returns 1, or 0 without writing when the build or the CPU
  * lacks the path. The _rows functions above take the widest; tests run
  * each to compare their bits.
  */
@@ -203,6 +203,18 @@ int loy__bgnbd_cet_batch(double *out, double *pa_out, const double *p,
 void loy__bgnbd_palive_par(double *out, const double *p, const double *x,
                            const double *t_x, const double *T, size_t n,
                            uint32_t threads);
+
+/*
+ * loy__bgnbd_cet_batch with the Taylor rows on one vector path
+ * (core/internal.h's LOY__VPATH_*: AVX-512 lanes, or the scalar loop,
+ * which the baseline and AVX2 share), its status into *rc. Returns 1, or
+ * 0 without writing when the build or the CPU lacks the path. Tests run
+ * both to compare their bits.
+ */
+int loy__bgnbd_cet_lanes(int path, double *out, double *pa_out,
+                         const double *p, const double *x, const double *t_x,
+                         const double *T, size_t n, double t,
+                         size_t *err_index, int *rc);
 
 /*
  * E_new(t; r+x, alpha+T, a, b+x) of n validated rows (params (r, alpha,
