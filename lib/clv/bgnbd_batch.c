@@ -63,7 +63,7 @@ typedef struct bg_ctab {
     double zstar; /* the power series at 0 serves buckets up to here */
     /* (k + 1)/(k + 1 - i), the step of C(k, i) in k, for the
      * re-expansions: a division less in their multiply chain */
-    double step[BG_TAY_M][BG_CTAB_K + 1];
+    double step[BG_CTAB_K + 1][BG_TAY_M];
 } bg_ctab;
 
 #define BG_DUMMY ((BG_CTAB_XMAX + 1) * BG_TAY_NB)
@@ -130,11 +130,59 @@ bg_ctab_h(const bg_ctab *t, size_t x, double z, double scale, double *out)
  * terms as z grows; starting over each time made the convolution, the
  * tables' largest cost, several times longer.)
  */
+#define BG_CONV_K 8u /* convolutions summed side by side */
+
+/*
+ * conv_j = sum_{m<k} psi_m G_(k-m) and size_j = |phi_k| + the sum of the
+ * terms' sizes, for the nk <= BG_CONV_K orders k = k1 + j. Each sum is a
+ * chain of additions, slow alone; side by side they overlap, and each
+ * still adds its terms in the order m = 0, 1, ... (the same bits).
+ */
+static void
+bg_conv_block(const double *psi, const double *G, const double *phi,
+              size_t k1, size_t nk, double *conv, double *size)
+{
+    /* in locals: the outputs could alias psi and G for all the compiler
+     * knows, and it stored them at every step */
+    double cv[BG_CONV_K], sz[BG_CONV_K];
+    size_t m, j;
+    for (j = 0; j < BG_CONV_K; j++) {
+        cv[j] = 0.0;
+        sz[j] = j < nk ? fabs(phi[j]) : 0.0;
+    }
+    if (nk == BG_CONV_K)
+        for (m = 0; m < k1; m++)
+            for (j = 0; j < BG_CONV_K; j++) {
+                double g = psi[m] * G[k1 + j - m];
+                cv[j] += g;
+                sz[j] += fabs(g);
+            }
+    else
+        for (m = 0; m < k1; m++)
+            for (j = 0; j < nk; j++) {
+                double g = psi[m] * G[k1 + j - m];
+                cv[j] += g;
+                sz[j] += fabs(g);
+            }
+    /* the last terms of the higher orders: m = k1 .. k - 1 */
+    for (j = 1; j < nk; j++)
+        for (m = k1; m < k1 + j; m++) {
+            double g = psi[m] * G[k1 + j - m];
+            cv[j] += g;
+            sz[j] += fabs(g);
+        }
+    for (j = 0; j < nk; j++) {
+        conv[j] = cv[j];
+        size[j] = sz[j];
+    }
+}
+
 static void
 bg_bracket_coef(const double *G, double e, size_t k0, size_t kmax,
                 double *psi, double *phi, double *beta, double *mag)
 {
-    size_t k, m;
+    double ph[BG_CONV_K], conv[BG_CONV_K], size[BG_CONV_K];
+    size_t k, m, j, nk;
     if (k0 == 0) {
         psi[0] = 1.0;
         *phi = 1.0;
@@ -143,15 +191,18 @@ bg_bracket_coef(const double *G, double e, size_t k0, size_t kmax,
     }
     for (m = k0 + 1; m <= kmax; m++)
         psi[m] = psi[m - 1] * ((double)m - 1.0 - e) / (double)m;
-    for (k = k0 + 1; k <= kmax; k++) {
-        double conv = 0.0, size = fabs(*phi);
-        for (m = 0; m < k; m++) {
-            conv += psi[m] * G[k - m];
-            size += fabs(psi[m] * G[k - m]);
+    for (k = k0 + 1; k <= kmax; k += nk) {
+        nk = kmax + 1 - k < BG_CONV_K ? kmax + 1 - k : BG_CONV_K;
+        for (j = 0; j < nk; j++) {
+            ph[j] = *phi;
+            *phi *= ((double)(k + j) - e) / (double)(k + j + 1);
         }
-        beta[k] = *phi - conv;
-        mag[k] = size; /* what the subtraction's rounding is relative to */
-        *phi *= ((double)k - e) / (double)(k + 1);
+        bg_conv_block(psi, G, ph, k, nk, conv, size);
+        for (j = 0; j < nk; j++) {
+            beta[k + j] = ph[j] - conv[j];
+            /* what the subtraction's rounding is relative to */
+            mag[k + j] = size[j];
+        }
     }
 }
 
@@ -175,24 +226,40 @@ bg_taylor_kmax(double zhi)
     return 0;
 }
 
-/* c_i = sum_k beta_k C(k, i) z0^(k-i) for i < M, k <= kmax ... */
-/* ... and bounds their rounding: returns sum_i e_i rho^i, e_i =
- * sum_k mag_k C(k, i) z0^(k-i), times the unit roundoff a bound. */
+/*
+ * c_i = sum_k beta_k C(k, i) z0^(k-i) for i < M, k <= kmax (kmax >= M)
+ * and a bound on their rounding: returns sum_i e_i rho^i, e_i = sum_k
+ * mag_k C(k, i) z0^(k-i), times the unit roundoff a bound. The M sums
+ * and their products b_i = C(k, i) z0^(k-i) run side by side, each in
+ * its own order k = i, i + 1, ...: M short dependency chains at a time
+ * instead of one long one (the same bits).
+ */
 static double
 bg_taylor_coef(const bg_ctab *t, const double *beta, const double *mag,
                size_t kmax, double z0, double rho, double *c)
 {
-    double err = 0.0, rp = 1.0;
+    double b[BG_TAY_M], sum[BG_TAY_M], size[BG_TAY_M], err = 0.0, rp = 1.0;
     size_t i, k;
-    for (i = 0; i < BG_TAY_M; i++, rp *= rho) {
-        double b = 1.0, sum = 0.0, size = 0.0; /* b = C(k, i) z0^(k-i) */
-        for (k = i; k <= kmax; k++) {
-            sum += beta[k] * b;
-            size += mag[k] * b;
-            b *= t->step[i][k] * z0;
+    for (i = 0; i < BG_TAY_M; i++) {
+        b[i] = 1.0;
+        sum[i] = 0.0;
+        size[i] = 0.0;
+    }
+    for (k = 0; k < BG_TAY_M; k++) /* c_i starts at k = i */
+        for (i = 0; i <= k; i++) {
+            sum[i] += beta[k] * b[i];
+            size[i] += mag[k] * b[i];
+            b[i] *= t->step[k][i] * z0;
         }
-        c[i] = sum;
-        err += size * rp;
+    for (; k <= kmax; k++)
+        for (i = 0; i < BG_TAY_M; i++) {
+            sum[i] += beta[k] * b[i];
+            size[i] += mag[k] * b[i];
+            b[i] *= t->step[k][i] * z0;
+        }
+    for (i = 0; i < BG_TAY_M; i++, rp *= rho) {
+        c[i] = sum[i];
+        err += size[i] * rp;
     }
     return err;
 }
@@ -201,9 +268,9 @@ static void
 bg_taylor_steps(bg_ctab *t)
 {
     size_t i, k;
-    for (i = 0; i < BG_TAY_M; i++)
-        for (k = i; k <= BG_CTAB_K; k++)
-            t->step[i][k] = (double)(k + 1) / (double)(k + 1 - i);
+    for (k = 0; k <= BG_CTAB_K; k++)
+        for (i = 0; i < BG_TAY_M && i <= k; i++)
+            t->step[k][i] = (double)(k + 1) / (double)(k + 1 - i);
 }
 
 /* What the buckets of one x are built from. */
@@ -332,15 +399,17 @@ bg_bucket_ode(bg_ctab *t, const bg_tay_in *in, size_t x, size_t j,
 
 /* B's power series at 0 to the terms z <= zb needs (0: it does not
  * reach there); in->beta grows as needed (its terms do not depend on
- * how many are computed). */
+ * how many are computed), to a multiple of BG_CONV_K terms so that
+ * bg_conv_block always has a full block (BG_CTAB_K is one too). */
 static size_t
 bg_tay_beta(bg_ctab *t, bg_tay_in *in, size_t x, double zb)
 {
     size_t k = bg_taylor_kmax(zb);
     if (k > in->kmax) {
+        size_t to = (k + BG_CONV_K - 1) / BG_CONV_K * BG_CONV_K;
         bg_bracket_coef(t->G + x * (BG_CTAB_K + 1), in->p[2] - 1.0,
-                        in->kmax, k, in->psi, &in->phi, in->beta, in->mag);
-        in->kmax = k;
+                        in->kmax, to, in->psi, &in->phi, in->beta, in->mag);
+        in->kmax = to;
     }
     return k;
 }
