@@ -22,29 +22,6 @@
     && defined(__AVX512DQ__)
 #include <immintrin.h>
 
-/* Columns c[0..7] of the rows r[0..7] (an 8 x 8 transpose). */
-static inline void
-tay_transpose8(const __m512d *r, __m512d *c)
-{
-    __m512d t[8], u[8];
-    int q;
-    for (q = 0; q < 4; q++) {
-        t[2 * q] = _mm512_unpacklo_pd(r[2 * q], r[2 * q + 1]);
-        t[2 * q + 1] = _mm512_unpackhi_pd(r[2 * q], r[2 * q + 1]);
-    }
-    for (q = 0; q < 2; q++) {
-        const __m512d *s = t + 4 * q;
-        u[4 * q] = _mm512_shuffle_f64x2(s[0], s[2], 0x88);
-        u[4 * q + 1] = _mm512_shuffle_f64x2(s[1], s[3], 0x88);
-        u[4 * q + 2] = _mm512_shuffle_f64x2(s[0], s[2], 0xdd);
-        u[4 * q + 3] = _mm512_shuffle_f64x2(s[1], s[3], 0xdd);
-    }
-    for (q = 0; q < 4; q++) {
-        c[q] = _mm512_shuffle_f64x2(u[q], u[q + 4], 0x88);
-        c[q + 4] = _mm512_shuffle_f64x2(u[q], u[q + 4], 0xdd);
-    }
-}
-
 /* Columns c[0..3] of the rows h[0..7] of four. */
 static inline void
 tay_transpose4(const __m256d *h, __m512d *c)
@@ -65,20 +42,46 @@ tay_transpose4(const __m256d *h, __m512d *c)
     c[3] = _mm512_permutex2var_pd(e[1], hi, e[3]);
 }
 
-/* bgnbd_batch.c's bg_taylor_eval on lanes (Estrin's scheme, the same
- * operations in the same order). */
+/*
+ * bgnbd_batch.c's bg_taylor_eval on lanes: B(d) for the eight rows r[l]
+ * = (c_0..c_7) of eight buckets, c89 = c_8 and c_9 in lanes. Estrin's
+ * first step pairs neighbouring coefficients, c_2i + c_2i+1 d, and the
+ * two rows of an unpack hold them side by side: the step runs on the
+ * unpacked rows of each pair of customers (d repeated to match), and
+ * only its four results per customer are transposed into lanes, not the
+ * eight coefficients (20 shuffles instead of 24). The operations and
+ * their order are the scalar ones.
+ */
 static inline __m512d
-tay_eval(const __m512d *c, __m512d d)
+tay_eval(const __m512d *r, const __m512d *c89, __m512d d)
 {
-    __m512d d2 = _mm512_mul_pd(d, d), d4 = _mm512_mul_pd(d2, d2);
-    __m512d d8 = _mm512_mul_pd(d4, d4);
-    __m512d p01 = _mm512_add_pd(c[0], _mm512_mul_pd(c[1], d));
-    __m512d p23 = _mm512_add_pd(c[2], _mm512_mul_pd(c[3], d));
-    __m512d p45 = _mm512_add_pd(c[4], _mm512_mul_pd(c[5], d));
-    __m512d p67 = _mm512_add_pd(c[6], _mm512_mul_pd(c[7], d));
-    __m512d p89 = _mm512_add_pd(c[8], _mm512_mul_pd(c[9], d));
-    __m512d q0 = _mm512_add_pd(p01, _mm512_mul_pd(d2, p23));
-    __m512d q1 = _mm512_add_pd(p45, _mm512_mul_pd(d2, p67));
+    __m512d P[4], a[4], Q[4], d2, d4, d8, p89, q0, q1;
+    int q;
+    for (q = 0; q < 4; q++) {
+        /* rows 2q and 2q + 1: (c_0, c_0', c_2, c_2', ...) and (c_1, ...) */
+        __m512d lo = _mm512_unpacklo_pd(r[2 * q], r[2 * q + 1]);
+        __m512d hi = _mm512_unpackhi_pd(r[2 * q], r[2 * q + 1]);
+        __m512i ix = _mm512_set_epi64(2 * q + 1, 2 * q, 2 * q + 1, 2 * q,
+                                      2 * q + 1, 2 * q, 2 * q + 1, 2 * q);
+        P[q] = _mm512_add_pd(lo,
+                             _mm512_mul_pd(hi, _mm512_permutexvar_pd(ix, d)));
+    }
+    /* P[q]'s 128-bit lane i: c_2i + c_2i+1 d of rows 2q and 2q + 1; Q[i]
+     * gathers lane i of the four */
+    a[0] = _mm512_shuffle_f64x2(P[0], P[1], 0x44);
+    a[1] = _mm512_shuffle_f64x2(P[0], P[1], 0xee);
+    a[2] = _mm512_shuffle_f64x2(P[2], P[3], 0x44);
+    a[3] = _mm512_shuffle_f64x2(P[2], P[3], 0xee);
+    Q[0] = _mm512_shuffle_f64x2(a[0], a[2], 0x88);
+    Q[1] = _mm512_shuffle_f64x2(a[0], a[2], 0xdd);
+    Q[2] = _mm512_shuffle_f64x2(a[1], a[3], 0x88);
+    Q[3] = _mm512_shuffle_f64x2(a[1], a[3], 0xdd);
+    d2 = _mm512_mul_pd(d, d);
+    d4 = _mm512_mul_pd(d2, d2);
+    d8 = _mm512_mul_pd(d4, d4);
+    p89 = _mm512_add_pd(c89[0], _mm512_mul_pd(c89[1], d));
+    q0 = _mm512_add_pd(Q[0], _mm512_mul_pd(d2, Q[1]));
+    q1 = _mm512_add_pd(Q[2], _mm512_mul_pd(d2, Q[3]));
     return _mm512_add_pd(_mm512_add_pd(q0, _mm512_mul_pd(d4, q1)),
                          _mm512_mul_pd(d8, p89));
 }
@@ -165,7 +168,7 @@ loy__bg_taylor_rows_avx512(const loy__bg_taylor *v, const double *x,
         __m512d xv = _mm512_maskz_loadu_pd(in, x + j);
         __m512d Tv = _mm512_maskz_loadu_pd(in, T + j);
         __m512d pv = _mm512_maskz_loadu_pd(in, pa + j);
-        __m512d r[8], c[12], z, B, C, res;
+        __m512d r[8], c[4], z, B, C, res;
         __m256d h[8];
         __mmask8 found, served, bad;
         int64_t k[8];
@@ -177,12 +180,11 @@ loy__bg_taylor_rows_avx512(const loy__bg_taylor *v, const double *x,
             r[l] = _mm512_loadu_pd(row);
             h[l] = _mm256_loadu_pd(row + 8);
         }
-        tay_transpose8(r, c);
-        tay_transpose4(h, c + 8); /* c_8, c_9, z0, used */
-        B = tay_eval(c, _mm512_sub_pd(z, c[LOY__BG_ROW_Z0]));
+        tay_transpose4(h, c); /* c_8, c_9, z0, used */
+        B = tay_eval(r, c, _mm512_sub_pd(z, c[LOY__BG_ROW_Z0 - 8]));
         C = _mm512_sub_pd(_mm512_add_pd(ab, xv), one);
         res = _mm512_mul_pd(_mm512_mul_pd(pv, C), B);
-        served = _mm512_mask_cmp_pd_mask(found, c[LOY__BG_ROW_OK],
+        served = _mm512_mask_cmp_pd_mask(found, c[LOY__BG_ROW_OK - 8],
                                          _mm512_setzero_pd(), _CMP_NEQ_UQ);
         _mm512_mask_storeu_pd(out + j, served, res);
         _mm512_mask_cvtepi64_storeu_epi32(
