@@ -10,8 +10,11 @@
  * attribute). The includer defines LOY__W, the lanes per group (2, 4
  * or 8: numeric/vmath.h's LOY__W* names then give the width's types and
  * kernels, and the names of the functions below), and PK_GROUP, the rows
- * per step (a multiple of LOY__W, at most 8 groups). The operations of a
- * lane are the same at every width, so are its bits.
+ * per step (a multiple of LOY__W, at most 8 groups); and may define
+ * PK_LAB(p, lab, x, c, mbg), which sets c[k] = c_x of the step's rows
+ * (loy__bgnbd_palive_c, from lab below LOY__BG_LAB_N), for a lookup in
+ * registers. The operations of a lane are the same at every width, so
+ * are its bits.
  */
 #ifndef LOY_BGNBD_PALIVE_KERN_H
 #define LOY_BGNBD_PALIVE_KERN_H
@@ -109,10 +112,14 @@ LOY__WNAME(palive_body)(const double *p, const double *lab, const double *x,
             }
             gx = bx, gtx = btx, gT = bT;
         }
+#ifdef PK_LAB
+        PK_LAB(p, lab, gx, c, mbg);
+#else
         for (k = 0; k < BG_GROUP; k++) /* the table, inline: most rows */
             c[k] = gx[k] < (double)LOY__BG_LAB_N
                        ? lab[(size_t)gx[k]]
                        : loy__bgnbd_palive_c(p, lab, gx[k], mbg);
+#endif
         LOY__WNAME(palive_group)(p, gx, gtx, gT, c, bo, bad, mbg);
         memcpy(flag, bad, sizeof flag);
         for (k = 0; k < BG_GROUP; k++)

@@ -22,6 +22,12 @@
     && defined(__AVX512DQ__)
 #include <immintrin.h>
 
+#include "numeric/table64_avx512.h"
+
+#if LOY__BG_KEYS != 64
+#error "the keys are looked up as a table of 64 (numeric/table64_avx512.h)"
+#endif
+
 /* Columns c[0..3] of the rows h[0..7] of four. */
 static inline void
 tay_transpose4(const __m256d *h, __m512d *c)
@@ -87,24 +93,6 @@ tay_eval(const __m512d *r, const __m512d *c89, __m512d d)
 }
 
 /*
- * The keys of x (bgnbd_taylor.h) from K, the table of LOY__BG_KEYS = 64
- * in eight registers: four two-register permutes by the index's low four
- * bits, then its bits 4 and 5 choose. A gather took longer.
- */
-static inline __m512i
-tay_key(const __m512i *K, __m512i xi)
-{
-    __m512i a = _mm512_permutex2var_epi64(K[0], xi, K[1]);
-    __m512i b = _mm512_permutex2var_epi64(K[2], xi, K[3]);
-    __m512i c = _mm512_permutex2var_epi64(K[4], xi, K[5]);
-    __m512i d = _mm512_permutex2var_epi64(K[6], xi, K[7]);
-    __mmask8 b4 = _mm512_test_epi64_mask(xi, _mm512_set1_epi64(16));
-    __mmask8 b5 = _mm512_test_epi64_mask(xi, _mm512_set1_epi64(32));
-    return _mm512_mask_blend_epi64(b5, _mm512_mask_blend_epi64(b4, a, b),
-                                   _mm512_mask_blend_epi64(b4, c, d));
-}
-
-/*
  * The bucket of each lane as bgnbd_batch.c's bg_taylor_locate finds it
  * (the dummy row where there is none: x's key has no buckets, z is below
  * 1e-16, or its index is outside x's buckets) and, into *z, the lane's z.
@@ -133,7 +121,7 @@ tay_bucket(const loy__bg_taylor *v, const __m512i *K, __m512d x, __m512d T,
                              _CMP_LT_OQ);
     key = _mm512_mask_mov_epi64(
         _mm512_set1_epi64((int64_t)v->key[LOY__BG_KEYS]), tab,
-        tay_key(K, _mm512_maskz_cvttpd_epi64(tab, x)));
+        loy__table64_get(K, _mm512_maskz_cvttpd_epi64(tab, x)));
     nb = _mm512_and_si512(_mm512_srli_epi64(key, 4), _mm512_set1_epi64(1023));
     g = _mm512_sub_epi64(
         _mm512_srlv_epi64(gf, _mm512_sub_epi64(
@@ -158,11 +146,10 @@ loy__bg_taylor_rows_avx512(const loy__bg_taylor *v, const double *x,
                            double *out, uint32_t *at)
 {
     const __m512d one = _mm512_set1_pd(1.0), ab = _mm512_set1_pd(v->ab);
-    __m512i K[LOY__BG_KEYS / 8];
+    __m512i K[8];
     int all = 1;
     size_t j;
-    for (j = 0; j < LOY__BG_KEYS / 8; j++)
-        K[j] = _mm512_loadu_si512((const void *)(v->key + 8 * j));
+    loy__table64_load(v->key, K); /* LOY__BG_KEYS = 64 */
     for (j = 0; j < m; j += 8) {
         __mmask8 in = m - j >= 8 ? 0xff : (__mmask8)((1u << (m - j)) - 1u);
         __m512d xv = _mm512_maskz_loadu_pd(in, x + j);
