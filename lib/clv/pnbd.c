@@ -33,6 +33,7 @@
 #include "clv/limits.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Series cap: z = 0.995 needs up to ~7,400 terms. The likelihood uses
  * the series up to z = PNBD_SERIES_ZMAX (~370 terms) and integrates the
@@ -977,8 +978,19 @@ pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad_row)
     c.pa_only = 1;
     for (i = i0; i < i1; i += m) {
         m = i1 - i < LOY__PNBD_ROWS ? i1 - i : LOY__PNBD_ROWS;
+        int64_t any = 0;
         pnbd_lanes_run(b->lanes, b->x + i, b->t_x + i, b->T + i, m, pa, cet,
                        bad, bad_cet);
+        /* most blocks have no flagged row: copied whole */
+        for (k = 0; k < m; k++)
+            any |= bad[k] | (b->cet != NULL ? bad_cet[k] : 0);
+        if (any == 0) {
+            if (b->palive != NULL)
+                memcpy(b->palive + i, pa, m * sizeof *pa);
+            if (b->cet != NULL)
+                memcpy(b->cet + i, cet, m * sizeof *cet);
+            continue;
+        }
         for (k = 0; k < m; k++) {
             size_t j = i + k;
             int rc = LOY_OK;

@@ -14,17 +14,20 @@
 
 #if defined(LOY__PALIVE_AVX512) && defined(__AVX512F__)                    \
     && defined(__AVX512DQ__)
+#include <immintrin.h>
+
 #include "numeric/vmath.h"
 
 #define LOY__W 8
-/* every lane of m: its halves, quarters and pairs ANDed down */
+#define PR_SG 2 /* both groups' series side by side */
+/* every lane of m (each all ones or zero) set: one test into a mask
+ * register (taking the lanes out one by one to AND them had cost a fifth
+ * of the kernel's time in a profile, in the series' loop) */
 #define PR_ALL(m) pr_all8(&(m))
 LOY__VMATH_INLINE int
 pr_all8(const loy__v8l *m)
 {
-    int64_t v[8];
-    memcpy(v, m, sizeof v);
-    return (v[0] & v[1] & v[2] & v[3] & v[4] & v[5] & v[6] & v[7]) != 0;
+    return _mm512_test_epi64_mask((__m512i)*m, (__m512i)*m) == 0xff;
 }
 #include "clv/pnbd_rows_kern.h"
 

@@ -10,7 +10,8 @@
  * defines LOY__W, the lanes per group (2, 4 or 8: numeric/vmath.h's
  * LOY__W* names then give the width's types and kernels, and the names
  * of the functions below), and PR_ALL(m), whether every lane of mask m is
- * set.
+ * set; and may define PR_SG, the groups whose series run side by side (a
+ * divisor of LOY__PNBD_ROWS / LOY__W; 1 by default).
  * The operations of a lane are the same at every width, so are its bits
  * (the series of a group stop with its slowest lane, and a lane's result
  * follows its own stopping rule).
@@ -24,7 +25,7 @@
 #include "clv/pnbd_internal.h"
 #include "numeric/vmath.h"
 
-#define PR_TERMS 96 /* even: the loop tests after odd terms */
+#define PR_TERMS 96 /* a multiple of 4: the loop tests after term 4k+3 */
 
 /* The rows of one call: loy__pnbd_score_rows's contract. */
 #define PR_ROWS_FN(name)                                                    \
@@ -34,6 +35,9 @@
 #endif /* LOY_PNBD_ROWS_KERN_H */
 
 #define PR_NG ((int)LOY__PNBD_ROWS / LOY__W)
+#ifndef PR_SG
+#define PR_SG 1
+#endif
 
 /*
  * S1 = S(z1) and S2 = S(z2) of one group of lanes, as pnbd.c's
@@ -47,43 +51,58 @@
  * bits as the scalar loop, with two carried chains (a product and a sum)
  * instead of the test's. Lanes still going after PR_TERMS terms are
  * flagged. Lanes in `known` have S1 = S0 from the start (x = 0, whose
- * first series is the same for every row). One group at a time: its
- * state stays in registers, and it stops with its own slowest lane.
+ * first series is the same for every row). PR_SG groups at a time (the
+ * includer's choice, 1 by default): their state stays in registers, and
+ * they stop with their slowest lane; more than one overlap their chains
+ * of products and sums, which bound the loop's speed one at a time.
  */
 LOY__VMATH_INLINE void
-LOY__WNAME(pr_series)(const LOY__WD *bp, const LOY__WD *cp, const LOY__WD *z1p,
-                      const LOY__WD *z2p, const LOY__WL *knownp, double S0,
+LOY__WNAME(pr_series)(const LOY__WD *b, const LOY__WD *c, const LOY__WD *z1,
+                      const LOY__WD *z2, const LOY__WL *known, double S0,
                       LOY__WD *S1p, LOY__WD *S2p, LOY__WL *bad)
 {
     const LOY__WD one = LOY__WB(1.0), tol = LOY__WB(LOY__PNBD_SERIES_TOL);
-    const LOY__WD b = *bp, c = *cp, z1 = *z1p, z2 = *z2p;
-    const LOY__WL known = *knownp;
-    LOY__WD t1 = one, t2 = one, S1 = one, S2 = one;
-    LOY__WD R1 = LOY__WSEL(known, LOY__WB(S0), one), R2 = one;
-    LOY__WD tol1 = tol * (one - z1), tol2 = tol * (one - z2);
-    LOY__WL done1 = known, done2 = LOY__WBL(0), all;
+    LOY__WD t1[PR_SG], t2[PR_SG], S1[PR_SG], S2[PR_SG], R1[PR_SG];
+    LOY__WD R2[PR_SG], tol1[PR_SG], tol2[PR_SG];
+    LOY__WL done1[PR_SG], done2[PR_SG], all;
     double k;
-    int j;
+    int j, g;
+    LOY__VMATH_EACH(g, PR_SG) {
+        t1[g] = t2[g] = S1[g] = S2[g] = R2[g] = one;
+        R1[g] = LOY__WSEL(known[g], LOY__WB(S0), one);
+        tol1[g] = tol * (one - z1[g]);
+        tol2[g] = tol * (one - z2[g]);
+        done1[g] = known[g];
+        done2[g] = LOY__WBL(0);
+    }
     for (j = 0, k = 0.0; j < PR_TERMS; j++, k += 1.0) {
         const LOY__WD kk = LOY__WB(k), k2 = LOY__WB(k + 2.0);
-        LOY__WD q = (b + kk) / (c + kk);
-        t1 = t1 * (q * z1);
-        S1 = S1 + t1;
-        t2 = t2 * (q * z2);
-        S2 = S2 + t2;
-        R1 = LOY__WSEL(done1, R1, S1);
-        R2 = LOY__WSEL(done2, R2, S2);
-        done1 |= t1 * k2 <= tol1 * S1;
-        done2 |= t2 * k2 <= tol2 * S2;
-        if (j % 2 == 0) /* the lanes tested every other term: a lane */
-            continue;   /* that is done ignores the extra one */
-        all = done1 & done2;
+        LOY__VMATH_EACH(g, PR_SG) {
+            LOY__WD q = (b[g] + kk) / (c[g] + kk);
+            t1[g] = t1[g] * (q * z1[g]);
+            S1[g] = S1[g] + t1[g];
+            t2[g] = t2[g] * (q * z2[g]);
+            S2[g] = S2[g] + t2[g];
+            R1[g] = LOY__WSEL(done1[g], R1[g], S1[g]);
+            R2[g] = LOY__WSEL(done2[g], R2[g], S2[g]);
+            done1[g] |= t1[g] * k2 <= tol1[g] * S1[g];
+            done2[g] |= t2[g] * k2 <= tol2[g] * S2[g];
+        }
+        /* the group tested every fourth term (fewer branches; a lane
+         * that is done ignores the extra terms) */
+        if (j % 4 != 3)
+            continue;
+        all = done1[0] & done2[0];
+        for (g = 1; g < PR_SG; g++)
+            all &= done1[g] & done2[g];
         if (PR_ALL(all))
             break;
     }
-    *S1p = R1;
-    *S2p = R2;
-    *bad |= ~(done1 & done2);
+    LOY__VMATH_EACH(g, PR_SG) {
+        S1p[g] = R1[g];
+        S2p[g] = R2[g];
+        bad[g] |= ~(done1[g] & done2[g]);
+    }
 }
 
 /* Lanes of v that are not finite (NaN compares false); a macro, as
@@ -177,7 +196,7 @@ LOY__WNAME(rows_body)(const loy__pnbd_lanes *p, const double *xs,
     }
     LOY__WF(log1p_pos_n)(La, ua, bad, PR_NG);
     LOY__WF(log1p_pos_n)(Lb, ub, bad, PR_NG);
-    for (g = 0; g < PR_NG; g++)
+    for (g = 0; g < PR_NG; g += PR_SG)
         LOY__WNAME(pr_series)(&b[g], &c[g], &z1[g], &z2[g], &known[g], p->S0,
                               &S1[g], &S2[g], &bad[g]);
     LOY__VMATH_EACH(g, PR_NG) {
@@ -290,4 +309,5 @@ LOY__WNAME(quad_body)(const double *prm, double rx, double T, double h0,
 #endif
 
 #undef PR_NG
+#undef PR_SG
 #undef PR_NOT_FINITE
