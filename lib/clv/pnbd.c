@@ -976,19 +976,21 @@ pnbd_score_range(void *ctx, size_t i0, size_t i1, size_t *bad_row)
     pnbd_cache_init(&c, NULL);
     c.qtab = b->qtab;
     c.pa_only = 1;
+    memset(bad_cet, 0, sizeof bad_cet); /* the lanes set it with CET only */
     for (i = i0; i < i1; i += m) {
-        m = i1 - i < LOY__PNBD_ROWS ? i1 - i : LOY__PNBD_ROWS;
         int64_t any = 0;
+        m = i1 - i < LOY__PNBD_ROWS ? i1 - i : LOY__PNBD_ROWS;
         pnbd_lanes_run(b->lanes, b->x + i, b->t_x + i, b->T + i, m, pa, cet,
                        bad, bad_cet);
-        /* most blocks have no flagged row: copied whole */
-        for (k = 0; k < m; k++)
-            any |= bad[k] | (b->cet != NULL ? bad_cet[k] : 0);
-        if (any == 0) {
+        /* most blocks have no flagged row: copied whole (a short block,
+         * the last, goes row by row) */
+        for (k = 0; k < LOY__PNBD_ROWS; k++)
+            any |= bad[k] | bad_cet[k];
+        if (any == 0 && m == LOY__PNBD_ROWS) {
             if (b->palive != NULL)
-                memcpy(b->palive + i, pa, m * sizeof *pa);
+                memcpy(b->palive + i, pa, sizeof pa);
             if (b->cet != NULL)
-                memcpy(b->cet + i, cet, m * sizeof *cet);
+                memcpy(b->cet + i, cet, sizeof cet);
             continue;
         }
         for (k = 0; k < m; k++) {
