@@ -50,7 +50,7 @@ palive_lab8(const double *p, const double *lab, const double *x, double *c,
         if (in != 0xff) {
             size_t l;
             for (l = 0; l < 8; l++)
-                if (!(in >> l & 1u))
+                if (!((unsigned)in >> l & 1u))
                     c[k + l] = loy__bgnbd_palive_c(p, lab, x[k + l], mbg);
         }
     }

@@ -151,7 +151,7 @@ loy__bg_taylor_rows_avx512(const loy__bg_taylor *v, const double *x,
     size_t j;
     loy__table64_load(v->key, K); /* LOY__BG_KEYS = 64 */
     for (j = 0; j < m; j += 8) {
-        __mmask8 in = m - j >= 8 ? 0xff : (__mmask8)((1u << (m - j)) - 1u);
+        __mmask8 in = (__mmask8)(m - j >= 8 ? 0xffu : (1u << (m - j)) - 1u);
         __m512d xv = _mm512_maskz_loadu_pd(in, x + j);
         __m512d Tv = _mm512_maskz_loadu_pd(in, T + j);
         __m512d pv = _mm512_maskz_loadu_pd(in, pa + j);
