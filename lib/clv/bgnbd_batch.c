@@ -816,7 +816,7 @@ bg_cet1(const double *p, const bg_ctab *tab, double x, double T, double t,
 /* One batch's shared inputs: rows are independent once the tables are
  * built, so any split of them gives the same values. tay: the Taylor
  * buckets when rows can use them (NULL: every row takes bg_cet1), and
- * lanes whether the AVX-512 kernel reads them. */
+ * lanes the vector path that reads them (LOY__VPATH_*). */
 typedef struct bg_batch {
     double *out, *pa_out;
     const double *p, *x, *t_x, *T;
@@ -903,9 +903,14 @@ bg_taylor_rows(const bg_batch *b, size_t i, size_t m, const double *pa,
         return 0;
     }
 #ifdef LOY__PALIVE_AVX512
-    if (b->lanes)
+    if (b->lanes == LOY__VPATH_AVX512)
         return loy__bg_taylor_rows_avx512(v, b->x + i, b->T + i, pa, m,
                                           b->out + i, at);
+#endif
+#ifdef LOY__BG_TAYLOR_AVX2
+    if (b->lanes == LOY__VPATH_AVX2)
+        return loy__bg_taylor_rows_avx2(v, b->x + i, b->T + i, pa, m,
+                                        b->out + i, at);
 #endif
     bg_taylor_locate(b, i, m, at, d);
     /* no branches but the loop's: the polynomials of neighbouring rows
@@ -1042,10 +1047,25 @@ bg_cet_run_path(int path, double *out, double *pa_out, const double *p,
     b.tay = bg_taylor_view(tab, p, t, &view);
     b.lab = lab;
     b.t = t;
-    b.lanes = path == LOY__VPATH_AVX512;
+    b.lanes = path;
     rc = loy__par_rows(threads, n, bg_cet_range, &b, err_index);
     free(tab);
     return rc;
+}
+
+/* Whether the build has the Taylor rows of vector path `path`. */
+static int
+bg_taylor_built(int path)
+{
+#ifdef LOY__PALIVE_AVX512
+    if (path == LOY__VPATH_AVX512)
+        return 1;
+#endif
+#ifdef LOY__BG_TAYLOR_AVX2
+    if (path == LOY__VPATH_AVX2)
+        return 1;
+#endif
+    return path == LOY__VPATH_BASE;
 }
 
 int
@@ -1053,13 +1073,8 @@ loy__bgnbd_cet_lanes(int path, double *out, double *pa_out, const double *p,
                      const double *x, const double *t_x, const double *T,
                      size_t n, double t, size_t *err_index, int *rc)
 {
-#ifdef LOY__PALIVE_AVX512
-    if (path == LOY__VPATH_AVX512 && !loy__vpath_cpu(path))
+    if (!bg_taylor_built(path) || !loy__vpath_cpu(path))
         return 0;
-#else
-    if (path == LOY__VPATH_AVX512)
-        return 0;
-#endif
     *rc = bg_cet_run_path(path, out, pa_out, p, x, t_x, T, n, t, 1u,
                           err_index);
     return 1;
@@ -1070,11 +1085,10 @@ loy__bgnbd_cet_run(double *out, double *pa_out, const double *p,
                    const double *x, const double *t_x, const double *T,
                    size_t n, double t, uint32_t threads, size_t *err_index)
 {
-    int path = LOY__VPATH_BASE;
-#ifdef LOY__PALIVE_AVX512
-    if (loy__vpath_cpu(LOY__VPATH_AVX512))
-        path = LOY__VPATH_AVX512;
-#endif
+    int path = LOY__VPATH_AVX512;
+    while (path > LOY__VPATH_BASE
+           && !(bg_taylor_built(path) && loy__vpath_cpu(path)))
+        path--;
     return bg_cet_run_path(path, out, pa_out, p, x, t_x, T, n, t, threads,
                            err_index);
 }

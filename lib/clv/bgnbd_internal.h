@@ -206,10 +206,10 @@ void loy__bgnbd_palive_par(double *out, const double *p, const double *x,
 
 /*
  * loy__bgnbd_cet_batch with the Taylor rows on one vector path
- * (core/internal.h's LOY__VPATH_*: AVX-512 lanes, or the scalar loop,
- * which the baseline and AVX2 share), its status into *rc. Returns 1, or
- * 0 without writing when the build or the CPU lacks the path. Tests run
- * both to compare their bits.
+ * (core/internal.h's LOY__VPATH_*: the scalar loop for the baseline, AVX2
+ * or AVX-512 lanes), its status into *rc. Returns 1, or 0 without writing
+ * when the build or the CPU lacks the path. Tests run each to compare
+ * their bits.
  */
 int loy__bgnbd_cet_lanes(int path, double *out, double *pa_out,
                          const double *p, const double *x, const double *t_x,

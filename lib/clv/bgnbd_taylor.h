@@ -2,8 +2,8 @@
 /*
  * bgnbd_taylor.h - the layout of the batch CET's Taylor buckets
  * (bgnbd_batch.c builds them) and the row kernels that read them: the
- * scalar one in bgnbd_batch.c and the AVX-512 one in
- * bgnbd_taylor_avx512.c, which give the same bits.
+ * scalar one in bgnbd_batch.c, the AVX2 one in bgnbd_taylor_avx2.c and
+ * the AVX-512 one in bgnbd_taylor_avx512.c, which give the same bits.
  */
 #ifndef LOY_BGNBD_TAYLOR_H
 #define LOY_BGNBD_TAYLOR_H
@@ -83,6 +83,16 @@ typedef struct loy__bg_taylor {
 int loy__bg_taylor_rows_avx512(const loy__bg_taylor *v, const double *x,
                                const double *T, const double *pa, size_t m,
                                double *out, uint32_t *at);
+#endif
+
+#if (defined(__GNUC__) || defined(__clang__))                              \
+    && (defined(__x86_64__) || defined(__i386__))
+#define LOY__BG_TAYLOR_AVX2 1
+/* The same on groups of four lanes (bgnbd_taylor_avx2.c): only on a CPU
+ * with AVX2. */
+int loy__bg_taylor_rows_avx2(const loy__bg_taylor *v, const double *x,
+                             const double *T, const double *pa, size_t m,
+                             double *out, uint32_t *at);
 #endif
 
 #endif /* LOY_BGNBD_TAYLOR_H */
