@@ -54,11 +54,10 @@ typedef struct bg_ctab {
     int64_t glo[BG_CTAB_XMAX + 1];
     unsigned sh[BG_CTAB_XMAX + 1];
     size_t nb[BG_CTAB_XMAX + 1];
-    /* after the build, x's buckets are packed from off[x] (the rows'
-     * lookups stay within a few hundred kB instead of x BG_TAY_NB apart) */
-    size_t off[BG_CTAB_XMAX + 1];
-    /* the same per x in one key each (bgnbd_taylor.h); from xmax + 1 on,
-     * keys with no buckets (the last for every larger x) */
+    /* after the build, x's buckets are packed one x after the other (the
+     * rows' lookups stay within a few hundred kB instead of x BG_TAY_NB
+     * apart), and each x's key says where (bgnbd_taylor.h); from xmax + 1
+     * on, keys with no buckets (the last for every larger x) */
     uint64_t key[LOY__BG_KEYS + 1];
     double zstar; /* the power series at 0 serves buckets up to here */
     /* (k + 1)/(k + 1 - i), the step of C(k, i) in k, for the
@@ -621,7 +620,6 @@ bg_tables_pack(bg_ctab *t, const double *p)
     size_t x, off = 0;
     for (x = 0; x <= t->xmax; x++) {
         size_t from = x * BG_TAY_NB, nb = t->nb[x];
-        t->off[x] = off;
         if (nb > 0 && off != from)
             memmove(BG_ROW(t, off), BG_ROW(t, from),
                     nb * LOY__BG_ROW_W * sizeof *t->row);

@@ -62,15 +62,6 @@ typedef struct loy__bg_taylor {
     double ab, alpha, t;
 } loy__bg_taylor;
 
-/* bg_tay_index at the finest buckets: the octave k of v = 1 - z and the
- * top LOY__BG_TAY_SHMAX bits s of its mantissa, as k 2^SHMAX + (2^SHMAX -
- * 1 - s) (bgnbd_batch.c's bg_tay_index explains). */
-#define LOY__BG_FINE_INDEX(bits)                                           \
-    ((1022 - (int64_t)((bits) >> 52)) * ((int64_t)1 << LOY__BG_TAY_SHMAX)   \
-     + (((int64_t)1 << LOY__BG_TAY_SHMAX) - 1                              \
-        - (int64_t)(((bits) & 0x000fffffffffffffu)                         \
-                    >> (52 - LOY__BG_TAY_SHMAX))))
-
 #ifdef LOY__PALIVE_AVX512
 /*
  * The Taylor rows of m customers (validated; pa their P(alive)) on
